@@ -1,0 +1,170 @@
+//! Weighted, NaN-aware block means: `subband` (blocks of adjacent channels) and
+//! `downsample` (blocks of adjacent samples).
+//!
+//! For a block, `out = Σ w·x / Σ w` over its valid samples (x not NaN, w > 0),
+//! NaN when none is valid; the block's new weight is the mean weight of its
+//! samples, a NaN sample counting as weight 0. Without weights every non-NaN
+//! sample has weight 1. Sums are in f64.
+
+use rayon::prelude::*;
+
+use crate::bail;
+use crate::error::{code, CoreResult};
+use crate::shape::{rows_per_task, Shape};
+
+/// The averaged intensity and weights of a block-mean operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Averaged {
+    pub intensity: Vec<f32>,
+    pub weights: Vec<f32>,
+    pub shape: Shape,
+}
+
+/// The weight a sample contributes: 0 for NaN intensity or non-positive weight.
+#[inline]
+fn effective_weight(x: f32, w: Option<&[f32]>, k: usize) -> f64 {
+    if x.is_nan() {
+        return 0.0;
+    }
+    match w {
+        Some(w) if w[k] > 0.0 => w[k] as f64,
+        Some(_) => 0.0,
+        None => 1.0,
+    }
+}
+
+#[inline]
+fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
+    if sum_w > 0.0 {
+        (sum_wx / sum_w) as f32
+    } else {
+        f32::NAN
+    }
+}
+
+/// Averages groups of `nchan / nsub` adjacent channels into `nsub` subbands.
+pub fn subband(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, nsub: usize) -> CoreResult<Averaged> {
+    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+    if nsub == 0 || shape.nchan % nsub != 0 {
+        bail!(
+            code::NSUB_DIVISOR,
+            "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}",
+            shape.nchan,
+            shape.nchan
+        );
+    }
+    let per = shape.nchan / nsub;
+    let n = shape.ntime;
+    let out_shape = Shape::new(nsub, n)?;
+    let mut out = vec![0f32; out_shape.len()];
+    let mut out_w = vec![0f32; out_shape.len()];
+    out.par_chunks_mut(n)
+        .zip(out_w.par_chunks_mut(n))
+        .enumerate()
+        .with_min_len(rows_per_task(n * per))
+        .for_each(|(k, (row, wrow))| {
+            let mut sum_wx = vec![0f64; n];
+            let mut sum_w = vec![0f64; n];
+            for c in k * per..(k + 1) * per {
+                let base = c * n;
+                let x = &intensity[base..base + n];
+                let w = weights.map(|w| &w[base..base + n]);
+                for j in 0..n {
+                    let wj = effective_weight(x[j], w, j);
+                    if wj > 0.0 {
+                        sum_wx[j] += wj * x[j] as f64;
+                        sum_w[j] += wj;
+                    }
+                }
+            }
+            for j in 0..n {
+                row[j] = block_value(sum_wx[j], sum_w[j]);
+                wrow[j] = (sum_w[j] / per as f64) as f32;
+            }
+        });
+    Ok(Averaged { intensity: out, weights: out_w, shape: out_shape })
+}
+
+/// Averages groups of `factor` adjacent samples; a trailing partial group is dropped.
+pub fn downsample(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, factor: usize) -> CoreResult<Averaged> {
+    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+    if factor == 0 {
+        bail!(code::ARGUMENT, "downsampling factor must be a positive integer, got 0");
+    }
+    if factor > shape.ntime {
+        bail!(code::ARGUMENT, "downsampling factor {factor} exceeds the {} samples", shape.ntime);
+    }
+    let n = shape.ntime;
+    let m = n / factor;
+    let out_shape = Shape::new(shape.nchan, m)?;
+    let mut out = vec![0f32; out_shape.len()];
+    let mut out_w = vec![0f32; out_shape.len()];
+    out.par_chunks_mut(m)
+        .zip(out_w.par_chunks_mut(m))
+        .enumerate()
+        .with_min_len(rows_per_task(n))
+        .for_each(|(c, (row, wrow))| {
+            let x = &intensity[c * n..(c + 1) * n];
+            let w = weights.map(|w| &w[c * n..(c + 1) * n]);
+            for b in 0..m {
+                let (mut sum_wx, mut sum_w) = (0f64, 0f64);
+                for j in b * factor..(b + 1) * factor {
+                    let wj = effective_weight(x[j], w, j);
+                    if wj > 0.0 {
+                        sum_wx += wj * x[j] as f64;
+                        sum_w += wj;
+                    }
+                }
+                row[b] = block_value(sum_wx, sum_w);
+                wrow[b] = (sum_w / factor as f64) as f32;
+            }
+        });
+    Ok(Averaged { intensity: out, weights: out_w, shape: out_shape })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subband_is_a_weighted_nan_aware_mean() {
+        let shape = Shape::new(4, 2).unwrap();
+        let x = [1.0, 10.0, 3.0, f32::NAN, 5.0, 0.0, 7.0, 8.0];
+        let w = [1.0, 1.0, 0.5, 0.0, 1.0, 0.0, 0.0, 1.0];
+        let out = subband(&x, Some(&w), shape, 2).unwrap();
+        assert_eq!(out.shape, Shape::new(2, 2).unwrap());
+        assert!((out.intensity[0] - (1.0 + 1.5) / 1.5).abs() < 1e-6);
+        assert_eq!(out.intensity[1], 10.0);
+        assert_eq!(out.intensity[2], 5.0);
+        assert_eq!(out.intensity[3], 8.0);
+        assert_eq!(out.weights, vec![0.75, 0.5, 0.5, 0.5]);
+    }
+
+    #[test]
+    fn a_block_with_no_valid_sample_is_nan_with_weight_zero() {
+        let shape = Shape::new(2, 1).unwrap();
+        let out = subband(&[f32::NAN, f32::NAN], None, shape, 1).unwrap();
+        assert!(out.intensity[0].is_nan());
+        assert_eq!(out.weights, vec![0.0]);
+    }
+
+    #[test]
+    fn subband_needs_a_divisor() {
+        let shape = Shape::new(6, 1).unwrap();
+        let err = subband(&[0.0; 6], None, shape, 4).unwrap_err();
+        assert_eq!(err.code, code::NSUB_DIVISOR);
+        assert!(err.message.contains('6') && err.message.contains('4'));
+        assert_eq!(subband(&[0.0; 6], None, shape, 0).unwrap_err().code, code::NSUB_DIVISOR);
+    }
+
+    #[test]
+    fn downsample_drops_the_partial_tail() {
+        let shape = Shape::new(2, 5).unwrap();
+        let x = [1.0, 3.0, f32::NAN, 4.0, 100.0, 2.0, 2.0, 6.0, 8.0, 100.0];
+        let out = downsample(&x, None, shape, 2).unwrap();
+        assert_eq!(out.shape, Shape::new(2, 2).unwrap());
+        assert_eq!(out.intensity, vec![2.0, 4.0, 2.0, 7.0]);
+        assert_eq!(out.weights, vec![1.0, 0.5, 1.0, 1.0]);
+        assert_eq!(downsample(&x, None, shape, 6).unwrap_err().code, code::ARGUMENT);
+    }
+}

@@ -1,0 +1,20 @@
+//! wfall's numeric core: kernels on whole waterfalls (`[nchan][ntime]` f32,
+//! row 0 = lowest frequency) with an optional weights array beside them.
+//! Nothing here panics on bad input: every entry point validates its
+//! arguments and returns a [`CoreError`] with a stable code.
+
+pub mod blocks;
+pub mod colormap;
+mod colormap_tables;
+pub mod dedisperse;
+pub mod error;
+pub mod heatmap;
+pub mod masks;
+pub mod normalise;
+pub mod percentile;
+mod select;
+pub mod shape;
+pub mod stats;
+
+pub use error::{CoreError, CoreResult};
+pub use shape::{Shape, Span};

@@ -1,0 +1,81 @@
+//! In-place flagging: whole channels to NaN (weight 0), exact zeros to NaN.
+
+use rayon::prelude::*;
+
+use crate::bail;
+use crate::error::{code, CoreResult};
+use crate::shape::{rows_per_task, Shape};
+
+/// Sets every listed channel to NaN with weight 0. Duplicates are allowed.
+pub fn mask_channels(
+    intensity: &mut [f32],
+    weights: Option<&mut [f32]>,
+    shape: Shape,
+    channels: &[usize],
+) -> CoreResult<()> {
+    shape.check_pair(intensity.len(), weights.as_ref().map(|w| w.len()))?;
+    if let Some(&c) = channels.iter().find(|&&c| c >= shape.nchan) {
+        bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", shape.nchan - 1);
+    }
+    let n = shape.ntime;
+    for &c in channels {
+        intensity[c * n..(c + 1) * n].fill(f32::NAN);
+    }
+    if let Some(w) = weights {
+        for &c in channels {
+            w[c * n..(c + 1) * n].fill(0.0);
+        }
+    }
+    Ok(())
+}
+
+/// Turns samples that are exactly zero into NaN with weight 0; returns how many.
+pub fn zeros_to_nan(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shape) -> CoreResult<usize> {
+    shape.check_pair(intensity.len(), weights.as_ref().map(|w| w.len()))?;
+    let n = shape.ntime;
+    let blank_row = |x: &mut [f32], mut w: Option<&mut [f32]>| {
+        let mut count = 0;
+        for j in 0..x.len() {
+            if x[j] == 0.0 {
+                x[j] = f32::NAN;
+                if let Some(w) = w.as_deref_mut() {
+                    w[j] = 0.0;
+                }
+                count += 1;
+            }
+        }
+        count
+    };
+    let rows = intensity.par_chunks_mut(n).with_min_len(rows_per_task(n));
+    Ok(match weights {
+        Some(w) => rows.zip(w.par_chunks_mut(n)).map(|(x, w)| blank_row(x, Some(w))).sum(),
+        None => rows.map(|x| blank_row(x, None)).sum(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_channels_blanks_rows_and_weights() {
+        let shape = Shape::new(3, 2).unwrap();
+        let mut x = vec![1.0; 6];
+        let mut w = vec![1.0; 6];
+        mask_channels(&mut x, Some(&mut w), shape, &[2, 0, 2]).unwrap();
+        assert!(x[0].is_nan() && x[1].is_nan() && x[4].is_nan() && x[5].is_nan());
+        assert_eq!(&x[2..4], &[1.0, 1.0]);
+        assert_eq!(w, vec![0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
+        assert_eq!(mask_channels(&mut x, None, shape, &[3]).unwrap_err().code, code::RANGE);
+    }
+
+    #[test]
+    fn zeros_become_nan() {
+        let shape = Shape::new(1, 4).unwrap();
+        let mut x = vec![0.0, 1.0, -0.0, 2.0];
+        let mut w = vec![1.0; 4];
+        assert_eq!(zeros_to_nan(&mut x, Some(&mut w), shape).unwrap(), 2);
+        assert!(x[0].is_nan() && x[2].is_nan());
+        assert_eq!(w, vec![0.0, 1.0, 0.0, 1.0]);
+    }
+}

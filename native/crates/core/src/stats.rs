@@ -1,0 +1,173 @@
+//! NaN-aware per-channel statistics, in f64.
+//!
+//! A sample counts when its intensity is not NaN and, if a weights array is
+//! given, its weight is positive. A channel without such a sample has NaN
+//! statistics (unlike numpy's `nansum`, which returns 0 there).
+
+use rayon::prelude::*;
+
+use crate::error::CoreResult;
+use crate::select::median_in_place;
+use crate::shape::{rows_per_task, Shape};
+
+/// Sum, mean and population variance (ddof 0) of each channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moments {
+    pub count: Vec<f64>,
+    pub sum: Vec<f64>,
+    pub mean: Vec<f64>,
+    pub variance: Vec<f64>,
+}
+
+/// Median and median absolute deviation (unscaled) of each channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Medians {
+    pub median: Vec<f64>,
+    pub mad: Vec<f64>,
+}
+
+/// Whether sample `j` of a row counts.
+#[inline]
+pub(crate) fn counts(x: f32, w: Option<&[f32]>, j: usize) -> bool {
+    !x.is_nan() && w.map_or(true, |w| w[j] > 0.0)
+}
+
+/// `(count, sum, mean, variance)` of one row, two-pass like numpy.
+pub(crate) fn row_moments(x: &[f32], w: Option<&[f32]>) -> (f64, f64, f64, f64) {
+    let (mut count, mut sum) = (0usize, 0f64);
+    for j in 0..x.len() {
+        if counts(x[j], w, j) {
+            count += 1;
+            sum += x[j] as f64;
+        }
+    }
+    if count == 0 {
+        return (0.0, f64::NAN, f64::NAN, f64::NAN);
+    }
+    let mean = sum / count as f64;
+    let mut ss = 0f64;
+    for j in 0..x.len() {
+        if counts(x[j], w, j) {
+            let d = x[j] as f64 - mean;
+            ss += d * d;
+        }
+    }
+    (count as f64, sum, mean, ss / count as f64)
+}
+
+/// `(median, mad)` of one row; `scratch` is reused between rows.
+pub(crate) fn row_medians(x: &[f32], w: Option<&[f32]>, scratch: &mut Vec<f64>) -> (f64, f64) {
+    scratch.clear();
+    scratch.extend((0..x.len()).filter(|&j| counts(x[j], w, j)).map(|j| x[j] as f64));
+    let Some(median) = median_in_place(scratch) else {
+        return (f64::NAN, f64::NAN);
+    };
+    for v in scratch.iter_mut() {
+        *v = (*v - median).abs();
+    }
+    let mad = median_in_place(scratch).unwrap_or(f64::NAN);
+    (median, mad)
+}
+
+fn per_row<T: Send>(
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    shape: Shape,
+    f: impl Fn(&[f32], Option<&[f32]>) -> T + Sync,
+) -> CoreResult<Vec<T>> {
+    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+    let n = shape.ntime;
+    Ok(intensity
+        .par_chunks(n)
+        .enumerate()
+        .with_min_len(rows_per_task(n))
+        .map(|(c, x)| f(x, weights.map(|w| &w[c * n..(c + 1) * n])))
+        .collect())
+}
+
+pub fn channel_moments(intensity: &[f32], weights: Option<&[f32]>, shape: Shape) -> CoreResult<Moments> {
+    let rows = per_row(intensity, weights, shape, row_moments)?;
+    Ok(Moments {
+        count: rows.iter().map(|r| r.0).collect(),
+        sum: rows.iter().map(|r| r.1).collect(),
+        mean: rows.iter().map(|r| r.2).collect(),
+        variance: rows.iter().map(|r| r.3).collect(),
+    })
+}
+
+pub fn channel_medians(intensity: &[f32], weights: Option<&[f32]>, shape: Shape) -> CoreResult<Medians> {
+    let rows = per_row(intensity, weights, shape, |x, w| row_medians(x, w, &mut Vec::with_capacity(x.len())))?;
+    Ok(Medians { median: rows.iter().map(|r| r.0).collect(), mad: rows.iter().map(|r| r.1).collect() })
+}
+
+/// NaN-aware sum over channels for every sample (the time series). A sample
+/// with no valid channel sums to 0, as `np.nansum` does.
+pub fn timeseries(intensity: &[f32], shape: Shape) -> CoreResult<Vec<f64>> {
+    shape.check("intensity", intensity.len())?;
+    let n = shape.ntime;
+    // Split the time axis across threads; each walks all channels in memory order.
+    let chunk = rows_per_task(shape.nchan).max(1024).min(n);
+    let mut ts = vec![0f64; n];
+    ts.par_chunks_mut(chunk).enumerate().for_each(|(b, out)| {
+        let (start, len) = (b * chunk, out.len());
+        for row in intensity.chunks_exact(n) {
+            for (acc, &x) in out.iter_mut().zip(&row[start..start + len]) {
+                if !x.is_nan() {
+                    *acc += x as f64;
+                }
+            }
+        }
+    });
+    Ok(ts)
+}
+
+/// Index of the largest value, the first on ties; NaN values are skipped.
+pub fn argmax(values: &[f64]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, &v) in values.iter().enumerate() {
+        if !v.is_nan() && best.map_or(true, |b| v > values[b]) {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_skip_nan_and_zero_weight() {
+        let shape = Shape::new(2, 4).unwrap();
+        let x = [1.0, 2.0, f32::NAN, 5.0, f32::NAN, f32::NAN, f32::NAN, f32::NAN];
+        let m = channel_moments(&x, None, shape).unwrap();
+        assert_eq!(m.count, vec![3.0, 0.0]);
+        assert_eq!(m.sum[0], 8.0);
+        assert!((m.variance[0] - 26.0 / 9.0).abs() < 1e-12);
+        assert!(m.sum[1].is_nan() && m.mean[1].is_nan() && m.variance[1].is_nan());
+        let w = [1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+        assert_eq!(channel_moments(&x, Some(&w), shape).unwrap().sum[0], 6.0);
+    }
+
+    #[test]
+    fn medians_and_mad() {
+        let shape = Shape::new(1, 5).unwrap();
+        let x = [1.0, 9.0, f32::NAN, 2.0, 4.0];
+        let m = channel_medians(&x, None, shape).unwrap();
+        assert_eq!(m.median, vec![3.0]);
+        assert_eq!(m.mad, vec![1.5]); // |1-3|,|9-3|,|2-3|,|4-3| = 2,6,1,1 -> 1.5
+    }
+
+    #[test]
+    fn timeseries_is_a_nansum_over_channels() {
+        let shape = Shape::new(2, 3).unwrap();
+        let x = [1.0, f32::NAN, 3.0, 4.0, f32::NAN, -1.0];
+        assert_eq!(timeseries(&x, shape).unwrap(), vec![5.0, 0.0, 2.0]);
+    }
+
+    #[test]
+    fn argmax_takes_the_first_of_ties() {
+        assert_eq!(argmax(&[1.0, 3.0, f64::NAN, 3.0]), Some(1));
+        assert_eq!(argmax(&[f64::NAN]), None);
+    }
+}

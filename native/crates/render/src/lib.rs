@@ -1,0 +1,65 @@
+//! SVG (as Vega writes it) to PDF and PNG, with the project's fonts only.
+//!
+//! One SVG user unit is one PostScript point (1/72 in): the PDF page is the
+//! SVG's size in points, and a PNG at `dpi` is the SVG scaled by `dpi / 72`.
+//! Output is deterministic: no dates, no random identifiers.
+
+pub mod fonts;
+pub use usvg::fontdb;
+
+use std::sync::Arc;
+
+use usvg::fontdb::Database;
+use wfall_core::bail;
+use wfall_core::error::{code, CoreResult};
+use wfall_core::heatmap::encode_png;
+
+pub use fonts::{database, text_width, FontStyle};
+
+/// Largest PNG we agree to rasterise (pixels), about 100 megapixels.
+pub const MAX_PNG_PIXELS: f64 = 1e8;
+
+fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tree> {
+    let options = usvg::Options {
+        dpi: 72.0,
+        font_family: family.to_owned(),
+        fontdb: fonts.clone(),
+        ..usvg::Options::default()
+    };
+    match usvg::Tree::from_str(svg, &options) {
+        Ok(tree) => Ok(tree),
+        Err(e) => bail!(code::RENDER, "the figure's SVG cannot be parsed: {e}"),
+    }
+}
+
+/// A one-page PDF of the SVG: vector paths, text as real text with subset
+/// embedded fonts, raster images at their native resolution.
+pub fn svg_to_pdf(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<Vec<u8>> {
+    let tree = parse(svg, fonts, family)?;
+    match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
+        Ok(pdf) => Ok(pdf),
+        Err(e) => bail!(code::RENDER, "PDF conversion failed: {e}"),
+    }
+}
+
+/// A PNG of the SVG at `dpi` pixels per inch (one user unit = 1/72 in).
+pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> CoreResult<Vec<u8>> {
+    if !(dpi.is_finite() && dpi > 0.0) {
+        bail!(code::ARGUMENT, "dpi must be a positive number, got {dpi}");
+    }
+    let tree = parse(svg, fonts, family)?;
+    let scale = dpi / 72.0;
+    let (w, h) = ((tree.size().width() as f64 * scale).ceil(), (tree.size().height() as f64 * scale).ceil());
+    if w * h > MAX_PNG_PIXELS {
+        bail!(code::ARGUMENT, "a {w} x {h} pixel PNG is too large; lower the dpi");
+    }
+    let Some(mut pixmap) = resvg::tiny_skia::Pixmap::new(w as u32, h as u32) else {
+        bail!(code::RENDER, "cannot allocate a {w} x {h} pixel image");
+    };
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32), &mut pixmap.as_mut());
+    let straight: Vec<u8> = pixmap.pixels().iter().flat_map(|p| {
+        let c = p.demultiply();
+        [c.red(), c.green(), c.blue(), c.alpha()]
+    }).collect();
+    encode_png(&straight, w as usize, h as usize, Some(dpi))
+}

@@ -1,0 +1,60 @@
+//! Conversions at the boundary: typed-array borrowing, shapes and errors.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use napi::bindgen_prelude::Float32ArraySlice;
+use napi::{Env, Error, Status};
+use wfall_core::error::code;
+use wfall_core::shape::check_disjoint;
+use wfall_core::{CoreError, CoreResult, Shape};
+
+/// Throws `e` as a JS Error with `e.code` as its `code` property.
+pub fn throw(env: &Env, e: CoreError) -> Error {
+    match env.throw_error(&e.message, Some(e.code)) {
+        Ok(()) => Error::from_status(Status::PendingException),
+        Err(err) => err,
+    }
+}
+
+/// Runs `f`, converting its error or a panic into a thrown JS Error.
+pub fn guard<T>(env: &Env, f: impl FnOnce() -> CoreResult<T>) -> napi::Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(throw(env, e)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            Err(throw(env, CoreError::new("E_INTERNAL", format!("internal error in the native core (please report): {what}"))))
+        }
+    }
+}
+
+/// A shape from JS numbers, refusing negatives, fractions and empty shapes.
+pub fn shape(nchan: f64, ntime: f64) -> CoreResult<Shape> {
+    Shape::new(count(nchan, "nchan")?, count(ntime, "ntime")?)
+}
+
+/// A non-negative integer from a JS number.
+pub fn count(value: f64, what: &str) -> CoreResult<usize> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9.0e15 {
+        Ok(value as usize)
+    } else {
+        Err(CoreError::new(code::ARGUMENT, format!("{what} must be a non-negative integer, got {value}")))
+    }
+}
+
+/// Borrows intensity (and weights) for writing, after checking they do not overlap.
+pub fn borrow_mut<'a>(
+    intensity: &'a mut Float32ArraySlice<'_>,
+    weights: Option<&'a mut Float32ArraySlice<'_>>,
+) -> CoreResult<(&'a mut [f32], Option<&'a mut [f32]>)> {
+    if let Some(w) = weights.as_deref() {
+        check_disjoint(intensity, w)?;
+    }
+    // SAFETY: the two views were just checked not to overlap, and the JS thread
+    // is blocked in this synchronous call, so these are the only live accesses.
+    unsafe { Ok((intensity.as_mut(), weights.map(|w| w.as_mut()))) }
+}

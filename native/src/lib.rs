@@ -1,0 +1,14 @@
+//! The N-API boundary of wfall: the only place where Rust meets JavaScript.
+//!
+//! Every function validates its arguments in Rust (through `wfall-core`),
+//! borrows typed arrays without copying, hands new arrays back without copying,
+//! and turns any failure into a thrown JS `Error` whose `code` is stable
+//! (`E_SHAPE`, `E_NSUB_DIVISOR`, ...). A panic is caught and thrown as
+//! `E_INTERNAL`: it never unwinds into Node.
+
+mod boundary;
+mod figures;
+mod waterfall;
+
+pub use figures::*;
+pub use waterfall::*;

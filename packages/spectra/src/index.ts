@@ -1,0 +1,30 @@
+/**
+ * `@wfall/spectra`: waterfall (dynamic spectrum) I/O and the `Spectra` API.
+ *
+ * ```ts
+ * import { readWaterfall, Spectra, prepareFigureData } from "@wfall/spectra";
+ * const spec = Spectra.fromWaterfall(await readWaterfall("69541452_wfall.npz"));
+ * spec.dedisperse(87.77).maskBySum(2).maskByVariance(0.05).subband(128);
+ * const figure = prepareFigureData(spec); // peak, window, time axis, vmin/vmax
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { argmax } from "./arrays.js";
+export { WaterfallError, type ErrorCode } from "./errors.js";
+export { readInput, writeFileAtomic } from "./files.js";
+export { prepareFigureData, type FigureData, type FigureDataOptions } from "./figure-data.js";
+export { encodeNpy, parseNpy, toFloat32, toScalar, type NpyArray } from "./npy.js";
+export { defaultMaxBytes, encodeNpz, Npz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
+export {
+  K_DM_CHIME,
+  K_DM_PHYSICAL,
+  Spectra,
+  type ChannelStats,
+  type DedisperseOptions,
+  type IndexRange,
+  type Normalisation,
+  type Reference,
+  type SpectraOptions,
+} from "./spectra.js";
+export { checkAxes, readWaterfall, writeWaterfall, type Waterfall, type WaterfallLike } from "./waterfall.js";

@@ -1,0 +1,372 @@
+/**
+ * `Spectra`: a waterfall in memory with its axes, mirroring CHIME's
+ * `iautils.spectra.Spectra`. Heavy work runs in the native core on the whole
+ * array; operations that keep the shape work in place and return `this`.
+ */
+import * as core from "@wfall/native";
+import ndarray from "ndarray";
+
+import { argmax } from "./arrays.js";
+import { native, WaterfallError } from "./errors.js";
+import { checkAxes, type Waterfall } from "./waterfall.js";
+
+/** CHIME's dispersion constant (pulsar convention), `1/2.41e-4` MHz² s cm³ / pc: the default. */
+export const K_DM_CHIME = 1 / 2.41e-4;
+/** The other dispersion constant in use, from the physical constants: 4148.808 MHz² s cm³ / pc. */
+export const K_DM_PHYSICAL = 4148.808;
+
+/** The frequency channels are aligned to when dedispersing: a named one or a value in MHz. */
+export type Reference = "top" | "bottom" | "centre" | "infinite" | number;
+
+/** Options of {@link Spectra.dedisperse}. */
+export interface DedisperseOptions {
+  /** Dispersion constant, MHz² s cm³ / pc. Default {@link K_DM_CHIME}. */
+  kdm?: number;
+  /** Reference frequency. Default "top" (the highest channel frequency). */
+  reference?: Reference;
+  /**
+   * "roll" (default) moves samples shifted past an end around to the other, as
+   * `np.roll`; "invalidate" blanks them instead (NaN, weight 0).
+   */
+  wrap?: "roll" | "invalidate";
+}
+
+/** Per-channel normalisations, see {@link Spectra.normalise}. */
+export type Normalisation = "fractional" | "zscore" | "robust";
+
+/** Axes and weights of a new {@link Spectra}. */
+export interface SpectraOptions {
+  nchan: number;
+  ntime: number;
+  /** Frequency of channel 0 (the lowest), MHz. */
+  fbottom: number;
+  /** Channel width, MHz, positive. */
+  df: number;
+  /** Sample time, s. */
+  dt: number;
+  /** Time of the start of sample 0, s. Default 0. */
+  start?: number;
+  /** The DM the data are dedispersed to now. Default 0. */
+  dm?: number;
+  /** Weights in [0, 1] beside the intensity; default 1 for every non-NaN sample. */
+  weights?: Float32Array | null;
+  /** The file the data came from, named in error messages. */
+  source?: string;
+}
+
+/** Per-channel statistics of valid samples; NaN for a channel without one. */
+export interface ChannelStats {
+  count: Float64Array;
+  sum: Float64Array;
+  mean: Float64Array;
+  /** Population variance (ddof 0). */
+  variance: Float64Array;
+  median: Float64Array;
+  /** Median absolute deviation from the median, unscaled. */
+  mad: Float64Array;
+}
+
+/** A half-open index range `[start, end)`, like a Python slice. */
+export type IndexRange = readonly [start: number, end: number];
+
+function axis(n: number, first: number, step: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = first + i * step;
+  return out;
+}
+
+/** A dynamic spectrum: `intensity[nchan][ntime]` float32, row 0 the lowest frequency. */
+export class Spectra {
+  #data: Float32Array;
+  /** `null` until needed: then 1 for every non-NaN sample, 0 for NaN. */
+  #weights: Float32Array | null;
+  #nchan: number;
+  #ntime: number;
+  #df: number;
+  #dt: number;
+  #dm: number;
+  readonly fbottom: number;
+  readonly start: number;
+  readonly source: string | undefined;
+
+  /**
+   * Wraps (does not copy) a row-major intensity array.
+   * @throws {WaterfallError} `E_SHAPE` when the length is not `nchan * ntime`, `E_VALUE` for bad axes.
+   */
+  constructor(intensity: Float32Array, options: SpectraOptions) {
+    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, source } = options;
+    if (!(intensity instanceof Float32Array)) throw new WaterfallError("E_DTYPE", "intensity must be a Float32Array", { file: source });
+    if (!(Number.isSafeInteger(nchan) && Number.isSafeInteger(ntime) && nchan > 0 && ntime > 0)) {
+      throw new WaterfallError("E_SHAPE", `shape must be positive integers, got ${nchan} x ${ntime}`, { file: source });
+    }
+    if (intensity.length !== nchan * ntime) {
+      throw new WaterfallError("E_SHAPE", `intensity has ${intensity.length} values but ${nchan} x ${ntime} needs ${nchan * ntime}`, { file: source });
+    }
+    if (weights && !(weights instanceof Float32Array && weights.length === intensity.length)) {
+      throw new WaterfallError("E_SHAPE", `weights must be a Float32Array of ${intensity.length} values`, { file: source });
+    }
+    checkAxes({ dt, df, dm, fbottom }, source);
+    if (!Number.isFinite(start)) throw new WaterfallError("E_VALUE", `start must be a finite number of seconds, got ${start}`, { file: source });
+    this.#data = intensity;
+    this.#weights = weights;
+    this.#nchan = nchan;
+    this.#ntime = ntime;
+    this.#df = df;
+    this.#dt = dt;
+    this.#dm = dm;
+    this.fbottom = fbottom;
+    this.start = start;
+    this.source = source;
+  }
+
+  /**
+   * A Spectra over a waterfall read from disk (sharing its intensity array).
+   * Weights are the file's own when it stores them; otherwise, as the tutorial
+   * does, 0 where the intensity is exactly 0 (or NaN) and 1 elsewhere.
+   */
+  static fromWaterfall(wf: Waterfall): Spectra {
+    let weights = wf.weights ?? null;
+    if (!weights && wf.intensity.includes(0)) {
+      weights = new Float32Array(wf.intensity.length);
+      wf.intensity.forEach((x, i) => (weights![i] = x === 0 || Number.isNaN(x) ? 0 : 1));
+    }
+    return new Spectra(wf.intensity, { ...wf, weights, source: wf.file });
+  }
+
+  get nchan(): number {
+    return this.#nchan;
+  }
+  get ntime(): number {
+    return this.#ntime;
+  }
+  /** Channel width, MHz. */
+  get df(): number {
+    return this.#df;
+  }
+  /** Sample time, s. */
+  get dt(): number {
+    return this.#dt;
+  }
+  /** The DM the data are dedispersed to now, pc cm^-3. */
+  get dm(): number {
+    return this.#dm;
+  }
+
+  /** The row-major intensity array itself (not a copy). */
+  get data(): Float32Array {
+    return this.#data;
+  }
+
+  /** The intensity as an ndarray view `[nchan][ntime]` on the same memory. */
+  get intensity(): ndarray.NdArray<Float32Array> {
+    return ndarray(this.#data, [this.#nchan, this.#ntime]);
+  }
+
+  /** The weights array (created on first access when the weights were implicit). */
+  get weights(): Float32Array {
+    if (!this.#weights) {
+      const w = new Float32Array(this.#data.length);
+      this.#data.forEach((x, i) => (w[i] = Number.isNaN(x) ? 0 : 1));
+      this.#weights = w;
+    }
+    return this.#weights;
+  }
+
+  /** Channel frequencies `fbottom + i*df`, MHz. */
+  get freqs(): Float64Array {
+    return axis(this.#nchan, this.fbottom, this.#df);
+  }
+  /** Sample start times `start + j*dt`, s. */
+  get times(): Float64Array {
+    return axis(this.#ntime, this.start, this.#dt);
+  }
+  /** Sample centre times `start + (j + 1/2)*dt`, s. */
+  get centerTimes(): Float64Array {
+    return axis(this.#ntime, this.start + this.#dt / 2, this.#dt);
+  }
+
+  /** A deep copy. */
+  clone(): Spectra {
+    return new Spectra(this.#data.slice(), {
+      nchan: this.#nchan,
+      ntime: this.#ntime,
+      fbottom: this.fbottom,
+      df: this.#df,
+      dt: this.#dt,
+      start: this.start,
+      dm: this.#dm,
+      weights: this.#weights?.slice() ?? null,
+      source: this.source,
+    });
+  }
+
+  #native<T>(call: () => T): T {
+    return native(call, this.source);
+  }
+
+  /**
+   * Dedisperses to `dm` from the current DM, in place: channel i moves earlier
+   * by `round(kdm * (dm - this.dm) * (f_i^-2 - f_ref^-2) / dt)` samples (ties to
+   * even), weights moving with it. Returns `this`.
+   * @throws {WaterfallError} `E_DM_RANGE` for a non-finite DM.
+   */
+  dedisperse(dm: number, options: DedisperseOptions = {}): this {
+    if (!Number.isFinite(dm)) throw new WaterfallError("E_DM_RANGE", `DM must be a finite number, got ${dm}`, { file: this.source });
+    this.lastShifts = this.#native(() =>
+      core.dedisperse(this.#data, this.#weights, this.#nchan, this.#ntime, {
+        deltaDm: dm - this.#dm,
+        kDm: options.kdm ?? K_DM_CHIME,
+        reference: typeof options.reference === "number" ? "mhz" : (options.reference ?? "top"),
+        referenceMhz: typeof options.reference === "number" ? options.reference : undefined,
+        wrap: options.wrap ?? "roll",
+        dt: this.#dt,
+        fbottom: this.fbottom,
+        df: this.#df,
+      }),
+    );
+    this.#dm = dm;
+    return this;
+  }
+
+  /** Per-channel shifts (samples) applied by the last {@link Spectra.dedisperse}. */
+  lastShifts: Float64Array | undefined;
+
+  /** Sets the given channels to NaN (weight 0), in place. Returns `this`. */
+  maskChannels(channels: Iterable<number>): this {
+    const list = Array.from(channels);
+    this.#native(() => core.maskChannels(this.#data, this.#weights, this.#nchan, this.#ntime, list));
+    return this;
+  }
+
+  /** Channels whose `|nansum over time| > threshold` (tutorial default 2), or with no valid sample. */
+  channelsBySum(threshold = 2): number[] {
+    this.#checkThreshold(threshold);
+    const { sum, count } = this.#moments(false);
+    return this.#select((c) => count[c] === 0 || Math.abs(sum[c]) > threshold);
+  }
+
+  /** Channels whose NaN-aware population variance over time `> threshold` (tutorial default 0.05), or with no valid sample. */
+  channelsByVariance(threshold = 0.05): number[] {
+    this.#checkThreshold(threshold);
+    const { variance, count } = this.#moments(false);
+    return this.#select((c) => count[c] === 0 || variance[c] > threshold);
+  }
+
+  /** Masks the channels {@link Spectra.channelsBySum} selects. Returns `this`. */
+  maskBySum(threshold = 2): this {
+    return this.maskChannels(this.channelsBySum(threshold));
+  }
+
+  /** Masks the channels {@link Spectra.channelsByVariance} selects. Returns `this`. */
+  maskByVariance(threshold = 0.05): this {
+    return this.maskChannels(this.channelsByVariance(threshold));
+  }
+
+  /** Channels without any valid (non-NaN) sample. */
+  maskedChannels(): number[] {
+    const { count } = this.#moments(false);
+    return this.#select((c) => count[c] === 0);
+  }
+
+  #checkThreshold(threshold: number): void {
+    if (!(Number.isFinite(threshold) && threshold >= 0)) {
+      throw new WaterfallError("E_ARGUMENT", `mask threshold must be a non-negative number, got ${threshold}`, { file: this.source });
+    }
+  }
+
+  #select(keep: (channel: number) => boolean): number[] {
+    const out: number[] = [];
+    for (let c = 0; c < this.#nchan; c++) if (keep(c)) out.push(c);
+    return out;
+  }
+
+  #moments(weighted: boolean): core.ChannelMoments {
+    return this.#native(() => core.channelMoments(this.#data, weighted ? this.#weights : null, this.#nchan, this.#ntime));
+  }
+
+  /**
+   * Per-channel statistics over non-NaN samples (and, when `weighted`, only
+   * samples of positive weight). The masks use the unweighted ones, as numpy's
+   * `nansum`/`nanvar` on the intensity do in the tutorial.
+   */
+  channelStats(options: { weighted?: boolean } = {}): ChannelStats {
+    const weights = options.weighted ? this.#weights : null;
+    const moments = this.#moments(options.weighted ?? false);
+    const medians = this.#native(() => core.channelMedians(this.#data, weights, this.#nchan, this.#ntime));
+    return { ...moments, ...medians };
+  }
+
+  /** Turns samples that are exactly 0 into NaN (weight 0), in place. Returns `this`. */
+  zerosToNaN(): this {
+    this.#native(() => core.zerosToNan(this.#data, this.#weights, this.#nchan, this.#ntime));
+    return this;
+  }
+
+  /**
+   * Averages groups of `nchan / nsub` adjacent channels (weighted, NaN-aware):
+   * `fbottom` is kept, `df` grows by `nchan / nsub`. Returns `this`.
+   * @throws {WaterfallError} `E_NSUB_DIVISOR` when `nsub` does not divide `nchan`.
+   */
+  subband(nsub: number): this {
+    const out = this.#native(() => core.subband(this.#data, this.#weights, this.#nchan, this.#ntime, nsub));
+    this.#df *= this.#nchan / out.nchan;
+    this.#replace(out);
+    return this;
+  }
+
+  /**
+   * Averages groups of `factor` adjacent samples (weighted, NaN-aware); a
+   * trailing partial group is dropped; `dt` grows by `factor`. Returns `this`.
+   */
+  downsample(factor: number): this {
+    const out = this.#native(() => core.downsample(this.#data, this.#weights, this.#nchan, this.#ntime, factor));
+    this.#dt *= factor;
+    this.#replace(out);
+    return this;
+  }
+
+  #replace(out: core.Block): void {
+    this.#data = out.intensity;
+    this.#weights = out.weights;
+    this.#nchan = out.nchan;
+    this.#ntime = out.ntime;
+  }
+
+  /**
+   * Normalises each channel in place over its valid samples (non-NaN, weight > 0):
+   * `fractional` = x/mean - 1, `zscore` = (x - mean)/std, `robust` =
+   * (x - median)/(1.4826 MAD). A channel that cannot be normalised (no valid
+   * sample, or zero mean/spread) is masked. Returns `this`.
+   */
+  normalise(method: Normalisation = "fractional"): this {
+    this.#native(() => core.normalise(this.#data, this.#weights, this.#nchan, this.#ntime, method));
+    return this;
+  }
+
+  /** Sum over channels of every sample, NaN-aware (`np.nansum(intensity, axis=0)`). */
+  timeseries(): Float64Array {
+    return this.#native(() => core.timeseries(this.#data, this.#nchan, this.#ntime));
+  }
+
+  /** Index of the brightest sample of the time series (the first on ties). */
+  peak(): number {
+    return argmax(this.timeseries());
+  }
+
+  /**
+   * numpy's `nanpercentile` (linear method) over a block, by default the whole
+   * waterfall. Ranges are half-open like Python slices. NaN when the block holds
+   * no valid value.
+   * @throws {WaterfallError} `E_RANGE` when a range is empty or outside the data.
+   */
+  percentile(q: number, block?: { channels?: IndexRange; samples?: IndexRange }): number;
+  percentile(q: readonly number[], block?: { channels?: IndexRange; samples?: IndexRange }): number[];
+  percentile(q: number | readonly number[], block: { channels?: IndexRange; samples?: IndexRange } = {}): number | number[] {
+    const [c0, c1] = block.channels ?? [0, this.#nchan];
+    const [s0, s1] = block.samples ?? [0, this.#ntime];
+    const qs = typeof q === "number" ? [q] : [...q];
+    const range = { channelStart: c0, channelEnd: c1, sampleStart: s0, sampleEnd: s1 };
+    const values = this.#native(() => core.percentiles(this.#data, this.#nchan, this.#ntime, range, qs));
+    return typeof q === "number" ? values[0] : values;
+  }
+}
