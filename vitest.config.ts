@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config";
 
+// Tests import the workspace packages' TypeScript sources (their "source"
+// export condition), so they never run against a stale build.
+const conditions = ["source", "module", "node", "development|production"]; // plus Vite's server defaults
+
 export default defineConfig({
-  resolve: {
-    // Tests import the workspace packages' TypeScript sources (the "source" export condition).
-    conditions: ["source"],
-  },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ["packages/*/test/**/*.test.ts"],
     testTimeout: 120_000,

@@ -34,19 +34,29 @@ interface Dtype {
   littleEndian: boolean;
 }
 
-const SUPPORTED: Record<string, readonly number[]> = { f: [2, 4, 8], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
+const NUMERIC: Record<string, readonly number[]> = { f: [2, 4, 8], i: [1, 2, 4, 8], u: [1, 2, 4, 8], b: [1] };
+const TYPE_STRING = /^([<>|=]?)([a-zA-Z])(\d*)$/;
 
 function fail(source: NpySource, code: "E_NPY_HEADER" | "E_DTYPE" | "E_SHAPE" | "E_NPZ_CORRUPT" | "E_TOO_LARGE", message: string): never {
   throw new WaterfallError(code, `key '${source.key}': ${message}`, { file: source.file });
 }
 
-/** The dtype of a type string, or an `E_DTYPE` error naming it. */
-function dtypeOf(descr: string, source: NpySource): Dtype {
-  const m = /^([<>|=]?)([a-zA-Z])(\d*)$/.exec(descr);
+/** Bytes per element of any fixed-size numpy type string; null for objects (pickled, no fixed size). */
+function itemsizeOf(descr: string, source: NpySource): number | null {
+  const m = TYPE_STRING.exec(descr);
+  if (!m) fail(source, "E_NPY_HEADER", `unreadable dtype '${descr}'`);
+  if (m[2] === "O") return null;
+  const n = Number(m[3] || 1);
+  return m[2] === "U" ? 4 * n : n;
+}
+
+/** The numeric dtype of a type string, or an `E_DTYPE` error naming it. */
+function numericDtype(descr: string, source: NpySource): Dtype {
+  const m = TYPE_STRING.exec(descr);
   const kind = m?.[2] as Kind | undefined;
   const itemsize = Number(m?.[3]);
-  if (!m || !kind || !SUPPORTED[kind]?.includes(itemsize)) {
-    const what = /^[<>|=]?[cC]/.test(descr) ? "complex" : /^[<>|=]?O/.test(descr) ? "object" : "unsupported";
+  if (!m || !kind || !NUMERIC[kind]?.includes(itemsize)) {
+    const what = /^[<>|=]?c/.test(descr) ? "complex" : /^[<>|=]?O/.test(descr) ? "object" : "not numeric";
     fail(source, "E_DTYPE", `dtype '${descr}' is ${what}; expected a real number type (float16/32/64, int or uint)`);
   }
   return { kind, itemsize, littleEndian: m[1] !== ">" };
@@ -80,18 +90,20 @@ export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
   if (headerLength > MAX_HEADER_BYTES || start + headerLength > bytes.length) fail(source, "E_NPZ_CORRUPT", "truncated or implausible .npy header");
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLength));
   const { descr, shape, fortranOrder } = parseHeaderDict(text, source);
-  const dtype = dtypeOf(descr, source);
+  const data = bytes.subarray(start + headerLength);
+  const itemsize = itemsizeOf(descr, source);
+  if (itemsize === null) return { descr, shape, fortranOrder, data }; // a pickle: no size to check
   const size = shape.reduce((a, b) => a * b, 1);
-  const expected = size * dtype.itemsize;
+  const expected = size * itemsize;
   if (!Number.isSafeInteger(expected)) fail(source, "E_TOO_LARGE", `shape (${shape.join(", ")}) is too large`);
-  const available = bytes.length - start - headerLength;
+  const available = data.length;
   if (available < expected) {
     fail(source, "E_NPZ_CORRUPT", `truncated: shape (${shape.join(", ")}) of ${descr} needs ${expected} bytes of data but only ${available} are present`);
   }
   if (available > expected) {
     fail(source, "E_SHAPE", `header shape (${shape.join(", ")}) of ${descr} describes ${expected} bytes but the array holds ${available}`);
   }
-  return { descr, shape, fortranOrder, data: bytes.subarray(start + headerLength) };
+  return { descr, shape, fortranOrder, data };
 }
 
 /** Number of elements. */
@@ -130,7 +142,7 @@ function reader(dtype: Dtype, view: DataView): (i: number) => number {
 
 /** The values in file order as float32: a zero-copy view for aligned `<f4`, a conversion otherwise. */
 function valuesInFileOrder(array: NpyArray, source: NpySource): Float32Array {
-  const dtype = dtypeOf(array.descr, source);
+  const dtype = numericDtype(array.descr, source);
   const { data } = array;
   const n = sizeOf(array);
   if (dtype.kind === "f" && dtype.itemsize === 4 && dtype.littleEndian) {
@@ -165,7 +177,7 @@ export function toFloat32(array: NpyArray, source: NpySource): Float32Array {
 /** The single value of a 0-d (or one-element) numeric array, as a JS number. */
 export function toScalar(array: NpyArray, source: NpySource): number {
   if (sizeOf(array) !== 1) fail(source, "E_SHAPE", `expected a single number, got shape (${array.shape.join(", ")})`);
-  const dtype = dtypeOf(array.descr, source);
+  const dtype = numericDtype(array.descr, source);
   return reader(dtype, new DataView(array.data.buffer, array.data.byteOffset, array.data.byteLength))(0);
 }
 

@@ -1,0 +1,71 @@
+/** prepareFigureData: the tutorial's figure arithmetic with SPEC.md's clamps at the edges. */
+import { describe, expect, it } from "vitest";
+
+import { prepareFigureData, Spectra } from "@wfall/spectra";
+
+/** A waterfall of small noise-like values with a bright sample at `peak`. */
+function pulse(ntime: number, peak: number, nchan = 4, dt = 1e-3): Spectra {
+  const data = new Float32Array(nchan * ntime);
+  for (let c = 0; c < nchan; c++) for (let j = 0; j < ntime; j++) data[c * ntime + j] = ((c * 7 + j * 13) % 11) / 100 + 0.01;
+  for (let c = 0; c < nchan; c++) data[c * ntime + peak] = 5;
+  return new Spectra(data, { nchan, ntime, fbottom: 400, df: 100, dt });
+}
+
+describe("prepareFigureData", () => {
+  it("centres a window of 2*ceil(0.025/dt)-1 samples on the peak", () => {
+    const fig = prepareFigureData(pulse(200, 100));
+    expect(fig.window).toBe(25);
+    expect([fig.peak, fig.sampleStart, fig.sampleEnd, fig.ncols]).toEqual([100, 76, 125, 49]);
+    expect(fig.intensity.length).toBe(4 * 49);
+    expect(fig.timeEdgesMs.length).toBe(50);
+    expect(fig.timeEdgesMs[24]).toBeCloseTo(-0.5, 12); // the peak's sample spans -0.5 .. 0.5 ms
+    expect(fig.timeEdgesMs[0]).toBeCloseTo(-24.5, 12);
+    expect(fig.timeEdgesMs[49]).toBeCloseTo(24.5, 12);
+    expect(fig.timeseries[24]).toBe(20);
+    expect(fig.freqExtent).toEqual([400, 800]);
+  });
+
+  it("uses numpy's ceil on the float quotient, as the tutorial does", () => {
+    // 0.025 / 0.001 is 25.000000000000004 in binary floating point: ceil gives 26.
+    expect(prepareFigureData(pulse(200, 100, 4, 0.001)).window).toBe(Math.ceil(0.025 / 0.001));
+  });
+
+  it("moves a peak at the left edge inward and takes vmax from after the window", () => {
+    const fig = prepareFigureData(pulse(200, 3));
+    expect([fig.rawPeak, fig.peak, fig.sampleStart]).toEqual([3, 24, 0]);
+    expect(Number.isFinite(fig.vmax)).toBe(true);
+  });
+
+  it("moves a peak at the right edge inward", () => {
+    const fig = prepareFigureData(pulse(200, 199));
+    expect([fig.peak, fig.sampleEnd]).toEqual([175, 200]);
+  });
+
+  it("takes vmin/vmax from the 2.5th and 97.5th percentiles, with zeros as missing", () => {
+    const spec = pulse(200, 100);
+    spec.data.fill(0, 0, 60); // zeros in the off-pulse samples of channel 0 do not drag vmax down
+    const fig = prepareFigureData(spec);
+    const on = spec.clone().zerosToNaN().percentile(2.5, { samples: [76, 125] });
+    const off = spec.clone().zerosToNaN().percentile(97.5, { samples: [35, 76] });
+    expect([fig.vmin, fig.vmax]).toEqual([on, off]);
+    expect(Number.isNaN(fig.intensity[0])).toBe(false);
+    expect(spec.data[0]).toBe(0); // the Spectra is not modified
+  });
+
+  it("honours explicit limits and window", () => {
+    const fig = prepareFigureData(pulse(200, 100), { vmin: -1, vmax: 2, window: 0.01 });
+    expect([fig.vmin, fig.vmax, fig.ncols]).toEqual([-1, 2, 19]);
+  });
+
+  it("a window larger than the data is E_EMPTY_WINDOW with numbers", () => {
+    expect(() => prepareFigureData(pulse(30, 15))).toThrow(
+      expect.objectContaining({ code: "E_EMPTY_WINDOW", message: expect.stringMatching(/needs 49 samples but the data has 30/) }),
+    );
+  });
+
+  it("an all-NaN waterfall is E_EMPTY_WINDOW, not a crash", () => {
+    const spec = pulse(100, 50);
+    spec.data.fill(Number.NaN);
+    expect(() => prepareFigureData(spec)).toThrow(expect.objectContaining({ code: "E_EMPTY_WINDOW" }));
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * npz reading and writing against numpy: every dtype, byte order, memory order
+ * and container numpy writes reads back to numpy's own float32 conversion;
+ * broken files fail with a code and a message naming the file and the key;
+ * written files load in numpy with identical values and bytes.
+ */
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { encodeNpy, Npz, readWaterfall, Spectra, toFloat32, writeWaterfall, type ErrorCode } from "@wfall/spectra";
+
+import { expectClose, runPython } from "./helpers.js";
+
+let dir: string;
+let expected: Npz;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "wfall-npz-"));
+  runPython("python/npz_variants.py", [dir]);
+  expected = await Npz.open(join(dir, "expected.npz"));
+});
+
+const variants = ["f4", "f8", "f4_big_endian", "f8_big_endian", "f2", "i2", "u1", "f4_fortran", "f8_fortran"];
+
+describe("readWaterfall reads what numpy writes", () => {
+  for (const variant of variants) {
+    for (const container of ["", "_compressed"]) {
+      it(`${variant}${container}`, async () => {
+        const wf = await readWaterfall(join(dir, `${variant}${container}.npz`));
+        expect([wf.nchan, wf.ntime]).toEqual([5, 7]);
+        expect(wf.dt).toBe(0.00098304);
+        expect(wf.df).toBe(3.125);
+        expect(wf.dm).toBe(87.5);
+        expect(wf.fbottom).toBe(400.1953125);
+        const want = toFloat32(await expected.array(variant), { key: variant });
+        expectClose(wf.intensity, want, 0, variant); // exact: the same float32 numpy computes
+      });
+    }
+  }
+
+  it("keeps extra keys and accepts one-element and integer scalars", async () => {
+    const wf = await readWaterfall(join(dir, "extra_keys.npz"));
+    expect(wf.dt).toBe(0.00098304);
+    expect(wf.dm).toBe(87);
+    expect(Object.keys(wf.extra).sort()).toEqual(["beams", "tns_name"]);
+    expect(wf.extra.beams.shape).toEqual([4]);
+    expect(wf.extra.tns_name.descr).toBe("<U9");
+  });
+
+  it("shares memory with the decoded archive for aligned float32 (no copy)", async () => {
+    const wf = await readWaterfall(join(dir, "f4.npz"));
+    expect(wf.intensity.buffer.byteLength).toBeGreaterThan(wf.intensity.byteLength);
+  });
+});
+
+describe("broken inputs are errors naming the file, the key and the problem", () => {
+  const cases: [string, ErrorCode, RegExp][] = [
+    ["missing.npz", "E_FILE_NOT_FOUND", /no such file/],
+    ["empty.npz", "E_NOT_NPZ", /empty file/],
+    ["not_a_zip.npz", "E_NOT_NPZ", /not an npz/],
+    ["plain_npy_named.npz", "E_NOT_NPZ", /single \.npy array/],
+    ["truncated.npz", "E_NPZ_CORRUPT", /corrupt or truncated/],
+    ["missing_dt.npz", "E_NPZ_MISSING_KEY", /missing key 'dt' \(the archive has: intensity, df, dm, fbottom\)/],
+    ["one_dimensional.npz", "E_SHAPE", /key 'intensity' must be 2-D .* got shape \(35\)/],
+    ["three_dimensional.npz", "E_SHAPE", /must be 2-D .* \(5, 7, 1\)/],
+    ["zero_channels.npz", "E_SHAPE", /empty: 0 channels x 7 samples/],
+    ["complex.npz", "E_DTYPE", /key 'intensity': dtype '<c8' is complex/],
+    ["object.npz", "E_DTYPE", /dtype '\|O' is object/],
+    ["negative_dt.npz", "E_VALUE", /key 'dt' must be a positive number of seconds, got -0.001/],
+    ["zero_df.npz", "E_VALUE", /key 'df' must be a positive channel width/],
+  ];
+  for (const [name, code, message] of cases) {
+    it(`${name}: ${code}`, async () => {
+      const file = join(dir, name);
+      const error = await readWaterfall(file).then(
+        () => expect.fail("no error"),
+        (e) => e,
+      );
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(message);
+      expect(error.message.startsWith(`${file}: `)).toBe(true);
+      expect(error.file).toBe(file);
+    });
+  }
+
+  it("a directory is not a file", async () => {
+    await expect(readWaterfall(dir)).rejects.toMatchObject({ code: "E_NOT_A_FILE" });
+  });
+
+  it("a member larger than the limit is refused before it is inflated", async () => {
+    await expect(readWaterfall(join(dir, "f4_compressed.npz"), { maxBytes: 100 })).rejects.toMatchObject({
+      code: "E_TOO_LARGE",
+      message: expect.stringMatching(/key 'intensity' would take \d+ bytes, more than the limit of 100/),
+    });
+  });
+
+  it("a header that lies about the shape is caught", async () => {
+    const npy = encodeNpy(new Float32Array(6), [2, 3]);
+    const text = new TextDecoder("latin1").decode(npy.subarray(10, 80)).replace("(2, 3)", "(2, 4)");
+    for (let i = 0; i < text.length; i++) npy[10 + i] = text.charCodeAt(i);
+    const { parseNpy } = await import("@wfall/spectra");
+    expect(() => parseNpy(npy, { file: "x.npz", key: "intensity" })).toThrow(/truncated: shape \(2, 4\) of <f4 needs 32 bytes of data but only 24/);
+  });
+});
+
+describe("writeWaterfall writes what numpy reads", () => {
+  for (const compressed of [false, true]) {
+    it(`${compressed ? "np.savez_compressed" : "np.savez"} layout, identical values and bytes`, async () => {
+      const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "f8.npz")));
+      spec.dedisperse(120);
+      const out = join(mkdtempSync(join(tmpdir(), "wfall-write-")), "out.npz");
+      await writeWaterfall(out, spec, { compressed });
+      const seen = JSON.parse(runPython("python/npz_inspect.py", [out]));
+      expect(Object.keys(seen)).toEqual(["intensity", "weights", "dt", "df", "dm", "fbottom"]);
+      expect(seen.intensity).toMatchObject({ dtype: "<f4", shape: [5, 7], identical_to_np_save: true, compression: compressed ? 8 : 0 });
+      expect(seen.weights).toMatchObject({ dtype: "<f4", shape: [5, 7], identical_to_np_save: true });
+      for (const key of ["dt", "df", "dm", "fbottom"]) expect(seen[key]).toMatchObject({ dtype: "<f8", shape: [], identical_to_np_save: true });
+      expect(seen.dm.values).toEqual([120]);
+      expect(seen.intensity.values).toEqual(Array.from(spec.data, (v) => (Number.isNaN(v) ? null : v)));
+      expect(seen.weights.values).toEqual(Array.from(spec.weights));
+    });
+  }
+
+  it("is byte-identical across runs and leaves no temporary file", async () => {
+    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "f4.npz")));
+    const folder = mkdtempSync(join(tmpdir(), "wfall-write-"));
+    await writeWaterfall(join(folder, "a.npz"), spec);
+    await new Promise((r) => setTimeout(r, 1100)); // a different second for any timestamp
+    await writeWaterfall(join(folder, "b.npz"), spec);
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(join(folder, "a.npz")).equals(readFileSync(join(folder, "b.npz")))).toBe(true);
+    expect(readdirSync(folder).sort()).toEqual(["a.npz", "b.npz"]);
+  });
+
+  it("an unwritable folder is an E_IO error and nothing is written", async () => {
+    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "f4.npz")));
+    const target = join(dir, "no-such-folder", "out.npz");
+    await expect(writeWaterfall(target, spec)).rejects.toMatchObject({ code: "E_IO", message: expect.stringContaining(target) });
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it("a failed write keeps the previous file intact", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "wfall-keep-"));
+    const target = join(folder, "out.npz");
+    writeFileSync(target, "previous");
+    const bad = { data: new Float32Array(4), weights: new Float32Array(3), nchan: 2, ntime: 2, dt: 1, df: 1, dm: 0, fbottom: 400 };
+    await expect(writeWaterfall(target, bad)).rejects.toMatchObject({ code: "E_SHAPE" });
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(target, "utf8")).toBe("previous");
+    expect(readdirSync(folder)).toEqual(["out.npz"]);
+  });
+});
