@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// The README's first quick-start command: the embedded real burst (FRB 121102
-// B6, Arecibo), dedispersed and subbanded, summarised.
-import { prepareFigureData, readWaterfall, Spectra } from "@wfall/spectra";
+// The README's first quick-start command renders the embedded real burst
+// (FRB 20121102A burst B6, Arecibo; fixtures/README.md) to PDF and PNG.
+import { mkdirSync } from "node:fs";
 
-const file = new URL("../fixtures/frb121102_B6_wfall.npz", import.meta.url).pathname;
-const spec = Spectra.fromWaterfall(await readWaterfall(file));
-spec.dedisperse(562.056).subband(32);
-const fig = prepareFigureData(spec, { window: 0.01 });
-console.log(`FRB 121102 burst B6 (Arecibo): ${spec.nchan} subbands x ${spec.ntime} samples, DM ${spec.dm}`);
-console.log(`peak at sample ${fig.peak} (${(fig.peak * spec.dt * 1000).toFixed(2)} ms), colour limits ${fig.vmin.toFixed(3)} .. ${fig.vmax.toFixed(3)}`);
+import { plotWaterfall } from "@wfall/plot";
+
+const input = new URL("../fixtures/frb121102_B6_wfall.npz", import.meta.url).pathname;
+const outDir = new URL("../examples/quickstart/", import.meta.url).pathname;
+mkdirSync(outDir, { recursive: true });
+
+const options = { windowMs: 10, title: "FRB 20121102A, burst B6 (Arecibo)" };
+for (const format of ["pdf", "png"]) {
+  const { output, figure } = await plotWaterfall(input, { ...options, output: `${outDir}frb121102_B6.${format}`, dpi: 150 });
+  console.log(`${output}: ${figure.nchan} channels x ${figure.ncols} samples around sample ${figure.peak}, DM ${figure.dm}`);
+}

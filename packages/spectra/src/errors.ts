@@ -73,7 +73,7 @@ export function fromNative(error: unknown, file?: string): WaterfallError {
 }
 
 /** Runs a native call, rethrowing its failure as a {@link WaterfallError} about `file`. */
-export function native<T>(call: () => T, file?: string): T {
+export function callNative<T>(call: () => T, file?: string): T {
   try {
     return call();
   } catch (error) {

@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 export { argmax } from "./arrays.js";
-export { WaterfallError, type ErrorCode } from "./errors.js";
+export { callNative, WaterfallError, type ErrorCode } from "./errors.js";
 export { readInput, writeFileAtomic } from "./files.js";
 export { prepareFigureData, type FigureData, type FigureDataOptions } from "./figure-data.js";
 export { encodeNpy, parseNpy, toFloat32, toScalar, type NpyArray } from "./npy.js";

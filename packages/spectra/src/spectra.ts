@@ -7,7 +7,7 @@ import * as core from "@wfall/native";
 import ndarray from "ndarray";
 
 import { argmax } from "./arrays.js";
-import { native, WaterfallError } from "./errors.js";
+import { callNative, WaterfallError } from "./errors.js";
 import { checkAxes, type Waterfall } from "./waterfall.js";
 
 /** CHIME's dispersion constant (pulsar convention), `1/2.41e-4` MHz² s cm³ / pc: the default. */
@@ -201,7 +201,7 @@ export class Spectra {
   }
 
   #native<T>(call: () => T): T {
-    return native(call, this.source);
+    return callNative(call, this.source);
   }
 
   /**
@@ -250,6 +250,15 @@ export class Spectra {
     this.#checkThreshold(threshold);
     const { variance, count } = this.#moments(false);
     return this.#select((c) => count[c] === 0 || variance[c] > threshold);
+  }
+
+  /**
+   * Channels whose valid samples all have one value (variance 0): fill values
+   * left by other tools' masking, which carry no signal.
+   */
+  constantChannels(): number[] {
+    const { variance, count } = this.#moments(false);
+    return this.#select((c) => count[c] > 0 && variance[c] === 0);
   }
 
   /** Masks the channels {@link Spectra.channelsBySum} selects. Returns `this`. */

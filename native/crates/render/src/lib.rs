@@ -49,7 +49,9 @@ pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> C
     }
     let tree = parse(svg, fonts, family)?;
     let scale = dpi / 72.0;
-    let (w, h) = ((tree.size().width() as f64 * scale).ceil(), (tree.size().height() as f64 * scale).ceil());
+    // Sizes are f32 in usvg: round away their noise before taking whole pixels.
+    let pixels = |points: f32| ((points as f64 * scale * 1e3).round() / 1e3).ceil();
+    let (w, h) = (pixels(tree.size().width()), pixels(tree.size().height()));
     if w * h > MAX_PNG_PIXELS {
         bail!(code::ARGUMENT, "a {w} x {h} pixel PNG is too large; lower the dpi");
     }

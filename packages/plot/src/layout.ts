@@ -1,0 +1,104 @@
+/**
+ * Figure geometry in points (1/72 in): margins measured from the real font so
+ * that no label is clipped, and panel sizes filling the requested figure size
+ * exactly. Distances follow matplotlib's defaults (ticks 3.5 pt out, 3.5 pt
+ * label pad, 4 pt axis-label pad, 0.8 pt spines) so figures look like the
+ * tutorial's.
+ */
+import { WaterfallError } from "@wfall/spectra";
+
+import { textWidth } from "./fonts.js";
+
+export const POINTS_PER_INCH = 72;
+
+/** matplotlib's default distances, points. */
+export const STYLE = {
+  tickSize: 3.5,
+  tickWidth: 0.8,
+  labelPadding: 3.5,
+  titlePadding: 4,
+  spineWidth: 0.8,
+  lineWidth: 1,
+  /** Blank border around the figure's outermost text. */
+  edge: 4,
+  /** Space between a panel title and the panel. */
+  panelTitleOffset: 3,
+  /** Text height as a multiple of the font size (ascender to descender of DejaVu Sans). */
+  lineHeight: 1.17,
+} as const;
+
+/** What determines a grid's geometry. */
+export interface GridInput {
+  widthPt: number;
+  heightPt: number;
+  fontSize: number;
+  rows: number;
+  columns: number;
+  /** All y tick labels of the first column (the widest decides the left margin). */
+  yTickLabels: string[];
+  /** Whether panels carry titles above them. */
+  panelTitles: boolean;
+  /** Text of the figure title, if any. */
+  figureTitle?: string;
+  /** Horizontal gap between panels as a fraction of a panel's width (matplotlib's wspace). */
+  wspace: number;
+  /** Whether the rightmost x tick label reaches the right edge of a panel (then half of it overhangs). */
+  xLabelOverhang: number;
+}
+
+/** The resulting geometry, points. */
+export interface GridLayout {
+  widthPt: number;
+  heightPt: number;
+  padding: { left: number; top: number; right: number; bottom: number };
+  panelWidth: number;
+  seriesHeight: number;
+  waterfallHeight: number;
+  columnGap: number;
+  rowGap: number;
+  /** Space reserved for the y axis ticks and labels of the first column. */
+  yAxisExtent: number;
+  /** Space reserved for the x axis ticks and labels. */
+  xAxisExtent: number;
+}
+
+/** Solves the layout; throws when the requested size leaves no room for the plots. */
+export function gridLayout(input: GridInput): GridLayout {
+  const { fontSize: s, rows, columns } = input;
+  const text = s * STYLE.lineHeight;
+  const widestY = Math.max(0, ...input.yTickLabels.map((label) => textWidth(label, { fontSize: s })));
+  const yAxisExtent = STYLE.tickSize + STYLE.labelPadding + widestY;
+  const xAxisExtent = STYLE.tickSize + STYLE.labelPadding + text;
+  const xAxisBlock = xAxisExtent + STYLE.titlePadding + text;
+  const panelTitleBlock = input.panelTitles ? text + STYLE.panelTitleOffset : 0;
+  const figureTitleBlock = input.figureTitle ? text + STYLE.panelTitleOffset : 0;
+
+  const left = STYLE.edge + text + STYLE.titlePadding + yAxisExtent;
+  const right = STYLE.edge + input.xLabelOverhang;
+  const top = STYLE.edge + figureTitleBlock + panelTitleBlock;
+  const bottom = STYLE.edge + xAxisBlock;
+  const rowGap = xAxisBlock + 2 * STYLE.edge + panelTitleBlock;
+
+  // columns * w + (columns - 1) * wspace * w = available width
+  const availableWidth = input.widthPt - left - right;
+  const panelWidth = availableWidth / (columns + (columns - 1) * input.wspace);
+  const plotHeight = (input.heightPt - top - bottom - (rows - 1) * rowGap) / rows;
+  if (!(panelWidth > 10 && plotHeight > 10)) {
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `a ${(input.widthPt / POINTS_PER_INCH).toFixed(2)} x ${(input.heightPt / POINTS_PER_INCH).toFixed(2)} in figure leaves no room for ${rows} x ${columns} panels at ${s} pt text`,
+    );
+  }
+  return {
+    widthPt: input.widthPt,
+    heightPt: input.heightPt,
+    padding: { left, top, right, bottom },
+    panelWidth,
+    seriesHeight: plotHeight / 4,
+    waterfallHeight: (plotHeight * 3) / 4,
+    columnGap: input.wspace * panelWidth,
+    rowGap,
+    yAxisExtent,
+    xAxisExtent,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * One waterfall panel as Vega-Lite: the time series (a steps-post line) on top
+ * of the heatmap image, sharing the time axis, with no gap, heights 1:3.
+ */
+import type { FigureData } from "@wfall/spectra";
+
+import { heatmapPng, pixelRepeats, pngDataUrl } from "./heatmap.js";
+import { STYLE, type GridLayout } from "./layout.js";
+import { axisDomain, frequencyTicks, timeTicks, type Ticks } from "./ticks.js";
+
+/** matplotlib's "tab:blue". */
+export const SERIES_COLOUR = "#1f77b4";
+
+/** How one panel is drawn. */
+export interface PanelStyle {
+  cmap: string;
+  /** Panel title (e.g. a TNS name), drawn above the time series. */
+  title?: string;
+  /** Frequency tick labels and the axis title (only the first column shows them). */
+  showFrequencyLabels: boolean;
+  /** Minimum pixels per inch of the embedded heatmap. */
+  imageDpi: number;
+}
+
+/** The ticks a panel will use (the layout measures their labels first). */
+export function panelTicks(fd: FigureData): { time: Ticks; frequency: Ticks } {
+  return {
+    time: timeTicks(fd.timeEdgesMs[0], fd.timeEdgesMs[fd.ncols]),
+    frequency: frequencyTicks(fd.freqExtent[0], fd.freqExtent[1]),
+  };
+}
+
+/** The y range of the time series with matplotlib's 5% margins. */
+export function seriesDomain(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) {
+      lo = Math.min(lo, values[i]);
+      hi = Math.max(hi, values[i]);
+    }
+  }
+  if (!Number.isFinite(lo)) return [-1, 1];
+  const margin = hi > lo ? 0.05 * (hi - lo) : Math.max(1, Math.abs(lo)) * 0.05;
+  return [lo - margin, hi + margin];
+}
+
+/**
+ * The axes frame (matplotlib's spines), drawn as a rectangle on top of the
+ * view's marks so the heatmap cannot cover it.
+ */
+export function frameLayer(): Record<string, unknown> {
+  return {
+    data: { values: [{}] },
+    mark: { type: "rect", fill: null, stroke: "#000000", strokeWidth: STYLE.spineWidth, clip: false },
+    encoding: { x: { value: 0 }, x2: { value: "width" }, y: { value: 0 }, y2: { value: "height" } },
+  };
+}
+
+const decimalsOf = (labels: string[]) => Math.max(0, ...labels.map((l) => (l.includes(".") ? l.split(".")[1].length : 0)));
+
+/** The Vega-Lite vconcat of one panel. */
+export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle): Record<string, unknown> {
+  const t0 = fd.timeEdgesMs[0];
+  const t1 = fd.timeEdgesMs[fd.ncols];
+  const [f0, f1] = fd.freqExtent;
+  const { time, frequency } = panelTicks(fd);
+  const steps = Array.from({ length: fd.ncols + 1 }, (_, k) => ({
+    t: fd.timeEdgesMs[k],
+    flux: fd.timeseries[Math.min(k, fd.ncols - 1)],
+  }));
+  const [repeatX, repeatY] = pixelRepeats(fd.ncols, fd.nchan, layout.panelWidth, layout.waterfallHeight, style.imageDpi);
+  const timeScale = { domain: [t0, t1], nice: false, zero: false };
+
+  const series = {
+    width: layout.panelWidth,
+    height: layout.seriesHeight,
+    ...(style.title ? { title: { text: style.title } } : {}),
+    layer: [
+      {
+        data: { values: steps },
+        mark: { type: "line", interpolate: "step-after", stroke: SERIES_COLOUR, strokeWidth: STYLE.lineWidth, clip: true },
+        encoding: {
+          x: { field: "t", type: "quantitative", scale: timeScale, axis: null },
+          y: { field: "flux", type: "quantitative", scale: { domain: seriesDomain(fd.timeseries), nice: false, zero: false }, axis: null },
+        },
+      },
+      frameLayer(),
+    ],
+  };
+  const waterfall = {
+    width: layout.panelWidth,
+    height: layout.waterfallHeight,
+    layer: [
+      {
+        data: { values: [{ image: pngDataUrl(heatmapPng(fd, style.cmap, repeatX, repeatY)) }] },
+        mark: { type: "image", aspect: false, smooth: false },
+        encoding: {
+      url: { field: "image", type: "nominal" },
+      x: {
+        datum: t0,
+        type: "quantitative",
+        scale: timeScale,
+        axis: { title: "Time [ms]", values: time.values, format: `.${decimalsOf(time.labels)}f` },
+      },
+      x2: { datum: t1 },
+      y: {
+        datum: f0,
+        type: "quantitative",
+        scale: { domain: axisDomain(f0, f1, frequency), nice: false, zero: false },
+        axis: {
+          title: style.showFrequencyLabels ? "Frequency [MHz]" : null,
+          values: frequency.values,
+          format: `.${decimalsOf(frequency.labels)}f`,
+          labels: style.showFrequencyLabels,
+        },
+      },
+      y2: { datum: f1 },
+        },
+      },
+      frameLayer(),
+    ],
+  };
+  return { spacing: 0, bounds: "flush", vconcat: [series, waterfall] };
+}

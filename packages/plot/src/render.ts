@@ -1,0 +1,96 @@
+/**
+ * `renderFigure`: a Vega-Lite spec to SVG, PDF or PNG bytes.
+ *
+ * Vega lays the figure out (with the real font's metrics) and writes SVG; the
+ * native core turns that SVG into a vector PDF (text as text, DejaVu Sans
+ * subset-embedded, heatmap as an image with interpolation off) or a PNG (the
+ * same font, never system fonts). The same spec always gives the same bytes.
+ */
+import * as core from "@wfall/native";
+import { callNative, WaterfallError } from "@wfall/spectra";
+import * as vega from "vega";
+import * as vl from "vega-lite";
+
+import { fontOptions, useRealTextMetrics } from "./fonts.js";
+import { POINTS_PER_INCH } from "./layout.js";
+import type { FigureMeta, VegaLiteSpec } from "./waterfall-spec.js";
+
+export type FigureFormat = "pdf" | "svg" | "png";
+
+export interface RenderOptions {
+  format: FigureFormat;
+  /** Pixels per inch of a PNG. Default 300. */
+  dpi?: number;
+}
+
+export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png"];
+
+const { resetSVGDefIds } = vega as unknown as { resetSVGDefIds: () => void };
+
+/** Compiles to Vega; a spec made by this package is pinned to its exact figure size. */
+function toVega(spec: VegaLiteSpec): vega.Spec {
+  let compiled: vega.Spec;
+  try {
+    compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  } catch (error) {
+    throw new WaterfallError("E_RENDER", `invalid Vega-Lite spec: ${(error as Error).message}`, { cause: error });
+  }
+  const meta = (spec.usermeta as { wfall?: FigureMeta } | undefined)?.wfall;
+  if (!meta) return compiled;
+  const { left, top, right, bottom } = meta.padding;
+  return { ...compiled, autosize: "none", padding: meta.padding, width: meta.widthPt - left - right, height: meta.heightPt - top - bottom };
+}
+
+const rounded = (v: string | number) => String(Number(Number(v).toFixed(6)));
+
+/**
+ * Writes the root size in inches (the viewBox stays in points) so viewers show
+ * the real size, and rounds away float noise such as 306.7199999999999.
+ */
+function physicalSize(svg: string): string {
+  return svg.replace(/^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/, (_, attrs: string, w: string, h: string, vw: string, vh: string) => {
+    const inches = (v: string) => `${rounded(Number(v) / POINTS_PER_INCH)}in`;
+    return `<svg${attrs} width="${inches(w)}" height="${inches(h)}" viewBox="0 0 ${rounded(vw)} ${rounded(vh)}"`;
+  });
+}
+
+/** Vega's SVG ids are a process-wide counter: renders take turns so each starts from 1. */
+let previous: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const next = previous.then(task, task);
+  previous = next.catch(() => undefined);
+  return next;
+}
+
+/** The figure as an SVG document (heatmap inlined as a PNG data URL, text in DejaVu Sans). */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  useRealTextMetrics();
+  const vg = toVega(spec);
+  return oneAtATime(async () => {
+    const view = new vega.View(vega.parse(vg), { renderer: "none" });
+    try {
+      resetSVGDefIds(); // clip-path ids restart at 1: the same spec gives the same bytes
+      return `<?xml version="1.0" encoding="UTF-8"?>\n${physicalSize(await view.toSVG())}\n`;
+    } finally {
+      view.finalize();
+    }
+  });
+}
+
+/** Renders a Vega-Lite spec to the bytes of a PDF, SVG or PNG file. */
+export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): Promise<Buffer> {
+  if (!FORMATS.includes(options.format)) {
+    throw new WaterfallError("E_ARGUMENT", `unknown figure format '${options.format}'; use pdf, svg or png`);
+  }
+  const dpi = options.dpi ?? 300;
+  if (!(Number.isFinite(dpi) && dpi > 0 && dpi <= 2400)) throw new WaterfallError("E_ARGUMENT", `dpi must be between 0 and 2400, got ${dpi}`);
+  const svg = await renderSvg(spec);
+  switch (options.format) {
+    case "svg":
+      return Buffer.from(svg, "utf8");
+    case "pdf":
+      return callNative(() => core.svgToPdf(svg, fontOptions));
+    case "png":
+      return callNative(() => core.svgToPng(svg, fontOptions, dpi));
+  }
+}

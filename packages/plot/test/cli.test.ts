@@ -1,0 +1,167 @@
+/**
+ * The `plot` command: the tutorial's flags, defaults, formats by extension,
+ * `prepare`, and one-line errors with exit code 2 (input) or 1 (I/O) and no
+ * output file left behind.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+
+import { describe, expect, it } from "vitest";
+
+import { main } from "@wfall/plot";
+
+import { fixtures, generatedFixture, repoRoot, runPython } from "../../spectra/test/helpers.js";
+
+const synthetic = join(fixtures, "synthetic_128x1024.npz");
+
+async function run(argv: string[]) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: "", err: "" };
+  out.on("data", (d) => (chunks.out += d));
+  err.on("data", (d) => (chunks.err += d));
+  const code = await main(argv, { out, err });
+  return { code, ...chunks };
+}
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "wfall-cli-"));
+  copyFileSync(synthetic, join(dir, "145207799_wfall.npz"));
+  return dir;
+}
+
+describe("plot", () => {
+  it("takes the tutorial's flags", async () => {
+    const dir = workdir();
+    const r = await run(["--fname", join(dir, "145207799_wfall.npz"), "--dm", "87.81", "--figname", join(dir, "145207799_wfall.pdf")]);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.out).toBe(`waterfall saved to: ${join(dir, "145207799_wfall.pdf")}\n`);
+    expect(readFileSync(join(dir, "145207799_wfall.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("defaults --figname to the input with .pdf (where the tutorial crashes)", async () => {
+    const dir = workdir();
+    expect((await run([join(dir, "145207799_wfall.npz")])).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(["145207799_wfall.npz", "145207799_wfall.pdf"]);
+  });
+
+  it.each([
+    ["svg", "<?xml"],
+    ["png", "\x89PNG"],
+  ])("chooses the format from the extension: .%s", async (ext, magic) => {
+    const dir = workdir();
+    const output = join(dir, `figure.${ext}`);
+    expect((await run([join(dir, "145207799_wfall.npz"), "--figname", output, "--dpi", "100"])).code).toBe(0);
+    expect(readFileSync(output).subarray(0, magic.length).toString("latin1")).toBe(magic);
+  });
+
+  it("--spec prints the Vega-Lite JSON and writes nothing", async () => {
+    const dir = workdir();
+    const r = await run([join(dir, "145207799_wfall.npz"), "--spec", "--title", "20201129A", "--cmap", "magma"]);
+    expect(r.code).toBe(0);
+    const spec = JSON.parse(r.out);
+    expect(spec.$schema).toMatch(/vega-lite\/v6/);
+    expect(spec.vconcat[0].title.text).toBe("20201129A");
+    expect(readdirSync(dir)).toEqual(["145207799_wfall.npz"]);
+  });
+
+  it("--help lists every flag with its default", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--fname", "--figname", "--dm", "--nsub", "--mask-sum", "--mask-var", "--window-ms", "--cmap", "--vmin", "--vmax", "--dpi", "--title", "--spec"]) {
+      expect(r.out).toContain(flag);
+    }
+    expect(r.out).toMatch(/--window-ms N\s+.*\(default: 25\)/);
+    expect(r.out).toMatch(/--cmap TEXT\s+.*\(default: viridis\)/);
+  });
+
+  it("same output in a separate process, byte for byte", async () => {
+    const dir = workdir();
+    const a = join(dir, "a.pdf");
+    const b = join(dir, "b.pdf");
+    expect((await run([join(dir, "145207799_wfall.npz"), "--dm", "87.77", "--figname", a])).code).toBe(0);
+    const child = spawnSync(process.execPath, [join(repoRoot, "packages/plot/bin/plot.js"), join(dir, "145207799_wfall.npz"), "--dm", "87.77", "--figname", b], { encoding: "utf8" });
+    expect(child.status, child.stderr).toBe(0);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  });
+});
+
+describe("plot errors: one line naming the file and the problem, exit 2 for input, 1 for I/O, no output", () => {
+  const cases: [string, (dir: string) => string[], number, RegExp][] = [
+    ["missing file", (d) => [join(d, "nope.npz")], 2, /^plot: .*nope\.npz: no such file\n$/],
+    ["not an npz", (d) => (writeFileSync(join(d, "bad.npz"), "hello"), [join(d, "bad.npz")]), 2, /bad\.npz: not an npz \(zip\) archive/],
+    ["unknown flag", (d) => [join(d, "145207799_wfall.npz"), "--colour", "red"], 2, /^plot: Unknown option '--colour' \(see --help\)\n$/],
+    ["non-numeric DM", (d) => [join(d, "145207799_wfall.npz"), "--dm", "abc"], 2, /^plot: --dm expects a number, got 'abc'\n$/],
+    ["NaN DM", (d) => [join(d, "145207799_wfall.npz"), "--dm", "NaN"], 2, /--dm expects a number, got 'NaN'/],
+    ["nsub not a divisor", (d) => [join(d, "145207799_wfall.npz"), "--nsub", "7"], 2, /145207799_wfall\.npz: cannot split 128 channels into 7 subbands: 7 is not a divisor of 128/],
+    ["unknown colour map", (d) => [join(d, "145207799_wfall.npz"), "--cmap", "jet"], 2, /unknown colour map 'jet'; choose one of viridis/],
+    ["unknown extension", (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "x.jpg")], 2, /x\.jpg: cannot tell the figure format from the extension '\.jpg'/],
+    ["output is the input", (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "145207799_wfall.npz")], 2, /cannot tell the figure format|output path is the input/],
+    ["window larger than the data", (d) => [join(d, "145207799_wfall.npz"), "--window-ms", "5000"], 2, /window needs 10173 samples but the data has 1024/],
+    ["vmin above vmax", (d) => [join(d, "145207799_wfall.npz"), "--vmin", "2", "--vmax", "1"], 2, /vmin \(2\) is larger than vmax \(1\)/],
+    ["unwritable folder", (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "missing", "x.pdf")], 1, /missing\/x\.pdf: cannot write: the folder does not exist/],
+    ["two inputs", (d) => [join(d, "145207799_wfall.npz"), join(d, "other.npz")], 2, /expected one input file, got 2/],
+    ["no input", () => [], 2, /no input file given/],
+  ];
+  for (const [name, argv, code, message] of cases) {
+    it(name, async () => {
+      const dir = workdir();
+      const args = argv(dir);
+      const before = readdirSync(dir).sort();
+      const r = await run(args);
+      expect(r.code).toBe(code);
+      expect(r.err).toMatch(message);
+      expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+      expect(r.out).toBe("");
+      expect(readdirSync(dir).sort()).toEqual(before);
+    });
+  }
+
+  it("--debug adds the stack trace", async () => {
+    const r = await run([join(tmpdir(), "nope.npz"), "--debug"]);
+    expect(r.err.split("\n").length).toBeGreaterThan(2);
+    expect(r.err).toMatch(/at /);
+  });
+
+  it("the installed command exits with the same codes", () => {
+    const child = spawnSync(process.execPath, [join(repoRoot, "packages/plot/bin/plot.js"), "/no/such/file.npz"], { encoding: "utf8" });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toBe("plot: /no/such/file.npz: no such file\n");
+  });
+});
+
+describe("plot prepare", () => {
+  it("writes the processed waterfall, which numpy and the tutorial's script read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-prepare-"));
+    const input = generatedFixture(1024, 512);
+    const output = join(dir, "prepared.npz");
+    const r = await run(["prepare", input, "--dm", "87.77", "--nsub", "128", "--mask-sum", "2", "--mask-var", "0.05", "-o", output]);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.out).toMatch(/prepared waterfall \(128 channels x 512 samples, DM 87\.77\) saved to: /);
+    const seen = JSON.parse(runPython("python/npz_inspect.py", [output]));
+    expect(seen.intensity).toMatchObject({ dtype: "<f4", shape: [128, 512], identical_to_np_save: true });
+    expect(seen.dm.values).toEqual([87.77]);
+    expect(seen.df.values).toEqual([3.125]);
+    const figure = join(dir, "seed.png");
+    runPython("python/seed_pipeline.py", ["--fname", output, "--figname", figure]);
+    expect(existsSync(figure)).toBe(true);
+  });
+
+  it("needs -o and refuses to overwrite its input", async () => {
+    const dir = workdir();
+    expect(await run(["prepare", join(dir, "145207799_wfall.npz")])).toMatchObject({ code: 2, err: "plot: prepare: the output file is required (-o OUTPUT.npz)\n" });
+    const same = await run(["prepare", join(dir, "145207799_wfall.npz"), "-o", join(dir, "145207799_wfall.npz")]);
+    expect(same.code).toBe(2);
+    expect(same.err).toMatch(/the output path is the input file/);
+  });
+
+  it("--help describes the command", async () => {
+    const r = await run(["prepare", "--help"]);
+    expect(r.out).toMatch(/^Usage: plot prepare INPUT\.npz/);
+    expect(r.out).toContain("--compressed");
+  });
+});
+
