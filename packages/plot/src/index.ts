@@ -15,3 +15,4 @@ export { FORMATS, renderFigure, renderSvg, type FigureFormat, type RenderOptions
 export { figureDataFor, waterfallSpec, type FigureMeta, type VegaLiteSpec } from "./waterfall-spec.js";
 export { defaultOutput, formatOf, plotWaterfall, type PlotResult, type PlotWaterfallOptions } from "./plot-waterfall.js";
 export { main } from "./cli.js";
+export { defaultSize, multiPanelSpec, type MultiPanelOptions, type PanelInput } from "./multi-panel.js";

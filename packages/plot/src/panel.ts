@@ -46,25 +46,31 @@ export function seriesDomain(values: ArrayLike<number>): [number, number] {
 }
 
 /**
- * The axes frame (matplotlib's spines), drawn as a rectangle on top of the
- * view's marks so the heatmap cannot cover it.
+ * An axes frame (matplotlib's spines) from `top` to `bottom` (pixels of the
+ * view), drawn after the data so the heatmap cannot cover it.
  */
-export function frameLayer(): Record<string, unknown> {
+export function frameLayer(top: number, bottom: number): Record<string, unknown> {
   return {
     data: { values: [{}] },
     mark: { type: "rect", fill: null, stroke: "#000000", strokeWidth: STYLE.spineWidth, clip: false },
-    encoding: { x: { value: 0 }, x2: { value: "width" }, y: { value: 0 }, y2: { value: "height" } },
+    encoding: { x: { value: 0 }, x2: { value: "width" }, y: { value: top }, y2: { value: bottom } },
   };
 }
 
 const decimalsOf = (labels: string[]) => Math.max(0, ...labels.map((l) => (l.includes(".") ? l.split(".")[1].length : 0)));
 
-/** The Vega-Lite vconcat of one panel. */
+/**
+ * One panel as a single Vega-Lite view: the time series in the top quarter and
+ * the heatmap in the rest, sharing the time scale, each with its own y scale
+ * (their ranges split the view, so there is no gap and the heights are 1:3).
+ */
 export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle): Record<string, unknown> {
   const t0 = fd.timeEdgesMs[0];
   const t1 = fd.timeEdgesMs[fd.ncols];
   const [f0, f1] = fd.freqExtent;
   const { time, frequency } = panelTicks(fd);
+  const top = layout.seriesHeight;
+  const height = layout.seriesHeight + layout.waterfallHeight;
   const steps = Array.from({ length: fd.ncols + 1 }, (_, k) => ({
     t: fd.timeEdgesMs[k],
     flux: fd.timeseries[Math.min(k, fd.ncols - 1)],
@@ -73,29 +79,22 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
   const timeScale = { domain: [t0, t1], nice: false, zero: false };
 
   const series = {
-    width: layout.panelWidth,
-    height: layout.seriesHeight,
-    ...(style.title ? { title: { text: style.title } } : {}),
-    layer: [
-      {
-        data: { values: steps },
-        mark: { type: "line", interpolate: "step-after", stroke: SERIES_COLOUR, strokeWidth: STYLE.lineWidth, clip: true },
-        encoding: {
-          x: { field: "t", type: "quantitative", scale: timeScale, axis: null },
-          y: { field: "flux", type: "quantitative", scale: { domain: seriesDomain(fd.timeseries), nice: false, zero: false }, axis: null },
-        },
+    data: { values: steps },
+    mark: { type: "line", interpolate: "step-after", stroke: SERIES_COLOUR, strokeWidth: STYLE.lineWidth, clip: true },
+    encoding: {
+      x: { field: "t", type: "quantitative", scale: timeScale },
+      y: {
+        field: "flux",
+        type: "quantitative",
+        scale: { domain: seriesDomain(fd.timeseries), range: [top, 0], nice: false, zero: false },
+        axis: null,
       },
-      frameLayer(),
-    ],
+    },
   };
   const waterfall = {
-    width: layout.panelWidth,
-    height: layout.waterfallHeight,
-    layer: [
-      {
-        data: { values: [{ image: pngDataUrl(heatmapPng(fd, style.cmap, repeatX, repeatY)) }] },
-        mark: { type: "image", aspect: false, smooth: false },
-        encoding: {
+    data: { values: [{ image: pngDataUrl(heatmapPng(fd, style.cmap, repeatX, repeatY)) }] },
+    mark: { type: "image", aspect: false, smooth: false },
+    encoding: {
       url: { field: "image", type: "nominal" },
       x: {
         datum: t0,
@@ -107,7 +106,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
       y: {
         datum: f0,
         type: "quantitative",
-        scale: { domain: axisDomain(f0, f1, frequency), nice: false, zero: false },
+        scale: { domain: axisDomain(f0, f1, frequency), range: [height, top], nice: false, zero: false },
         axis: {
           title: style.showFrequencyLabels ? "Frequency [MHz]" : null,
           values: frequency.values,
@@ -116,10 +115,13 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
         },
       },
       y2: { datum: f1 },
-        },
-      },
-      frameLayer(),
-    ],
+    },
   };
-  return { spacing: 0, bounds: "flush", vconcat: [series, waterfall] };
+  return {
+    width: layout.panelWidth,
+    height,
+    ...(style.title ? { title: { text: style.title } } : {}),
+    resolve: { scale: { y: "independent" }, axis: { y: "independent" } },
+    layer: [series, waterfall, frameLayer(0, top), frameLayer(top, height)],
+  };
 }

@@ -64,7 +64,7 @@ describe("plot", () => {
     expect(r.code).toBe(0);
     const spec = JSON.parse(r.out);
     expect(spec.$schema).toMatch(/vega-lite\/v6/);
-    expect(spec.vconcat[0].title.text).toBe("20201129A");
+    expect(spec.title.text).toBe("20201129A");
     expect(readdirSync(dir)).toEqual(["145207799_wfall.npz"]);
   });
 

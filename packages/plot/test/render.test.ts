@@ -125,12 +125,12 @@ for (const input of inputs) {
       expect([image.width, image.height]).toEqual([Math.ceil(4.26 * 300), 900]);
       expect(image.pixelsPerMetre).toBe(Math.round(300 / 0.0254));
       const scale = 300 / 72;
-      const [series, waterfall] = spec.vconcat as { width: number; height: number }[];
+      const panel = spec as { width: number; height: number }; // series in the top quarter, heatmap below
       const { padding } = (spec.usermeta as any).wfall;
       const left = padding.left * scale;
-      const top = (padding.top + series.height) * scale;
-      const cellW = (waterfall.width * scale) / fd.ncols;
-      const cellH = (waterfall.height * scale) / fd.nchan;
+      const top = (padding.top + panel.height / 4) * scale;
+      const cellW = (panel.width * scale) / fd.ncols;
+      const cellH = ((panel.height * 3) / 4) * scale / fd.nchan;
       const px = (x: number, y: number) => Array.from(image.pixels.subarray((y * image.width + x) * image.channels, (y * image.width + x) * image.channels + 3));
       let checked = 0;
       for (let c = 2; c < fd.nchan - 2; c += 7) {

@@ -1,0 +1,68 @@
+/** Layout from real font metrics: text widths, ticks, and no clipping at any size. */
+import { join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { figureDataFor, renderFigure, textWidth, waterfallSpec } from "@wfall/plot";
+import { readWaterfall, Spectra } from "@wfall/spectra";
+
+import { fixtures } from "../../spectra/test/helpers.js";
+import { frequencyTicks, timeTicks } from "../src/ticks.js";
+import { decodePng } from "./inspect.js";
+
+describe("text is measured with DejaVu Sans itself", () => {
+  it("digit advances are DejaVu Sans' 1303/2048 em", () => {
+    expect(textWidth("0", { fontSize: 9 })).toBeCloseTo((1303 / 2048) * 9, 6);
+    expect(textWidth("800", { fontSize: 9 })).toBeCloseTo((3 * 1303 / 2048) * 9, 6);
+  });
+
+  it("wider text is wider, bold is wider than regular, and widths scale with size", () => {
+    const regular = textWidth("Frequency [MHz]", { fontSize: 9 });
+    expect(regular).toBeGreaterThan(textWidth("Time [ms]", { fontSize: 9 }));
+    expect(textWidth("Frequency [MHz]", { fontSize: 9, fontWeight: "bold" })).toBeGreaterThan(regular);
+    expect(textWidth("Frequency [MHz]", { fontSize: 18 })).toBeCloseTo(2 * regular, 6);
+  });
+});
+
+describe("ticks", () => {
+  it("are the tutorial's -20/0/20 ms for its window and 400..800 MHz for CHIME", () => {
+    expect(timeTicks(-25.56, 25.56)).toEqual({ values: [-20, 0, 20], labels: ["\u221220", "0", "20"] });
+    expect(frequencyTicks(400.1953125, 800.1953125).values).toEqual([400, 500, 600, 700, 800]);
+  });
+
+  it("are nice numbers otherwise", () => {
+    expect(timeTicks(-9.5, 9.5).values).toEqual([-5, 0, 5]);
+    expect(timeTicks(-1.2, 1.2).labels).toEqual(["\u22121.0", "\u22120.5", "0.0", "0.5", "1.0"]);
+    expect(frequencyTicks(987.03125, 1787.03125).values).toEqual([1000, 1200, 1400, 1600]);
+    expect(frequencyTicks(1130, 1466).values).toEqual([1200, 1300, 1400]);
+  });
+});
+
+describe("nothing is clipped, whatever the size", () => {
+  const sizes = [
+    { widthIn: 4.26, heightIn: 3, fontSize: 9 },
+    { widthIn: 3.3, heightIn: 2.4, fontSize: 8, title: "A long title for a narrow figure" },
+    { widthIn: 7, heightIn: 5, fontSize: 16, title: "20200120E" },
+  ];
+  for (const size of sizes) {
+    it(`${size.widthIn} x ${size.heightIn} in at ${size.fontSize} pt`, async () => {
+      const spec = Spectra.fromWaterfall(await readWaterfall(join(fixtures, "synthetic_128x1024.npz")));
+      const vl = waterfallSpec(figureDataFor(spec, { dm: 87.77 }), size);
+      const png = decodePng(await renderFigure(vl, { format: "png", dpi: 100 }));
+      expect([png.width, png.height]).toEqual([Math.ceil(size.widthIn * 100), Math.ceil(size.heightIn * 100)]);
+      const white = (x: number, y: number) => [0, 1, 2].every((k) => png.pixels[(y * png.width + x) * png.channels + k] === 255);
+      for (let x = 0; x < png.width; x++) expect(white(x, 0) && white(x, png.height - 1), `column ${x}`).toBe(true);
+      for (let y = 0; y < png.height; y++) expect(white(0, y) && white(png.width - 1, y), `row ${y}`).toBe(true);
+      let ink = 0; // the labels are really drawn: dark pixels left of the plot
+      for (let y = 0; y < png.height; y++) for (let x = 0; x < 20; x++) ink += white(x, y) ? 0 : 1;
+      expect(ink).toBeGreaterThan(20);
+    });
+  }
+
+  it("a figure too small for its text is refused with the numbers", async () => {
+    const spec = Spectra.fromWaterfall(await readWaterfall(join(fixtures, "synthetic_128x1024.npz")));
+    expect(() => waterfallSpec(spec, { widthIn: 0.5, heightIn: 0.5 })).toThrow(
+      expect.objectContaining({ code: "E_ARGUMENT", message: expect.stringMatching(/a 0\.50 x 0\.50 in figure leaves no room/) }),
+    );
+  });
+});
