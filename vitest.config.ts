@@ -6,7 +6,7 @@ const conditions = ["source", "module", "node", "development|production"]; // pl
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ssr: { resolve: { conditions } },
   test: {
     include: ["packages/*/test/**/*.test.ts"],
     testTimeout: 120_000,

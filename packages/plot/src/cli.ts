@@ -7,14 +7,17 @@
  */
 import { parseArgs } from "node:util";
 
-import { readWaterfall, Spectra, WaterfallError, writeWaterfall } from "@wfall/spectra";
+import { readWaterfall, Spectra, WaterfallError, writeFileAtomic, writeWaterfall } from "@wfall/spectra";
 
+import { buildManifest } from "./build.js";
 import { COLOUR_MAPS } from "./heatmap.js";
+import { multiPanelSpec } from "./multi-panel.js";
 import { DEFAULTS, processSpectra, type WaterfallOptions } from "./options.js";
-import { defaultOutput, plotWaterfall } from "./plot-waterfall.js";
+import { defaultOutput, formatOf, plotWaterfall } from "./plot-waterfall.js";
+import { renderFigure } from "./render.js";
 import { waterfallSpec, figureDataFor } from "./waterfall-spec.js";
 
-type Kind = "number" | "string" | "boolean" | "list";
+type Kind = "number" | "string" | "boolean" | "list" | "numbers" | "strings";
 interface Flag {
   name: string;
   kind: Kind;
@@ -22,6 +25,9 @@ interface Flag {
   short?: string;
   default?: string;
 }
+
+/** Flags taking one value per input (`--dm 87.76 87.86 87.81`). */
+const MULTI_VALUED: Kind[] = ["numbers", "strings"];
 
 const PROCESS_FLAGS: Flag[] = [
   { name: "dm", kind: "number", help: "target DM in pc cm^-3 (dedisperse to it)", default: "the DM in the file" },
@@ -34,10 +40,8 @@ const PROCESS_FLAGS: Flag[] = [
   { name: "kdm", kind: "number", help: "dispersion constant, MHz^2 s cm^3/pc", default: String(1 / 2.41e-4) },
 ];
 
-const FIGURE_FLAGS: Flag[] = [
-  { name: "fname", kind: "string", help: "input waterfall npz (or give it as the first argument)" },
-  { name: "figname", kind: "string", help: "output figure; .pdf, .svg or .png", default: "the input name with .pdf" },
-  ...PROCESS_FLAGS,
+/** How every figure looks (single and multi-panel). */
+const LOOK_FLAGS: Flag[] = [
   { name: "window-ms", kind: "number", help: "half-width of the plotted window, ms", default: String(DEFAULTS.windowMs) },
   { name: "cmap", kind: "string", help: `colour map: ${COLOUR_MAPS.join(", ")}`, default: DEFAULTS.cmap },
   { name: "vmin", kind: "number", help: "lower colour limit", default: `${DEFAULTS.vminPercentile}th percentile of the plotted window` },
@@ -50,6 +54,32 @@ const FIGURE_FLAGS: Flag[] = [
   { name: "font-size", kind: "number", help: "label font size, points", default: String(DEFAULTS.fontSize) },
   { name: "dpi", kind: "number", help: "PNG resolution, pixels per inch", default: "300" },
   { name: "spec", kind: "boolean", help: "print the Vega-Lite JSON instead of rendering" },
+];
+
+const FIGURE_FLAGS: Flag[] = [
+  { name: "fname", kind: "string", help: "input waterfall npz (or give it as the first argument)" },
+  { name: "figname", kind: "string", help: "output figure; .pdf, .svg or .png", default: "the input name with .pdf" },
+  ...PROCESS_FLAGS,
+  ...LOOK_FLAGS,
+];
+
+const MULTI_FLAGS: Flag[] = [
+  { name: "figname", kind: "string", help: "output figure; .pdf, .svg or .png", default: "wfall.pdf (as the tutorial)" },
+  { name: "dm", kind: "numbers", help: "target DM of each input, in order", default: "the DM in each file" },
+  { name: "titles", kind: "strings", help: "title of each panel, in order (e.g. TNS names)", default: "none" },
+  { name: "label", kind: "string", help: "figure label above the panels, e.g. \"(a)\"", default: "none" },
+  { name: "columns", kind: "number", help: "panels per row", default: "all in one row" },
+  { name: "no-masks", kind: "boolean", help: "do not apply the tutorial's two channel masks (|sum| > 2, variance > 0.05)" },
+  { name: "shared-scale", kind: "boolean", help: "one colour scale for all panels" },
+  ...PROCESS_FLAGS.filter((f) => f.name !== "dm"),
+  ...LOOK_FLAGS.filter((f) => f.name !== "title"),
+];
+
+const BUILD_FLAGS: Flag[] = [
+  { name: "check", kind: "boolean", help: "render in memory and fail, naming each figure, when a committed output differs" },
+  { name: "only", kind: "strings", help: "build only these figures (by name)", default: "all" },
+  { name: "force", kind: "boolean", help: "render every figure, even those unchanged since the last build" },
+  { name: "jobs", kind: "number", help: "worker threads", default: "the number of cores" },
 ];
 
 const PREPARE_FLAGS: Flag[] = [
@@ -66,39 +96,78 @@ const COMMON_FLAGS: Flag[] = [
 const USAGE: Record<string, string> = {
   plot: "plot [--fname] INPUT.npz [--dm DM] [--figname OUT.pdf|.svg|.png] [options]\n\nDraws the tutorial's waterfall figure (time series over the dedispersed, subbanded waterfall).",
   prepare: "plot prepare INPUT.npz [--dm DM] [--nsub N] [masks] -o OUTPUT.npz\n\nWrites the processed (dedispersed, masked, subbanded) waterfall as an npz numpy and the tutorial's scripts read.",
+  multi: "plot multi A.npz B.npz ... [--dm DM_A DM_B ...] [--titles T_A T_B ...] [--label \"(a)\"] [--figname OUT.pdf]\n\nDraws several waterfalls side by side, as the tutorial's plot_intensity_wfalls_multi.py. Give the input files first.",
+  build: "plot build FIGURES.yaml [--check] [--only NAME ...] [--force] [--jobs N]\n\nRenders every figure of a manifest (YAML or JSON; schema: @wfall/plot/schema/figures.schema.json), skipping unchanged ones.",
 };
 
 function helpText(command: string, flags: Flag[]): string {
   const rows = [...flags, ...COMMON_FLAGS].map((f) => {
-    const name = `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.kind === "boolean" ? "" : f.kind === "list" ? " A,B,..." : f.kind === "number" ? " N" : " TEXT"}`;
+    const arg = { boolean: "", list: " A,B,...", number: " N", string: " TEXT", numbers: " N ...", strings: " TEXT ..." }[f.kind];
+    const name = `${f.short ? `-${f.short}, ` : "    "}--${f.name}${arg}`;
     return `  ${name.padEnd(30)} ${f.help}${f.default ? ` (default: ${f.default})` : ""}`;
   });
-  const commands = command === "plot" ? "\n\nCommands:\n  plot prepare    write the processed waterfall as an npz (plot prepare --help)\n" : "\n";
+  const commands =
+    command === "plot"
+      ? "\n\nCommands:\n  plot prepare    write the processed waterfall as an npz (plot prepare --help)\n  plot multi      several waterfalls in one figure (plot multi --help)\n  plot build      render the figures of a manifest (plot build --help)\n"
+      : "\n";
   return `Usage: ${USAGE[command]}${commands}\nOptions:\n${rows.join("\n")}\n`;
 }
 
 /** A usage mistake: exit code 2, one line. */
 class UsageError extends Error {}
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * Spreads `--dm 1 2 3` into `--dm 1 --dm 2 --dm 3` for multi-valued flags: a
+ * numeric flag takes the following numbers, a text flag everything up to the
+ * next flag.
+ */
+function spreadMultiValued(argv: string[], flags: Flag[]): string[] {
+  const multi = new Map(flags.filter((f) => MULTI_VALUED.includes(f.kind)).map((f) => [`--${f.name}`, f.kind]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const kind = multi.get(argv[i]);
+    if (!kind) {
+      out.push(argv[i]);
+      continue;
+    }
+    const flag = argv[i];
+    const takes = (token: string) => (kind === "numbers" ? token.trim() !== "" && !Number.isNaN(Number(token)) : !token.startsWith("--"));
+    let taken = 0;
+    for (; i + 1 < argv.length && takes(argv[i + 1]); taken++) out.push(flag, argv[++i]);
+    if (taken === 0) out.push(flag); // no value: the parser reports it
+  }
+  return out;
+}
 
 function parse(argv: string[], flags: Flag[]): { values: Values; positionals: string[] } {
   const options = Object.fromEntries(
-    [...flags, ...COMMON_FLAGS].map((f) => [f.name, { type: f.kind === "boolean" ? ("boolean" as const) : ("string" as const), ...(f.short ? { short: f.short } : {}) }]),
+    [...flags, ...COMMON_FLAGS].map((f) => [
+      f.name,
+      { type: f.kind === "boolean" ? ("boolean" as const) : ("string" as const), multiple: MULTI_VALUED.includes(f.kind), ...(f.short ? { short: f.short } : {}) },
+    ]),
   );
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
+    return parseArgs({ args: spreadMultiValued(argv, flags), options, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
   } catch (error) {
     throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, "")} (see --help)`);
   }
 }
 
-function numberFlag(values: Values, name: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
+function toNumber(name: string, raw: unknown): number {
   const value = Number(raw);
   if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value)) throw new UsageError(`--${name} expects a number, got '${raw}'`);
   return value;
+}
+
+function numberFlag(values: Values, name: string): number | undefined {
+  return values[name] === undefined ? undefined : toNumber(name, values[name]);
+}
+
+function numbersFlag(values: Values, name: string): number[] | undefined {
+  const raw = values[name] as string[] | undefined;
+  return raw?.map((v) => toNumber(name, v));
 }
 
 function listFlag(values: Values, name: string): number[] | undefined {
@@ -139,24 +208,25 @@ function singleInput(values: Values, positionals: string[], command: string): st
   return inputs[0];
 }
 
-async function plotCommand(argv: string[], out: NodeJS.WritableStream): Promise<void> {
-  const { values, positionals } = parse(argv, FIGURE_FLAGS);
-  if (values.help) return void out.write(helpText("plot", FIGURE_FLAGS));
-  const input = singleInput(values, positionals, "plot");
-  const options = {
-    ...processOptions(values),
+function lookOptions(values: Values) {
+  return {
     windowMs: numberFlag(values, "window-ms"),
     cmap: values.cmap as string | undefined,
     vmin: numberFlag(values, "vmin"),
     vmax: numberFlag(values, "vmax"),
     vminPercentile: numberFlag(values, "vmin-percentile"),
     vmaxPercentile: numberFlag(values, "vmax-percentile"),
-    title: values.title as string | undefined,
     widthIn: numberFlag(values, "width"),
     heightIn: numberFlag(values, "height"),
     fontSize: numberFlag(values, "font-size"),
-    dpi: numberFlag(values, "dpi"),
   };
+}
+
+async function plotCommand(argv: string[], out: NodeJS.WritableStream): Promise<void> {
+  const { values, positionals } = parse(argv, FIGURE_FLAGS);
+  if (values.help) return void out.write(helpText("plot", FIGURE_FLAGS));
+  const input = singleInput(values, positionals, "plot");
+  const options = { ...processOptions(values), ...lookOptions(values), title: values.title as string | undefined, dpi: numberFlag(values, "dpi") };
   if (values.spec) {
     const spec = Spectra.fromWaterfall(await readWaterfall(input));
     return void out.write(`${JSON.stringify(waterfallSpec(figureDataFor(spec, options), options), null, 2)}\n`);
@@ -178,7 +248,65 @@ async function prepareCommand(argv: string[], out: NodeJS.WritableStream): Promi
   out.write(`prepared waterfall (${spec.nchan} channels x ${spec.ntime} samples, DM ${spec.dm}) saved to: ${output}\n`);
 }
 
-const COMMANDS: Record<string, (argv: string[], out: NodeJS.WritableStream) => Promise<void>> = { prepare: prepareCommand };
+async function multiCommand(argv: string[], out: NodeJS.WritableStream): Promise<void> {
+  const { values, positionals: inputs } = parse(argv, MULTI_FLAGS);
+  if (values.help) return void out.write(helpText("multi", MULTI_FLAGS));
+  if (inputs.length === 0) throw new UsageError("multi: no input files given (see --help)");
+  const dms = numbersFlag(values, "dm");
+  const titles = values.titles as string[] | undefined;
+  for (const [name, list] of [["--dm", dms], ["--titles", titles]] as const) {
+    if (list && list.length !== inputs.length) throw new UsageError(`multi: ${name} has ${list.length} value(s) for ${inputs.length} input file(s)`);
+  }
+  const { dm: _, ...shared } = processOptions({ ...values, dm: undefined }); // one DM per input, below
+  const panels = await Promise.all(
+    inputs.map(async (file, i) => ({ data: Spectra.fromWaterfall(await readWaterfall(file)), title: titles?.[i], options: dms ? { dm: dms[i] } : {} })),
+  );
+  const spec = multiPanelSpec(panels, {
+    ...shared,
+    ...lookOptions(values),
+    label: values.label as string | undefined,
+    columns: numberFlag(values, "columns"),
+    masks: !values["no-masks"],
+    sharedScale: Boolean(values["shared-scale"]),
+  });
+  if (values.spec) return void out.write(`${JSON.stringify(spec, null, 2)}\n`);
+  const output = (values.figname as string | undefined) ?? "wfall.pdf";
+  if (inputs.includes(output)) throw new WaterfallError("E_ARGUMENT", "the output path is one of the inputs; choose another name", { file: output });
+  const bytes = await renderFigure(spec, { format: formatOf(output), dpi: numberFlag(values, "dpi") });
+  await writeFileAtomic(output, bytes);
+  out.write(`waterfalls saved to: ${output}\n`);
+}
+
+/** Exit code of `plot build --check` when a committed figure is out of date. */
+export const CHECK_FAILED = 1;
+
+async function buildCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parse(argv, BUILD_FLAGS);
+  if (values.help) return void out.write(helpText("build", BUILD_FLAGS)), 0;
+  if (positionals.length !== 1) throw new UsageError(`build: expected one manifest file, got ${positionals.length} (see --help)`);
+  const report = await buildManifest(positionals[0], {
+    check: Boolean(values.check),
+    only: values.only as string[] | undefined,
+    force: Boolean(values.force),
+    jobs: numberFlag(values, "jobs"),
+    progress: err,
+  });
+  const count = (status: string) => report.figures.filter((f) => f.status === status).length;
+  for (const f of report.figures) {
+    if (f.status === "failed") err.write(`plot: ${f.where}: figure '${f.name}' failed: ${f.error!.message}\n`);
+    if (f.status === "differs") err.write(`plot: ${f.where}: figure '${f.name}' is out of date: ${f.differing!.join(", ")} differ(s) from what the manifest and inputs give\n`);
+  }
+  out.write(
+    values.check
+      ? `checked ${report.figures.length} figure(s): ${count("up to date")} up to date, ${count("differs")} out of date, ${count("failed")} failed\n`
+      : `built ${count("built")} figure(s), ${count("cached")} unchanged, ${count("failed")} failed\n`,
+  );
+  if (count("failed") > 0) return report.figures.find((f) => f.status === "failed")!.error!.isIoError ? 1 : 2;
+  return report.ok ? 0 : CHECK_FAILED;
+}
+
+type Command = (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number | void>;
+const COMMANDS: Record<string, Command> = { prepare: prepareCommand, multi: multiCommand, build: buildCommand };
 
 /** Exit code for an error: 2 for bad usage or input, 1 for I/O failures and bugs. */
 export function exitCodeFor(error: unknown): number {
@@ -203,8 +331,7 @@ export async function main(argv: string[], io: { out?: NodeJS.WritableStream; er
   const [first, ...rest] = argv;
   const command = first !== undefined ? COMMANDS[first] : undefined;
   try {
-    await (command ? command(rest, out) : plotCommand(argv, out));
-    return 0;
+    return (await (command ? command(rest, out, err) : plotCommand(argv, out))) ?? 0;
   } catch (error) {
     const known = error instanceof UsageError || error instanceof WaterfallError;
     const message = known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? String(error)}`;

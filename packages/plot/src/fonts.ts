@@ -16,10 +16,12 @@ const require = createRequire(import.meta.url);
 /** The CSS font family written into figures. */
 export const FONT_FAMILY = "DejaVu Sans";
 
-/** Font files shipped with the project (regular, bold, oblique, bold oblique). */
-export const FONT_FILES: readonly string[] = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"].map(
-  (name) => require.resolve(`dejavu-fonts-ttf/ttf/${name}`),
-);
+/**
+ * Font files figures use: DejaVu Sans Book only. Bold or italic requests fall
+ * back to it; a single face keeps PDFs byte-identical (svg2pdf numbers the
+ * objects of several faces in hash-map order).
+ */
+export const FONT_FILES: readonly string[] = [require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")];
 
 /** What the native renderer needs to find the fonts. */
 export const fontOptions: core.FontOptions = { files: [...FONT_FILES], defaultFamily: FONT_FAMILY };

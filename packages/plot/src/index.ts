@@ -16,3 +16,6 @@ export { figureDataFor, waterfallSpec, type FigureMeta, type VegaLiteSpec } from
 export { defaultOutput, formatOf, plotWaterfall, type PlotResult, type PlotWaterfallOptions } from "./plot-waterfall.js";
 export { main } from "./cli.js";
 export { defaultSize, multiPanelSpec, type MultiPanelOptions, type PanelInput } from "./multi-panel.js";
+export { buildManifest, type BuildOptions, type BuildReport, type FigureOutcome, type FigureStatus } from "./build.js";
+export { expandVariables, loadManifest, MANIFEST_SCHEMA, type Manifest, type ManifestFigure, type ManifestPanel } from "./manifest.js";
+export { renderManifestFigure, type RenderedOutput } from "./figure-job.js";

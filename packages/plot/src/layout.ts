@@ -34,8 +34,10 @@ export interface GridInput {
   fontSize: number;
   rows: number;
   columns: number;
-  /** All y tick labels of the first column (the widest decides the left margin). */
+  /** All y tick labels drawn (the widest decides the space they take). */
   yTickLabels: string[];
+  /** Whether panels after the first column also carry frequency labels (their band differs). */
+  innerYLabels?: boolean;
   /** Whether panels carry titles above them. */
   panelTitles: boolean;
   /** Text of the figure title, if any. */
@@ -79,9 +81,11 @@ export function gridLayout(input: GridInput): GridLayout {
   const bottom = STYLE.edge + xAxisBlock;
   const rowGap = xAxisBlock + 2 * STYLE.edge + panelTitleBlock;
 
-  // columns * w + (columns - 1) * wspace * w = available width
+  // columns * w + (columns - 1) * gap = available width, gap = wspace * w, or room for labels
   const availableWidth = input.widthPt - left - right;
-  const panelWidth = availableWidth / (columns + (columns - 1) * input.wspace);
+  const labelledGap = input.innerYLabels ? left - STYLE.edge + 2 * STYLE.edge : 0;
+  let panelWidth = availableWidth / (columns + (columns - 1) * input.wspace);
+  if (input.wspace * panelWidth < labelledGap) panelWidth = (availableWidth - (columns - 1) * labelledGap) / columns;
   const plotHeight = (input.heightPt - top - bottom - (rows - 1) * rowGap) / rows;
   if (!(panelWidth > 10 && plotHeight > 10)) {
     throw new WaterfallError(
@@ -96,7 +100,7 @@ export function gridLayout(input: GridInput): GridLayout {
     panelWidth,
     seriesHeight: plotHeight / 4,
     waterfallHeight: (plotHeight * 3) / 4,
-    columnGap: input.wspace * panelWidth,
+    columnGap: Math.max(input.wspace * panelWidth, labelledGap),
     rowGap,
     yAxisExtent,
     xAxisExtent,

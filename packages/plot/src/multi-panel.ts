@@ -1,8 +1,10 @@
 /**
  * `multiPanelSpec`: several waterfalls side by side (or in a grid), as the
  * tutorial's `plot_intensity_wfalls_multi.py` draws three repeater bursts:
- * a title per panel, frequency labels only on the first column, a figure
- * label such as "(a)", and the tutorial's two channel masks on by default.
+ * a title per panel, frequency labels only on the first column (and on any
+ * panel whose band differs from its row's first, which would otherwise be
+ * misread), a figure label such as "(a)", and the tutorial's two channel
+ * masks on by default.
  */
 import { Spectra, WaterfallError, type FigureData } from "@wfall/spectra";
 
@@ -61,7 +63,10 @@ export function multiPanelSpec(panels: PanelInput[], options: MultiPanelOptions 
 
   const fontSize = options.fontSize ?? DEFAULTS.fontSize;
   const size = defaultSize(rows, columns);
-  const firstColumn = figures.filter((_, i) => i % columns === 0);
+  // Frequency labels on the first column, and on any panel whose band differs from its row's first.
+  const tickKey = (f: FigureData) => panelTicks(f).frequency.values.join(",") + `|${f.freqExtent.join(",")}`;
+  const labelled = figures.map((f, i) => i % columns === 0 || tickKey(f) !== tickKey(figures[i - (i % columns)]));
+  const labelledPanels = figures.filter((_, i) => labelled[i]);
   const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
   const solve = (xLabelOverhang: number) =>
     gridLayout({
@@ -70,7 +75,8 @@ export function multiPanelSpec(panels: PanelInput[], options: MultiPanelOptions 
       fontSize,
       rows,
       columns,
-      yTickLabels: firstColumn.flatMap((f) => panelTicks(f).frequency.labels),
+      yTickLabels: labelledPanels.flatMap((f) => panelTicks(f).frequency.labels),
+      innerYLabels: labelled.some((l, i) => l && i % columns !== 0),
       panelTitles: panels.some((p) => p.title),
       figureTitle: options.label,
       wspace: 0.1, // the tutorial's
@@ -94,7 +100,7 @@ export function multiPanelSpec(panels: PanelInput[], options: MultiPanelOptions 
       panelSpec(f, layout, {
         cmap: perPanel[i].cmap ?? DEFAULTS.cmap,
         title: panels[i].title,
-        showFrequencyLabels: i % columns === 0,
+        showFrequencyLabels: labelled[i],
         imageDpi: perPanel[i].imageDpi ?? DEFAULTS.imageDpi,
       }),
     ),

@@ -25,6 +25,7 @@ export type ErrorCode =
   | "E_ALIAS"
   | "E_RENDER"
   | "E_FONT"
+  | "E_MANIFEST"
   | "E_INTERNAL";
 
 /** Codes that describe a problem with the input (exit code 2 in the CLI), as opposed to I/O failures. */

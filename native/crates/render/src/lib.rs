@@ -4,6 +4,7 @@
 //! SVG's size in points, and a PNG at `dpi` is the SVG scaled by `dpi / 72`.
 //! Output is deterministic: no dates, no random identifiers.
 
+mod canonical;
 pub mod fonts;
 pub use usvg::fontdb;
 
@@ -33,11 +34,13 @@ fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tre
 }
 
 /// A one-page PDF of the SVG: vector paths, text as real text with subset
-/// embedded fonts, raster images at their native resolution.
+/// embedded fonts, raster images at their native resolution. Byte-stable
+/// provided the figure uses a single font face (svg2pdf numbers the objects of
+/// several faces in hash-map order).
 pub fn svg_to_pdf(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<Vec<u8>> {
     let tree = parse(svg, fonts, family)?;
     match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
-        Ok(pdf) => Ok(pdf),
+        Ok(pdf) => Ok(canonical::canonical_resource_order(&pdf)),
         Err(e) => bail!(code::RENDER, "PDF conversion failed: {e}"),
     }
 }

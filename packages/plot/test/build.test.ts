@@ -1,0 +1,214 @@
+/**
+ * Figure manifests: building, the cache (unchanged figures are not re-rendered,
+ * a changed input re-renders only its figures), --check, byte-identical
+ * rebuilds, and manifest errors that name the line and the figure.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { buildManifest, loadManifest, main, MANIFEST_SCHEMA } from "@wfall/plot";
+import { readWaterfall, Spectra, writeWaterfall } from "@wfall/spectra";
+
+import { fixtures, realDataDir, repoRoot } from "../../spectra/test/helpers.js";
+
+const MANIFEST = `# three figures over two inputs
+version: 1
+defaults: { cmap: viridis }
+figures:
+  - name: single
+    output: single.pdf
+    panels:
+      - { input: a.npz, dm: 87.77, title: A }
+  - name: pair
+    output: [pair.pdf, pair.png]
+    dpi: 100
+    label: "(a)"
+    panels:
+      - { input: a.npz, dm: 87.77, title: A }
+      - { input: b.npz, dm: 87.77, title: B }
+  - name: only-b
+    output: only_b.svg
+    panels:
+      - { input: b.npz }
+`;
+
+function project(manifest = MANIFEST): string {
+  const dir = mkdtempSync(join(tmpdir(), "wfall-build-"));
+  copyFileSync(join(fixtures, "synthetic_128x1024.npz"), join(dir, "a.npz"));
+  copyFileSync(join(fixtures, "synthetic_128x1024.npz"), join(dir, "b.npz"));
+  writeFileSync(join(dir, "figures.yaml"), manifest);
+  return dir;
+}
+
+const quiet = () => new PassThrough();
+const statuses = (report: Awaited<ReturnType<typeof buildManifest>>) => Object.fromEntries(report.figures.map((f) => [f.name, f.status]));
+
+describe("plot build", () => {
+  let dir: string;
+  let firstBytes: Record<string, Buffer>;
+  const outputs = ["single.pdf", "pair.pdf", "pair.png", "only_b.svg"];
+
+  beforeAll(async () => {
+    dir = project();
+    const report = await buildManifest(join(dir, "figures.yaml"), { progress: quiet() });
+    expect(statuses(report)).toEqual({ single: "built", pair: "built", "only-b": "built" });
+    firstBytes = Object.fromEntries(outputs.map((o) => [o, readFileSync(join(dir, o))]));
+  });
+
+  it("writes every output in its format", () => {
+    expect(firstBytes["single.pdf"].subarray(0, 5).toString()).toBe("%PDF-");
+    expect(firstBytes["pair.png"].subarray(1, 4).toString()).toBe("PNG");
+    expect(firstBytes["only_b.svg"].toString()).toMatch(/^<\?xml/);
+  });
+
+  it("skips unchanged figures: nothing is rendered or rewritten", async () => {
+    const mtimes = outputs.map((o) => statSync(join(dir, o)).mtimeMs);
+    const report = await buildManifest(join(dir, "figures.yaml"), { progress: quiet() });
+    expect(statuses(report)).toEqual({ single: "cached", pair: "cached", "only-b": "cached" });
+    expect(outputs.map((o) => statSync(join(dir, o)).mtimeMs)).toEqual(mtimes);
+  });
+
+  it("a changed input re-renders only the figures that read it", async () => {
+    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "b.npz"))).dedisperse(87.5);
+    await writeWaterfall(join(dir, "b.npz"), spec);
+    const report = await buildManifest(join(dir, "figures.yaml"), { progress: quiet() });
+    expect(statuses(report)).toEqual({ single: "cached", pair: "built", "only-b": "built" });
+    expect(readFileSync(join(dir, "single.pdf")).equals(firstBytes["single.pdf"])).toBe(true);
+  });
+
+  it("a deleted or edited output is rebuilt", async () => {
+    writeFileSync(join(dir, "single.pdf"), "edited by hand");
+    const report = await buildManifest(join(dir, "figures.yaml"), { progress: quiet() });
+    expect(statuses(report).single).toBe("built");
+    expect(readFileSync(join(dir, "single.pdf")).equals(firstBytes["single.pdf"])).toBe(true);
+  });
+
+  it("--force re-renders everything, byte for byte the same", async () => {
+    const before = Object.fromEntries(outputs.map((o) => [o, readFileSync(join(dir, o))]));
+    const report = await buildManifest(join(dir, "figures.yaml"), { force: true, jobs: 2, progress: quiet() });
+    expect(statuses(report)).toEqual({ single: "built", pair: "built", "only-b": "built" });
+    for (const o of outputs) expect(readFileSync(join(dir, o)).equals(before[o]), o).toBe(true);
+  });
+
+  it("renders in this thread with jobs 0 exactly as the workers do", async () => {
+    const other = project();
+    await buildManifest(join(other, "figures.yaml"), { jobs: 0, progress: quiet() });
+    const fresh = project();
+    await buildManifest(join(fresh, "figures.yaml"), { jobs: 2, progress: quiet() });
+    for (const o of outputs) expect(readFileSync(join(other, o)).equals(readFileSync(join(fresh, o))), o).toBe(true);
+  });
+
+  it("--only builds the named figures and refuses unknown names", async () => {
+    const report = await buildManifest(join(dir, "figures.yaml"), { only: ["pair"], force: true, progress: quiet() });
+    expect(report.figures.map((f) => f.name)).toEqual(["pair"]);
+    await expect(buildManifest(join(dir, "figures.yaml"), { only: ["pairs"], progress: quiet() })).rejects.toMatchObject({
+      code: "E_MANIFEST",
+      message: expect.stringContaining("no figure named 'pairs' (figures: single, pair, only-b)"),
+    });
+  });
+
+  it("reports progress as plain lines when not on a terminal", async () => {
+    const progress = new PassThrough();
+    let text = "";
+    progress.on("data", (d) => (text += d));
+    await buildManifest(join(dir, "figures.yaml"), { force: true, progress });
+    expect(text.trim().split("\n").map((l) => l.replace(/ \(.*\)$/, ""))).toEqual(expect.arrayContaining(["[3/3] built only-b", "[3/3] built pair", "[3/3] built single"].filter((l) => text.includes(l))));
+    expect(text).toMatch(/^\[1\/3\] built \S+ \(\d+\.\d s\)$/m);
+    expect(text).toMatch(/^\[3\/3\] built \S+ \(\d+\.\d s\)$/m);
+  });
+});
+
+describe("plot build --check", () => {
+  it("passes when up to date and fails naming the figure after a DM changes", async () => {
+    const dir = project();
+    const manifest = join(dir, "figures.yaml");
+    expect(await main(["build", manifest], { out: quiet(), err: quiet() })).toBe(0);
+    expect(await main(["build", "--check", manifest], { out: quiet(), err: quiet() })).toBe(0);
+    writeFileSync(manifest, MANIFEST.replace("{ input: b.npz, dm: 87.77, title: B }", "{ input: b.npz, dm: 87.9, title: B }"));
+    const err = new PassThrough();
+    let text = "";
+    err.on("data", (d) => (text += d));
+    const out = new PassThrough();
+    let summary = "";
+    out.on("data", (d) => (summary += d));
+    expect(await main(["build", "--check", manifest], { out, err })).toBe(1);
+    expect(text).toMatch(new RegExp(`plot: ${manifest}:9: figure 'pair' is out of date: .*pair\\.pdf, .*pair\\.png differ`));
+    expect(text).not.toMatch(/figure 'single'/);
+    expect(summary).toBe("checked 3 figure(s): 2 up to date, 1 out of date, 0 failed\n");
+  });
+
+  it("fails after an input changes, and when an output is missing", async () => {
+    const dir = project();
+    const manifest = join(dir, "figures.yaml");
+    await buildManifest(manifest, { progress: quiet() });
+    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "a.npz"))).maskChannels([60]);
+    await writeWaterfall(join(dir, "a.npz"), spec);
+    const report = await buildManifest(manifest, { check: true, progress: quiet() });
+    expect(statuses(report)).toEqual({ single: "differs", pair: "differs", "only-b": "up to date" });
+    expect(report.ok).toBe(false);
+  });
+
+  it("the example paper's committed figures are up to date", async () => {
+    const real = realDataDir();
+    const manifest = join(repoRoot, "examples/paper/figures.yaml");
+    const needsReal = ["b0355", "bursts-grid"];
+    const all = (await loadManifest(manifest, { ...process.env, WFALL_REAL_DATA: real ?? "/absent" })).figures.map((f) => f.name);
+    if (!real) console.warn(`SKIPPING ${needsReal.join(", ")} of examples/paper: ../shared/real is absent`);
+    const only = real ? all : all.filter((n) => !needsReal.includes(n));
+    const report = await buildManifest(manifest, { check: true, only, progress: quiet(), env: { ...process.env, WFALL_REAL_DATA: real ?? "/absent" } });
+    expect(report.figures.filter((f) => f.status !== "up to date")).toEqual([]);
+  });
+});
+
+describe("manifest errors name the manifest, the line and the figure", () => {
+  const cases: [string, string, RegExp][] = [
+    ["a typo'd key", MANIFEST.replace("{ input: b.npz }", "{ input: b.npz, dn: 3 }"), /figures\.yaml: line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): unknown key 'dn' \(did you mean 'dm'\?\)/],
+    ["a wrong type", MANIFEST.replace("dpi: 100", "dpi: high"), /line 11: figures\[1\]\.dpi \(figure 'pair'\): must be number/],
+    ["an unknown colour map", MANIFEST.replace("cmap: viridis", "cmap: jet"), /line 3: defaults\.cmap: must be one of "viridis", "magma"/],
+    ["a missing input", MANIFEST.replace("      - { input: b.npz }\n", "      - { dm: 3 }\n"), /line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): missing key 'input'/],
+    ["a bad output extension", MANIFEST.replace("output: single.pdf", "output: single.jpg"), /line 6: figures\[0\]\.output \(figure 'single'\)/],
+    ["a duplicate figure", MANIFEST.replace("name: only-b", "name: pair"), /duplicate figure name 'pair' \(.*figures\.yaml:9 and .*figures\.yaml:16\)/],
+    ["two figures writing one file", MANIFEST.replace("output: only_b.svg", "output: single.pdf"), /figures 'single' and 'only-b' both write .*single\.pdf/],
+    ["a cycle (a figure writing an input)", MANIFEST.replace("output: only_b.svg", "output: a.npz.svg").replace("{ input: b.npz }", "{ input: a.npz.svg }"), /figure 'only-b' reads .*a\.npz\.svg, which figure 'only-b' writes/],
+    ["broken YAML", MANIFEST.replace("figures:", "figures: [\n  - oops"), /figures\.yaml: line \d+: not valid YAML or JSON/],
+    ["an unset variable", MANIFEST.replace("input: a.npz, dm: 87.77, title: A }\n  - name: pair", 'input: "${NO_SUCH_VARIABLE}/a.npz" }\n  - name: pair'), /environment variable NO_SUCH_VARIABLE is not set/],
+  ];
+  for (const [name, manifest, message] of cases) {
+    it(name, async () => {
+      const dir = project(manifest);
+      const error = await loadManifest(join(dir, "figures.yaml")).then(() => expect.fail("no error"), (e) => e);
+      expect(error.code).toBe("E_MANIFEST");
+      expect(error.message).toMatch(message);
+      expect(error.message.startsWith(join(dir, "figures.yaml"))).toBe(true);
+    });
+  }
+
+  it("the CLI prints one line and exits 2", async () => {
+    const dir = project(MANIFEST.replace("{ input: b.npz }", "{ input: b.npz, dn: 3 }"));
+    const err = new PassThrough();
+    let text = "";
+    err.on("data", (d) => (text += d));
+    expect(await main(["build", join(dir, "figures.yaml")], { out: quiet(), err })).toBe(2);
+    expect(text.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("JSON manifests work too, with line numbers", async () => {
+    const dir = project(JSON.stringify({ figures: [{ name: "x", output: "x.pdf", panels: [{ input: "a.npz", dm: "high" }] }] }, null, 2));
+    await expect(loadManifest(join(dir, "figures.yaml"))).rejects.toMatchObject({ message: expect.stringMatching(/line 9: figures\[0\]\.panels\[0\]\.dm \(figure 'x'\): must be number/) });
+  });
+
+  it("variables with defaults resolve, relative to the manifest's folder", async () => {
+    const dir = project(MANIFEST.replace("input: b.npz }", 'input: "${WFALL_TEST_DIR:-.}/b.npz" }'));
+    const manifest = await loadManifest(join(dir, "figures.yaml"), {});
+    expect(manifest.figures[2].panels[0].input).toBe(join(dir, "b.npz"));
+  });
+
+  it("the shipped JSON Schema describes the manifest", () => {
+    expect(MANIFEST_SCHEMA.title).toBe("wfall figure manifest");
+    expect(Object.keys((MANIFEST_SCHEMA as any).$defs.options.properties)).toContain("windowMs");
+  });
+});
