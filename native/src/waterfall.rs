@@ -49,6 +49,29 @@ fn wrap(name: &str) -> CoreResult<Wrap> {
     })
 }
 
+/// The per-channel shifts and the wrap mode the options describe.
+fn shifts_for(options: &DedisperseOptions, nchan: usize) -> CoreResult<(Vec<i64>, Wrap)> {
+    let axis = FrequencyAxis::new(options.fbottom, options.df, nchan)?;
+    let plan = DedispersePlan {
+        delta_dm: options.delta_dm,
+        k_dm: options.k_dm,
+        reference: reference(&options.reference, options.reference_mhz)?,
+        dt_s: options.dt,
+    };
+    Ok((dedisperse::channel_shifts(&axis, &plan)?, wrap(&options.wrap)?))
+}
+
+fn as_f64(shifts: Vec<i64>) -> Float64Array {
+    Float64Array::new(shifts.into_iter().map(|s| s as f64).collect())
+}
+
+/// The shift of each channel in samples (positive = toward earlier time) that
+/// `dedisperse` would apply.
+#[napi]
+pub fn channel_shifts(env: Env, nchan: f64, options: DedisperseOptions) -> napi::Result<Float64Array> {
+    guard(&env, || Ok(as_f64(shifts_for(&options, count(nchan, "nchan")?)?.0)))
+}
+
 /// Dedisperses in place (weights move with the data); returns the shift of
 /// each channel in samples (positive = moved toward earlier time).
 #[napi]
@@ -63,16 +86,9 @@ pub fn dedisperse(
     guard(&env, || {
         let shape = shape(nchan, ntime)?;
         let (x, w) = borrow_mut(&mut intensity, weights.as_mut())?;
-        let axis = FrequencyAxis::new(options.fbottom, options.df, shape.nchan)?;
-        let plan = DedispersePlan {
-            delta_dm: options.delta_dm,
-            k_dm: options.k_dm,
-            reference: reference(&options.reference, options.reference_mhz)?,
-            dt_s: options.dt,
-        };
-        let shifts = dedisperse::channel_shifts(&axis, &plan)?;
-        dedisperse::apply_shifts(x, w, shape, &shifts, wrap(&options.wrap)?)?;
-        Ok(Float64Array::new(shifts.into_iter().map(|s| s as f64).collect()))
+        let (shifts, wrap) = shifts_for(&options, shape.nchan)?;
+        dedisperse::apply_shifts(x, w, shape, &shifts, wrap)?;
+        Ok(as_f64(shifts))
     })
 }
 
@@ -98,6 +114,36 @@ fn block(a: Averaged) -> Block {
 #[napi]
 pub fn subband(env: Env, intensity: &[f32], weights: Option<&[f32]>, nchan: f64, ntime: f64, nsub: f64) -> napi::Result<Block> {
     guard(&env, || Ok(block(blocks::subband(intensity, weights, shape(nchan, ntime)?, count(nsub, "nsub")?)?)))
+}
+
+/// `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged.
+#[napi]
+pub fn dedisperse_subband(
+    env: Env,
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    nchan: f64,
+    ntime: f64,
+    options: DedisperseOptions,
+    nsub: f64,
+) -> napi::Result<Block> {
+    guard(&env, || {
+        let shape = shape(nchan, ntime)?;
+        let (shifts, wrap) = shifts_for(&options, shape.nchan)?;
+        Ok(block(blocks::dedisperse_subband(intensity, weights, shape, &shifts, wrap, count(nsub, "nsub")?)?))
+    })
+}
+
+/// Weights of 1 for valid samples and 0 for NaN (and, with `zerosMissing`, for exact zeros).
+#[napi]
+pub fn valid_weights(env: Env, intensity: &[f32], zeros_missing: bool) -> napi::Result<Float32Array> {
+    guard(&env, || Ok(Float32Array::new(masks::valid_weights(intensity, zeros_missing))))
+}
+
+/// Reads every value once, in parallel (the benchmarks' memory-bandwidth probe); returns their sum.
+#[napi]
+pub fn read_all(env: Env, values: &[f32]) -> napi::Result<f64> {
+    guard(&env, || Ok(wfall_core::probe::read_all(values)))
 }
 
 /// Weighted, NaN-aware mean of `factor` adjacent samples (a partial tail is dropped).

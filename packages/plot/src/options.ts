@@ -112,18 +112,22 @@ export function autoSubbands(nchan: number): number | null {
 }
 
 /**
- * Applies the processing options to a Spectra in place, in the tutorial's
- * order: dedisperse, mask by sum, mask by variance, explicit channels, subband;
- * constant channels are masked and channels normalised before the masks.
+ * Applies the processing options to a Spectra in place. The tutorial's order
+ * is dedisperse, mask by sum, mask by variance, subband; with the default
+ * circular dedispersion every per-channel step (normalising, the masks)
+ * gives the same result before dedispersing, so they run first, on one pass
+ * of channel statistics, and dedispersion and subbanding then share one pass
+ * over the data.
  */
 export function processSpectra(spec: Spectra, options: ProcessOptions): Spectra {
-  if (options.dm !== undefined) spec.dedisperse(options.dm, { kdm: options.kdm ?? K_DM_CHIME, reference: options.reference });
-  if (options.maskConstant ?? true) spec.maskChannels(spec.constantChannels());
+  const dedisperse = { kdm: options.kdm ?? K_DM_CHIME, reference: options.reference };
   if (options.normalise) spec.normalise(options.normalise);
-  if (options.maskSum !== undefined) spec.maskBySum(options.maskSum);
-  if (options.maskVariance !== undefined) spec.maskByVariance(options.maskVariance);
+  spec.maskBy({ sum: options.maskSum, variance: options.maskVariance, constant: options.maskConstant ?? true });
   if (options.maskChannels?.length) spec.maskChannels(options.maskChannels);
   const nsub = options.nsub === undefined || options.nsub === "auto" ? autoSubbands(spec.nchan) : options.nsub;
-  if (nsub !== null && nsub !== spec.nchan) spec.subband(nsub);
+  const subband = nsub !== null && nsub !== spec.nchan;
+  if (options.dm !== undefined && subband) spec.dedisperseSubband(options.dm, nsub, dedisperse);
+  else if (options.dm !== undefined) spec.dedisperse(options.dm, dedisperse);
+  else if (subband) spec.subband(nsub);
   return spec;
 }

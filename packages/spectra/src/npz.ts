@@ -1,16 +1,16 @@
 /**
  * The `.npz` container (`np.savez` / `np.savez_compressed`): a zip archive of
- * `.npy` members. Members are decoded on demand, after their declared size has
+ * `.npy` members. Members are read on demand, after their declared size has
  * been checked against a limit, so a large or hostile archive costs nothing
- * until a member is asked for.
+ * until a member is asked for. Writing goes through jszip.
  */
 import { totalmem } from "node:os";
 
 import JSZip from "jszip";
 
 import { WaterfallError } from "./errors.js";
-import { readInput } from "./files.js";
 import { encodeNpy, parseNpy, type NpyArray } from "./npy.js";
+import { ZipReader, type ZipEntry } from "./zip.js";
 
 /** Options for reading archives. */
 export interface ReadNpzOptions {
@@ -27,71 +27,56 @@ export function defaultMaxBytes(): number {
   return Number.isFinite(env) && env > 0 ? env : Math.floor(totalmem() / 2);
 }
 
-/** A zip (npz) file whose members are `.npy` arrays. */
+/** A zip (npz) file whose members are `.npy` arrays, read one member at a time. */
 export class Npz {
   private constructor(
-    readonly file: string,
-    private readonly zip: JSZip,
+    private readonly zip: ZipReader,
     private readonly maxBytes: number,
   ) {}
 
-  /** Opens an npz file (reads its directory; members are decoded by {@link Npz.array}). */
-  static async open(file: string, options: ReadNpzOptions = {}): Promise<Npz> {
-    return Npz.fromBytes(await readInput(file), file, options);
+  /** The file it was opened from (named in messages). */
+  get file(): string {
+    return this.zip.file;
   }
 
-  /** Opens npz bytes; `file` is used in error messages. */
+  /** Opens an npz file: reads its directory only; members are read by {@link Npz.array}. Call {@link Npz.close} when done. */
+  static async open(file: string, options: ReadNpzOptions = {}): Promise<Npz> {
+    return new Npz(await ZipReader.open(file), options.maxBytes ?? defaultMaxBytes());
+  }
+
+  /** Opens npz bytes held in memory; `file` is used in error messages. */
   static async fromBytes(bytes: Uint8Array, file: string, options: ReadNpzOptions = {}): Promise<Npz> {
-    if (bytes.length === 0) throw new WaterfallError("E_NOT_NPZ", "empty file, not an npz archive", { file });
-    const magic = String.fromCharCode(...bytes.subarray(0, 4));
-    if (magic !== "PK\x03\x04" && magic !== "PK\x05\x06") {
-      const hint = bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === "NUMPY" ? " (it is a single .npy array)" : "";
-      throw new WaterfallError("E_NOT_NPZ", `not an npz (zip) archive${hint}`, { file });
-    }
-    try {
-      const zip = await JSZip.loadAsync(bytes, { checkCRC32: false });
-      return new Npz(file, zip, options.maxBytes ?? defaultMaxBytes());
-    } catch (error) {
-      throw new WaterfallError("E_NPZ_CORRUPT", `corrupt or truncated npz archive (${(error as Error).message})`, { file, cause: error });
-    }
+    return new Npz(await ZipReader.fromBytes(bytes, file), options.maxBytes ?? defaultMaxBytes());
+  }
+
+  /** Releases the file. */
+  async close(): Promise<void> {
+    await this.zip.close();
   }
 
   /** Array names, without the `.npy` suffix, in archive order. */
   get keys(): string[] {
-    return Object.values(this.zip.files)
-      .filter((f) => !f.dir)
-      .map((f) => f.name.replace(/\.npy$/, ""));
+    return [...this.zip.entries.keys()].filter((name) => !name.endsWith("/")).map((name) => name.replace(/\.npy$/, ""));
   }
 
   has(key: string): boolean {
-    return this.member(key) !== null;
+    return this.entry(key) !== undefined;
   }
 
-  private member(key: string): JSZip.JSZipObject | null {
-    return this.zip.file(`${key}.npy`) ?? this.zip.file(key);
+  private entry(key: string): ZipEntry | undefined {
+    return this.zip.entries.get(`${key}.npy`) ?? this.zip.entries.get(key);
   }
 
   /** Decodes one member; a missing key is an `E_NPZ_MISSING_KEY` error listing the keys present. */
   async array(key: string): Promise<NpyArray> {
-    const member = this.member(key);
-    if (!member) {
+    const entry = this.entry(key);
+    if (!entry) {
       throw new WaterfallError("E_NPZ_MISSING_KEY", `missing key '${key}' (the archive has: ${this.keys.join(", ") || "nothing"})`, { file: this.file });
     }
-    // jszip records the central directory's sizes before anything is inflated.
-    const declared = (member as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize;
-    if (typeof declared === "number" && declared > this.maxBytes) {
-      throw new WaterfallError("E_TOO_LARGE", `key '${key}' would take ${declared} bytes, more than the limit of ${this.maxBytes} (set WFALL_MAX_BYTES to raise it)`, { file: this.file });
+    if (entry.size > this.maxBytes) {
+      throw new WaterfallError("E_TOO_LARGE", `key '${key}' would take ${entry.size} bytes, more than the limit of ${this.maxBytes} (set WFALL_MAX_BYTES to raise it)`, { file: this.file });
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = await member.async("uint8array");
-    } catch (error) {
-      throw new WaterfallError("E_NPZ_CORRUPT", `key '${key}' cannot be decompressed (${(error as Error).message})`, { file: this.file, cause: error });
-    }
-    if (typeof declared === "number" && bytes.length !== declared) {
-      throw new WaterfallError("E_NPZ_CORRUPT", `key '${key}' is truncated: ${bytes.length} of ${declared} bytes`, { file: this.file });
-    }
-    return parseNpy(bytes, { file: this.file, key });
+    return parseNpy(await this.zip.read(entry, this.maxBytes), { file: this.file, key });
   }
 }
 

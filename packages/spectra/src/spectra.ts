@@ -125,11 +125,8 @@ export class Spectra {
    * does, 0 where the intensity is exactly 0 (or NaN) and 1 elsewhere.
    */
   static fromWaterfall(wf: Waterfall): Spectra {
-    let weights = wf.weights ?? null;
-    if (!weights && wf.intensity.includes(0)) {
-      weights = new Float32Array(wf.intensity.length);
-      wf.intensity.forEach((x, i) => (weights![i] = x === 0 || Number.isNaN(x) ? 0 : 1));
-    }
+    const zeros = !wf.weights && wf.intensity.includes(0);
+    const weights = wf.weights ?? (zeros ? callNative(() => core.validWeights(wf.intensity, true), wf.file) : null);
     return new Spectra(wf.intensity, { ...wf, weights, source: wf.file });
   }
 
@@ -164,11 +161,7 @@ export class Spectra {
 
   /** The weights array (created on first access when the weights were implicit). */
   get weights(): Float32Array {
-    if (!this.#weights) {
-      const w = new Float32Array(this.#data.length);
-      this.#data.forEach((x, i) => (w[i] = Number.isNaN(x) ? 0 : 1));
-      this.#weights = w;
-    }
+    this.#weights ??= this.#native(() => core.validWeights(this.#data, false));
     return this.#weights;
   }
 
@@ -211,21 +204,39 @@ export class Spectra {
    * @throws {WaterfallError} `E_DM_RANGE` for a non-finite DM.
    */
   dedisperse(dm: number, options: DedisperseOptions = {}): this {
-    if (!Number.isFinite(dm)) throw new WaterfallError("E_DM_RANGE", `DM must be a finite number, got ${dm}`, { file: this.source });
-    this.lastShifts = this.#native(() =>
-      core.dedisperse(this.#data, this.#weights, this.#nchan, this.#ntime, {
-        deltaDm: dm - this.#dm,
-        kDm: options.kdm ?? K_DM_CHIME,
-        reference: typeof options.reference === "number" ? "mhz" : (options.reference ?? "top"),
-        referenceMhz: typeof options.reference === "number" ? options.reference : undefined,
-        wrap: options.wrap ?? "roll",
-        dt: this.#dt,
-        fbottom: this.fbottom,
-        df: this.#df,
-      }),
-    );
+    const plan = this.#plan(dm, options);
+    this.lastShifts = this.#native(() => core.dedisperse(this.#data, this.#weights, this.#nchan, this.#ntime, plan));
     this.#dm = dm;
     return this;
+  }
+
+  /**
+   * `dedisperse(dm, options).subband(nsub)` in one pass over the data: each
+   * channel is added to its subband already shifted, the full-resolution data
+   * are read once and never rewritten. Returns `this`.
+   */
+  dedisperseSubband(dm: number, nsub: number, options: DedisperseOptions = {}): this {
+    const plan = this.#plan(dm, options);
+    const out = this.#native(() => core.dedisperseSubband(this.#data, this.#weights, this.#nchan, this.#ntime, plan, nsub));
+    this.lastShifts = this.#native(() => core.channelShifts(this.#nchan, plan));
+    this.#df *= this.#nchan / out.nchan;
+    this.#replace(out);
+    this.#dm = dm;
+    return this;
+  }
+
+  #plan(dm: number, options: DedisperseOptions): core.DedisperseOptions {
+    if (!Number.isFinite(dm)) throw new WaterfallError("E_DM_RANGE", `DM must be a finite number, got ${dm}`, { file: this.source });
+    return {
+      deltaDm: dm - this.#dm,
+      kDm: options.kdm ?? K_DM_CHIME,
+      reference: typeof options.reference === "number" ? "mhz" : (options.reference ?? "top"),
+      referenceMhz: typeof options.reference === "number" ? options.reference : undefined,
+      wrap: options.wrap ?? "roll",
+      dt: this.#dt,
+      fbottom: this.fbottom,
+      df: this.#df,
+    };
   }
 
   /** Per-channel shifts (samples) applied by the last {@link Spectra.dedisperse}. */
@@ -240,35 +251,43 @@ export class Spectra {
 
   /** Channels whose `|nansum over time| > threshold` (tutorial default 2), or with no valid sample. */
   channelsBySum(threshold = 2): number[] {
-    this.#checkThreshold(threshold);
-    const { sum, count } = this.#moments(false);
-    return this.#select((c) => count[c] === 0 || Math.abs(sum[c]) > threshold);
+    return this.#channelsBy({ sum: threshold });
   }
 
   /** Channels whose NaN-aware population variance over time `> threshold` (tutorial default 0.05), or with no valid sample. */
   channelsByVariance(threshold = 0.05): number[] {
-    this.#checkThreshold(threshold);
-    const { variance, count } = this.#moments(false);
-    return this.#select((c) => count[c] === 0 || variance[c] > threshold);
-  }
-
-  /**
-   * Channels whose valid samples all have one value (variance 0): fill values
-   * left by other tools' masking, which carry no signal.
-   */
-  constantChannels(): number[] {
-    const { variance, count } = this.#moments(false);
-    return this.#select((c) => count[c] > 0 && variance[c] === 0);
+    return this.#channelsBy({ variance: threshold });
   }
 
   /** Masks the channels {@link Spectra.channelsBySum} selects. Returns `this`. */
   maskBySum(threshold = 2): this {
-    return this.maskChannels(this.channelsBySum(threshold));
+    return this.maskBy({ sum: threshold });
   }
 
   /** Masks the channels {@link Spectra.channelsByVariance} selects. Returns `this`. */
   maskByVariance(threshold = 0.05): this {
-    return this.maskChannels(this.channelsByVariance(threshold));
+    return this.maskBy({ variance: threshold });
+  }
+
+  /**
+   * Masks, from one pass of channel statistics: channels with `|nansum| >
+   * sum`, with `nanvar > variance`, constant channels when `constant`, and
+   * channels without a valid sample. Returns `this`.
+   */
+  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }): this {
+    return this.maskChannels(this.#channelsBy(rules));
+  }
+
+  #channelsBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }): number[] {
+    for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
+    const m = this.#moments(false);
+    return this.#select(
+      (c) =>
+        m.count[c] === 0 ||
+        (sum !== undefined && Math.abs(m.sum[c]) > sum) ||
+        (variance !== undefined && m.variance[c] > variance) ||
+        (constant === true && m.variance[c] === 0),
+    );
   }
 
   /** Channels without any valid (non-NaN) sample. */

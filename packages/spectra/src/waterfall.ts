@@ -54,6 +54,14 @@ export function checkAxes(w: Pick<Waterfall, "dt" | "df" | "dm" | "fbottom">, fi
  */
 export async function readWaterfall(file: string, options: ReadNpzOptions = {}): Promise<Waterfall> {
   const npz = await Npz.open(file, options);
+  try {
+    return await decodeWaterfall(npz, file);
+  } finally {
+    await npz.close();
+  }
+}
+
+async function decodeWaterfall(npz: Npz, file: string): Promise<Waterfall> {
   const raw = await npz.array("intensity");
   const source = { file, key: "intensity" };
   if (raw.shape.length !== 2) {

@@ -101,6 +101,22 @@ describe("dedisperse", () => {
   });
 });
 
+describe("dedisperseSubband", () => {
+  for (const wrap of ["roll", "invalidate"] as const) {
+    it(`equals dedisperse then subband exactly (${wrap})`, async () => {
+      const wf = await readWaterfall(synthetic);
+      const twoStep = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }).dedisperse(300, { wrap }).subband(16);
+      const input = wf.intensity.slice();
+      const fused = Spectra.fromWaterfall({ ...wf, intensity: input }).dedisperseSubband(300, 16, { wrap });
+      expect(Array.from(fused.data)).toEqual(Array.from(twoStep.data));
+      expect(Array.from(fused.weights)).toEqual(Array.from(twoStep.weights));
+      expect([fused.nchan, fused.df, fused.dm]).toEqual([16, 25, 300]);
+      expect(Array.from(fused.lastShifts!)).toHaveLength(128);
+      expect(input).toEqual(wf.intensity); // the full-resolution data are not rewritten
+    });
+  }
+});
+
 describe("subband and downsample", () => {
   it("subband averages adjacent channels and updates df, keeping fbottom", () => {
     const spec = ramp(4, 2).subband(2);
@@ -134,6 +150,14 @@ describe("masks, statistics and percentiles", () => {
     expect(spec.maskedChannels()).toEqual([0, 1, 3]);
     expect(() => spec.maskChannels([4])).toThrow(expect.objectContaining({ code: "E_RANGE" }));
     expect(() => spec.maskBySum(-1)).toThrow(expect.objectContaining({ code: "E_ARGUMENT" }));
+  });
+
+  it("maskBy applies several rules from one pass of statistics", () => {
+    const data = new Float32Array([0.1, -0.1, 5, 5, 0, 0.9, 3, 3]);
+    const spec = new Spectra(data, { nchan: 4, ntime: 2, fbottom: 400, df: 1, dt: 1 });
+    expect(spec.clone().maskBy({ constant: true }).maskedChannels()).toEqual([1, 3]);
+    expect(spec.clone().maskBy({ sum: 2, variance: 0.05 }).maskedChannels()).toEqual([1, 2, 3]);
+    expect(spec.maskBy({}).maskedChannels()).toEqual([]);
   });
 
   it("percentile follows numpy's linear method over a half-open block", () => {

@@ -9,6 +9,7 @@
 use rayon::prelude::*;
 
 use crate::bail;
+use crate::dedisperse::Wrap;
 use crate::error::{code, CoreResult};
 use crate::shape::{rows_per_task, Shape};
 
@@ -42,9 +43,35 @@ fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
     }
 }
 
-/// Averages groups of `nchan / nsub` adjacent channels into `nsub` subbands.
-pub fn subband(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, nsub: usize) -> CoreResult<Averaged> {
-    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+/// Adds `w·x` and `w` of each valid sample of `x` into the accumulators, element by element.
+#[inline]
+fn accumulate(sum_wx: &mut [f64], sum_w: &mut [f64], x: &[f32], w: Option<&[f32]>) {
+    for j in 0..x.len() {
+        let wj = effective_weight(x[j], w, j);
+        if wj > 0.0 {
+            sum_wx[j] += wj * x[j] as f64;
+            sum_w[j] += wj;
+        }
+    }
+}
+
+/// The output sample ranges a channel shifted by `shift` contributes to, with
+/// the input offset each starts from: `out[j] += in[j + shift]` (circular for
+/// `Roll`, dropping what falls outside for `Invalidate`).
+fn shifted_segments(n: usize, shift: i64, wrap: Wrap) -> Vec<(std::ops::Range<usize>, usize)> {
+    let len = n as i64;
+    match wrap {
+        Wrap::Roll => {
+            let s = shift.rem_euclid(len) as usize;
+            vec![(0..n - s, s), (n - s..n, 0)]
+        }
+        Wrap::Invalidate if shift.abs() >= len => vec![],
+        Wrap::Invalidate if shift >= 0 => vec![(0..n - shift as usize, shift as usize)],
+        Wrap::Invalidate => vec![((-shift) as usize..n, 0)],
+    }
+}
+
+fn check_subbands(shape: Shape, nsub: usize) -> CoreResult<usize> {
     if nsub == 0 || shape.nchan % nsub != 0 {
         bail!(
             code::NSUB_DIVISOR,
@@ -53,7 +80,29 @@ pub fn subband(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, nsub: u
             shape.nchan
         );
     }
-    let per = shape.nchan / nsub;
+    Ok(shape.nchan / nsub)
+}
+
+/// Averages groups of `nchan / nsub` adjacent channels into `nsub` subbands.
+pub fn subband(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, nsub: usize) -> CoreResult<Averaged> {
+    dedisperse_subband(intensity, weights, shape, &vec![0; shape.nchan], Wrap::Roll, nsub)
+}
+
+/// `apply_shifts` then `subband` in one pass that reads the input once and
+/// leaves it unchanged: each channel is added to its subband already shifted.
+pub fn dedisperse_subband(
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    shape: Shape,
+    shifts: &[i64],
+    wrap: Wrap,
+    nsub: usize,
+) -> CoreResult<Averaged> {
+    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+    if shifts.len() != shape.nchan {
+        bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), shape.nchan);
+    }
+    let per = check_subbands(shape, nsub)?;
     let n = shape.ntime;
     let out_shape = Shape::new(nsub, n)?;
     let mut out = vec![0f32; out_shape.len()];
@@ -67,14 +116,9 @@ pub fn subband(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, nsub: u
             let mut sum_w = vec![0f64; n];
             for c in k * per..(k + 1) * per {
                 let base = c * n;
-                let x = &intensity[base..base + n];
-                let w = weights.map(|w| &w[base..base + n]);
-                for j in 0..n {
-                    let wj = effective_weight(x[j], w, j);
-                    if wj > 0.0 {
-                        sum_wx[j] += wj * x[j] as f64;
-                        sum_w[j] += wj;
-                    }
+                for (range, from) in shifted_segments(n, shifts[c], wrap) {
+                    let src = base + from..base + from + range.len();
+                    accumulate(&mut sum_wx[range.clone()], &mut sum_w[range], &intensity[src.clone()], weights.map(|w| &w[src]));
                 }
             }
             for j in 0..n {
@@ -155,6 +199,25 @@ mod tests {
         assert_eq!(err.code, code::NSUB_DIVISOR);
         assert!(err.message.contains('6') && err.message.contains('4'));
         assert_eq!(subband(&[0.0; 6], None, shape, 0).unwrap_err().code, code::NSUB_DIVISOR);
+    }
+
+    #[test]
+    fn fused_dedisperse_subband_equals_the_two_steps() {
+        use crate::dedisperse::apply_shifts;
+        let shape = Shape::new(6, 7).unwrap();
+        let x: Vec<f32> = (0..42).map(|v| if v % 5 == 0 { f32::NAN } else { (v * v % 17) as f32 }).collect();
+        let w: Vec<f32> = (0..42).map(|v| if v % 7 == 3 { 0.0 } else { 0.5 + (v % 3) as f32 * 0.25 }).collect();
+        let shifts = [3, -2, 9, 0, -15, 1];
+        for wrap in [Wrap::Roll, Wrap::Invalidate] {
+            let (mut x2, mut w2) = (x.clone(), w.clone());
+            apply_shifts(&mut x2, Some(&mut w2), shape, &shifts, wrap).unwrap();
+            let two_step = subband(&x2, Some(&w2), shape, 3).unwrap();
+            let fused = dedisperse_subband(&x, Some(&w), shape, &shifts, wrap, 3).unwrap();
+            assert_eq!(fused.weights, two_step.weights, "{wrap:?}");
+            for (a, b) in fused.intensity.iter().zip(&two_step.intensity) {
+                assert!(a == b || (a.is_nan() && b.is_nan()), "{wrap:?}: {a} vs {b}");
+            }
+        }
     }
 
     #[test]

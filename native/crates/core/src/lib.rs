@@ -12,6 +12,7 @@ pub mod heatmap;
 pub mod masks;
 pub mod normalise;
 pub mod percentile;
+pub mod probe;
 mod select;
 pub mod shape;
 pub mod stats;

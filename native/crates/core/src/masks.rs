@@ -53,6 +53,19 @@ pub fn zeros_to_nan(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: S
     })
 }
 
+/// Weights of 1 for every valid sample and 0 for NaN; with `zeros_missing`,
+/// also 0 where the intensity is exactly 0 (the tutorial's rule for data read
+/// from disk, where 0 marks a dropped sample).
+pub fn valid_weights(intensity: &[f32], zeros_missing: bool) -> Vec<f32> {
+    let mut w = vec![0f32; intensity.len()];
+    w.par_chunks_mut(1 << 16).zip(intensity.par_chunks(1 << 16)).for_each(|(w, x)| {
+        for (w, &x) in w.iter_mut().zip(x) {
+            *w = if x.is_nan() || (zeros_missing && x == 0.0) { 0.0 } else { 1.0 };
+        }
+    });
+    w
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +80,13 @@ mod tests {
         assert_eq!(&x[2..4], &[1.0, 1.0]);
         assert_eq!(w, vec![0.0, 0.0, 1.0, 1.0, 0.0, 0.0]);
         assert_eq!(mask_channels(&mut x, None, shape, &[3]).unwrap_err().code, code::RANGE);
+    }
+
+    #[test]
+    fn weights_of_valid_samples() {
+        let x = [0.0, 1.5, f32::NAN, -0.0, -2.0];
+        assert_eq!(valid_weights(&x, true), vec![0.0, 1.0, 0.0, 0.0, 1.0]);
+        assert_eq!(valid_weights(&x, false), vec![1.0, 1.0, 0.0, 1.0, 1.0]);
     }
 
     #[test]
