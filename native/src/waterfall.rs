@@ -8,6 +8,7 @@ use wfall_core::dedisperse::{self, DedispersePlan, FrequencyAxis, Reference, Wra
 use wfall_core::error::code;
 use wfall_core::normalise::{self, Normalisation};
 use wfall_core::shape::Span;
+use wfall_core::weights::Weights;
 use wfall_core::{bail, masks, percentile, stats, CoreResult};
 
 use crate::boundary::{borrow_mut, count, guard, shape};
@@ -47,6 +48,16 @@ fn wrap(name: &str) -> CoreResult<Wrap> {
         "invalidate" => Wrap::Invalidate,
         _ => bail!(code::ARGUMENT, "wrap must be 'roll' or 'invalidate', got '{name}'"),
     })
+}
+
+/// The weights of a read-only call: the array when given, else implied by the
+/// intensity (0 for NaN, and for exact zeros when `zeros_missing`).
+fn weights_of<'a>(weights: Option<&'a [f32]>, zeros_missing: Option<bool>) -> Weights<'a> {
+    match (weights, zeros_missing) {
+        (Some(w), _) => Weights::Explicit(w),
+        (None, Some(true)) => Weights::ValidNonZero,
+        (None, _) => Weights::Valid,
+    }
 }
 
 /// The per-channel shifts and the wrap mode the options describe.
@@ -112,16 +123,18 @@ fn block(a: Averaged) -> Block {
 
 /// Weighted, NaN-aware mean of `nchan / nsub` adjacent channels.
 #[napi]
-pub fn subband(env: Env, intensity: &[f32], weights: Option<&[f32]>, nchan: f64, ntime: f64, nsub: f64) -> napi::Result<Block> {
-    guard(&env, || Ok(block(blocks::subband(intensity, weights, shape(nchan, ntime)?, count(nsub, "nsub")?)?)))
+pub fn subband(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64, nsub: f64) -> napi::Result<Block> {
+    guard(&env, || Ok(block(blocks::subband(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?, count(nsub, "nsub")?)?)))
 }
 
 /// `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged.
 #[napi]
+#[allow(clippy::too_many_arguments)]
 pub fn dedisperse_subband(
     env: Env,
     intensity: &[f32],
     weights: Option<&[f32]>,
+    zeros_missing: Option<bool>,
     nchan: f64,
     ntime: f64,
     options: DedisperseOptions,
@@ -130,6 +143,7 @@ pub fn dedisperse_subband(
     guard(&env, || {
         let shape = shape(nchan, ntime)?;
         let (shifts, wrap) = shifts_for(&options, shape.nchan)?;
+        let weights = weights_of(weights, zeros_missing);
         Ok(block(blocks::dedisperse_subband(intensity, weights, shape, &shifts, wrap, count(nsub, "nsub")?)?))
     })
 }
@@ -148,8 +162,8 @@ pub fn read_all(env: Env, values: &[f32]) -> napi::Result<f64> {
 
 /// Weighted, NaN-aware mean of `factor` adjacent samples (a partial tail is dropped).
 #[napi]
-pub fn downsample(env: Env, intensity: &[f32], weights: Option<&[f32]>, nchan: f64, ntime: f64, factor: f64) -> napi::Result<Block> {
-    guard(&env, || Ok(block(blocks::downsample(intensity, weights, shape(nchan, ntime)?, count(factor, "factor")?)?)))
+pub fn downsample(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64, factor: f64) -> napi::Result<Block> {
+    guard(&env, || Ok(block(blocks::downsample(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?, count(factor, "factor")?)?)))
 }
 
 /// Per-channel count, sum, mean and population variance of valid samples.
@@ -162,9 +176,9 @@ pub struct ChannelMoments {
 }
 
 #[napi]
-pub fn channel_moments(env: Env, intensity: &[f32], weights: Option<&[f32]>, nchan: f64, ntime: f64) -> napi::Result<ChannelMoments> {
+pub fn channel_moments(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64) -> napi::Result<ChannelMoments> {
     guard(&env, || {
-        let m = stats::channel_moments(intensity, weights, shape(nchan, ntime)?)?;
+        let m = stats::channel_moments(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?)?;
         Ok(ChannelMoments {
             count: Float64Array::new(m.count),
             sum: Float64Array::new(m.sum),
@@ -182,9 +196,9 @@ pub struct ChannelMedians {
 }
 
 #[napi]
-pub fn channel_medians(env: Env, intensity: &[f32], weights: Option<&[f32]>, nchan: f64, ntime: f64) -> napi::Result<ChannelMedians> {
+pub fn channel_medians(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64) -> napi::Result<ChannelMedians> {
     guard(&env, || {
-        let m = stats::channel_medians(intensity, weights, shape(nchan, ntime)?)?;
+        let m = stats::channel_medians(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?)?;
         Ok(ChannelMedians { median: Float64Array::new(m.median), mad: Float64Array::new(m.mad) })
     })
 }

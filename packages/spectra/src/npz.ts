@@ -2,14 +2,13 @@
  * The `.npz` container (`np.savez` / `np.savez_compressed`): a zip archive of
  * `.npy` members. Members are read on demand, after their declared size has
  * been checked against a limit, so a large or hostile archive costs nothing
- * until a member is asked for. Writing goes through jszip.
+ * until a member is asked for.
  */
 import { totalmem } from "node:os";
 
-import JSZip from "jszip";
-
 import { WaterfallError } from "./errors.js";
 import { encodeNpy, parseNpy, type NpyArray } from "./npy.js";
+import { encodeZip } from "./zip-writer.js";
 import { ZipReader, type ZipEntry } from "./zip.js";
 
 /** Options for reading archives. */
@@ -92,19 +91,8 @@ export interface WriteNpzOptions {
   compressed?: boolean;
 }
 
-/** Fixed member timestamps keep archives byte-identical from run to run. */
-const EPOCH = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
-
-/** Encodes arrays as npz bytes that `np.load` reads back identically. */
+/** Encodes arrays as npz bytes that `np.load` reads back identically (the same input gives the same bytes). */
 export async function encodeNpz(entries: Record<string, NpzEntry>, options: WriteNpzOptions = {}): Promise<Uint8Array> {
-  const zip = new JSZip();
-  for (const [key, { values, shape }] of Object.entries(entries)) {
-    zip.file(`${key}.npy`, encodeNpy(values, shape), { date: EPOCH, createFolders: false, binary: true });
-  }
-  return zip.generateAsync({
-    type: "uint8array",
-    compression: options.compressed ? "DEFLATE" : "STORE",
-    compressionOptions: { level: 6 },
-    platform: "DOS",
-  });
+  const members = Object.entries(entries).map(([key, { values, shape }]) => ({ name: `${key}.npy`, data: encodeNpy(values, shape) }));
+  return encodeZip(members, options.compressed ?? false);
 }

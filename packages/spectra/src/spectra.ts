@@ -50,6 +50,12 @@ export interface SpectraOptions {
   dm?: number;
   /** Weights in [0, 1] beside the intensity; default 1 for every non-NaN sample. */
   weights?: Float32Array | null;
+  /**
+   * Without a weights array: whether exactly-zero samples have weight 0 (the
+   * tutorial's rule for data read from disk, where 0 marks a dropped sample).
+   * Default false.
+   */
+  zerosMissing?: boolean;
   /** The file the data came from, named in error messages. */
   source?: string;
 }
@@ -78,8 +84,13 @@ function axis(n: number, first: number, step: number): Float64Array {
 /** A dynamic spectrum: `intensity[nchan][ntime]` float32, row 0 the lowest frequency. */
 export class Spectra {
   #data: Float32Array;
-  /** `null` until needed: then 1 for every non-NaN sample, 0 for NaN. */
+  /**
+   * `null` while the weights are implied by the intensity: 0 for NaN (and for
+   * exact zeros when `#zerosMissing`), 1 otherwise. A full-resolution
+   * waterfall then needs no second array of its size.
+   */
   #weights: Float32Array | null;
+  #zerosMissing: boolean;
   #nchan: number;
   #ntime: number;
   #df: number;
@@ -94,7 +105,7 @@ export class Spectra {
    * @throws {WaterfallError} `E_SHAPE` when the length is not `nchan * ntime`, `E_VALUE` for bad axes.
    */
   constructor(intensity: Float32Array, options: SpectraOptions) {
-    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, source } = options;
+    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, zerosMissing = false, source } = options;
     if (!(intensity instanceof Float32Array)) throw new WaterfallError("E_DTYPE", "intensity must be a Float32Array", { file: source });
     if (!(Number.isSafeInteger(nchan) && Number.isSafeInteger(ntime) && nchan > 0 && ntime > 0)) {
       throw new WaterfallError("E_SHAPE", `shape must be positive integers, got ${nchan} x ${ntime}`, { file: source });
@@ -109,6 +120,7 @@ export class Spectra {
     if (!Number.isFinite(start)) throw new WaterfallError("E_VALUE", `start must be a finite number of seconds, got ${start}`, { file: source });
     this.#data = intensity;
     this.#weights = weights;
+    this.#zerosMissing = !weights && zerosMissing;
     this.#nchan = nchan;
     this.#ntime = ntime;
     this.#df = df;
@@ -125,9 +137,7 @@ export class Spectra {
    * does, 0 where the intensity is exactly 0 (or NaN) and 1 elsewhere.
    */
   static fromWaterfall(wf: Waterfall): Spectra {
-    const zeros = !wf.weights && wf.intensity.includes(0);
-    const weights = wf.weights ?? (zeros ? callNative(() => core.validWeights(wf.intensity, true), wf.file) : null);
-    return new Spectra(wf.intensity, { ...wf, weights, source: wf.file });
+    return new Spectra(wf.intensity, { ...wf, weights: wf.weights ?? null, zerosMissing: !wf.weights, source: wf.file });
   }
 
   get nchan(): number {
@@ -159,10 +169,18 @@ export class Spectra {
     return ndarray(this.#data, [this.#nchan, this.#ntime]);
   }
 
-  /** The weights array (created on first access when the weights were implicit). */
+  /** The weights array (made on first access while the weights are implied by the intensity). */
   get weights(): Float32Array {
-    this.#weights ??= this.#native(() => core.validWeights(this.#data, false));
+    if (!this.#weights) {
+      this.#weights = this.#native(() => core.validWeights(this.#data, this.#zerosMissing));
+      this.#zerosMissing = false;
+    }
     return this.#weights;
+  }
+
+  /** The weights for a read-only native call: the array, or how the intensity implies them. */
+  #implied(): [Float32Array | null, boolean] {
+    return [this.#weights, this.#zerosMissing];
   }
 
   /** Channel frequencies `fbottom + i*df`, MHz. */
@@ -189,6 +207,7 @@ export class Spectra {
       start: this.start,
       dm: this.#dm,
       weights: this.#weights?.slice() ?? null,
+      zerosMissing: this.#zerosMissing,
       source: this.source,
     });
   }
@@ -217,7 +236,7 @@ export class Spectra {
    */
   dedisperseSubband(dm: number, nsub: number, options: DedisperseOptions = {}): this {
     const plan = this.#plan(dm, options);
-    const out = this.#native(() => core.dedisperseSubband(this.#data, this.#weights, this.#nchan, this.#ntime, plan, nsub));
+    const out = this.#native(() => core.dedisperseSubband(this.#data, ...this.#implied(), this.#nchan, this.#ntime, plan, nsub));
     this.lastShifts = this.#native(() => core.channelShifts(this.#nchan, plan));
     this.#df *= this.#nchan / out.nchan;
     this.#replace(out);
@@ -309,7 +328,8 @@ export class Spectra {
   }
 
   #moments(weighted: boolean): core.ChannelMoments {
-    return this.#native(() => core.channelMoments(this.#data, weighted ? this.#weights : null, this.#nchan, this.#ntime));
+    const [weights, zerosMissing] = weighted ? this.#implied() : [null, false];
+    return this.#native(() => core.channelMoments(this.#data, weights, zerosMissing, this.#nchan, this.#ntime));
   }
 
   /**
@@ -318,9 +338,9 @@ export class Spectra {
    * `nansum`/`nanvar` on the intensity do in the tutorial.
    */
   channelStats(options: { weighted?: boolean } = {}): ChannelStats {
-    const weights = options.weighted ? this.#weights : null;
+    const [weights, zerosMissing] = options.weighted ? this.#implied() : [null, false];
     const moments = this.#moments(options.weighted ?? false);
-    const medians = this.#native(() => core.channelMedians(this.#data, weights, this.#nchan, this.#ntime));
+    const medians = this.#native(() => core.channelMedians(this.#data, weights, zerosMissing, this.#nchan, this.#ntime));
     return { ...moments, ...medians };
   }
 
@@ -336,7 +356,7 @@ export class Spectra {
    * @throws {WaterfallError} `E_NSUB_DIVISOR` when `nsub` does not divide `nchan`.
    */
   subband(nsub: number): this {
-    const out = this.#native(() => core.subband(this.#data, this.#weights, this.#nchan, this.#ntime, nsub));
+    const out = this.#native(() => core.subband(this.#data, ...this.#implied(), this.#nchan, this.#ntime, nsub));
     this.#df *= this.#nchan / out.nchan;
     this.#replace(out);
     return this;
@@ -347,7 +367,7 @@ export class Spectra {
    * trailing partial group is dropped; `dt` grows by `factor`. Returns `this`.
    */
   downsample(factor: number): this {
-    const out = this.#native(() => core.downsample(this.#data, this.#weights, this.#nchan, this.#ntime, factor));
+    const out = this.#native(() => core.downsample(this.#data, ...this.#implied(), this.#nchan, this.#ntime, factor));
     this.#dt *= factor;
     this.#replace(out);
     return this;
@@ -356,6 +376,7 @@ export class Spectra {
   #replace(out: core.Block): void {
     this.#data = out.intensity;
     this.#weights = out.weights;
+    this.#zerosMissing = false;
     this.#nchan = out.nchan;
     this.#ntime = out.ntime;
   }
@@ -367,6 +388,8 @@ export class Spectra {
    * sample, or zero mean/spread) is masked. Returns `this`.
    */
   normalise(method: Normalisation = "fractional"): this {
+    // Normalising turns zeros into other values: implied zero weights must become explicit first.
+    if (this.#zerosMissing && this.#data.includes(0)) void this.weights;
     this.#native(() => core.normalise(this.#data, this.#weights, this.#nchan, this.#ntime, method));
     return this;
   }

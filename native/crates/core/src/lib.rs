@@ -16,6 +16,7 @@ pub mod probe;
 mod select;
 pub mod shape;
 pub mod stats;
+pub mod weights;
 
 pub use error::{CoreError, CoreResult};
 pub use shape::{Shape, Span};

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::error::CoreResult;
 use crate::shape::{rows_per_task, Shape};
 use crate::stats::{row_medians, row_moments};
+use crate::weights::Weights;
 
 /// Scale factor from the MAD to the standard deviation of a Gaussian.
 pub const MAD_TO_SIGMA: f64 = 1.4826;
@@ -41,7 +42,7 @@ pub fn normalise(
 /// Returns 1 when the row had to be masked, else 0.
 fn normalise_row(x: &mut [f32], w: Option<&mut [f32]>, method: Normalisation) -> usize {
     let (centre, scale) = {
-        let w = w.as_deref();
+        let w = w.as_deref().map_or(Weights::Valid, Weights::Explicit);
         match method {
             Normalisation::Fractional => {
                 let mean = row_moments(x, w).2;

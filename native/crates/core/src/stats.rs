@@ -1,14 +1,15 @@
 //! NaN-aware per-channel statistics, in f64.
 //!
-//! A sample counts when its intensity is not NaN and, if a weights array is
-//! given, its weight is positive. A channel without such a sample has NaN
-//! statistics (unlike numpy's `nansum`, which returns 0 there).
+//! A sample counts when its weight is positive (a NaN sample has weight 0;
+//! `Weights::Valid` gives plain NaN-aware statistics). A channel without such
+//! a sample has NaN statistics (unlike numpy's `nansum`, which returns 0 there).
 
 use rayon::prelude::*;
 
 use crate::error::CoreResult;
 use crate::select::median_in_place;
 use crate::shape::{rows_per_task, Shape};
+use crate::weights::Weights;
 
 /// Sum, mean and population variance (ddof 0) of each channel.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,12 +29,12 @@ pub struct Medians {
 
 /// Whether sample `j` of a row counts.
 #[inline]
-pub(crate) fn counts(x: f32, w: Option<&[f32]>, j: usize) -> bool {
-    !x.is_nan() && w.map_or(true, |w| w[j] > 0.0)
+pub(crate) fn counts(x: f32, w: Weights, j: usize) -> bool {
+    w.at(x, j) > 0.0
 }
 
 /// `(count, sum, mean, variance)` of one row, two-pass like numpy.
-pub(crate) fn row_moments(x: &[f32], w: Option<&[f32]>) -> (f64, f64, f64, f64) {
+pub(crate) fn row_moments(x: &[f32], w: Weights) -> (f64, f64, f64, f64) {
     let (mut count, mut sum) = (0usize, 0f64);
     for j in 0..x.len() {
         if counts(x[j], w, j) {
@@ -56,7 +57,7 @@ pub(crate) fn row_moments(x: &[f32], w: Option<&[f32]>) -> (f64, f64, f64, f64) 
 }
 
 /// `(median, mad)` of one row; `scratch` is reused between rows.
-pub(crate) fn row_medians(x: &[f32], w: Option<&[f32]>, scratch: &mut Vec<f64>) -> (f64, f64) {
+pub(crate) fn row_medians(x: &[f32], w: Weights, scratch: &mut Vec<f64>) -> (f64, f64) {
     scratch.clear();
     scratch.extend((0..x.len()).filter(|&j| counts(x[j], w, j)).map(|j| x[j] as f64));
     let Some(median) = median_in_place(scratch) else {
@@ -69,23 +70,19 @@ pub(crate) fn row_medians(x: &[f32], w: Option<&[f32]>, scratch: &mut Vec<f64>) 
     (median, mad)
 }
 
-fn per_row<T: Send>(
-    intensity: &[f32],
-    weights: Option<&[f32]>,
-    shape: Shape,
-    f: impl Fn(&[f32], Option<&[f32]>) -> T + Sync,
-) -> CoreResult<Vec<T>> {
-    shape.check_pair(intensity.len(), weights.map(|w| w.len()))?;
+fn per_row<T: Send>(intensity: &[f32], weights: Weights, shape: Shape, f: impl Fn(&[f32], Weights) -> T + Sync) -> CoreResult<Vec<T>> {
+    shape.check("intensity", intensity.len())?;
+    weights.check(shape)?;
     let n = shape.ntime;
     Ok(intensity
         .par_chunks(n)
         .enumerate()
         .with_min_len(rows_per_task(n))
-        .map(|(c, x)| f(x, weights.map(|w| &w[c * n..(c + 1) * n])))
+        .map(|(c, x)| f(x, weights.slice(c * n..(c + 1) * n)))
         .collect())
 }
 
-pub fn channel_moments(intensity: &[f32], weights: Option<&[f32]>, shape: Shape) -> CoreResult<Moments> {
+pub fn channel_moments(intensity: &[f32], weights: Weights, shape: Shape) -> CoreResult<Moments> {
     let rows = per_row(intensity, weights, shape, row_moments)?;
     Ok(Moments {
         count: rows.iter().map(|r| r.0).collect(),
@@ -95,7 +92,7 @@ pub fn channel_moments(intensity: &[f32], weights: Option<&[f32]>, shape: Shape)
     })
 }
 
-pub fn channel_medians(intensity: &[f32], weights: Option<&[f32]>, shape: Shape) -> CoreResult<Medians> {
+pub fn channel_medians(intensity: &[f32], weights: Weights, shape: Shape) -> CoreResult<Medians> {
     let rows = per_row(intensity, weights, shape, |x, w| row_medians(x, w, &mut Vec::with_capacity(x.len())))?;
     Ok(Medians { median: rows.iter().map(|r| r.0).collect(), mad: rows.iter().map(|r| r.1).collect() })
 }
@@ -140,20 +137,21 @@ mod tests {
     fn moments_skip_nan_and_zero_weight() {
         let shape = Shape::new(2, 4).unwrap();
         let x = [1.0, 2.0, f32::NAN, 5.0, f32::NAN, f32::NAN, f32::NAN, f32::NAN];
-        let m = channel_moments(&x, None, shape).unwrap();
+        let m = channel_moments(&x, Weights::Valid, shape).unwrap();
         assert_eq!(m.count, vec![3.0, 0.0]);
         assert_eq!(m.sum[0], 8.0);
         assert!((m.variance[0] - 26.0 / 9.0).abs() < 1e-12);
         assert!(m.sum[1].is_nan() && m.mean[1].is_nan() && m.variance[1].is_nan());
         let w = [1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
-        assert_eq!(channel_moments(&x, Some(&w), shape).unwrap().sum[0], 6.0);
+        assert_eq!(channel_moments(&x, Weights::Explicit(&w), shape).unwrap().sum[0], 6.0);
+        assert_eq!(channel_moments(&[0.0, 3.0], Weights::ValidNonZero, Shape::new(1, 2).unwrap()).unwrap().count, vec![1.0]);
     }
 
     #[test]
     fn medians_and_mad() {
         let shape = Shape::new(1, 5).unwrap();
         let x = [1.0, 9.0, f32::NAN, 2.0, 4.0];
-        let m = channel_medians(&x, None, shape).unwrap();
+        let m = channel_medians(&x, Weights::Valid, shape).unwrap();
         assert_eq!(m.median, vec![3.0]);
         assert_eq!(m.mad, vec![1.5]); // |1-3|,|9-3|,|2-3|,|4-3| = 2,6,1,1 -> 1.5
     }
