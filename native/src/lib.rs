@@ -8,7 +8,9 @@
 
 mod boundary;
 mod figures;
+mod filterbank;
 mod waterfall;
 
 pub use figures::*;
+pub use filterbank::*;
 pub use waterfall::*;

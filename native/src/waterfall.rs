@@ -61,7 +61,7 @@ fn weights_of<'a>(weights: Option<&'a [f32]>, zeros_missing: Option<bool>) -> We
 }
 
 /// The per-channel shifts and the wrap mode the options describe.
-fn shifts_for(options: &DedisperseOptions, nchan: usize) -> CoreResult<(Vec<i64>, Wrap)> {
+pub(crate) fn shifts_for(options: &DedisperseOptions, nchan: usize) -> CoreResult<(Vec<i64>, Wrap)> {
     let axis = FrequencyAxis::new(options.fbottom, options.df, nchan)?;
     let plan = DedispersePlan {
         delta_dm: options.delta_dm,
@@ -112,7 +112,7 @@ pub struct Block {
     pub ntime: u32,
 }
 
-fn block(a: Averaged) -> Block {
+pub(crate) fn block(a: Averaged) -> Block {
     Block {
         nchan: a.shape.nchan as u32,
         ntime: a.shape.ntime as u32,

@@ -18,6 +18,65 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
+/** Random access to a file's bytes (or to bytes already in memory). */
+export interface Source {
+  size: number;
+  /** Fills `target` with the bytes at `offset`; a short file is `E_NPZ_CORRUPT`-style truncation. */
+  read(offset: number, target: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reads at least this large are split across threads. */
+const PARALLEL_READ_BYTES = 8 << 20;
+
+/** Opens a file for positioned reads; a missing file or a directory is a WaterfallError naming it. */
+export async function openSource(path: string): Promise<Source> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, "r");
+  } catch (error) {
+    throw ioError(error, path, "read");
+  }
+  const stat = await handle.stat();
+  if (stat.isDirectory()) {
+    await handle.close();
+    throw new WaterfallError("E_NOT_A_FILE", "is a directory, not a file", { file: path });
+  }
+  const readRange = async (target: Uint8Array, from: number, to: number, offset: number) => {
+    for (let done = from; done < to; ) {
+      const { bytesRead } = await handle.read(target, done, to - done, offset + done);
+      if (bytesRead === 0) throw new WaterfallError("E_NPZ_CORRUPT", "the file ended early (truncated?)", { file: path });
+      done += bytesRead;
+    }
+  };
+  return {
+    size: stat.size,
+    async read(offset, target) {
+      // Large reads go in concurrent parts (libuv's thread pool): ~1.5x faster from the page cache.
+      const parts = target.length >= PARALLEL_READ_BYTES ? 4 : 1;
+      const step = Math.ceil(target.length / parts);
+      await Promise.all(Array.from({ length: parts }, (_, i) => readRange(target, i * step, Math.min(target.length, (i + 1) * step), offset)));
+    },
+    close: () => handle.close(),
+  };
+}
+
+export function memorySource(bytes: Uint8Array): Source {
+  return {
+    size: bytes.length,
+    async read(offset, target) {
+      target.set(bytes.subarray(offset, offset + target.length));
+    },
+    async close() {},
+  };
+}
+
+/** A buffer of `size` bytes whose first byte is 8-byte aligned, not zero-filled (it is read into at once). */
+export function alignedBuffer(size: number): Uint8Array {
+  const buffer = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, size);
+}
+
 /** Converts a Node file-system error into a WaterfallError. */
 export function ioError(error: unknown, path: string, action: "read" | "write"): WaterfallError {
   const code = (error as NodeJS.ErrnoException)?.code;

@@ -27,4 +27,5 @@ export {
   type Reference,
   type SpectraOptions,
 } from "./spectra.js";
+export { readFilterbank, readFilterbankInfo, reduceFilterbank, type FilterbankInfo, type HeaderValue, type ReduceOptions, type TimeRange } from "./sigproc.js";
 export { checkAxes, readWaterfall, writeWaterfall, type Waterfall, type WaterfallLike } from "./waterfall.js";

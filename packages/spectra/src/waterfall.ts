@@ -31,6 +31,13 @@ export interface Waterfall {
   file: string;
   /** numpy type string of the stored intensity, e.g. `<f4`. */
   dtype: string;
+  /** Time of the first sample from the start of the file, s (default 0). */
+  start?: number;
+  /**
+   * Whether exactly-zero samples mark missing data (weight 0), as in the
+   * tutorial's npz files. Default: true when the file stores no weights.
+   */
+  zerosMissing?: boolean;
 }
 
 const SCALARS = ["dt", "df", "dm", "fbottom"] as const;

@@ -5,68 +5,10 @@
  * in place, without a copy). Stored and deflated members, zip64 sizes.
  * Declared sizes are checked against a limit before anything is allocated.
  */
-import { promises as fs } from "node:fs";
 import { crc32, inflateRawSync } from "node:zlib";
 
 import { WaterfallError } from "./errors.js";
-import { ioError } from "./files.js";
-
-/** Where the archive's bytes come from: a file, or bytes already in memory. */
-interface Source {
-  size: number;
-  read(offset: number, target: Uint8Array): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function fileSource(path: string): Promise<Source> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(path, "r");
-  } catch (error) {
-    throw ioError(error, path, "read");
-  }
-  const stat = await handle.stat();
-  if (stat.isDirectory()) {
-    await handle.close();
-    throw new WaterfallError("E_NOT_A_FILE", "is a directory, not a file", { file: path });
-  }
-  const readRange = async (target: Uint8Array, from: number, to: number, offset: number) => {
-    for (let done = from; done < to; ) {
-      const { bytesRead } = await handle.read(target, done, to - done, offset + done);
-      if (bytesRead === 0) throw new WaterfallError("E_NPZ_CORRUPT", "the file ended early (truncated?)", { file: path });
-      done += bytesRead;
-    }
-  };
-  return {
-    size: stat.size,
-    async read(offset, target) {
-      // Large members are read in concurrent parts (libuv's thread pool): ~1.5x faster from the page cache.
-      const parts = target.length >= PARALLEL_READ_BYTES ? 4 : 1;
-      const step = Math.ceil(target.length / parts);
-      await Promise.all(Array.from({ length: parts }, (_, i) => readRange(target, i * step, Math.min(target.length, (i + 1) * step), offset)));
-    },
-    close: () => handle.close(),
-  };
-}
-
-/** Reads at least this large are split across threads. */
-const PARALLEL_READ_BYTES = 8 << 20;
-
-/** A buffer of `size` bytes whose first byte is 8-byte aligned, not zero-filled (it is read into at once). */
-function alignedBuffer(size: number): Uint8Array {
-  const buffer = Buffer.allocUnsafeSlow(size);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, size);
-}
-
-function memorySource(bytes: Uint8Array): Source {
-  return {
-    size: bytes.length,
-    async read(offset, target) {
-      target.set(bytes.subarray(offset, offset + target.length));
-    },
-    async close() {},
-  };
-}
+import { alignedBuffer, memorySource, openSource, type Source } from "./files.js";
 
 /** One member of the archive, as the central directory describes it. */
 export interface ZipEntry {
@@ -95,7 +37,7 @@ export class ZipReader {
 
   /** Opens a zip file; `file` names it in messages. */
   static async open(file: string): Promise<ZipReader> {
-    return ZipReader.fromSource(await fileSource(file), file);
+    return ZipReader.fromSource(await openSource(file), file);
   }
 
   /** Opens zip bytes held in memory. */

@@ -8,6 +8,7 @@ pub mod colormap;
 mod colormap_tables;
 pub mod dedisperse;
 pub mod error;
+pub mod filterbank;
 pub mod heatmap;
 pub mod masks;
 pub mod normalise;

@@ -1,0 +1,256 @@
+//! SIGPROC filterbank samples: time-major rows of `nchan` channels packed at
+//! 1, 2, 4 or 8 bits (unsigned, lowest bits first within a byte), 16-bit
+//! unsigned little-endian, or 32-bit float. Unpacking turns rows into our
+//! channel-major waterfall (row 0 = lowest frequency); reducing dedisperses,
+//! downsamples and subbands rows as they stream past, without ever holding the
+//! full-resolution waterfall.
+
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::bail;
+use crate::blocks::Averaged;
+use crate::dedisperse::Wrap;
+use crate::error::{code, CoreResult};
+use crate::shape::Shape;
+
+/// How samples are stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    pub nbits: usize,
+    pub nchan: usize,
+    /// Channel 0 of the file is the highest frequency (negative `foff`): rows are flipped.
+    pub descending: bool,
+}
+
+impl Layout {
+    pub fn new(nbits: usize, nchan: usize, descending: bool) -> CoreResult<Self> {
+        if ![1, 2, 4, 8, 16, 32].contains(&nbits) {
+            bail!(code::ARGUMENT, "nbits must be 1, 2, 4, 8, 16 or 32, got {nbits}");
+        }
+        if nchan == 0 {
+            bail!(code::SHAPE, "a filterbank needs at least one channel");
+        }
+        if (nchan * nbits) % 8 != 0 {
+            bail!(code::SHAPE, "{nchan} channels of {nbits} bits do not fill whole bytes per sample");
+        }
+        Ok(Self { nbits, nchan, descending })
+    }
+
+    /// Bytes per time sample (one row of all channels).
+    pub fn row_bytes(&self) -> usize {
+        self.nchan * self.nbits / 8
+    }
+
+    /// Our channel index (row 0 lowest) of file channel `c`.
+    #[inline]
+    fn channel(&self, c: usize) -> usize {
+        if self.descending {
+            self.nchan - 1 - c
+        } else {
+            c
+        }
+    }
+
+    /// Value of file channel `c` in `row`.
+    #[inline]
+    fn sample(&self, row: &[u8], c: usize) -> f32 {
+        match self.nbits {
+            8 => row[c] as f32,
+            16 => u16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as f32,
+            32 => f32::from_le_bytes([row[4 * c], row[4 * c + 1], row[4 * c + 2], row[4 * c + 3]]),
+            bits => {
+                let per_byte = 8 / bits;
+                let byte = row[c / per_byte];
+                ((byte >> ((c % per_byte) * bits)) & ((1u8 << bits) - 1)) as f32
+            }
+        }
+    }
+
+    fn rows<'a>(&self, bytes: &'a [u8]) -> CoreResult<std::slice::ChunksExact<'a, u8>> {
+        if bytes.len() % self.row_bytes() != 0 {
+            bail!(code::SHAPE, "{} bytes are not whole samples of {} bytes", bytes.len(), self.row_bytes());
+        }
+        Ok(bytes.chunks_exact(self.row_bytes()))
+    }
+}
+
+/// Unpacks time-major rows into a channel-major `[nchan][ntime]` waterfall, row 0 lowest.
+pub fn unpack(bytes: &[u8], layout: Layout) -> CoreResult<(Vec<f32>, Shape)> {
+    let ntime = layout.rows(bytes)?.len();
+    let shape = Shape::new(layout.nchan, ntime)?;
+    let mut out = vec![0f32; shape.len()];
+    // Each task owns whole output channels and walks every row for them.
+    let per_task = (layout.nchan / (4 * rayon::current_num_threads())).max(8);
+    out.par_chunks_mut(ntime * per_task).enumerate().for_each(|(task, block)| {
+        let first = task * per_task;
+        for (t, row) in bytes.chunks_exact(layout.row_bytes()).enumerate() {
+            for (k, channel) in block.chunks_exact_mut(ntime).enumerate() {
+                let ours = first + k;
+                let file_channel = if layout.descending { layout.nchan - 1 - ours } else { ours };
+                channel[t] = layout.sample(row, file_channel);
+            }
+        }
+    });
+    Ok((out, shape))
+}
+
+/// Dedisperses (per-channel shifts, row-0-lowest order), downsamples by
+/// `tfactor` and averages `nchan / nsub` channels, from rows fed in order.
+pub struct Reducer {
+    layout: Layout,
+    ntime: usize,
+    shifts: Vec<i64>,
+    wrap: Wrap,
+    tfactor: usize,
+    nsub: usize,
+    nout: usize,
+    /// One accumulator (sums, counts) per worker thread, merged at the end.
+    partials: Vec<Mutex<(Vec<f64>, Vec<u32>)>>,
+}
+
+impl Reducer {
+    pub fn new(layout: Layout, ntime: usize, shifts: Vec<i64>, wrap: Wrap, tfactor: usize, nsub: usize) -> CoreResult<Self> {
+        if shifts.len() != layout.nchan {
+            bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), layout.nchan);
+        }
+        if nsub == 0 || layout.nchan % nsub != 0 {
+            bail!(code::NSUB_DIVISOR, "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}", layout.nchan, layout.nchan);
+        }
+        if tfactor == 0 || tfactor > ntime {
+            bail!(code::ARGUMENT, "downsampling factor must be between 1 and the {ntime} samples, got {tfactor}");
+        }
+        let nout = ntime / tfactor;
+        let cells = Shape::new(nsub, nout)?.len();
+        let partials = (0..rayon::current_num_threads()).map(|_| Mutex::new((vec![0f64; cells], vec![0u32; cells]))).collect();
+        Ok(Self { layout, ntime, shifts, wrap, tfactor, nsub, nout, partials })
+    }
+
+    /// Adds consecutive rows starting at sample `first`.
+    pub fn add(&self, bytes: &[u8], first: usize) -> CoreResult<()> {
+        let rows = self.layout.rows(bytes)?.len();
+        if first + rows > self.ntime {
+            bail!(code::RANGE, "samples {first}..{} lie past the {} samples of the observation", first + rows, self.ntime);
+        }
+        let per_sub = self.layout.nchan / self.nsub;
+        let row_bytes = self.layout.row_bytes();
+        let n = self.ntime as i64;
+        let chunk_rows = (rows / (4 * self.partials.len())).max(64);
+        bytes.par_chunks(chunk_rows * row_bytes).enumerate().for_each(|(k, chunk)| {
+            let index = rayon::current_thread_index().unwrap_or(0) % self.partials.len();
+            let mut guard = self.partials[index].lock().unwrap_or_else(|p| p.into_inner());
+            let (sums, counts) = &mut *guard;
+            for (r, row) in chunk.chunks_exact(row_bytes).enumerate() {
+                let t = (first + k * chunk_rows + r) as i64;
+                for c in 0..self.layout.nchan {
+                    let ours = self.layout.channel(c);
+                    // sample t of this channel lands at output sample t - shift
+                    let mut j = t - self.shifts[ours];
+                    match self.wrap {
+                        Wrap::Roll => j = j.rem_euclid(n),
+                        Wrap::Invalidate if j < 0 || j >= n => continue,
+                        Wrap::Invalidate => {}
+                    }
+                    let m = j as usize / self.tfactor;
+                    if m >= self.nout {
+                        continue; // the dropped partial tail
+                    }
+                    let x = self.layout.sample(row, c);
+                    if x.is_nan() {
+                        continue;
+                    }
+                    let cell = (ours / per_sub) * self.nout + m;
+                    sums[cell] += x as f64;
+                    counts[cell] += 1;
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// The averaged waterfall `[nsub][ntime / tfactor]`; a cell without samples is NaN.
+    pub fn finish(self) -> CoreResult<Averaged> {
+        let shape = Shape::new(self.nsub, self.nout)?;
+        let per_cell = (self.layout.nchan / self.nsub * self.tfactor) as f64;
+        let mut sums = vec![0f64; shape.len()];
+        let mut counts = vec![0u32; shape.len()];
+        for partial in self.partials {
+            let (s, c) = partial.into_inner().unwrap_or_else(|p| p.into_inner());
+            sums.iter_mut().zip(&s).for_each(|(a, b)| *a += b);
+            counts.iter_mut().zip(&c).for_each(|(a, b)| *a += b);
+        }
+        let intensity = sums.iter().zip(&counts).map(|(&s, &c)| if c > 0 { (s / c as f64) as f32 } else { f32::NAN }).collect();
+        let weights = counts.iter().map(|&c| (c as f64 / per_cell) as f32).collect();
+        Ok(Averaged { intensity, weights, shape })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocks::{dedisperse_subband, downsample};
+    use crate::weights::Weights;
+
+    /// 2 rows of 8 channels at 2 bits, lowest bits first.
+    #[test]
+    fn unpacks_sub_byte_samples_lowest_bits_first() {
+        let layout = Layout::new(2, 8, false).unwrap();
+        let bytes = [0b11_10_01_00u8, 0b00_00_00_11, 0b01_01_01_01, 0b10_10_10_10];
+        let (out, shape) = unpack(&bytes, layout).unwrap();
+        assert_eq!(shape, Shape::new(8, 2).unwrap());
+        let channel = |c: usize| [out[c * 2], out[c * 2 + 1]];
+        assert_eq!([channel(0), channel(1), channel(2), channel(3)], [[0.0, 1.0], [1.0, 1.0], [2.0, 1.0], [3.0, 1.0]]);
+        assert_eq!([channel(4), channel(7)], [[3.0, 2.0], [0.0, 2.0]]);
+    }
+
+    #[test]
+    fn descending_files_are_flipped_to_row_0_lowest() {
+        let layout = Layout::new(8, 3, true).unwrap();
+        let (out, _) = unpack(&[10, 20, 30, 11, 21, 31], layout).unwrap();
+        assert_eq!(out, vec![30.0, 31.0, 20.0, 21.0, 10.0, 11.0]);
+    }
+
+    #[test]
+    fn sixteen_and_thirty_two_bits() {
+        let (out, _) = unpack(&[0x34, 0x12, 0xff, 0xff], Layout::new(16, 2, false).unwrap()).unwrap();
+        assert_eq!(out, vec![4660.0, 65535.0]);
+        let (out, _) = unpack(&1.5f32.to_le_bytes(), Layout::new(32, 1, false).unwrap()).unwrap();
+        assert_eq!(out, vec![1.5]);
+    }
+
+    #[test]
+    fn reducing_streamed_rows_equals_unpack_then_dedisperse_subband_downsample() {
+        let layout = Layout::new(8, 8, true).unwrap();
+        let ntime = 37;
+        let bytes: Vec<u8> = (0..8 * ntime).map(|i| ((i * 37 + i / 7) % 251) as u8).collect();
+        let shifts = vec![9, 7, 5, 4, 3, 2, 1, 0];
+        for wrap in [Wrap::Roll, Wrap::Invalidate] {
+            let reducer = Reducer::new(layout, ntime, shifts.clone(), wrap, 4, 2).unwrap();
+            reducer.add(&bytes[..8 * 20], 0).unwrap();
+            reducer.add(&bytes[8 * 20..], 20).unwrap();
+            let streamed = reducer.finish().unwrap();
+            let (full, shape) = unpack(&bytes, layout).unwrap();
+            let sub = dedisperse_subband(&full, Weights::Valid, shape, &shifts, wrap, 2).unwrap();
+            let expected = downsample(&sub.intensity, Weights::Explicit(&sub.weights), sub.shape, 4).unwrap();
+            assert_eq!(streamed.shape, expected.shape);
+            for (a, b) in streamed.intensity.iter().zip(&expected.intensity) {
+                assert!((a - b).abs() < 1e-4 || (a.is_nan() && b.is_nan()), "{wrap:?}: {a} vs {b}");
+            }
+            for (a, b) in streamed.weights.iter().zip(&expected.weights) {
+                assert!((a - b).abs() < 1e-6, "{wrap:?}: weights {a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_layouts_and_ranges_are_errors() {
+        assert!(Layout::new(3, 8, false).is_err());
+        assert!(Layout::new(1, 7, false).is_err());
+        let layout = Layout::new(8, 2, false).unwrap();
+        assert_eq!(unpack(&[1, 2, 3], layout).unwrap_err().code, code::SHAPE);
+        let reducer = Reducer::new(layout, 4, vec![0, 0], Wrap::Roll, 2, 2).unwrap();
+        assert_eq!(reducer.add(&[0; 10], 0).unwrap_err().code, code::RANGE);
+        assert_eq!(Reducer::new(layout, 4, vec![0, 0], Wrap::Roll, 2, 3).err().unwrap().code, code::NSUB_DIVISOR);
+    }
+}

@@ -1,0 +1,82 @@
+//! SIGPROC filterbank samples: unpacking to a waterfall, and the streaming reducer.
+
+use napi::bindgen_prelude::Float32Array;
+use napi::Env;
+use napi_derive::napi;
+use wfall_core::bail;
+use wfall_core::error::code;
+use wfall_core::filterbank::{self, Layout};
+
+use crate::boundary::{count, guard, throw};
+use crate::waterfall::{block, shifts_for, Block, DedisperseOptions};
+
+/// How a filterbank stores its samples.
+#[napi(object)]
+pub struct FilterbankLayout {
+    /// 1, 2, 4, 8, 16 or 32 (float).
+    pub nbits: f64,
+    pub nchan: f64,
+    /// Channel 0 of the file is the highest frequency (negative foff).
+    pub descending: bool,
+}
+
+fn layout(l: &FilterbankLayout) -> wfall_core::CoreResult<Layout> {
+    Layout::new(count(l.nbits, "nbits")?, count(l.nchan, "nchan")?, l.descending)
+}
+
+/// A waterfall `[nchan][ntime]` (row 0 lowest frequency) from time-major packed samples.
+#[napi(object)]
+pub struct Unpacked {
+    pub intensity: Float32Array,
+    pub nchan: u32,
+    pub ntime: u32,
+}
+
+/// Unpacks time-major rows of packed samples into a channel-major float32 waterfall.
+#[napi]
+pub fn unpack_filterbank(env: Env, bytes: &[u8], layout_options: FilterbankLayout) -> napi::Result<Unpacked> {
+    guard(&env, || {
+        let (data, shape) = filterbank::unpack(bytes, layout(&layout_options)?)?;
+        Ok(Unpacked { intensity: Float32Array::new(data), nchan: shape.nchan as u32, ntime: shape.ntime as u32 })
+    })
+}
+
+/// Dedisperses, downsamples and subbands a filterbank's rows as they are fed,
+/// in order, without holding the full-resolution waterfall.
+#[napi]
+pub struct FilterbankReducer {
+    inner: Option<filterbank::Reducer>,
+}
+
+#[napi]
+impl FilterbankReducer {
+    /// `ntime`: samples in the whole observation; `options`: the dedispersion
+    /// (its axes are the waterfall's, row 0 lowest); `tfactor`, `nsub`: the reduction.
+    #[napi(constructor)]
+    pub fn new(env: Env, layout_options: FilterbankLayout, ntime: f64, options: DedisperseOptions, tfactor: f64, nsub: f64) -> napi::Result<Self> {
+        guard(&env, || {
+            let layout = layout(&layout_options)?;
+            let (shifts, wrap) = shifts_for(&options, layout.nchan)?;
+            let reducer = filterbank::Reducer::new(layout, count(ntime, "ntime")?, shifts, wrap, count(tfactor, "tfactor")?, count(nsub, "nsub")?)?;
+            Ok(Self { inner: Some(reducer) })
+        })
+    }
+
+    /// Adds consecutive rows starting at sample `first`.
+    #[napi]
+    pub fn add(&self, env: Env, bytes: &[u8], first: f64) -> napi::Result<()> {
+        guard(&env, || match &self.inner {
+            Some(reducer) => reducer.add(bytes, count(first, "first")?),
+            None => bail!(code::ARGUMENT, "this reducer has already finished"),
+        })
+    }
+
+    /// The reduced waterfall; the reducer cannot be used afterwards.
+    #[napi]
+    pub fn finish(&mut self, env: Env) -> napi::Result<Block> {
+        let Some(reducer) = self.inner.take() else {
+            return Err(throw(&env, wfall_core::CoreError::new(code::ARGUMENT, "this reducer has already finished")));
+        };
+        guard(&env, || Ok(block(reducer.finish()?)))
+    }
+}
