@@ -18,7 +18,10 @@ step("JS dependencies", () => pnpm(["install", "--frozen-lockfile"]));
 step("native addon (cargo build --release; a few minutes the first time)", () =>
   pnpm(["--filter", "@wfall/native", "run", "build"]),
 );
-step("TypeScript packages", () => pnpm(["exec", "tsc", "-b", "packages/spectra", "packages/plot"]));
+step("TypeScript packages", () => {
+  pnpm(["exec", "tsc", "-b", "packages/spectra", "packages/plot"]);
+  pnpm(["--filter", "@wfall/plot", "run", "bundle"]);
+});
 
 if (withPython) {
   const requirements = join(repoRoot, "python", "requirements.txt");

@@ -15,6 +15,7 @@ import { DEFAULTS, processSpectra, type WaterfallOptions } from "./options.js";
 // Figure rendering (Vega, Vega-Lite, fonts) and the build's worker pool load
 // only when a command needs them: `plot prepare` starts in a fraction of the time.
 const figures = () => import("./figures.js");
+const builds = () => import("./build.js");
 
 type Kind = "number" | "string" | "boolean" | "list" | "numbers" | "strings";
 interface Flag {
@@ -285,7 +286,7 @@ async function buildCommand(argv: string[], out: NodeJS.WritableStream, err: Nod
   const { values, positionals } = parse(argv, BUILD_FLAGS);
   if (values.help) return void out.write(helpText("build", BUILD_FLAGS)), 0;
   if (positionals.length !== 1) throw new UsageError(`build: expected one manifest file, got ${positionals.length} (see --help)`);
-  const { buildManifest } = await figures();
+  const { buildManifest } = await builds();
   const report = await buildManifest(positionals[0], {
     check: Boolean(values.check),
     only: values.only as string[] | undefined,

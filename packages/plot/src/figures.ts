@@ -1,5 +1,4 @@
-/** Everything the CLI loads lazily: figure specs, rendering and the manifest build. */
-export { buildManifest } from "./build.js";
+/** What the CLI loads lazily for figures: specs and rendering (the manifest build is apart: build.js). */
 export { multiPanelSpec } from "./multi-panel.js";
 export { defaultOutput, formatOf, plotWaterfall } from "./plot-waterfall.js";
 export { renderFigure } from "./render.js";

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 
 import * as core from "@wfall/native";
 import { callNative } from "@wfall/spectra";
-import * as vega from "vega";
+import { textMetrics } from "./vega.js";
 
 const require = createRequire(import.meta.url);
 
@@ -63,10 +63,6 @@ interface VegaTextItem {
   fontStyle?: string;
   limit?: number;
 }
-
-type WidthFunction = (item: VegaTextItem, text: unknown) => number;
-/** Vega's text measurement hook (exported by vega at run time, untyped). */
-const { textMetrics } = vega as unknown as { textMetrics: { width: WidthFunction } };
 
 let installed = false;
 

