@@ -36,7 +36,7 @@ function record(workload, what, ours, theirs, competitor, target, extra = "") {
 }
 
 log("> machine");
-const machine = describeMachine();
+const machine = describeMachine(join(here, "ours/bandwidth.mjs"));
 log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
 
 log("> workloads (bench/generate.py)");
