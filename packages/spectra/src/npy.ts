@@ -174,6 +174,13 @@ export function toFloat32(array: NpyArray, source: NpySource): Float32Array {
   return out;
 }
 
+/** The values of a 1-D (or any) numeric array as float64, for axes such as channel frequencies. */
+export function toFloat64(array: NpyArray, source: NpySource): Float64Array {
+  const dtype = numericDtype(array.descr, source);
+  const read = reader(dtype, new DataView(array.data.buffer, array.data.byteOffset, array.data.byteLength));
+  return Float64Array.from({ length: sizeOf(array) }, (_, i) => read(i));
+}
+
 /** The single value of a 0-d (or one-element) numeric array, as a JS number. */
 export function toScalar(array: NpyArray, source: NpySource): number {
   if (sizeOf(array) !== 1) fail(source, "E_SHAPE", `expected a single number, got shape (${array.shape.join(", ")})`);

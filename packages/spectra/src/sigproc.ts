@@ -318,12 +318,17 @@ export async function reduceFilterbank(file: string, options: ReduceOptions): Pr
     };
     const layout = { nbits: info.nbits, nchan: info.nchans, descending: info.foff < 0 };
     const reducer = callNative(() => new core.FilterbankReducer(layout, info.nsamples, plan, tfactor, nsub), file);
-    const rowsPerGulp = Math.max(1, Math.floor((options.gulpBytes ?? 64 << 20) / info.rowBytes));
-    const gulp = alignedBuffer(Math.min(rowsPerGulp, info.nsamples) * info.rowBytes);
-    for (let first = 0; first < info.nsamples; first += rowsPerGulp) {
-      const rows = Math.min(rowsPerGulp, info.nsamples - first);
-      const bytes = gulp.subarray(0, rows * info.rowBytes);
-      await source.read(info.headerBytes + first * info.rowBytes, bytes);
+    // Two gulp buffers: the next one is read (by the I/O threads) while this one is reduced.
+    const rowsPerGulp = Math.max(1, Math.floor((options.gulpBytes ?? 32 << 20) / info.rowBytes));
+    const buffers = [0, 1].map(() => alignedBuffer(Math.min(rowsPerGulp, info.nsamples) * info.rowBytes));
+    const read = (first: number, buffer: Uint8Array) => {
+      const bytes = buffer.subarray(0, Math.min(rowsPerGulp, info.nsamples - first) * info.rowBytes);
+      return source.read(info.headerBytes + first * info.rowBytes, bytes).then(() => bytes);
+    };
+    let next = read(0, buffers[0]);
+    for (let first = 0, k = 0; first < info.nsamples; first += rowsPerGulp, k++) {
+      const bytes = await next;
+      if (first + rowsPerGulp < info.nsamples) next = read(first + rowsPerGulp, buffers[(k + 1) % 2]);
       callNative(() => reducer.add(bytes, first), file);
     }
     const out = callNative(() => reducer.finish(), file);

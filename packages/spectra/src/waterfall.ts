@@ -6,7 +6,8 @@
  */
 import { WaterfallError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
-import { toFloat32, toScalar, type NpyArray } from "./npy.js";
+import { chooseLayout, frequencyAxis, type LayoutOptions } from "./layouts.js";
+import { toFloat32, toFloat64, toScalar, type NpyArray } from "./npy.js";
 import { encodeNpz, Npz, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
 
 /** A waterfall as stored on disk. */
@@ -38,10 +39,11 @@ export interface Waterfall {
    * tutorial's npz files. Default: true when the file stores no weights.
    */
   zerosMissing?: boolean;
+  /** The layout (key mapping) or format the waterfall was read with. */
+  layout?: string;
+  /** What the reader assumed or changed (a missing DM, flipped rows, ...). */
+  notes?: string[];
 }
-
-const SCALARS = ["dt", "df", "dm", "fbottom"] as const;
-const KNOWN = new Set<string>(["intensity", "weights", ...SCALARS]);
 
 /** Checks the physical scalars of a waterfall; `file` is used in messages. */
 export function checkAxes(w: Pick<Waterfall, "dt" | "df" | "dm" | "fbottom">, file?: string): void {
@@ -52,35 +54,73 @@ export function checkAxes(w: Pick<Waterfall, "dt" | "df" | "dm" | "fbottom">, fi
   if (!Number.isFinite(w.dm)) throw bad("dm", `must be a finite number, got ${w.dm}`);
 }
 
+/** Options of {@link readWaterfall}: where the waterfall is in the archive, and limits. */
+export type ReadWaterfallOptions = ReadNpzOptions & LayoutOptions;
+
 /**
- * Reads a waterfall npz written by `np.savez`/`np.savez_compressed` (the
- * tutorial's `get_wfall.py`) or by {@link writeWaterfall}.
+ * Reads a waterfall npz: the tutorial's `get_wfall.py` layout (`np.savez` or
+ * `np.savez_compressed`), files written by {@link writeWaterfall}, and other
+ * tools' layouts (frbgui, CHIME/FRB releases; see `layouts.ts`), with keys and
+ * values overridable. `layout` in the result names the mapping used.
  *
  * @throws {WaterfallError} naming the file and the key when the file is
  * missing, not an npz, truncated, lacks a key, or holds a non-2-D intensity.
  */
-export async function readWaterfall(file: string, options: ReadNpzOptions = {}): Promise<Waterfall> {
+export async function readWaterfall(file: string, options: ReadWaterfallOptions = {}): Promise<Waterfall> {
   const npz = await Npz.open(file, options);
   try {
-    return await decodeWaterfall(npz, file);
+    return await decodeWaterfall(npz, file, options);
   } finally {
     await npz.close();
   }
 }
 
-async function decodeWaterfall(npz: Npz, file: string): Promise<Waterfall> {
-  const raw = await npz.array("intensity");
-  const source = { file, key: "intensity" };
+/** Flips the rows of a `[nchan][ntime]` array (descending frequencies to row 0 lowest). */
+export function flipRows(data: Float32Array, nchan: number, ntime: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let c = 0; c < nchan; c++) out.set(data.subarray(c * ntime, (c + 1) * ntime), (nchan - 1 - c) * ntime);
+  return out;
+}
+
+async function decodeWaterfall(npz: Npz, file: string, options: LayoutOptions): Promise<Waterfall> {
+  const layout = chooseLayout(npz.keys, options, file);
+  const { keys } = layout;
+  const given = options.values ?? {};
+  const notes: string[] = [];
+  const raw = await npz.array(keys.intensity);
   if (raw.shape.length !== 2) {
-    throw new WaterfallError("E_SHAPE", `key 'intensity' must be 2-D (channels x samples), got shape (${raw.shape.join(", ")})`, { file });
+    throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' must be 2-D (channels x samples), got shape (${raw.shape.join(", ")})`, { file });
   }
   const [nchan, ntime] = raw.shape;
   if (nchan === 0 || ntime === 0) {
-    throw new WaterfallError("E_SHAPE", `key 'intensity' is empty: ${nchan} channels x ${ntime} samples`, { file });
+    throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' is empty: ${nchan} channels x ${ntime} samples`, { file });
   }
-  const scalars = {} as Record<(typeof SCALARS)[number], number>;
-  for (const key of SCALARS) scalars[key] = toScalar(await npz.array(key), { file, key });
-  checkAxes(scalars, file);
+  const scalar = async (field: "dt" | "df" | "fbottom" | "dm", required: boolean): Promise<number | undefined> => {
+    if (given[field] !== undefined) return given[field];
+    const key = keys[field];
+    if (key === undefined || (!required && !npz.has(key))) return undefined;
+    return toScalar(await npz.array(key), { file, key });
+  };
+
+  const dt = (await scalar("dt", true))!;
+  let dm = await scalar("dm", false);
+  if (dm === undefined) {
+    dm = 0;
+    notes.push("no DM in the file: taken as 0");
+  }
+  let fbottom: number;
+  let df: number;
+  let descending = false;
+  const freqs = given.freqs ?? (keys.freqs && given.fbottom === undefined ? toFloat64(await npz.array(keys.freqs), { file, key: keys.freqs }) : undefined);
+  if (freqs) {
+    if (freqs.length !== nchan) throw new WaterfallError("E_SHAPE", `${freqs.length} channel frequencies for ${nchan} channels`, { file });
+    ({ fbottom, df, descending } = frequencyAxis(freqs, file, keys.freqs ?? "freqs"));
+    if (descending) notes.push("frequencies descend: rows flipped to put the lowest first");
+  } else {
+    fbottom = (await scalar("fbottom", true))!;
+    df = (await scalar("df", true))!;
+  }
+  checkAxes({ dt, df, dm, fbottom }, file);
 
   let weights: Float32Array | undefined;
   if (npz.has("weights")) {
@@ -89,11 +129,15 @@ async function decodeWaterfall(npz: Npz, file: string): Promise<Waterfall> {
       throw new WaterfallError("E_SHAPE", `key 'weights' has shape (${w.shape.join(", ")}) but intensity is (${nchan}, ${ntime})`, { file });
     }
     weights = toFloat32(w, { file, key: "weights" });
+    if (descending) weights = flipRows(weights, nchan, ntime);
   }
+  const used = new Set<string>([...Object.values(keys), "weights"]);
   const extra: Record<string, NpyArray> = {};
-  for (const key of npz.keys.filter((k) => !KNOWN.has(k))) extra[key] = await npz.array(key);
+  for (const key of npz.keys.filter((k) => !used.has(k))) extra[key] = await npz.array(key);
 
-  return { intensity: toFloat32(raw, source), nchan, ntime, ...scalars, weights, extra, file, dtype: raw.descr };
+  let intensity = toFloat32(raw, { file, key: keys.intensity });
+  if (descending) intensity = flipRows(intensity, nchan, ntime);
+  return { intensity, nchan, ntime, dt, df, dm, fbottom, weights, extra, file, dtype: raw.descr, zerosMissing: layout.zerosMissing && !weights, layout: layout.name, notes };
 }
 
 /** What {@link writeWaterfall} stores: anything with a waterfall's data and axes. */

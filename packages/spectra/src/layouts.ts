@@ -1,0 +1,106 @@
+/**
+ * Where the waterfall lives in an npz: the tutorial's keys, other tools'
+ * layouts (frbgui, CHIME/FRB data releases), or keys and values given by the
+ * user. The first layout whose intensity key is present is used; any key can
+ * be overridden, and any scalar given directly.
+ */
+import { WaterfallError } from "./errors.js";
+
+/** Our fields and the npz keys that hold them. */
+export interface KeyMap {
+  intensity: string;
+  /** Sample time (s, or ms when `dtUnit` is 1e-3). */
+  dt?: string;
+  /** Channel width, MHz. */
+  df?: string;
+  /** Lowest channel frequency, MHz. */
+  fbottom?: string;
+  /** An array of channel frequencies, MHz (any order; uniformly spaced). */
+  freqs?: string;
+  dm?: string;
+}
+
+export interface NpzLayout {
+  name: string;
+  keys: KeyMap;
+  /** Whether exactly-zero samples mark dropped data (the tutorial's files). */
+  zerosMissing: boolean;
+}
+
+/** Known layouts, tried in order. */
+export const LAYOUTS: readonly NpzLayout[] = [
+  { name: "tutorial (get_wfall.py)", keys: { intensity: "intensity", dt: "dt", df: "df", fbottom: "fbottom", dm: "dm" }, zerosMissing: true },
+  { name: "CHIME/FRB (intensity, frequencies)", keys: { intensity: "intensity", dt: "dt", freqs: "frequencies", dm: "dm" }, zerosMissing: true },
+  { name: "frbgui (wfall, dfs, dt, DM)", keys: { intensity: "wfall", dt: "dt", freqs: "dfs", dm: "DM" }, zerosMissing: false },
+  { name: "CHIME/FRB catalog (wfall, dt_s, center_freq_mhz)", keys: { intensity: "wfall", dt: "dt_s", freqs: "center_freq_mhz", dm: "dm" }, zerosMissing: true },
+];
+
+/** Values given directly instead of read from keys (e.g. for a plain .npy). */
+export interface GivenValues {
+  dt?: number;
+  df?: number;
+  fbottom?: number;
+  dm?: number;
+  freqs?: ArrayLike<number>;
+}
+
+/** How to find the waterfall in an npz. */
+export interface LayoutOptions {
+  /** Force a known layout by name prefix (e.g. "frbgui"). */
+  layout?: string;
+  /** Keys that override the layout's, e.g. `{ intensity: "wfall" }`. */
+  keys?: Partial<KeyMap>;
+  /** Values that override any key. */
+  values?: GivenValues;
+}
+
+/** The layout to read `keys` (the archive's) with. */
+export function chooseLayout(keys: string[], options: LayoutOptions, file: string): NpzLayout {
+  let base: NpzLayout | undefined;
+  if (options.layout) {
+    base = LAYOUTS.find((l) => l.name.toLowerCase().startsWith(options.layout!.toLowerCase()));
+    if (!base) throw new WaterfallError("E_ARGUMENT", `unknown layout '${options.layout}'; known: ${LAYOUTS.map((l) => l.name).join("; ")}`, { file });
+  } else {
+    const intensity = options.keys?.intensity;
+    base = intensity ? { ...LAYOUTS[0], name: "custom" } : LAYOUTS.find((l) => keys.includes(l.keys.intensity));
+  }
+  if (!base) {
+    throw new WaterfallError(
+      "E_NPZ_MISSING_KEY",
+      `no known waterfall layout (the archive has: ${keys.join(", ") || "nothing"}); expected 'intensity' (the tutorial's) or 'wfall' (frbgui, CHIME catalog), or name the keys (--key intensity=NAME)`,
+      { file },
+    );
+  }
+  const overridden = options.keys && Object.keys(options.keys).length > 0;
+  return { ...base, name: overridden && base.name !== "custom" ? `${base.name} with keys ${JSON.stringify(options.keys)}` : base.name, keys: { ...base.keys, ...options.keys } };
+}
+
+/**
+ * The lowest frequency, channel width and row order from channel
+ * frequencies: they must be evenly spaced (to 0.1% of the step).
+ */
+export function frequencyAxis(freqs: ArrayLike<number>, file: string, key: string): { fbottom: number; df: number; descending: boolean } {
+  const n = freqs.length;
+  if (n < 1) throw new WaterfallError("E_VALUE", `key '${key}' holds no frequencies`, { file });
+  if (n === 1) throw new WaterfallError("E_VALUE", `key '${key}' holds one frequency: give the channel width (--df)`, { file });
+  const step = (freqs[n - 1] - freqs[0]) / (n - 1);
+  for (let i = 1; i < n; i++) {
+    if (!(Math.abs(freqs[i] - freqs[i - 1] - step) <= 1e-3 * Math.abs(step))) {
+      throw new WaterfallError("E_VALUE", `key '${key}': channel frequencies are not evenly spaced (channel ${i})`, { file });
+    }
+  }
+  if (!(step !== 0 && Number.isFinite(step))) throw new WaterfallError("E_VALUE", `key '${key}': channel frequencies do not change`, { file });
+  return { fbottom: Math.min(freqs[0], freqs[n - 1]), df: Math.abs(step), descending: step < 0 };
+}
+
+/** Parses `NAME=KEY` pairs (the `--key` flag) into a key map. */
+export function parseKeyMap(pairs: string[]): Partial<KeyMap> {
+  const fields = ["intensity", "dt", "df", "fbottom", "freqs", "dm"];
+  const map: Partial<KeyMap> = {};
+  for (const pair of pairs) {
+    const [field, key] = pair.split("=");
+    if (!fields.includes(field) || !key) throw new WaterfallError("E_ARGUMENT", `--key expects FIELD=KEY with FIELD one of ${fields.join(", ")}, got '${pair}'`);
+    (map as Record<string, string>)[field] = key;
+  }
+  return map;
+}
