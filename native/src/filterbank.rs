@@ -1,6 +1,6 @@
 //! SIGPROC filterbank samples: unpacking to a waterfall, and the streaming reducer.
 
-use napi::bindgen_prelude::Float32Array;
+use napi::bindgen_prelude::{Buffer, Float32Array};
 use napi::Env;
 use napi_derive::napi;
 use wfall_core::bail;
@@ -38,6 +38,17 @@ pub fn unpack_filterbank(env: Env, bytes: &[u8], layout_options: FilterbankLayou
     guard(&env, || {
         let (data, shape) = filterbank::unpack(bytes, layout(&layout_options)?)?;
         Ok(Unpacked { intensity: Float32Array::new(data), nchan: shape.nchan as u32, ntime: shape.ntime as u32 })
+    })
+}
+
+/// Packs a channel-major waterfall (row 0 lowest) into time-major filterbank
+/// samples (8-bit integers or 32-bit floats; highest frequency first when `descending`).
+#[napi]
+pub fn pack_filterbank(env: Env, intensity: &[f32], ntime: f64, layout_options: FilterbankLayout) -> napi::Result<Buffer> {
+    guard(&env, || {
+        let layout = layout(&layout_options)?;
+        let shape = wfall_core::Shape::new(layout.nchan, count(ntime, "ntime")?)?;
+        Ok(filterbank::pack(intensity, shape, layout)?.into())
     })
 }
 

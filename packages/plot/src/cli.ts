@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 
-import { readWaterfall, Spectra, WaterfallError, writeFileAtomic, writeWaterfall } from "@wfall/spectra";
+import { openWaterfall, parseKeyMap, Spectra, WaterfallError, writeFileAtomic, writeWaterfall, type OpenOptions } from "@wfall/spectra";
 
 import { COLOUR_MAPS } from "./heatmap.js";
 import { DEFAULTS, processSpectra, type WaterfallOptions } from "./options.js";
@@ -28,6 +28,18 @@ interface Flag {
 
 /** Flags taking one value per input (`--dm 87.76 87.86 87.81`). */
 const MULTI_VALUED: Kind[] = ["numbers", "strings"];
+
+/** How to read inputs that are not the tutorial's npz. */
+const READ_FLAGS: Flag[] = [
+  { name: "key", kind: "strings", help: "npz key of a field: intensity=NAME, dt=, df=, fbottom=, freqs=, dm= (repeatable)", default: "detected" },
+  { name: "layout", kind: "string", help: "npz layout: tutorial, frbgui or CHIME/FRB", default: "detected from the keys" },
+  { name: "dt", kind: "number", help: "sample time in s (for a plain .npy, or to override the file)" },
+  { name: "df", kind: "number", help: "channel width in MHz (idem)" },
+  { name: "fbottom", kind: "number", help: "lowest channel frequency in MHz (idem)" },
+  { name: "file-dm", kind: "number", help: "the DM the data are at (when the file does not say)", default: "the file's, or 0" },
+  { name: "start", kind: "number", help: "filterbank: first second to read", default: "0" },
+  { name: "duration", kind: "number", help: "filterbank: seconds to read", default: "to the end" },
+];
 
 const PROCESS_FLAGS: Flag[] = [
   { name: "dm", kind: "number", help: "target DM in pc cm^-3 (dedisperse to it)", default: "the DM in the file" },
@@ -57,10 +69,11 @@ const LOOK_FLAGS: Flag[] = [
 ];
 
 const FIGURE_FLAGS: Flag[] = [
-  { name: "fname", kind: "string", help: "input waterfall npz (or give it as the first argument)" },
+  { name: "fname", kind: "string", help: "input: npz, .npy, SIGPROC .fil or FETCH .h5 (or give it as the first argument)" },
   { name: "figname", kind: "string", help: "output figure; .pdf, .svg or .png", default: "the input name with .pdf" },
   ...PROCESS_FLAGS,
   ...LOOK_FLAGS,
+  ...READ_FLAGS,
 ];
 
 const MULTI_FLAGS: Flag[] = [
@@ -73,6 +86,7 @@ const MULTI_FLAGS: Flag[] = [
   { name: "shared-scale", kind: "boolean", help: "one colour scale for all panels" },
   ...PROCESS_FLAGS.filter((f) => f.name !== "dm"),
   ...LOOK_FLAGS.filter((f) => f.name !== "title"),
+  ...READ_FLAGS,
 ];
 
 const BUILD_FLAGS: Flag[] = [
@@ -86,7 +100,10 @@ const PREPARE_FLAGS: Flag[] = [
   { name: "output", short: "o", kind: "string", help: "output npz (required)" },
   ...PROCESS_FLAGS,
   { name: "compressed", kind: "boolean", help: "deflate the npz (np.savez_compressed)" },
+  ...READ_FLAGS,
 ];
+
+const INFO_FLAGS: Flag[] = [{ name: "json", kind: "boolean", help: "print JSON" }, ...READ_FLAGS];
 
 const COMMON_FLAGS: Flag[] = [
   { name: "help", short: "h", kind: "boolean", help: "show this help" },
@@ -98,6 +115,7 @@ const USAGE: Record<string, string> = {
   prepare: "plot prepare INPUT.npz [--dm DM] [--nsub N] [masks] -o OUTPUT.npz\n\nWrites the processed (dedispersed, masked, subbanded) waterfall as an npz numpy and the tutorial's scripts read.",
   multi: "plot multi A.npz B.npz ... [--dm DM_A DM_B ...] [--titles T_A T_B ...] [--label \"(a)\"] [--figname OUT.pdf]\n\nDraws several waterfalls side by side, as the tutorial's plot_intensity_wfalls_multi.py. Give the input files first.",
   build: "plot build FIGURES.yaml [--check] [--only NAME ...] [--force] [--jobs N]\n\nRenders every figure of a manifest (YAML or JSON; schema: @wfall/plot/schema/figures.schema.json), skipping unchanged ones.",
+  info: "plot info FILE [--json]\n\nPrints what a file holds: format, layout, shape, frequencies, sample time, DM, duration, header.",
 };
 
 function helpText(command: string, flags: Flag[]): string {
@@ -108,7 +126,7 @@ function helpText(command: string, flags: Flag[]): string {
   });
   const commands =
     command === "plot"
-      ? "\n\nCommands:\n  plot prepare    write the processed waterfall as an npz (plot prepare --help)\n  plot multi      several waterfalls in one figure (plot multi --help)\n  plot build      render the figures of a manifest (plot build --help)\n"
+      ? "\n\nCommands:\n  plot prepare    write the processed waterfall as an npz (plot prepare --help)\n  plot multi      several waterfalls in one figure (plot multi --help)\n  plot build      render the figures of a manifest (plot build --help)\n  plot info       what a file holds (plot info --help)\n"
       : "\n";
   return `Usage: ${USAGE[command]}${commands}\nOptions:\n${rows.join("\n")}\n`;
 }
@@ -202,6 +220,26 @@ function processOptions(values: Values): WaterfallOptions {
   };
 }
 
+/** How to read inputs, from the read flags. */
+function readOptions(values: Values): OpenOptions {
+  const given = { dt: numberFlag(values, "dt"), df: numberFlag(values, "df"), fbottom: numberFlag(values, "fbottom"), dm: numberFlag(values, "file-dm") };
+  const keys = values.key ? parseKeyMap(values.key as string[]) : undefined;
+  return {
+    layout: values.layout as string | undefined,
+    keys,
+    values: Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    start: numberFlag(values, "start"),
+    duration: numberFlag(values, "duration"),
+  };
+}
+
+/** Reads an input in any format, saying on stderr how a non-tutorial file was read. */
+async function readInput(file: string, values: Values, err: NodeJS.WritableStream): Promise<Awaited<ReturnType<typeof openWaterfall>>> {
+  const wf = await openWaterfall(file, readOptions(values));
+  if (wf.layout && !wf.layout.startsWith("tutorial")) err.write(`plot: read ${file} as ${wf.layout}${wf.notes?.length ? ` (${wf.notes.join("; ")})` : ""}\n`);
+  return wf;
+}
+
 function singleInput(values: Values, positionals: string[], command: string): string {
   const inputs = [...(typeof values.fname === "string" ? [values.fname] : []), ...positionals];
   if (inputs.length !== 1) throw new UsageError(inputs.length === 0 ? `${command}: no input file given (see --help)` : `${command}: expected one input file, got ${inputs.length}: ${inputs.join(" ")}`);
@@ -222,34 +260,34 @@ function lookOptions(values: Values) {
   };
 }
 
-async function plotCommand(argv: string[], out: NodeJS.WritableStream): Promise<void> {
+async function plotCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
   const { values, positionals } = parse(argv, FIGURE_FLAGS);
   if (values.help) return void out.write(helpText("plot", FIGURE_FLAGS));
   const input = singleInput(values, positionals, "plot");
   const options = { ...processOptions(values), ...lookOptions(values), title: values.title as string | undefined, dpi: numberFlag(values, "dpi") };
   const { defaultOutput, figureDataFor, plotWaterfall, waterfallSpec } = await figures();
-  if (values.spec) {
-    const spec = Spectra.fromWaterfall(await readWaterfall(input));
-    return void out.write(`${JSON.stringify(waterfallSpec(figureDataFor(spec, options), options), null, 2)}\n`);
-  }
+  const wf = await readInput(input, values, err);
+  const spec = Spectra.fromWaterfall(wf);
+  if (values.spec) return void out.write(`${JSON.stringify(waterfallSpec(figureDataFor(spec, options, wf.dmTime), options), null, 2)}\n`);
   const output = (values.figname as string | undefined) ?? defaultOutput(input);
-  const result = await plotWaterfall(input, { ...options, output });
+  if (output === input) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
+  const result = await plotWaterfall(spec, { ...options, output, dmTime: wf.dmTime });
   out.write(`waterfall saved to: ${result.output}\n`);
 }
 
-async function prepareCommand(argv: string[], out: NodeJS.WritableStream): Promise<void> {
+async function prepareCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
   const { values, positionals } = parse(argv, PREPARE_FLAGS);
   if (values.help) return void out.write(helpText("prepare", PREPARE_FLAGS));
   const input = singleInput(values, positionals, "prepare");
   const output = values.output as string | undefined;
   if (!output) throw new UsageError("prepare: the output file is required (-o OUTPUT.npz)");
   if (output === input) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
-  const spec = processSpectra(Spectra.fromWaterfall(await readWaterfall(input)), processOptions(values));
+  const spec = processSpectra(Spectra.fromWaterfall(await readInput(input, values, err)), processOptions(values));
   await writeWaterfall(output, spec, { compressed: Boolean(values.compressed) });
   out.write(`prepared waterfall (${spec.nchan} channels x ${spec.ntime} samples, DM ${spec.dm}) saved to: ${output}\n`);
 }
 
-async function multiCommand(argv: string[], out: NodeJS.WritableStream): Promise<void> {
+async function multiCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
   const { values, positionals: inputs } = parse(argv, MULTI_FLAGS);
   if (values.help) return void out.write(helpText("multi", MULTI_FLAGS));
   if (inputs.length === 0) throw new UsageError("multi: no input files given (see --help)");
@@ -261,7 +299,7 @@ async function multiCommand(argv: string[], out: NodeJS.WritableStream): Promise
   const { formatOf, multiPanelSpec, renderFigure } = await figures();
   const { dm: _, ...shared } = processOptions({ ...values, dm: undefined }); // one DM per input, below
   const panels = await Promise.all(
-    inputs.map(async (file, i) => ({ data: Spectra.fromWaterfall(await readWaterfall(file)), title: titles?.[i], options: dms ? { dm: dms[i] } : {} })),
+    inputs.map(async (file, i) => ({ data: Spectra.fromWaterfall(await readInput(file, values, err)), title: titles?.[i], options: dms ? { dm: dms[i] } : {} })),
   );
   const spec = multiPanelSpec(panels, {
     ...shared,
@@ -309,7 +347,16 @@ async function buildCommand(argv: string[], out: NodeJS.WritableStream, err: Nod
 }
 
 type Command = (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number | void>;
-const COMMANDS: Record<string, Command> = { prepare: prepareCommand, multi: multiCommand, build: buildCommand };
+async function infoCommand(argv: string[], out: NodeJS.WritableStream): Promise<void> {
+  const { values, positionals } = parse(argv, INFO_FLAGS);
+  if (values.help) return void out.write(helpText("info", INFO_FLAGS));
+  const input = singleInput(values, positionals, "info");
+  const { describeFile, formatDescription } = await import("./info.js");
+  const description = await describeFile(input, readOptions(values));
+  out.write(values.json ? `${JSON.stringify(description, null, 2)}\n` : formatDescription(description));
+}
+
+const COMMANDS: Record<string, Command> = { prepare: prepareCommand, multi: multiCommand, build: buildCommand, info: infoCommand };
 
 /** Exit code for an error: 2 for bad usage or input, 1 for I/O failures and bugs. */
 export function exitCodeFor(error: unknown): number {
@@ -334,7 +381,7 @@ export async function main(argv: string[], io: { out?: NodeJS.WritableStream; er
   const [first, ...rest] = argv;
   const command = first !== undefined ? COMMANDS[first] : undefined;
   try {
-    return (await (command ? command(rest, out, err) : plotCommand(argv, out))) ?? 0;
+    return (await (command ? command(rest, out, err) : plotCommand(argv, out, err))) ?? 0;
   } catch (error) {
     const known = error instanceof UsageError || error instanceof WaterfallError;
     const message = known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? String(error)}`;

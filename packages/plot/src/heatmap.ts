@@ -26,19 +26,33 @@ export function pixelRepeats(ncols: number, nchan: number, widthPt: number, heig
   return [repeat(ncols, widthPt), repeat(nchan, heightPt)];
 }
 
-/** The PNG bytes of a figure's heatmap. */
-export function heatmapPng(fd: FigureData, cmap: string, repeatX: number, repeatY: number): Buffer {
+/** An image to colour-map: `[rows][cols]` values (row 0 at the bottom) and their colour limits. */
+export interface ImageBlock {
+  intensity: Float32Array;
+  rows: number;
+  cols: number;
+  vmin: number;
+  vmax: number;
+}
+
+/** The waterfall of a figure as an image block. */
+export function waterfallBlock(fd: FigureData): ImageBlock {
+  return { intensity: fd.intensity, rows: fd.nchan, cols: fd.ncols, vmin: fd.vmin, vmax: fd.vmax };
+}
+
+/** The PNG bytes of an image block, each cell `repeatX` x `repeatY` pixels. */
+export function heatmapPng(block: ImageBlock, cmap: string, repeatX: number, repeatY: number, source?: string): Buffer {
   return callNative(
     () =>
-      core.heatmapPng(fd.intensity, fd.nchan, fd.ncols, {
-        range: { channelStart: 0, channelEnd: fd.nchan, sampleStart: 0, sampleEnd: fd.ncols },
-        vmin: fd.vmin,
-        vmax: fd.vmax,
+      core.heatmapPng(block.intensity, block.rows, block.cols, {
+        range: { channelStart: 0, channelEnd: block.rows, sampleStart: 0, sampleEnd: block.cols },
+        vmin: block.vmin,
+        vmax: block.vmax,
         cmap,
         repeatX,
         repeatY,
       }),
-    fd.source,
+    source,
   );
 }
 

@@ -44,8 +44,10 @@ export interface GridInput {
   figureTitle?: string;
   /** Horizontal gap between panels as a fraction of a panel's width (matplotlib's wspace). */
   wspace: number;
-  /** Whether the rightmost x tick label reaches the right edge of a panel (then half of it overhangs). */
+  /** How far the rightmost x tick label reaches past a panel's right edge, pt. */
   xLabelOverhang: number;
+  /** Tick labels of a DM axis on the right of DM-time planes under the waterfalls, when there are any. */
+  dmTickLabels?: string[];
 }
 
 /** The resulting geometry, points. */
@@ -62,6 +64,10 @@ export interface GridLayout {
   yAxisExtent: number;
   /** Space reserved for the x axis ticks and labels. */
   xAxisExtent: number;
+  /** Height of the DM-time plane under each waterfall (0 when there is none). */
+  dmTimeHeight: number;
+  /** Space reserved for the DM axis ticks and labels on the right. */
+  dmAxisExtent: number;
 }
 
 /** Solves the layout; throws when the requested size leaves no room for the plots. */
@@ -76,7 +82,9 @@ export function gridLayout(input: GridInput): GridLayout {
   const figureTitleBlock = input.figureTitle ? text + STYLE.panelTitleOffset : 0;
 
   const left = STYLE.edge + text + STYLE.titlePadding + yAxisExtent;
-  const right = STYLE.edge + input.xLabelOverhang;
+  const dmLabels = input.dmTickLabels ?? [];
+  const dmAxisExtent = dmLabels.length ? STYLE.tickSize + STYLE.labelPadding + Math.max(...dmLabels.map((l) => textWidth(l, { fontSize: s }))) : 0;
+  const right = STYLE.edge + Math.max(input.xLabelOverhang, dmAxisExtent ? dmAxisExtent + STYLE.titlePadding + text : 0);
   const top = STYLE.edge + figureTitleBlock + panelTitleBlock;
   const bottom = STYLE.edge + xAxisBlock;
   const rowGap = xAxisBlock + 2 * STYLE.edge + panelTitleBlock;
@@ -98,8 +106,11 @@ export function gridLayout(input: GridInput): GridLayout {
     heightPt: input.heightPt,
     padding: { left, top, right, bottom },
     panelWidth,
-    seriesHeight: plotHeight / 4,
-    waterfallHeight: (plotHeight * 3) / 4,
+    // heights 1:3 (the tutorial's), or 1:3:2 with a DM-time plane
+    seriesHeight: plotHeight / (dmAxisExtent ? 6 : 4),
+    waterfallHeight: (plotHeight * 3) / (dmAxisExtent ? 6 : 4),
+    dmTimeHeight: dmAxisExtent ? (plotHeight * 2) / 6 : 0,
+    dmAxisExtent,
     columnGap: Math.max(input.wspace * panelWidth, labelledGap),
     rowGap,
     yAxisExtent,

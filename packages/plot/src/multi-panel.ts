@@ -81,6 +81,7 @@ export function multiPanelSpec(panels: PanelInput[], options: MultiPanelOptions 
       figureTitle: options.label,
       wspace: 0.1, // the tutorial's
       xLabelOverhang,
+      dmTickLabels: figures.flatMap((f) => panelTicks(f).dm?.labels ?? []),
     });
   const draft = solve(0);
   const layout = solve(Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize))));

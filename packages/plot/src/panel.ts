@@ -4,9 +4,9 @@
  */
 import type { FigureData } from "@wfall/spectra";
 
-import { heatmapPng, pixelRepeats, pngDataUrl } from "./heatmap.js";
+import { heatmapPng, pixelRepeats, pngDataUrl, waterfallBlock } from "./heatmap.js";
 import { STYLE, type GridLayout } from "./layout.js";
-import { axisDomain, frequencyTicks, timeTicks, type Ticks } from "./ticks.js";
+import { axisDomain, dmTicks, frequencyTicks, timeTicks, type Ticks } from "./ticks.js";
 
 /** matplotlib's "tab:blue". */
 export const SERIES_COLOUR = "#1f77b4";
@@ -23,10 +23,11 @@ export interface PanelStyle {
 }
 
 /** The ticks a panel will use (the layout measures their labels first). */
-export function panelTicks(fd: FigureData): { time: Ticks; frequency: Ticks } {
+export function panelTicks(fd: FigureData): { time: Ticks; frequency: Ticks; dm?: Ticks } {
   return {
     time: timeTicks(fd.timeEdgesMs[0], fd.timeEdgesMs[fd.ncols]),
     frequency: frequencyTicks(fd.freqExtent[0], fd.freqExtent[1]),
+    ...(fd.dmTime ? { dm: dmTicks(...fd.dmTime.dmRange) } : {}),
   };
 }
 
@@ -68,9 +69,10 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
   const t0 = fd.timeEdgesMs[0];
   const t1 = fd.timeEdgesMs[fd.ncols];
   const [f0, f1] = fd.freqExtent;
-  const { time, frequency } = panelTicks(fd);
+  const { time, frequency, dm } = panelTicks(fd);
   const top = layout.seriesHeight;
-  const height = layout.seriesHeight + layout.waterfallHeight;
+  const bottom = top + layout.waterfallHeight;
+  const height = bottom + (fd.dmTime ? layout.dmTimeHeight : 0);
   const steps = Array.from({ length: fd.ncols + 1 }, (_, k) => ({
     t: fd.timeEdgesMs[k],
     flux: fd.timeseries[Math.min(k, fd.ncols - 1)],
@@ -92,7 +94,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
     },
   };
   const waterfall = {
-    data: { values: [{ image: pngDataUrl(heatmapPng(fd, style.cmap, repeatX, repeatY)) }] },
+    data: { values: [{ image: pngDataUrl(heatmapPng(waterfallBlock(fd), style.cmap, repeatX, repeatY, fd.source)) }] },
     mark: { type: "image", aspect: false, smooth: false },
     encoding: {
       url: { field: "image", type: "nominal" },
@@ -106,7 +108,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
       y: {
         datum: f0,
         type: "quantitative",
-        scale: { domain: axisDomain(f0, f1, frequency), range: [height, top], nice: false, zero: false },
+        scale: { domain: axisDomain(f0, f1, frequency), range: [bottom, top], nice: false, zero: false },
         axis: {
           title: style.showFrequencyLabels ? "Frequency [MHz]" : null,
           values: frequency.values,
@@ -117,11 +119,43 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
       y2: { datum: f1 },
     },
   };
+  const planes = fd.dmTime ? [dmTimeLayer(fd, layout, style, dm!, bottom, height), frameLayer(bottom, height)] : [];
   return {
     width: layout.panelWidth,
     height,
     ...(style.title ? { title: { text: style.title } } : {}),
     resolve: { scale: { y: "independent" }, axis: { y: "independent" } },
-    layer: [series, waterfall, frameLayer(0, top), frameLayer(top, height)],
+    layer: [series, waterfall, ...planes, frameLayer(0, top), frameLayer(top, bottom)],
+  };
+}
+
+/** The DM-time plane under the waterfall, with its DM axis on the right. */
+function dmTimeLayer(fd: FigureData, layout: GridLayout, style: PanelStyle, ticks: Ticks, top: number, bottom: number): Record<string, unknown> {
+  const plane = fd.dmTime!;
+  const block = { intensity: plane.intensity, rows: plane.ndm, cols: fd.ncols, vmin: plane.vmin, vmax: plane.vmax };
+  const [repeatX, repeatY] = pixelRepeats(fd.ncols, plane.ndm, layout.panelWidth, layout.dmTimeHeight, style.imageDpi);
+  const [d0, d1] = plane.dmRange;
+  return {
+    data: { values: [{ image: pngDataUrl(heatmapPng(block, style.cmap, repeatX, repeatY, fd.source)) }] },
+    mark: { type: "image", aspect: false, smooth: false },
+    encoding: {
+      url: { field: "image", type: "nominal" },
+      x: { datum: fd.timeEdgesMs[0], type: "quantitative" },
+      x2: { datum: fd.timeEdgesMs[fd.ncols] },
+      y: {
+        datum: d0,
+        type: "quantitative",
+        scale: { domain: [d0, d1], range: [bottom, top], nice: false, zero: false },
+        axis: {
+          title: "DM [pc cm\u207b\u00b3]",
+          orient: "right",
+          values: ticks.values,
+          format: `.${decimalsOf(ticks.labels)}f`,
+          minExtent: layout.dmAxisExtent,
+          maxExtent: layout.dmAxisExtent,
+        },
+      },
+      y2: { datum: d1 },
+    },
   };
 }

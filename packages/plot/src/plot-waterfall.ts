@@ -3,17 +3,21 @@
  */
 import { extname } from "node:path";
 
-import { readWaterfall, Spectra, WaterfallError, writeFileAtomic, type FigureData } from "@wfall/spectra";
+import { openWaterfall, Spectra, WaterfallError, writeFileAtomic, type DmTimePlane, type FigureData, type OpenOptions } from "@wfall/spectra";
 
 import { FORMATS, renderFigure, type FigureFormat } from "./render.js";
 import { figureDataFor, waterfallSpec, type VegaLiteSpec } from "./waterfall-spec.js";
 import type { WaterfallOptions } from "./options.js";
 
 export interface PlotWaterfallOptions extends WaterfallOptions {
+  /** How to read the input file (layout, keys, given axes, time range). */
+  read?: OpenOptions;
   /** Output file; its extension (.pdf, .svg, .png) chooses the format. Default: the input with .pdf. */
   output?: string;
   /** PNG resolution. Default 300. */
   dpi?: number;
+  /** A DM-time plane on the Spectra's time axis (read from the file when `input` is a path). */
+  dmTime?: DmTimePlane;
 }
 
 export interface PlotResult {
@@ -48,8 +52,9 @@ export async function plotWaterfall(input: string | Spectra, options: PlotWaterf
   if (!output) throw new WaterfallError("E_ARGUMENT", "an output path is needed when plotting a Spectra without a source file");
   const format = formatOf(output);
   if (source && output === source) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
-  const spec = typeof input === "string" ? Spectra.fromWaterfall(await readWaterfall(input)) : input;
-  const figure = figureDataFor(spec, options);
+  const wf = typeof input === "string" ? await openWaterfall(input, options.read) : undefined;
+  const spec = wf ? Spectra.fromWaterfall(wf) : (input as Spectra);
+  const figure = figureDataFor(spec, options, wf?.dmTime ?? options.dmTime);
   const vlSpec = waterfallSpec(figure, options);
   const bytes = await renderFigure(vlSpec, { format, dpi: options.dpi });
   await writeFileAtomic(output, bytes);

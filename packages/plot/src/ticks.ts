@@ -87,3 +87,9 @@ export function frequencyTicks(loMHz: number, hiMHz: number): Ticks {
 export function axisDomain(lo: number, hi: number, ticks: Ticks): [number, number] {
   return [Math.min(lo, ...ticks.values), Math.max(hi, ...ticks.values)];
 }
+
+/** Nice ticks over a DM range. */
+export function dmTicks(lo: number, hi: number): Ticks {
+  const step = niceStep(hi - lo, 5);
+  return ticks(multiplesWithin(lo, hi, step), step);
+}

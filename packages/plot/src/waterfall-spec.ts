@@ -1,7 +1,7 @@
 /**
  * `waterfallSpec`: a single waterfall figure as a plain Vega-Lite spec.
  */
-import { prepareFigureData, Spectra, type FigureData } from "@wfall/spectra";
+import { prepareFigureData, Spectra, type DmTimePlane, type FigureData } from "@wfall/spectra";
 
 import { figureConfig } from "./config.js";
 import { textWidth } from "./fonts.js";
@@ -21,10 +21,15 @@ export interface FigureMeta {
 
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
-/** The figure data of a Spectra after the options' processing (the Spectra itself is not modified). */
-export function figureDataFor(spec: Spectra, options: WaterfallOptions): FigureData {
+/**
+ * The figure data of a Spectra after the options' processing (the Spectra
+ * itself is not modified); a DM-time plane on the same time axis (from a
+ * FETCH/your candidate) is cropped to the same window.
+ */
+export function figureDataFor(spec: Spectra, options: WaterfallOptions, dmTime?: DmTimePlane): FigureData {
   const processed = processSpectra(spec.clone(), options);
   return prepareFigureData(processed, {
+    dmTime,
     window: (options.windowMs ?? DEFAULTS.windowMs) / 1000,
     vmin: options.vmin,
     vmax: options.vmax,
@@ -58,7 +63,7 @@ export function waterfallSpec(input: Spectra | FigureData, options: WaterfallOpt
   checkFigureOptions(options, input instanceof Spectra ? input.source : input.source);
   const fd = input instanceof Spectra ? figureDataFor(input, options) : input;
   const fontSize = options.fontSize ?? DEFAULTS.fontSize;
-  const { frequency } = panelTicks(fd);
+  const { frequency, dm } = panelTicks(fd);
   const solve = (xLabelOverhang: number) =>
     gridLayout({
       widthPt: (options.widthIn ?? DEFAULTS.widthIn) * POINTS_PER_INCH,
@@ -70,6 +75,7 @@ export function waterfallSpec(input: Spectra | FigureData, options: WaterfallOpt
       panelTitles: Boolean(options.title),
       wspace: 0,
       xLabelOverhang,
+      dmTickLabels: dm?.labels,
     });
   const layout = solve(rightOverhang(fd, solve(0).panelWidth, fontSize));
   return {

@@ -92,7 +92,7 @@ describe("plot", () => {
 describe("plot errors: one line naming the file and the problem, exit 2 for input, 1 for I/O, no output", () => {
   const cases: [string, (dir: string) => string[], number, RegExp][] = [
     ["missing file", (d) => [join(d, "nope.npz")], 2, /^plot: .*nope\.npz: no such file\n$/],
-    ["not an npz", (d) => (writeFileSync(join(d, "bad.npz"), "hello"), [join(d, "bad.npz")]), 2, /bad\.npz: not an npz \(zip\) archive/],
+    ["not an npz", (d) => (writeFileSync(join(d, "bad.npz"), "hello"), [join(d, "bad.npz")]), 2, /bad\.npz: not a waterfall file: expected npz, npy, SIGPROC filterbank or HDF5 candidate/],
     ["unknown flag", (d) => [join(d, "145207799_wfall.npz"), "--colour", "red"], 2, /^plot: Unknown option '--colour' \(see --help\)\n$/],
     ["non-numeric DM", (d) => [join(d, "145207799_wfall.npz"), "--dm", "abc"], 2, /^plot: --dm expects a number, got 'abc'\n$/],
     ["NaN DM", (d) => [join(d, "145207799_wfall.npz"), "--dm", "NaN"], 2, /--dm expects a number, got 'NaN'/],

@@ -46,7 +46,7 @@ function toChannelMajor(values: ArrayLike<number>, ntime: number, nchan: number)
  * frequency axis was resized, the channel width grows accordingly. The
  * DM-time plane spans DM 0 .. 2 x dm, your's default (it stores no DM axis).
  */
-export async function readCandidate(file: string): Promise<Waterfall & { dmTime?: DmTimePlane }> {
+export async function readCandidate(file: string): Promise<Waterfall> {
   const lib = await hdf5();
   let f: InstanceType<H5["File"]>;
   try {

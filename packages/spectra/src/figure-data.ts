@@ -3,8 +3,11 @@
  * fixes it: peak, plotted window, time axis in ms and colour limits. Renderers
  * build on {@link FigureData}; nothing here draws.
  */
+import * as core from "@wfall/native";
+
 import { argmax } from "./arrays.js";
-import { WaterfallError } from "./errors.js";
+import type { DmTimePlane } from "./candidate.js";
+import { callNative, WaterfallError } from "./errors.js";
 import { Spectra } from "./spectra.js";
 
 /** Options of {@link prepareFigureData}. */
@@ -22,6 +25,18 @@ export interface FigureDataOptions {
   offPulseSamples?: number;
   /** Force the sample the window is centred on instead of the time-series peak. */
   peak?: number;
+  /** A DM-time plane on the same time axis as the Spectra (FETCH/your candidates), shown under the waterfall. */
+  dmTime?: DmTimePlane;
+}
+
+/** The DM-time plane of a figure, cropped to the plotted samples, with its colour limits. */
+export interface FigureDmTime {
+  /** `[ndm][ncols]`, row 0 the lowest DM. */
+  intensity: Float32Array;
+  ndm: number;
+  dmRange: [number, number];
+  vmin: number;
+  vmax: number;
 }
 
 /** Everything a waterfall figure shows, computed from a {@link Spectra}. */
@@ -54,6 +69,8 @@ export interface FigureData {
   dm: number;
   /** The file the data came from, if known. */
   source?: string;
+  /** The DM-time plane, when the input had one on the same time axis. */
+  dmTime?: FigureDmTime;
 }
 
 const ms = 1000;
@@ -133,7 +150,18 @@ export function prepareFigureData(spec: Spectra, options: FigureDataOptions = {}
     fbottom: spec.fbottom,
     dm: spec.dm,
     source: file,
+    dmTime: options.dmTime && options.dmTime.ntime === spec.ntime ? cropDmTime(options.dmTime, sampleStart, sampleEnd, file) : undefined,
   };
+}
+
+/** The plotted samples of a DM-time plane, with 1st and 99.9th percentile colour limits. */
+function cropDmTime(plane: DmTimePlane, start: number, end: number, file?: string): FigureDmTime {
+  const ncols = end - start;
+  const intensity = new Float32Array(plane.ndm * ncols);
+  for (let d = 0; d < plane.ndm; d++) intensity.set(plane.data.subarray(d * plane.ntime + start, d * plane.ntime + end), d * ncols);
+  const range = { channelStart: 0, channelEnd: plane.ndm, sampleStart: 0, sampleEnd: ncols };
+  const [vmin, vmax] = callNative(() => core.percentiles(intensity, plane.ndm, ncols, range, [1, 99.9]), file);
+  return { intensity, ndm: plane.ndm, dmRange: plane.dmRange, vmin, vmax };
 }
 
 /** A copy of samples `[start, end)` of every channel, as a new Spectra. */

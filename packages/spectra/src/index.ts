@@ -13,7 +13,7 @@
 export { argmax } from "./arrays.js";
 export { callNative, WaterfallError, type ErrorCode } from "./errors.js";
 export { readInput, writeFileAtomic } from "./files.js";
-export { prepareFigureData, type FigureData, type FigureDataOptions } from "./figure-data.js";
+export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
 export { encodeNpy, parseNpy, toFloat32, toFloat64, toScalar, type NpyArray } from "./npy.js";
 export { defaultMaxBytes, encodeNpz, Npz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
 export {
@@ -27,6 +27,19 @@ export {
   type Reference,
   type SpectraOptions,
 } from "./spectra.js";
-export { readFilterbank, readFilterbankInfo, reduceFilterbank, type FilterbankInfo, type HeaderValue, type ReduceOptions, type TimeRange } from "./sigproc.js";
+export { detectFormat, openWaterfall, readNpy, type OpenOptions, type WaterfallFormat } from "./formats.js";
+export type { DmTimePlane } from "./candidate.js";
+export {
+  readFilterbank,
+  readFilterbankInfo,
+  reduceFilterbank,
+  writeFilterbank,
+  type FilterbankInfo,
+  type FilterbankSource,
+  type HeaderValue,
+  type ReduceOptions,
+  type TimeRange,
+  type WriteFilterbankOptions,
+} from "./sigproc.js";
 export { checkAxes, flipRows, readWaterfall, writeWaterfall, type ReadWaterfallOptions, type Waterfall, type WaterfallLike } from "./waterfall.js";
 export { chooseLayout, frequencyAxis, LAYOUTS, parseKeyMap, type GivenValues, type KeyMap, type LayoutOptions, type NpzLayout } from "./layouts.js";

@@ -62,7 +62,10 @@ export function chooseLayout(keys: string[], options: LayoutOptions, file: strin
     if (!base) throw new WaterfallError("E_ARGUMENT", `unknown layout '${options.layout}'; known: ${LAYOUTS.map((l) => l.name).join("; ")}`, { file });
   } else {
     const intensity = options.keys?.intensity;
-    base = intensity ? { ...LAYOUTS[0], name: "custom" } : LAYOUTS.find((l) => keys.includes(l.keys.intensity));
+    // the first layout whose keys are all present; else the first whose intensity is (to name what is missing)
+    const candidates = LAYOUTS.filter((l) => keys.includes(l.keys.intensity));
+    const complete = (l: NpzLayout) => [l.keys.dt, ...(l.keys.freqs ? [l.keys.freqs] : [l.keys.fbottom, l.keys.df])].every((k) => k && keys.includes(k));
+    base = intensity ? { ...LAYOUTS[0], name: "custom" } : (candidates.find(complete) ?? candidates[0]);
   }
   if (!base) {
     throw new WaterfallError(

@@ -8,7 +8,7 @@
 import * as core from "@wfall/native";
 
 import { callNative, WaterfallError } from "./errors.js";
-import { alignedBuffer, openSource, type Source } from "./files.js";
+import { alignedBuffer, openSource, writeFileAtomic, type Source } from "./files.js";
 import { K_DM_CHIME, Spectra, type DedisperseOptions } from "./spectra.js";
 import type { Waterfall } from "./waterfall.js";
 
@@ -345,4 +345,77 @@ export async function reduceFilterbank(file: string, options: ReduceOptions): Pr
   } finally {
     await source.close();
   }
+}
+
+/** Options of {@link writeFilterbank}. */
+export interface WriteFilterbankOptions {
+  /** 32 (float, exact) or 8 (integers 0..255 only). Default 32. */
+  nbits?: 8 | 32;
+  /** Header values to add or override (source_name, tstart, telescope_id, ...). */
+  header?: Record<string, number | string>;
+}
+
+/** What {@link writeFilterbank} stores: a waterfall's data and axes. */
+export interface FilterbankSource {
+  readonly data: Float32Array;
+  readonly nchan: number;
+  readonly ntime: number;
+  readonly dt: number;
+  readonly df: number;
+  readonly dm: number;
+  readonly fbottom: number;
+  readonly source?: string;
+}
+
+function headerBytes(fields: [string, HeaderValue][]): Uint8Array {
+  const parts: Buffer[] = [];
+  const string = (text: string) => {
+    const length = Buffer.alloc(4);
+    length.writeInt32LE(text.length);
+    parts.push(length, Buffer.from(text, "latin1"));
+  };
+  string("HEADER_START");
+  for (const [key, value] of fields) {
+    const kind = KEYWORDS[key] ?? (typeof value === "string" ? "string" : Number.isInteger(value) ? "int" : "double");
+    string(key);
+    const v = Buffer.alloc(kind === "int" ? 4 : kind === "byte" ? 1 : 8);
+    if (kind === "string") string(String(value));
+    else if (kind === "int") v.writeInt32LE(Number(value)), parts.push(v);
+    else if (kind === "byte") v.writeUInt8(Number(value)), parts.push(v);
+    else if (kind === "long") v.writeBigInt64LE(BigInt(Number(value))), parts.push(v);
+    else v.writeDoubleLE(Number(value)), parts.push(v);
+  }
+  string("HEADER_END");
+  return Buffer.concat(parts);
+}
+
+/**
+ * Writes a waterfall as a SIGPROC filterbank (descending frequencies, as
+ * most tools expect; `refdm` holds its DM), atomically. Reading it back gives
+ * the same values, axes and DM.
+ */
+export async function writeFilterbank(file: string, spec: FilterbankSource, options: WriteFilterbankOptions = {}): Promise<void> {
+  const nbits = options.nbits ?? 32;
+  const samples = callNative(() => core.packFilterbank(spec.data, spec.ntime, { nbits, nchan: spec.nchan, descending: true }), file);
+  const top = spec.fbottom + (spec.nchan - 1) * spec.df;
+  const fields: Record<string, HeaderValue> = {
+    telescope_id: 0,
+    machine_id: 0,
+    data_type: 1,
+    source_name: "wfall",
+    fch1: top,
+    foff: -spec.df,
+    nchans: spec.nchan,
+    nbits,
+    nifs: 1,
+    tstart: 0,
+    tsamp: spec.dt,
+    refdm: spec.dm,
+    ...options.header,
+  };
+  const header = headerBytes(Object.entries(fields));
+  const bytes = new Uint8Array(header.length + samples.length);
+  bytes.set(header);
+  bytes.set(samples, header.length);
+  await writeFileAtomic(file, bytes);
 }

@@ -6,6 +6,7 @@
  */
 import { WaterfallError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
+import type { DmTimePlane } from "./candidate.js";
 import { chooseLayout, frequencyAxis, type LayoutOptions } from "./layouts.js";
 import { toFloat32, toFloat64, toScalar, type NpyArray } from "./npy.js";
 import { encodeNpz, Npz, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
@@ -43,6 +44,8 @@ export interface Waterfall {
   layout?: string;
   /** What the reader assumed or changed (a missing DM, flipped rows, ...). */
   notes?: string[];
+  /** A DM-time plane sharing the waterfall's time axis (FETCH/your candidates). */
+  dmTime?: DmTimePlane;
 }
 
 /** Checks the physical scalars of a waterfall; `file` is used in messages. */

@@ -96,6 +96,42 @@ pub fn unpack(bytes: &[u8], layout: Layout) -> CoreResult<(Vec<f32>, Shape)> {
     Ok((out, shape))
 }
 
+/// Packs a channel-major waterfall (row 0 lowest) into time-major filterbank
+/// rows, 32-bit float or 8-bit (which must then hold integers 0..=255), with
+/// the highest frequency first when `descending`.
+pub fn pack(data: &[f32], shape: Shape, layout: Layout) -> CoreResult<Vec<u8>> {
+    shape.check("intensity", data.len())?;
+    if layout.nchan != shape.nchan {
+        bail!(code::SHAPE, "layout of {} channels for a waterfall of {}", layout.nchan, shape.nchan);
+    }
+    let bytes_per = match layout.nbits {
+        32 => 4,
+        8 => {
+            if let Some(v) = data.iter().find(|v| !(v.fract() == 0.0 && (0.0..=255.0).contains(*v))) {
+                bail!(code::ARGUMENT, "8-bit samples must be integers 0..255, found {v}; write 32-bit floats instead");
+            }
+            1
+        }
+        bits => bail!(code::ARGUMENT, "filterbanks are written with 8 or 32 bits, not {bits}"),
+    };
+    let row_bytes = shape.nchan * bytes_per;
+    let mut out = vec![0u8; shape.ntime * row_bytes];
+    out.par_chunks_mut(row_bytes * 64).enumerate().for_each(|(block, rows)| {
+        for (r, row) in rows.chunks_exact_mut(row_bytes).enumerate() {
+            let t = block * 64 + r;
+            for c in 0..shape.nchan {
+                let v = data[layout.channel(c) * shape.ntime + t];
+                if bytes_per == 4 {
+                    row[4 * c..4 * c + 4].copy_from_slice(&v.to_le_bytes());
+                } else {
+                    row[c] = v as u8;
+                }
+            }
+        }
+    });
+    Ok(out)
+}
+
 /// Dedisperses (per-channel shifts, row-0-lowest order), downsamples by
 /// `tfactor` and averages `nchan / nsub` channels, from rows fed in order.
 pub struct Reducer {
@@ -271,6 +307,21 @@ mod tests {
                 assert!((a - b).abs() < 1e-6, "{wrap:?}: weights {a} vs {b}");
             }
         }
+    }
+
+    #[test]
+    fn packing_round_trips_through_unpacking() {
+        let shape = Shape::new(3, 4).unwrap();
+        let data: Vec<f32> = (0..12).map(|v| v as f32 * 1.5).collect();
+        for descending in [false, true] {
+            let layout = Layout::new(32, 3, descending).unwrap();
+            let (back, back_shape) = unpack(&pack(&data, shape, layout).unwrap(), layout).unwrap();
+            assert_eq!((back, back_shape), (data.clone(), shape));
+        }
+        let ints: Vec<f32> = (0..12).map(|v| (v * 20) as f32).collect();
+        let layout = Layout::new(8, 3, true).unwrap();
+        assert_eq!(unpack(&pack(&ints, shape, layout).unwrap(), layout).unwrap().0, ints);
+        assert_eq!(pack(&data, shape, layout).unwrap_err().code, code::ARGUMENT);
     }
 
     #[test]
