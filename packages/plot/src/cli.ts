@@ -49,6 +49,7 @@ const PROCESS_FLAGS: Flag[] = [
   { name: "mask-channels", kind: "list", help: "comma-separated channels to mask (0 = lowest frequency, before subbanding)" },
   { name: "keep-constant", kind: "boolean", help: "do not mask channels that are constant in time" },
   { name: "normalise", kind: "string", help: "normalise channels first: fractional, zscore or robust", default: "none" },
+  { name: "downsample", kind: "number", help: "average this many adjacent samples after dedispersion", default: "1" },
   { name: "kdm", kind: "number", help: "dispersion constant, MHz^2 s cm^3/pc", default: String(1 / 2.41e-4) },
 ];
 
@@ -216,6 +217,7 @@ function processOptions(values: Values): WaterfallOptions {
     maskChannels: listFlag(values, "mask-channels"),
     maskConstant: !values["keep-constant"],
     normalise: normalise as WaterfallOptions["normalise"],
+    downsample: numberFlag(values, "downsample"),
     kdm: numberFlag(values, "kdm"),
   };
 }

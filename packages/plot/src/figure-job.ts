@@ -2,7 +2,7 @@
  * Rendering one manifest figure to the bytes of each of its outputs. Runs in
  * the build's worker threads (or in-process); writes nothing itself.
  */
-import { readWaterfall, Spectra } from "@wfall/spectra";
+import { openWaterfall, Spectra } from "@wfall/spectra";
 
 import type { ManifestFigure } from "./manifest.js";
 import { multiPanelSpec } from "./multi-panel.js";
@@ -17,11 +17,10 @@ export interface RenderedOutput {
 /** The figure's Vega-Lite spec and every output's bytes. Masks default on for several panels, off for one. */
 export async function renderManifestFigure(figure: ManifestFigure): Promise<RenderedOutput[]> {
   const panels = await Promise.all(
-    figure.panels.map(async (p) => ({
-      data: Spectra.fromWaterfall(await readWaterfall(p.input)),
-      title: p.title,
-      options: { ...p.options, ...(p.dm !== undefined ? { dm: p.dm } : {}) },
-    })),
+    figure.panels.map(async (p) => {
+      const wf = await openWaterfall(p.input, p.read);
+      return { data: Spectra.fromWaterfall(wf), dmTime: wf.dmTime, title: p.title, options: { ...p.options, ...(p.dm !== undefined ? { dm: p.dm } : {}) } };
+    }),
   );
   const spec = multiPanelSpec(panels, {
     ...figure.options,

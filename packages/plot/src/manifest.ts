@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
-import { readInput, WaterfallError } from "@wfall/spectra";
+import { readInput, WaterfallError, type OpenOptions } from "@wfall/spectra";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 
@@ -25,6 +25,8 @@ export interface ManifestPanel {
   dm?: number;
   title?: string;
   options?: WaterfallOptions;
+  /** How to read the input (layout, keys, given axes, time range). */
+  read?: OpenOptions;
 }
 
 /** One figure of a manifest, paths resolved and defaults merged into `options`. */
@@ -50,12 +52,7 @@ export interface Manifest {
   figures: ManifestFigure[];
 }
 
-interface RawPanel {
-  input: string;
-  dm?: number;
-  title?: string;
-  options?: WaterfallOptions;
-}
+type RawPanel = ManifestPanel;
 interface RawFigure extends Omit<ManifestFigure, "outputs" | "options" | "panels" | "where"> {
   output: string | string[];
   options?: WaterfallOptions;

@@ -6,7 +6,7 @@
  * misread), a figure label such as "(a)", and the tutorial's two channel
  * masks on by default.
  */
-import { Spectra, WaterfallError, type FigureData } from "@wfall/spectra";
+import { Spectra, WaterfallError, type DmTimePlane, type FigureData } from "@wfall/spectra";
 
 import { figureConfig } from "./config.js";
 import { gridLayout, POINTS_PER_INCH } from "./layout.js";
@@ -17,6 +17,8 @@ import { figureDataFor, figureMeta, rightOverhang, SCHEMA, type VegaLiteSpec } f
 /** One panel: its data (a Spectra is processed with the merged options) and its own options. */
 export interface PanelInput {
   data: Spectra | FigureData;
+  /** A DM-time plane on the Spectra's time axis (FETCH/your candidates), shown under the waterfall. */
+  dmTime?: DmTimePlane;
   /** Panel title, e.g. the TNS name. */
   title?: string;
   /** This panel's options (DM, window, masks, ...), over the figure's. */
@@ -54,7 +56,7 @@ export function multiPanelSpec(panels: PanelInput[], options: MultiPanelOptions 
   const rows = Math.ceil(panels.length / columns);
   const perPanel = panels.map((p) => panelOptions(options, p));
   perPanel.forEach((o, i) => checkFigureOptions(o, panelSource(panels[i])));
-  let figures = panels.map((p, i) => (p.data instanceof Spectra ? figureDataFor(p.data, perPanel[i]) : p.data));
+  let figures = panels.map((p, i) => (p.data instanceof Spectra ? figureDataFor(p.data, perPanel[i], p.dmTime) : p.data));
   if (options.sharedScale) {
     const vmin = Math.min(...figures.map((f) => f.vmin));
     const vmax = Math.max(...figures.map((f) => f.vmax));

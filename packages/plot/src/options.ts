@@ -34,6 +34,8 @@ export interface ProcessOptions {
   maskConstant?: boolean;
   /** Normalise each channel before subbanding (for raw, bandpass-dominated data); default none. */
   normalise?: Normalisation;
+  /** Average this many adjacent samples after dedispersion (for finely sampled data); default 1. */
+  downsample?: number;
 }
 
 /** How the figure looks. */
@@ -129,5 +131,6 @@ export function processSpectra(spec: Spectra, options: ProcessOptions): Spectra 
   if (options.dm !== undefined && subband) spec.dedisperseSubband(options.dm, nsub, dedisperse);
   else if (options.dm !== undefined) spec.dedisperse(options.dm, dedisperse);
   else if (subband) spec.subband(nsub);
+  if (options.downsample !== undefined && options.downsample !== 1) spec.downsample(options.downsample);
   return spec;
 }

@@ -152,6 +152,12 @@ describe("plot build --check", () => {
     expect(report.ok).toBe(false);
   });
 
+  it.skipIf(!realDataDir())("the real-data examples' committed figures are up to date", async () => {
+    const real = realDataDir()!;
+    const report = await buildManifest(join(repoRoot, "examples/real/figures.yaml"), { check: true, progress: quiet(), env: { ...process.env, WFALL_REAL_DATA: real } });
+    expect(report.figures.map((f) => [f.name, f.status])).toEqual(report.figures.map((f) => [f.name, "up to date"]));
+  });
+
   it("the example paper's committed figures are up to date", async () => {
     const real = realDataDir();
     const manifest = join(repoRoot, "examples/paper/figures.yaml");
