@@ -14,3 +14,10 @@ mod waterfall;
 pub use figures::*;
 pub use filterbank::*;
 pub use waterfall::*;
+
+/// A panic becomes a JS error carrying its message (boundary::guard); the
+/// default hook would also print it to stderr, breaking the CLI's one-line errors.
+#[napi_derive::module_init]
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {}));
+}

@@ -4,6 +4,7 @@
  * filterbank header as attributes, read with h5wasm.
  */
 import { WaterfallError } from "./errors.js";
+import { defaultMaxBytes } from "./npz.js";
 import { flipRows, type Waterfall } from "./waterfall.js";
 
 /** A DM-time plane: row 0 the lowest trial DM. */
@@ -46,7 +47,7 @@ function toChannelMajor(values: ArrayLike<number>, ntime: number, nchan: number)
  * frequency axis was resized, the channel width grows accordingly. The
  * DM-time plane spans DM 0 .. 2 x dm, your's default (it stores no DM axis).
  */
-export async function readCandidate(file: string): Promise<Waterfall> {
+export async function readCandidate(file: string, maxBytes = defaultMaxBytes()): Promise<Waterfall> {
   const lib = await hdf5();
   let f: InstanceType<H5["File"]>;
   try {
@@ -66,6 +67,7 @@ export async function readCandidate(file: string): Promise<Waterfall> {
       return v;
     };
     const [ntime, nchan] = ft.shape;
+    if (ntime * nchan * 4 > maxBytes) throw new WaterfallError("E_TOO_LARGE", `data_freq_time (${ntime} x ${nchan}) is larger than the limit of ${maxBytes} bytes`, { file });
     const tsamp = need("tsamp");
     const fch1 = need("fch1");
     const foff = need("foff");

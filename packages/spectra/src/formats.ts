@@ -8,7 +8,7 @@ import { openSource } from "./files.js";
 import type { GivenValues, LayoutOptions } from "./layouts.js";
 import { frequencyAxis } from "./layouts.js";
 import { parseNpy, toFloat32 } from "./npy.js";
-import type { ReadNpzOptions } from "./npz.js";
+import { defaultMaxBytes, type ReadNpzOptions } from "./npz.js";
 import { readFilterbank, type TimeRange } from "./sigproc.js";
 import { checkAxes, flipRows, readWaterfall, type Waterfall } from "./waterfall.js";
 
@@ -36,10 +36,11 @@ export async function detectFormat(file: string): Promise<WaterfallFormat> {
 }
 
 /** A plain .npy `[nchan][ntime]` with its axes given (dt, and fbottom + df or freqs). */
-export async function readNpy(file: string, values: GivenValues = {}): Promise<Waterfall> {
+export async function readNpy(file: string, values: GivenValues = {}, maxBytes = defaultMaxBytes()): Promise<Waterfall> {
   const source = await openSource(file);
   let bytes: Uint8Array;
   try {
+    if (source.size > maxBytes) throw new WaterfallError("E_TOO_LARGE", `${source.size} bytes, more than the limit of ${maxBytes} (set WFALL_MAX_BYTES to raise it)`, { file });
     bytes = new Uint8Array(source.size);
     await source.read(0, bytes);
   } finally {
@@ -70,14 +71,14 @@ export async function openWaterfall(file: string, options: OpenOptions = {}): Pr
     case "npz":
       return readWaterfall(file, options);
     case "npy":
-      return readNpy(file, options.values);
+      return readNpy(file, options.values, options.maxBytes);
     case "filterbank": {
       const wf = await readFilterbank(file, options);
       return { ...wf, layout: "SIGPROC filterbank", ...(options.values?.dm !== undefined ? { dm: options.values.dm } : {}) };
     }
     case "hdf5": {
       const { readCandidate } = await import("./candidate.js");
-      return readCandidate(file);
+      return readCandidate(file, options.maxBytes);
     }
   }
 }

@@ -35,11 +35,10 @@ export {
   reduceFilterbank,
   writeFilterbank,
   type FilterbankInfo,
-  type FilterbankSource,
   type HeaderValue,
   type ReduceOptions,
   type TimeRange,
   type WriteFilterbankOptions,
 } from "./sigproc.js";
-export { checkAxes, flipRows, readWaterfall, writeWaterfall, type ReadWaterfallOptions, type Waterfall, type WaterfallLike } from "./waterfall.js";
+export { checkAxes, flipRows, readWaterfall, writeWaterfall, type ReadWaterfallOptions, type Waterfall, type WaterfallData, type WaterfallLike } from "./waterfall.js";
 export { chooseLayout, frequencyAxis, LAYOUTS, parseKeyMap, type GivenValues, type KeyMap, type LayoutOptions, type NpzLayout } from "./layouts.js";

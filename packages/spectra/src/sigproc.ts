@@ -9,8 +9,9 @@ import * as core from "@wfall/native";
 
 import { callNative, WaterfallError } from "./errors.js";
 import { alignedBuffer, openSource, writeFileAtomic, type Source } from "./files.js";
+import { defaultMaxBytes } from "./npz.js";
 import { K_DM_CHIME, Spectra, type DedisperseOptions } from "./spectra.js";
-import type { Waterfall } from "./waterfall.js";
+import type { Waterfall, WaterfallData } from "./waterfall.js";
 
 type Kind = "int" | "double" | "string" | "byte" | "long" | "flag";
 
@@ -252,11 +253,20 @@ function sampleRange(info: FilterbankInfo, range: TimeRange): [number, number] {
 }
 
 /** Reads (part of) a filterbank as a waterfall: only the rows asked for are read. */
-export async function readFilterbank(file: string, range: TimeRange = {}): Promise<Waterfall & { filterbank: FilterbankInfo }> {
+export async function readFilterbank(file: string, range: TimeRange & { maxBytes?: number } = {}): Promise<Waterfall & { filterbank: FilterbankInfo }> {
   const source = await openSource(file);
   try {
     const info = await infoFrom(source, file);
     const [first, count] = sampleRange(info, range);
+    const floats = count * info.nchans * 4;
+    const limit = range.maxBytes ?? defaultMaxBytes();
+    if (floats > limit) {
+      throw new WaterfallError(
+        "E_TOO_LARGE",
+        `${count} samples of ${info.nchans} channels take ${floats} bytes as float32, more than the limit of ${limit}: read a shorter --duration, or raise WFALL_MAX_BYTES`,
+        { file },
+      );
+    }
     const bytes = alignedBuffer(count * info.rowBytes);
     await source.read(info.headerBytes + first * info.rowBytes, bytes);
     const unpacked = callNative(() => core.unpackFilterbank(bytes, { nbits: info.nbits, nchan: info.nchans, descending: info.foff < 0 }), file);
@@ -355,18 +365,6 @@ export interface WriteFilterbankOptions {
   header?: Record<string, number | string>;
 }
 
-/** What {@link writeFilterbank} stores: a waterfall's data and axes. */
-export interface FilterbankSource {
-  readonly data: Float32Array;
-  readonly nchan: number;
-  readonly ntime: number;
-  readonly dt: number;
-  readonly df: number;
-  readonly dm: number;
-  readonly fbottom: number;
-  readonly source?: string;
-}
-
 function headerBytes(fields: [string, HeaderValue][]): Uint8Array {
   const parts: Buffer[] = [];
   const string = (text: string) => {
@@ -394,7 +392,7 @@ function headerBytes(fields: [string, HeaderValue][]): Uint8Array {
  * most tools expect; `refdm` holds its DM), atomically. Reading it back gives
  * the same values, axes and DM.
  */
-export async function writeFilterbank(file: string, spec: FilterbankSource, options: WriteFilterbankOptions = {}): Promise<void> {
+export async function writeFilterbank(file: string, spec: WaterfallData, options: WriteFilterbankOptions = {}): Promise<void> {
   const nbits = options.nbits ?? 32;
   const samples = callNative(() => core.packFilterbank(spec.data, spec.ntime, { nbits, nchan: spec.nchan, descending: true }), file);
   const top = spec.fbottom + (spec.nchan - 1) * spec.df;

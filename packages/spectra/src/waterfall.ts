@@ -143,16 +143,20 @@ async function decodeWaterfall(npz: Npz, file: string, options: LayoutOptions): 
   return { intensity, nchan, ntime, dt, df, dm, fbottom, weights, extra, file, dtype: raw.descr, zerosMissing: layout.zerosMissing && !weights, layout: layout.name, notes };
 }
 
-/** What {@link writeWaterfall} stores: anything with a waterfall's data and axes. */
-export interface WaterfallLike {
+/** A waterfall's data and axes, as writers need them (a {@link Spectra} is one). */
+export interface WaterfallData {
   readonly data: Float32Array;
-  readonly weights: Float32Array;
   readonly nchan: number;
   readonly ntime: number;
   readonly dt: number;
   readonly df: number;
   readonly dm: number;
   readonly fbottom: number;
+}
+
+/** What {@link writeWaterfall} stores: a waterfall's data, axes and weights. */
+export interface WaterfallLike extends WaterfallData {
+  readonly weights: Float32Array;
 }
 
 /**

@@ -33,19 +33,23 @@ export function encodeZip(members: ZipMember[], compressed: boolean): Uint8Array
     const body = compressed ? deflateRawSync(data, { level: 6 }) : data;
     const crc = crc32(data);
     const big = data.length >= LIMIT || body.length >= LIMIT;
+    // The local header and the central directory entry share these fields, from "version needed" on.
+    const shared = (header: Buffer, at: number, zip64: boolean, extraLength: number) => {
+      header.writeUInt16LE(zip64 ? 45 : 20, at); // version needed
+      header.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+      header.writeUInt16LE(compressed ? 8 : 0, at + 4);
+      header.writeUInt16LE(DOS_TIME, at + 6);
+      header.writeUInt16LE(DOS_DATE, at + 8);
+      header.writeUInt32LE(crc, at + 10);
+      header.writeUInt32LE(big ? LIMIT : body.length, at + 14);
+      header.writeUInt32LE(big ? LIMIT : data.length, at + 18);
+      header.writeUInt16LE(nameBytes.length, at + 22);
+      header.writeUInt16LE(extraLength, at + 24);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(big ? 45 : 20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(compressed ? 8 : 0, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(big ? LIMIT : body.length, 18);
-    local.writeUInt32LE(big ? LIMIT : data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
     const localExtra = big ? zip64Extra([data.length, body.length]) : Buffer.alloc(0);
-    local.writeUInt16LE(localExtra.length, 28);
+    shared(local, 4, big, localExtra.length);
     parts.push(local, nameBytes, localExtra, body);
 
     const farOffset = offset >= LIMIT;
@@ -53,16 +57,7 @@ export function encodeZip(members: ZipMember[], compressed: boolean): Uint8Array
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(0x02014b50, 0);
     entry.writeUInt16LE(45, 4); // version made by
-    entry.writeUInt16LE(big || farOffset ? 45 : 20, 6);
-    entry.writeUInt16LE(0x0800, 8);
-    entry.writeUInt16LE(compressed ? 8 : 0, 10);
-    entry.writeUInt16LE(DOS_TIME, 12);
-    entry.writeUInt16LE(DOS_DATE, 14);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(big ? LIMIT : body.length, 20);
-    entry.writeUInt32LE(big ? LIMIT : data.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt16LE(centralExtra.length, 30);
+    shared(entry, 6, big || farOffset, centralExtra.length);
     entry.writeUInt32LE(farOffset ? LIMIT : offset, 42);
     central.push(entry, nameBytes, centralExtra);
     offset += local.length + nameBytes.length + localExtra.length + body.length;

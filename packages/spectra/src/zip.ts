@@ -118,7 +118,8 @@ export class ZipReader {
     try {
       out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, entry.size) });
     } catch (error) {
-      throw corrupt((error as Error).message);
+      const tooLong = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+      throw corrupt(tooLong ? `it inflates past its declared ${entry.size} bytes: a zip bomb?` : (error as Error).message);
     }
     if (out.length !== entry.size) throw corrupt(`inflated to ${out.length} of ${entry.size} bytes`);
     if (crc32(out) !== entry.crc) throw corrupt("CRC mismatch");
@@ -135,6 +136,7 @@ function parseDirectory(directory: Uint8Array, count: number, corrupt: (why: str
     const nameLength = view.getUint16(at + 28, true);
     const extraLength = view.getUint16(at + 30, true);
     const commentLength = view.getUint16(at + 32, true);
+    if (at + 46 + nameLength + extraLength + commentLength > directory.length) throw corrupt("a central directory entry runs past its end");
     const name = new TextDecoder().decode(directory.subarray(at + 46, at + 46 + nameLength));
     const entry: ZipEntry = {
       name,
@@ -151,22 +153,25 @@ function parseDirectory(directory: Uint8Array, count: number, corrupt: (why: str
   return entries;
 }
 
-/** Replaces 0xFFFFFFFF sizes and offsets by their zip64 extra-field values. */
+/** Replaces 0xFFFFFFFF sizes and offsets by their zip64 extra-field values (fields that are present). */
 function readZip64Extra(view: DataView, start: number, length: number, entry: ZipEntry): void {
   const FULL = 0xffffffff;
-  for (let at = start; at + 4 <= start + length; ) {
+  const end = start + length;
+  for (let at = start; at + 4 <= end; ) {
     const id = view.getUint16(at, true);
     const size = view.getUint16(at + 2, true);
     if (id === 0x0001) {
       let field = at + 4;
-      const next = () => {
+      const fieldEnd = Math.min(at + 4 + size, end);
+      const next = (current: number) => {
+        if (current !== FULL || field + 8 > fieldEnd) return current;
         const v = Number(view.getBigUint64(field, true));
         field += 8;
         return v;
       };
-      if (entry.size === FULL) entry.size = next();
-      if (entry.compressedSize === FULL) entry.compressedSize = next();
-      if (entry.headerOffset === FULL) entry.headerOffset = next();
+      entry.size = next(entry.size);
+      entry.compressedSize = next(entry.compressedSize);
+      entry.headerOffset = next(entry.headerOffset);
     }
     at += 4 + size;
   }

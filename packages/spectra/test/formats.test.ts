@@ -3,6 +3,7 @@
  * frequencies, bursts that line up at their documented DMs), other tools' npz
  * layouts, plain .npy, FETCH/your candidates, and filterbank writing.
  */
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ import {
   writeFilterbank,
 } from "@wfall/spectra";
 
-import { expectClose, fixtures, generatedDir, realDataDir, runPython } from "./helpers.js";
+import { expectClose, fixtures, generatedPath, realDataDir, repoRoot, runPython } from "./helpers.js";
 
 const real = realDataDir();
 const at = (...parts: string[]) => join(real ?? "/absent", ...parts);
@@ -103,6 +104,24 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
       await ref.close();
     }
   });
+
+  const peers = join(repoRoot, "bench", ".work", "venv-peers", "bin", "python");
+  for (const tool of ["sigpyproc", "your"]) {
+    const available = existsSync(peers) && spawnSync(peers, ["-c", `import ${tool === "sigpyproc" ? "sigpyproc.readers" : "your"}`]).status === 0;
+    if (!available) console.warn(`SKIPPING the ${tool} comparison: it is installed by \`pnpm bench\` (bench/.work/venv-peers)`);
+    // your reads only 8-bit and wider samples (it refuses 2-bit files)
+    const files = tool === "your" ? [b58, askap, parkes(8)] : [b58, askap, parkes(2), parkes(4)];
+    it.skipIf(!available)(`${tool} reads the same numbers (${tool === "your" ? "the 8-bit files" : "8-bit Arecibo and ASKAP, 2- and 4-bit Parkes"})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), `wfall-${tool}-`));
+      for (const file of files) {
+        const out = join(dir, "peer.npz");
+        execFileSync(peers, [join(repoRoot, "python/read_filterbank_peers.py"), tool, file, out]);
+        const ref = await Npz.open(out);
+        expectClose((await readFilterbank(file)).intensity, toFloat32(await ref.array("intensity"), { key: "intensity" }), 0, `${tool} ${file}`);
+        await ref.close();
+      }
+    });
+  }
 
   for (const [name, file, dm, downsample] of [["Arecibo FRB 121102 B58", b58, 565.3, 16], ["ASKAP FRB 180417", askap, 475.284, 1]] as const) {
     it(`the ${name} burst lines up at DM ${dm} and the figure is centred on it`, async () => {
@@ -209,7 +228,7 @@ describe("npz layouts and key maps", () => {
 
 describe("FETCH/your candidates", () => {
   it.skipIf(!real)("reads data_freq_time (flipped), the header attributes and the DM-time plane, as written by h5py", async () => {
-    const file = join(generatedDir, "askap_candidate.h5");
+    const file = generatedPath("askap_candidate.h5");
     if (!existsSync(file)) runPython("fixtures/make_candidate.py", [askap, "475.284", "2.0289", file]);
     const wf = await openWaterfall(file);
     expect(wf.layout).toBe("FETCH/your candidate (HDF5)");

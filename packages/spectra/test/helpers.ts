@@ -22,10 +22,15 @@ export function runPython(script: string, args: string[]): string {
   return execFileSync(python(), [join(repoRoot, script), ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
 }
 
+/** A path in fixtures/.generated (made on first use), for files generated at test time. */
+export function generatedPath(name: string): string {
+  mkdirSync(generatedDir, { recursive: true });
+  return join(generatedDir, name);
+}
+
 /** A fixture made at test time by fixtures/make_synthetic.py (cached in fixtures/.generated). */
 export function generatedFixture(nchan: number, ntime: number): string {
-  mkdirSync(generatedDir, { recursive: true });
-  const out = join(generatedDir, `synthetic_${nchan}x${ntime}.npz`);
+  const out = generatedPath(`synthetic_${nchan}x${ntime}.npz`);
   if (!existsSync(out)) runPython("fixtures/make_synthetic.py", ["--nchan", String(nchan), "--ntime", String(ntime), "--out", out]);
   return out;
 }

@@ -5,10 +5,12 @@
 
 pub mod blocks;
 pub mod colormap;
-mod colormap_tables;
+pub(crate) mod colormap_tables;
 pub mod dedisperse;
 pub mod error;
 pub mod filterbank;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod heatmap;
 pub mod masks;
 pub mod normalise;

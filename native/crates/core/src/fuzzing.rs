@@ -1,0 +1,102 @@
+//! Entry points for the fuzz targets (native/fuzz) and for replaying the
+//! inputs they found (`cargo test` runs fuzz/regressions). Each takes raw
+//! bytes, derives shapes and parameters from them, and drives the public
+//! kernels; an error is fine, a panic is a bug.
+
+use crate::blocks::{dedisperse_subband, downsample, subband};
+use crate::colormap::{table, ColourScale, NAMES};
+use crate::dedisperse::{apply_shifts, channel_shifts, DedispersePlan, FrequencyAxis, Reference, Wrap};
+use crate::filterbank::{pack, unpack, Layout, Reducer};
+use crate::heatmap::{encode_png, rgba, Raster};
+use crate::masks::{mask_channels, valid_weights, zeros_to_nan};
+use crate::normalise::{normalise, Normalisation};
+use crate::percentile::block_percentiles;
+use crate::shape::{Shape, Span};
+use crate::stats::{channel_medians, channel_moments, timeseries};
+use crate::weights::Weights;
+
+/// Reads little pieces off the front of the input.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> Bytes<'a> {
+    fn byte(&mut self) -> u8 {
+        let (first, rest) = self.0.split_first().map_or((0, &[][..]), |(f, r)| (*f, r));
+        self.0 = rest;
+        first
+    }
+    fn f64(&mut self) -> f64 {
+        let mut b = [0u8; 8];
+        for x in b.iter_mut() {
+            *x = self.byte();
+        }
+        f64::from_le_bytes(b)
+    }
+    fn floats(&self) -> Vec<f32> {
+        self.0.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    }
+}
+
+/// The waterfall kernels on a shape and parameters taken from `data`.
+pub fn kernels(data: &[u8]) {
+    let mut b = Bytes(data);
+    let (nchan, ntime) = (b.byte() as usize % 40, b.byte() as usize % 70);
+    let (delta_dm, k_dm, dt) = (b.f64(), b.f64(), b.f64());
+    let (nsub, factor, wrap, q) = (b.byte() as usize % 9, b.byte() as usize % 9, b.byte(), b.f64());
+    let (vmin, vmax, repeat) = (b.f64(), b.f64(), b.byte() as usize % 5);
+    let mut x = b.floats();
+    let Ok(shape) = Shape::new(nchan, ntime) else { return };
+    // mostly the right length, sometimes not (validation must catch it)
+    if x.len() >= shape.len() && wrap % 7 != 0 {
+        x.truncate(shape.len());
+    }
+    let mut w = valid_weights(&x, wrap % 2 == 0);
+    let wrap = if wrap % 3 == 0 { Wrap::Invalidate } else { Wrap::Roll };
+    let references = [Reference::Top, Reference::Bottom, Reference::Centre, Reference::Infinite, Reference::Mhz(k_dm)];
+    if let Ok(axis) = FrequencyAxis::new(400.0 + q.abs() % 1000.0, 0.1 + dt.abs() % 50.0, nchan) {
+        let plan = DedispersePlan { delta_dm, k_dm: k_dm.abs(), reference: references[nsub % 5], dt_s: dt.abs() };
+        if let Ok(shifts) = channel_shifts(&axis, &plan) {
+            let _ = dedisperse_subband(&x, Weights::Explicit(&w), shape, &shifts, wrap, nsub);
+            let _ = apply_shifts(&mut x, Some(&mut w), shape, &shifts, wrap);
+        }
+    }
+    for weights in [Weights::Valid, Weights::ValidNonZero, Weights::Explicit(&w)] {
+        let _ = subband(&x, weights, shape, nsub);
+        let _ = downsample(&x, weights, shape, factor);
+        let _ = channel_moments(&x, weights, shape);
+        let _ = channel_medians(&x, weights, shape);
+    }
+    let _ = timeseries(&x, shape);
+    let _ = block_percentiles(&x, shape, Span { start: factor, end: nsub + factor }, Span { start: 0, end: ntime }, &[q, 50.0]);
+    if let Ok(scale) = ColourScale::new(table(NAMES[factor % NAMES.len()]).unwrap_or(&crate::colormap_tables::VIRIDIS), vmin, vmax) {
+        let raster = Raster { channels: Span { start: 0, end: nchan }, samples: Span { start: 0, end: ntime }, repeat_x: repeat, repeat_y: repeat + 1 };
+        if let Ok((pixels, width, height)) = rgba(&x, shape, &raster, &scale) {
+            let _ = encode_png(&pixels, width, height, Some(vmax));
+        }
+    }
+    let methods = [Normalisation::Fractional, Normalisation::Zscore, Normalisation::Robust];
+    let _ = normalise(&mut x, Some(&mut w), shape, methods[factor % 3]);
+    let _ = mask_channels(&mut x, Some(&mut w), shape, &[nsub, factor]);
+    let _ = zeros_to_nan(&mut x, None, shape);
+}
+
+/// Filterbank unpacking, packing and streaming reduction on bytes from `data`.
+pub fn filterbank(data: &[u8]) {
+    let mut b = Bytes(data);
+    let nbits = [1, 2, 4, 8, 16, 32, 3][b.byte() as usize % 7];
+    let (nchan, descending) = (b.byte() as usize % 48 + 1, b.byte() % 2 == 0);
+    let (tfactor, nsub, wrap, shift) = (b.byte() as usize % 6, b.byte() as usize % 9, b.byte(), b.byte() as i64 - 128);
+    let samples = b.0;
+    let Ok(layout) = Layout::new(nbits, nchan, descending) else { return };
+    if let Ok((values, shape)) = unpack(samples, layout) {
+        let _ = pack(&values, shape, Layout { nbits: 32, ..layout });
+        let _ = pack(&values, shape, Layout { nbits: 8, ..layout });
+        let shifts: Vec<i64> = (0..nchan as i64).map(|c| c * shift / 4).collect();
+        let wrap = if wrap % 2 == 0 { Wrap::Roll } else { Wrap::Invalidate };
+        if let Ok(reducer) = Reducer::new(layout, shape.ntime, shifts, wrap, tfactor, nsub) {
+            let half = samples.len() / 2 / layout.row_bytes() * layout.row_bytes();
+            let _ = reducer.add(&samples[..half], 0);
+            let _ = reducer.add(&samples[half..], half / layout.row_bytes());
+            let _ = reducer.finish();
+        }
+    }
+}
