@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 
-import { openWaterfall, parseKeyMap, Spectra, WaterfallError, writeFileAtomic, writeWaterfall, type OpenOptions } from "@wfall/spectra";
+import { openWaterfall, parseKeyMap, removeTemporaryFiles, Spectra, WaterfallError, writeFileAtomic, writeWaterfall, type OpenOptions } from "@wfall/spectra";
 
 import { COLOUR_MAPS } from "./heatmap.js";
 import { DEFAULTS, processSpectra, type WaterfallOptions } from "./options.js";
@@ -367,9 +367,23 @@ export function exitCodeFor(error: unknown): number {
   return 1;
 }
 
-/** Removes temporary files on Ctrl-C or a kill, through the process's exit handlers. */
-function exitOnSignals(): void {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) process.once(signal, () => process.exit(code));
+let signalsHandled = false;
+
+/**
+ * On Ctrl-C or a kill: removes unfinished temporary outputs, then re-raises
+ * the signal so the process dies of it at once (the shell sees 130 or 143).
+ * Exiting normally instead would wait for native work on the thread pool,
+ * which can block indefinitely (a FIFO nobody writes to).
+ */
+export function dieCleanlyOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      removeTemporaryFiles();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 /**
@@ -379,7 +393,7 @@ function exitOnSignals(): void {
 export async function main(argv: string[], io: { out?: NodeJS.WritableStream; err?: NodeJS.WritableStream } = {}): Promise<number> {
   const out = io.out ?? process.stdout;
   const err = io.err ?? process.stderr;
-  exitOnSignals();
+  dieCleanlyOnSignals();
   const [first, ...rest] = argv;
   const command = first !== undefined ? COMMANDS[first] : undefined;
   try {

@@ -111,6 +111,15 @@ describe("plot build", () => {
     });
   });
 
+  it("draws a progress bar with the time left on a terminal", async () => {
+    const progress = Object.assign(new PassThrough(), { isTTY: true });
+    let text = "";
+    progress.on("data", (d) => (text += d));
+    await buildManifest(join(dir, "figures.yaml"), { force: true, progress });
+    expect(text).toMatch(/^\r\[\.{24}\] 0\/3 figures/);
+    expect(text).toMatch(/\r\[#{24}\] 3\/3 figures, \d+\.\d s, ~0\.0 s left {2}built \S+\x1b\[K\n$/);
+  });
+
   it("reports progress as plain lines when not on a terminal", async () => {
     const progress = new PassThrough();
     let text = "";

@@ -1,31 +1,65 @@
 /**
- * Interrupting a render (SIGTERM, SIGINT) leaves the previous figure intact
- * and no temporary file behind: outputs are written to a temporary name in
- * the same folder and renamed, and the exit handler removes an unfinished one.
+ * Interrupting the command (SIGTERM, SIGINT) kills it at once, keeps the
+ * previous figure and leaves no temporary file: outputs are written to a
+ * temporary name in the same folder and renamed, and the signal handler
+ * removes an unfinished one before re-raising the signal.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, promises as fs, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { fixtures, repoRoot } from "../../spectra/test/helpers.js";
+import { repoRoot } from "../../spectra/test/helpers.js";
 
 const plot = join(repoRoot, "packages/plot/bin/plot.js");
 
-describe("an interrupted render", () => {
-  for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
-    it(`${signal} keeps the old figure and leaves no temporary file`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), "wfall-kill-"));
-      const output = join(dir, "figure.png");
-      writeFileSync(output, "the previous figure");
-      // a 2400 dpi PNG takes seconds to rasterise: the signal arrives mid-render
-      const child = spawn(process.execPath, [plot, join(fixtures, "synthetic_128x1024.npz"), "--figname", output, "--dpi", "2400"], { stdio: "ignore" });
-      await new Promise((r) => setTimeout(r, 900));
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+}
+
+function folderWithOldFigure(): { dir: string; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), "wfall-kill-"));
+  const output = join(dir, "figure.png");
+  writeFileSync(output, "the previous figure");
+  return { dir, output };
+}
+
+describe("an interrupted command", () => {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`dies of ${signal} at once, even with a read blocked on the thread pool`, async () => {
+      const { dir, output } = folderWithOldFigure();
+      const input = join(dir, "input.npz");
+      execFileSync("mkfifo", [input]);
+      const child = spawn(process.execPath, [plot, input, "--figname", output], { stdio: "ignore" });
+      const exited = exitOf(child);
+      // opening the FIFO for writing returns once the command has opened it for reading
+      const writer = await fs.open(input, "w");
       child.kill(signal);
-      const exit = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
-      expect(exit).toBe(code);
+      expect(await exited).toEqual({ code: null, signal });
+      await writer.close();
+      expect(readFileSync(output, "utf8")).toBe("the previous figure");
+      expect(readdirSync(dir).sort()).toEqual(["figure.png", "input.npz"]);
+    });
+
+    it(`removes the temporary file of a write cut short by ${signal}`, async () => {
+      const { dir, output } = folderWithOldFigure();
+      // the child interrupts itself as soon as its temporary file exists, mid-way through a 256 MiB write
+      const script = `
+        import { readdirSync } from "node:fs";
+        import { dieCleanlyOnSignals } from ${JSON.stringify(join(repoRoot, "packages/plot/dist/cli.js"))};
+        import { writeFileAtomic } from ${JSON.stringify(join(repoRoot, "packages/spectra/dist/index.js"))};
+        dieCleanlyOnSignals();
+        void writeFileAtomic(${JSON.stringify(output)}, new Uint8Array(256 << 20));
+        const poll = setInterval(() => {
+          if (readdirSync(${JSON.stringify(dir)}).some((f) => f.endsWith(".tmp"))) {
+            clearInterval(poll);
+            process.kill(process.pid, "${signal}");
+          }
+        }, 1);`;
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
+      expect(await exitOf(child)).toEqual({ code: null, signal });
       expect(readFileSync(output, "utf8")).toBe("the previous figure");
       expect(readdirSync(dir)).toEqual(["figure.png"]);
     });

@@ -92,18 +92,26 @@ export function ioError(error: unknown, path: string, action: "read" | "write"):
 const pending = new Set<string>();
 let cleanupInstalled = false;
 
+/**
+ * Removes the temporary files of atomic writes still in progress. Runs on
+ * process exit; a command-line program that handles SIGINT/SIGTERM calls it
+ * before re-raising the signal (a signal's default action skips exit handlers).
+ */
+export function removeTemporaryFiles(): void {
+  for (const tmp of pending) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already renamed or removed
+    }
+  }
+  pending.clear();
+}
+
 function removePendingOnExit(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
-  process.once("exit", () => {
-    for (const tmp of pending) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // already renamed or removed
-      }
-    }
-  });
+  process.once("exit", removeTemporaryFiles);
 }
 
 /** The temporary name used while writing `path` (hidden, unique, same folder). */

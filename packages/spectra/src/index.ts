@@ -12,7 +12,7 @@
  */
 export { argmax } from "./arrays.js";
 export { callNative, WaterfallError, type ErrorCode } from "./errors.js";
-export { readInput, writeFileAtomic } from "./files.js";
+export { readInput, removeTemporaryFiles, writeFileAtomic } from "./files.js";
 export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
 export { encodeNpy, parseNpy, toFloat32, toFloat64, toScalar, type NpyArray } from "./npy.js";
 export { defaultMaxBytes, encodeNpz, Npz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
