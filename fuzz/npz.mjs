@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 // Mutation fuzzing of the waterfall readers: valid npz (and filterbank) files
 // with random bit flips, byte writes, truncations and splices are read, then
-// drawn from; every failure must be a WaterfallError. Anything else (a crash,
-// a TypeError, a hang past the time limit) is a finding, saved to
-// fuzz/regressions/npz and replayed by the test suite.
+// drawn from; every failure must be a WaterfallError other than E_INTERNAL.
+// Anything else (a crash, a TypeError, a native panic) is a finding, saved to
+// fuzz/regressions/npz and replayed by the test suite. Each input is written
+// to CURRENT_INPUT before it is tried, so a caller that kills a hung run
+// (scripts/fuzz.mjs) can keep the input that hung.
 //
-//   node fuzz/npz.mjs SECONDS
+//   node fuzz/npz.mjs SECONDS [CURRENT_INPUT]
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { encodeNpz, openWaterfall, prepareFigureData, Spectra, WaterfallError } from "@wfall/spectra";
+import { encodeNpz } from "@wfall/spectra";
+
+import { exercise, isFinding } from "./exercise.mjs";
 
 const seconds = Number(process.argv[2] ?? 30);
 const here = new URL(".", import.meta.url).pathname;
-const work = mkdtempSync(join(tmpdir(), "wfall-fuzz-"));
+const file = process.argv[3] ?? join(mkdtempSync(join(tmpdir(), "wfall-fuzz-")), "input");
 
 /** A small waterfall npz, stored or deflated. */
 async function seed(compressed, nchan, ntime) {
@@ -59,18 +63,9 @@ function mutate(bytes) {
   return data;
 }
 
-async function exercise(file) {
-  const wf = await openWaterfall(file, { maxBytes: 1 << 24 });
-  const spec = Spectra.fromWaterfall(wf);
-  spec.maskBy({ sum: 2, variance: 0.05, constant: true });
-  if (spec.nchan % 2 === 0) spec.subband(spec.nchan / 2);
-  prepareFigureData(spec, { window: spec.dt * 2 });
-}
-
 const deadline = Date.now() + seconds * 1000;
 let runs = 0;
 let findings = 0;
-const file = join(work, "input");
 while (Date.now() < deadline) {
   const bytes = mutate(seeds[random(seeds.length)]);
   writeFileSync(file, bytes);
@@ -78,7 +73,7 @@ while (Date.now() < deadline) {
   try {
     await exercise(file);
   } catch (error) {
-    if (error instanceof WaterfallError) continue;
+    if (!isFinding(error)) continue;
     findings++;
     const name = `crash-${Date.now()}-${runs}`;
     writeFileSync(join(here, "regressions", "npz", name), bytes);

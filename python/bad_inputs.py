@@ -7,6 +7,7 @@ import io
 import struct
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -50,40 +51,43 @@ scalars = {k: npy_bytes(v) for k, v in axes.items()}
 zip_members("lying_shape.npz", {"intensity": npy_bytes(good, header_shape=(64, 2560)), **scalars})
 zip_members("lying_dtype.npz", {"intensity": npy_bytes(good, descr="<f8"), **scalars})
 
-# A zip bomb that says what it is: a member declaring 2**40 bytes (zip64 sizes).
-bomb = bytearray((out / "good.npz").read_bytes())
-central = bomb.rfind(b"PK\x01\x02" + bytes(2))  # some central entry; patch the intensity one below
-with zipfile.ZipFile(out / "good.npz") as z:
-    info = z.getinfo("intensity.npy")
-at = bomb.find(b"PK\x01\x02")
-while at != -1:
-    name_len = struct.unpack_from("<H", bomb, at + 28)[0]
-    if bomb[at + 46 : at + 46 + name_len] == b"intensity.npy":
-        extra_len = struct.unpack_from("<H", bomb, at + 30)[0]
-        extra = at + 46 + name_len
-        # numpy writes zip64 extras; put 2**40 in the uncompressed size of the extra field (or the plain field)
-        if extra_len >= 12 and struct.unpack_from("<H", bomb, extra)[0] == 1:
-            struct.pack_into("<Q", bomb, extra + 4, 2**40)
-        else:
-            struct.pack_into("<I", bomb, at + 24, 0xFFFFFFF0)
-        break
-    at = bomb.find(b"PK\x01\x02", at + 4)
-(out / "bomb_declared.npz").write_bytes(bytes(bomb))
+def declare_size(path, size):
+    """Rewrites the npz at `path` so its central directory declares `size`
+    uncompressed bytes for intensity.npy: in the zip64 extra field when the
+    entry defers to one (numpy's do), else in the 32-bit field (capped)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_len, extra_len = struct.unpack_from("<HH", data, at + 28)
+        if data[at + 46 : at + 46 + name_len] == b"intensity.npy":
+            extra = at + 46 + name_len
+            deferred = struct.unpack_from("<I", data, at + 24)[0] == 0xFFFFFFFF
+            if deferred and extra_len >= 12 and struct.unpack_from("<H", data, extra)[0] == 1:
+                struct.pack_into("<Q", data, extra + 4, size)
+            else:
+                struct.pack_into("<I", data, at + 24, min(size, 0xFFFFFFF0))
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+# A zip bomb that says what it is: a member declaring 2**40 bytes.
+save("bomb_declared.npz", good)
+declare_size(out / "bomb_declared.npz", 2**40)
 
 # A zip bomb that lies: declares a small member that inflates to 100 MB.
 zip_members("bomb_lying.npz", {"intensity": b"\0" * (100 << 20), **scalars}, zipfile.ZIP_DEFLATED)
-lie = bytearray((out / "bomb_lying.npz").read_bytes())
-at = lie.find(b"PK\x01\x02")
-while at != -1:
-    name_len = struct.unpack_from("<H", lie, at + 28)[0]
-    if lie[at + 46 : at + 46 + name_len] == b"intensity.npy":
-        struct.pack_into("<I", lie, at + 24, 1000)
-        extra_len = struct.unpack_from("<H", lie, at + 30)[0]
-        if extra_len >= 12 and struct.unpack_from("<H", lie, at + 46 + name_len)[0] == 1:
-            struct.pack_into("<Q", lie, at + 46 + name_len + 4, 1000)
-        break
-    at = lie.find(b"PK\x01\x02", at + 4)
-(out / "bomb_lying.npz").write_bytes(bytes(lie))
+declare_size(out / "bomb_lying.npz", 1000)
+
+# A zip64 directory entry that puts its member's local header at 2**60 bytes, past any file.
+data = npy_bytes(good)
+name = b"intensity.npy"
+crc = zlib.crc32(data)
+local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0) + name + data
+extra = struct.pack("<HHQ", 1, 8, 2**60)
+entry = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 0, 0, 0, crc, len(data), len(data), len(name), len(extra), 0, 0, 0, 0, 0xFFFFFFFF)
+directory = entry + name + extra
+(out / "offset_past_end.npz").write_bytes(local + directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(directory), len(local), 0))
 
 save("complex.npz", good.astype(np.complex64))
 np.savez(out / "object.npz", intensity=np.array([[1, "x"]], dtype=object), **axes)

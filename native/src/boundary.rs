@@ -1,10 +1,11 @@
 //! Conversions at the boundary: typed-array borrowing, shapes and errors.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::sync::Mutex;
 
 use napi::bindgen_prelude::Float32ArraySlice;
 use napi::{Env, Error, Status};
-use wfall_core::error::code;
+use wfall_core::error::{code, panic_message};
 use wfall_core::shape::check_disjoint;
 use wfall_core::{CoreError, CoreResult, Shape};
 
@@ -16,18 +17,26 @@ pub fn throw(env: &Env, e: CoreError) -> Error {
     }
 }
 
+/// Where the last panic happened (a panic on a worker thread reaches `guard`
+/// on the calling thread, so this is shared, not thread-local).
+static PANIC_LOCATION: Mutex<Option<String>> = Mutex::new(None);
+
+/// Called by the panic hook: remembers `file:line` for the error message.
+pub fn note_panic_location(location: Option<&Location>) {
+    if let Ok(mut slot) = PANIC_LOCATION.lock() {
+        *slot = location.map(|l| format!("{}:{}", l.file(), l.line()));
+    }
+}
+
 /// Runs `f`, converting its error or a panic into a thrown JS Error.
 pub fn guard<T>(env: &Env, f: impl FnOnce() -> CoreResult<T>) -> napi::Result<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(throw(env, e)),
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(throw(env, CoreError::new("E_INTERNAL", format!("internal error in the native core (please report): {what}"))))
+            let what = panic_message(&*panic);
+            let at = PANIC_LOCATION.lock().ok().and_then(|mut slot| slot.take()).map(|at| format!(" at {at}")).unwrap_or_default();
+            Err(throw(env, CoreError::new("E_INTERNAL", format!("internal error in the native core (please report): {what}{at}"))))
         }
     }
 }

@@ -15,9 +15,10 @@ pub use figures::*;
 pub use filterbank::*;
 pub use waterfall::*;
 
-/// A panic becomes a JS error carrying its message (boundary::guard); the
-/// default hook would also print it to stderr, breaking the CLI's one-line errors.
+/// A panic becomes a JS error carrying its message and where it happened
+/// (boundary::guard); the default hook would also print it to stderr,
+/// breaking the CLI's one-line errors.
 #[napi_derive::module_init]
 fn quiet_panics() {
-    std::panic::set_hook(Box::new(|_| {}));
+    std::panic::set_hook(Box::new(|info| boundary::note_panic_location(info.location())));
 }

@@ -52,11 +52,10 @@ export interface Manifest {
   figures: ManifestFigure[];
 }
 
-type RawPanel = ManifestPanel;
 interface RawFigure extends Omit<ManifestFigure, "outputs" | "options" | "panels" | "where"> {
   output: string | string[];
   options?: WaterfallOptions;
-  panels: RawPanel[];
+  panels: ManifestPanel[];
 }
 interface RawManifest {
   defaults?: WaterfallOptions;

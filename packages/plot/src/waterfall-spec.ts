@@ -29,13 +29,20 @@ export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 export function figureDataFor(spec: Spectra, options: WaterfallOptions, dmTime?: DmTimePlane): FigureData {
   const processed = processSpectra(spec.clone(), options);
   return prepareFigureData(processed, {
-    dmTime,
+    dmTime: dmTime && options.downsample !== undefined && options.downsample !== 1 ? downsampleDmTime(dmTime, options.downsample) : dmTime,
     window: (options.windowMs ?? DEFAULTS.windowMs) / 1000,
     vmin: options.vmin,
     vmax: options.vmax,
     vminPercentile: options.vminPercentile,
     vmaxPercentile: options.vmaxPercentile,
   });
+}
+
+/** A DM-time plane averaged in time as the waterfall is, so the two stay on one time axis. */
+function downsampleDmTime(plane: DmTimePlane, factor: number): DmTimePlane {
+  // the plane's rows are DM trials; Spectra's axes other than time do not matter here
+  const rows = new Spectra(plane.data.slice(), { nchan: plane.ndm, ntime: plane.ntime, fbottom: 1, df: 1, dt: 1 }).downsample(factor);
+  return { ...plane, data: rows.data, ntime: rows.ntime };
 }
 
 /** How far (pt) the last time-tick label reaches past the right edge of a panel `panelWidth` wide. */

@@ -55,6 +55,7 @@ const cases: Case[] = [
   { name: "truncated zip", input: "truncated.npz", code: "E_NPZ_CORRUPT", exit: 2, message: /truncated\.npz: corrupt or truncated npz archive/ },
   { name: "zip bomb declaring its size", input: "bomb_declared.npz", env: { WFALL_MAX_BYTES: "1000000" }, code: "E_TOO_LARGE", exit: 2, message: /bomb_declared\.npz: key 'intensity' would take \d+ bytes, more than the limit of 1000000/ },
   { name: "zip bomb lying about its size", input: "bomb_lying.npz", code: "E_NPZ_CORRUPT", exit: 2, message: /bomb_lying\.npz: member 'intensity\.npy' is corrupt or truncated \(it inflates past its declared 1000 bytes: a zip bomb\?\)/ },
+  { name: "zip64 entry whose data lies past 2^53 bytes", input: "offset_past_end.npz", code: "E_NPZ_CORRUPT", exit: 2, message: /offset_past_end\.npz: the file ended early \(truncated\?\)/ },
   { name: "npy header lying about the shape", input: "lying_shape.npz", code: "E_NPZ_CORRUPT", exit: 2, message: /lying_shape\.npz: key 'intensity': truncated: shape \(64, 2560\)/ },
   { name: "npy header lying about the dtype", input: "lying_dtype.npz", code: "E_NPZ_CORRUPT", exit: 2, message: /lying_dtype\.npz: key 'intensity': truncated: shape \(64, 256\) of <f8/ },
   { name: "complex intensity", input: "complex.npz", code: "E_DTYPE", exit: 2, message: /complex\.npz: key 'intensity': dtype '<c8' is complex/ },

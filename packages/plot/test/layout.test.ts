@@ -66,3 +66,19 @@ describe("nothing is clipped, whatever the size", () => {
     );
   });
 });
+
+describe("a candidate's DM-time plane", () => {
+  it("is downsampled with the waterfall, so it stays on the same time axis", () => {
+    const [nchan, ntime, ndm] = [16, 400, 6];
+    const data = new Float32Array(nchan * ntime).map((_, i) => ((i * 7919) % 13) / 13);
+    for (let c = 0; c < nchan; c++) data[c * ntime + 200] = 20;
+    const spec = new Spectra(data, { nchan, ntime, fbottom: 400, df: 25, dt: 5e-4 });
+    const plane = { data: new Float32Array(ndm * ntime).map((_, i) => i % ntime), ndm, ntime, dmRange: [0, 100] as [number, number] };
+    const fd = figureDataFor(spec, { downsample: 4 }, plane);
+    expect(fd.dmTime?.ndm).toBe(ndm);
+    expect(fd.dmTime!.intensity.length).toBe(ndm * fd.ncols);
+    // each plane sample holds its time index: a 4-sample mean of column k is 4k + 1.5
+    const first = fd.sampleStart;
+    expect(Array.from(fd.dmTime!.intensity.subarray(0, 3))).toEqual([4 * first + 1.5, 4 * first + 5.5, 4 * first + 9.5]);
+  });
+});

@@ -4,7 +4,7 @@
  * filterbank header as attributes, read with h5wasm.
  */
 import { WaterfallError } from "./errors.js";
-import { defaultMaxBytes } from "./npz.js";
+import { checkSize, defaultMaxBytes } from "./limits.js";
 import { flipRows, type Waterfall } from "./waterfall.js";
 
 /** A DM-time plane: row 0 the lowest trial DM. */
@@ -41,6 +41,11 @@ function toChannelMajor(values: ArrayLike<number>, ntime: number, nchan: number)
   return out;
 }
 
+/** Bytes per element of a dataset as stored (h5wasm reads it in that type before we convert). */
+function elementBytes(dataset: InstanceType<H5["Dataset"]>): number {
+  return dataset.metadata.size;
+}
+
 /**
  * Reads a FETCH/your candidate. The waterfall is `data_freq_time` at the
  * file's DM (rows flipped to put the lowest frequency first); when the
@@ -67,7 +72,7 @@ export async function readCandidate(file: string, maxBytes = defaultMaxBytes()):
       return v;
     };
     const [ntime, nchan] = ft.shape;
-    if (ntime * nchan * 4 > maxBytes) throw new WaterfallError("E_TOO_LARGE", `data_freq_time (${ntime} x ${nchan}) is larger than the limit of ${maxBytes} bytes`, { file });
+    checkSize(ntime * nchan * (elementBytes(ft) + 4), maxBytes, `data_freq_time (${ntime} x ${nchan}, read then as float32)`, file);
     const tsamp = need("tsamp");
     const fch1 = need("fch1");
     const foff = need("foff");
@@ -84,6 +89,7 @@ export async function readCandidate(file: string, maxBytes = defaultMaxBytes()):
     const dmt = f.get("data_dm_time") as InstanceType<H5["Dataset"]> | null;
     if (dmt?.shape?.length === 2) {
       const [ndm, nt] = dmt.shape;
+      checkSize(ndm * nt * (elementBytes(dmt) + 4), maxBytes, `data_dm_time (${ndm} x ${nt}, read then as float32)`, file);
       dmTime = { data: Float32Array.from(dmt.value as ArrayLike<number>, Number), ndm, ntime: nt, dmRange: [0, 2 * dm] };
       notes.push("DM-time plane assumed to span DM 0 .. 2 x dm (your's default)");
     }

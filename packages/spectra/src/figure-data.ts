@@ -91,7 +91,7 @@ function offPulseRange(start: number, end: number, count: number, ntime: number)
  * so the window stays inside the data; plotted samples `peak-window+1 ..
  * peak+window`; `vmin` = 2.5th percentile of that block, `vmax` = 97.5th
  * percentile of the 41 samples before it (after it at the left edge), exact
- * zeros and infinite values counting as missing.
+ * zeros counting as missing (as NaN and infinite values always do).
  *
  * @throws {WaterfallError} `E_EMPTY_WINDOW` when the window does not fit in the
  * data or the percentile blocks hold no valid value.
@@ -109,7 +109,7 @@ export function prepareFigureData(spec: Spectra, options: FigureDataOptions = {}
       `a ${(windowSeconds * ms).toPrecision(3)} ms window needs ${ncols} samples but the data has ${spec.ntime} (${(spec.ntime * spec.dt * ms).toPrecision(4)} ms); use a smaller window`,
     );
   }
-  const series = spec.timeseries().map((v) => (Number.isFinite(v) ? v : 0)); // an infinite sample cannot be the burst
+  const series = spec.timeseries();
   const rawPeak = options.peak ?? argmax(series);
   if (!(Number.isSafeInteger(rawPeak) && rawPeak >= 0 && rawPeak < spec.ntime)) throw fail("E_ARGUMENT", `peak must be a sample index in 0..${spec.ntime - 1}, got ${rawPeak}`);
   const peak = Math.min(Math.max(rawPeak, window - 1), spec.ntime - window);
@@ -122,11 +122,10 @@ export function prepareFigureData(spec: Spectra, options: FigureDataOptions = {}
   const blockEnd = Math.max(sampleEnd, off?.[1] ?? sampleEnd);
   const block = extractBlock(spec, blockStart, blockEnd);
   block.zerosToNaN();
-  infinitiesToNaN(block.data);
 
   const vmin = options.vmin ?? block.percentile(options.vminPercentile ?? 2.5, { samples: [sampleStart - blockStart, sampleEnd - blockStart] });
   const vmax = options.vmax ?? (off ? block.percentile(options.vmaxPercentile ?? 97.5, { samples: [off[0] - blockStart, off[1] - blockStart] }) : Number.NaN);
-  if (Number.isNaN(vmin)) throw fail("E_EMPTY_WINDOW", `no valid (non-NaN, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
+  if (Number.isNaN(vmin)) throw fail("E_EMPTY_WINDOW", `no valid (finite, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
   if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly`);
 
   const plotted = extractBlock(block, sampleStart - blockStart, sampleEnd - blockStart);
@@ -166,11 +165,6 @@ function cropDmTime(plane: DmTimePlane, start: number, end: number, file?: strin
 }
 
 /** A copy of samples `[start, end)` of every channel, as a new Spectra. */
-/** Infinite samples (overflows, divisions by zero upstream) are shown as missing, as zeros are. */
-function infinitiesToNaN(data: Float32Array): void {
-  for (let i = 0; i < data.length; i++) if (data[i] === Infinity || data[i] === -Infinity) data[i] = Number.NaN;
-}
-
 function extractBlock(spec: Spectra, start: number, end: number): Spectra {
   const width = end - start;
   const out = new Float32Array(spec.nchan * width);

@@ -26,6 +26,13 @@ export interface Source {
   close(): Promise<void>;
 }
 
+const endedEarly = (file?: string) => new WaterfallError("E_NPZ_CORRUPT", "the file ended early (truncated?)", { file });
+
+/** A read past the end (an offset from a corrupt header, say) is a truncated file, not a RangeError. */
+function checkWithin(size: number, offset: number, length: number, file?: string): void {
+  if (!(Number.isSafeInteger(offset) && offset >= 0 && offset + length <= size)) throw endedEarly(file);
+}
+
 /** Reads at least this large are split across threads. */
 const PARALLEL_READ_BYTES = 8 << 20;
 
@@ -45,13 +52,14 @@ export async function openSource(path: string): Promise<Source> {
   const readRange = async (target: Uint8Array, from: number, to: number, offset: number) => {
     for (let done = from; done < to; ) {
       const { bytesRead } = await handle.read(target, done, to - done, offset + done);
-      if (bytesRead === 0) throw new WaterfallError("E_NPZ_CORRUPT", "the file ended early (truncated?)", { file: path });
+      if (bytesRead === 0) throw endedEarly(path);
       done += bytesRead;
     }
   };
   return {
     size: stat.size,
     async read(offset, target) {
+      checkWithin(stat.size, offset, target.length, path);
       // Large reads go in concurrent parts (libuv's thread pool): ~1.5x faster from the page cache.
       const parts = target.length >= PARALLEL_READ_BYTES ? 4 : 1;
       const step = Math.ceil(target.length / parts);
@@ -61,10 +69,12 @@ export async function openSource(path: string): Promise<Source> {
   };
 }
 
-export function memorySource(bytes: Uint8Array): Source {
+/** Random access to bytes already in memory; `file` names them in errors. */
+export function memorySource(bytes: Uint8Array, file?: string): Source {
   return {
     size: bytes.length,
     async read(offset, target) {
+      checkWithin(bytes.length, offset, target.length, file);
       target.set(bytes.subarray(offset, offset + target.length));
     },
     async close() {},

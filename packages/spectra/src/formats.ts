@@ -8,7 +8,8 @@ import { openSource } from "./files.js";
 import type { GivenValues, LayoutOptions } from "./layouts.js";
 import { frequencyAxis } from "./layouts.js";
 import { parseNpy, toFloat32 } from "./npy.js";
-import { defaultMaxBytes, type ReadNpzOptions } from "./npz.js";
+import { checkSize, defaultMaxBytes } from "./limits.js";
+import { type ReadNpzOptions } from "./npz.js";
 import { readFilterbank, type TimeRange } from "./sigproc.js";
 import { checkAxes, flipRows, readWaterfall, type Waterfall } from "./waterfall.js";
 
@@ -40,7 +41,7 @@ export async function readNpy(file: string, values: GivenValues = {}, maxBytes =
   const source = await openSource(file);
   let bytes: Uint8Array;
   try {
-    if (source.size > maxBytes) throw new WaterfallError("E_TOO_LARGE", `${source.size} bytes, more than the limit of ${maxBytes} (set WFALL_MAX_BYTES to raise it)`, { file });
+    checkSize(source.size, maxBytes, "the .npy file", file);
     bytes = new Uint8Array(source.size);
     await source.read(0, bytes);
   } finally {

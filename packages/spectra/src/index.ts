@@ -15,7 +15,8 @@ export { callNative, WaterfallError, type ErrorCode } from "./errors.js";
 export { readInput, removeTemporaryFiles, writeFileAtomic } from "./files.js";
 export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
 export { encodeNpy, parseNpy, toFloat32, toFloat64, toScalar, type NpyArray } from "./npy.js";
-export { defaultMaxBytes, encodeNpz, Npz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
+export { defaultMaxBytes } from "./limits.js";
+export { encodeNpz, Npz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
 export {
   K_DM_CHIME,
   K_DM_PHYSICAL,

@@ -4,9 +4,8 @@
  * been checked against a limit, so a large or hostile archive costs nothing
  * until a member is asked for.
  */
-import { totalmem } from "node:os";
-
 import { WaterfallError } from "./errors.js";
+import { checkSize, defaultMaxBytes } from "./limits.js";
 import { encodeNpy, parseNpy, type NpyArray } from "./npy.js";
 import { encodeZip } from "./zip-writer.js";
 import { ZipReader, type ZipEntry } from "./zip.js";
@@ -18,12 +17,6 @@ export interface ReadNpzOptions {
    * memory, or the `WFALL_MAX_BYTES` environment variable when set.
    */
   maxBytes?: number;
-}
-
-/** The default member size limit (see {@link ReadNpzOptions.maxBytes}). */
-export function defaultMaxBytes(): number {
-  const env = Number(process.env.WFALL_MAX_BYTES);
-  return Number.isFinite(env) && env > 0 ? env : Math.floor(totalmem() / 2);
 }
 
 /** A zip (npz) file whose members are `.npy` arrays, read one member at a time. */
@@ -72,10 +65,8 @@ export class Npz {
     if (!entry) {
       throw new WaterfallError("E_NPZ_MISSING_KEY", `missing key '${key}' (the archive has: ${this.keys.join(", ") || "nothing"})`, { file: this.file });
     }
-    if (entry.size > this.maxBytes) {
-      throw new WaterfallError("E_TOO_LARGE", `key '${key}' would take ${entry.size} bytes, more than the limit of ${this.maxBytes} (set WFALL_MAX_BYTES to raise it)`, { file: this.file });
-    }
-    return parseNpy(await this.zip.read(entry, this.maxBytes), { file: this.file, key });
+    checkSize(entry.size, this.maxBytes, `key '${key}'`, this.file);
+    return parseNpy(await this.zip.read(entry), { file: this.file, key });
   }
 }
 

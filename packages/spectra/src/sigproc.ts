@@ -9,7 +9,7 @@ import * as core from "@wfall/native";
 
 import { callNative, WaterfallError } from "./errors.js";
 import { alignedBuffer, openSource, writeFileAtomic, type Source } from "./files.js";
-import { defaultMaxBytes } from "./npz.js";
+import { checkSize, defaultMaxBytes } from "./limits.js";
 import { K_DM_CHIME, Spectra, type DedisperseOptions } from "./spectra.js";
 import type { Waterfall, WaterfallData } from "./waterfall.js";
 
@@ -258,15 +258,8 @@ export async function readFilterbank(file: string, range: TimeRange & { maxBytes
   try {
     const info = await infoFrom(source, file);
     const [first, count] = sampleRange(info, range);
-    const floats = count * info.nchans * 4;
-    const limit = range.maxBytes ?? defaultMaxBytes();
-    if (floats > limit) {
-      throw new WaterfallError(
-        "E_TOO_LARGE",
-        `${count} samples of ${info.nchans} channels take ${floats} bytes as float32, more than the limit of ${limit}: read a shorter --duration, or raise WFALL_MAX_BYTES`,
-        { file },
-      );
-    }
+    const packedAndFloat = count * (info.rowBytes + info.nchans * 4);
+    checkSize(packedAndFloat, range.maxBytes ?? defaultMaxBytes(), `${count} samples of ${info.nchans} channels (packed, then as float32)`, file, "read a shorter --duration");
     const bytes = alignedBuffer(count * info.rowBytes);
     await source.read(info.headerBytes + first * info.rowBytes, bytes);
     const unpacked = callNative(() => core.unpackFilterbank(bytes, { nbits: info.nbits, nchan: info.nchans, descending: info.foff < 0 }), file);

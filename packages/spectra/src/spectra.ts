@@ -48,7 +48,7 @@ export interface SpectraOptions {
   start?: number;
   /** The DM the data are dedispersed to now. Default 0. */
   dm?: number;
-  /** Weights in [0, 1] beside the intensity; default 1 for every non-NaN sample. */
+  /** Weights in [0, 1] beside the intensity; default 1 for every finite sample. */
   weights?: Float32Array | null;
   /**
    * Without a weights array: whether exactly-zero samples have weight 0 (the
@@ -273,7 +273,7 @@ export class Spectra {
     return this.#channelsBy({ sum: threshold });
   }
 
-  /** Channels whose NaN-aware population variance over time `> threshold` (tutorial default 0.05), or with no valid sample. */
+  /** Channels whose population variance over time, skipping missing samples, `> threshold` (tutorial default 0.05), or with no valid sample. */
   channelsByVariance(threshold = 0.05): number[] {
     return this.#channelsBy({ variance: threshold });
   }
@@ -309,7 +309,7 @@ export class Spectra {
     );
   }
 
-  /** Channels without any valid (non-NaN) sample. */
+  /** Channels without any valid (finite) sample. */
   maskedChannels(): number[] {
     const { count } = this.#moments(false);
     return this.#select((c) => count[c] === 0);
@@ -333,7 +333,7 @@ export class Spectra {
   }
 
   /**
-   * Per-channel statistics over non-NaN samples (and, when `weighted`, only
+   * Per-channel statistics over finite samples (and, when `weighted`, only
    * samples of positive weight). The masks use the unweighted ones, as numpy's
    * `nansum`/`nanvar` on the intensity do in the tutorial.
    */
@@ -351,7 +351,7 @@ export class Spectra {
   }
 
   /**
-   * Averages groups of `nchan / nsub` adjacent channels (weighted, NaN-aware):
+   * Averages groups of `nchan / nsub` adjacent channels (weighted, skipping missing samples):
    * `fbottom` is kept, `df` grows by `nchan / nsub`. Returns `this`.
    * @throws {WaterfallError} `E_NSUB_DIVISOR` when `nsub` does not divide `nchan`.
    */
@@ -363,7 +363,7 @@ export class Spectra {
   }
 
   /**
-   * Averages groups of `factor` adjacent samples (weighted, NaN-aware); a
+   * Averages groups of `factor` adjacent samples (weighted, skipping missing samples); a
    * trailing partial group is dropped; `dt` grows by `factor`. Returns `this`.
    */
   downsample(factor: number): this {
@@ -382,7 +382,7 @@ export class Spectra {
   }
 
   /**
-   * Normalises each channel in place over its valid samples (non-NaN, weight > 0):
+   * Normalises each channel in place over its valid samples (finite, weight > 0):
    * `fractional` = x/mean - 1, `zscore` = (x - mean)/std, `robust` =
    * (x - median)/(1.4826 MAD). A channel that cannot be normalised (no valid
    * sample, or zero mean/spread) is masked. Returns `this`.
@@ -394,7 +394,7 @@ export class Spectra {
     return this;
   }
 
-  /** Sum over channels of every sample, NaN-aware (`np.nansum(intensity, axis=0)`). */
+  /** Sum over channels of every sample, skipping missing ones (`np.nansum(intensity, axis=0)`; ±inf are skipped too). */
   timeseries(): Float64Array {
     return this.#native(() => core.timeseries(this.#data, this.#nchan, this.#ntime));
   }

@@ -42,7 +42,7 @@ export class ZipReader {
 
   /** Opens zip bytes held in memory. */
   static async fromBytes(bytes: Uint8Array, file: string): Promise<ZipReader> {
-    return ZipReader.fromSource(memorySource(bytes), file);
+    return ZipReader.fromSource(memorySource(bytes, file), file);
   }
 
   private static async fromSource(source: Source, file: string): Promise<ZipReader> {
@@ -92,13 +92,11 @@ export class ZipReader {
 
   /**
    * The uncompressed bytes of a member, in a buffer of their own whose start
-   * is 8-byte aligned. Refuses members declaring more than `maxBytes`.
+   * is 8-byte aligned. The caller checks `entry.size` against its memory
+   * limit first; inflating never goes past it.
    */
-  async read(entry: ZipEntry, maxBytes: number): Promise<Uint8Array> {
+  async read(entry: ZipEntry): Promise<Uint8Array> {
     const corrupt = (why: string) => new WaterfallError("E_NPZ_CORRUPT", `member '${entry.name}' is corrupt or truncated (${why})`, { file: this.file });
-    if (entry.size > maxBytes) {
-      throw new WaterfallError("E_TOO_LARGE", `member '${entry.name}' would take ${entry.size} bytes, more than the limit of ${maxBytes} (set WFALL_MAX_BYTES to raise it)`, { file: this.file });
-    }
     const local = new Uint8Array(30);
     await this.source.read(entry.headerOffset, local);
     const view = new DataView(local.buffer);

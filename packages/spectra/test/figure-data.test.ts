@@ -68,4 +68,17 @@ describe("prepareFigureData", () => {
     spec.data.fill(Number.NaN);
     expect(() => prepareFigureData(spec)).toThrow(expect.objectContaining({ code: "E_EMPTY_WINDOW" }));
   });
+
+  it("skips infinite samples like NaN: they cannot become the burst, the time series or a colour limit", () => {
+    const clean = pulse(200, 120);
+    const spec = pulse(200, 120);
+    spec.data[1 * 200 + 60] = Infinity;
+    for (let j = 0; j < 200; j++) spec.data[2 * 200 + j] = -Infinity;
+    const fig = prepareFigureData(spec);
+    expect(fig.rawPeak).toBe(120);
+    const expected = Array.from({ length: 200 }, (_, j) => [0, 1, 3].reduce((sum, c) => sum + (c === 1 && j === 60 ? 0 : clean.data[c * 200 + j]), 0));
+    spec.timeseries().forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+    expect([fig.vmin, fig.vmax].every(Number.isFinite)).toBe(true);
+    expect(spec.peak()).toBe(120);
+  });
 });

@@ -1,11 +1,10 @@
-/** Replays the inputs the JS fuzzer found (fuzz/regressions/npz): each is a WaterfallError or reads, never a crash. */
+/** Replays the inputs the JS fuzzer found (fuzz/regressions/npz) as it tried them: each reads or is a WaterfallError, never a crash or a native panic. */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect, it } from "vitest";
 
-import { openWaterfall, prepareFigureData, Spectra, WaterfallError } from "@wfall/spectra";
-
+import { exercise, isFinding } from "../../../fuzz/exercise.mjs";
 import { repoRoot } from "./helpers.js";
 
 const dir = join(repoRoot, "fuzz", "regressions", "npz");
@@ -13,11 +12,6 @@ const files = readdirSync(dir).filter((f) => !f.startsWith("."));
 
 it.each(files.length ? files : ["(none found yet)"])("fuzz finding %s", async (name) => {
   if (!files.length) return expect(files).toEqual([]);
-  try {
-    const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, name), { maxBytes: 1 << 24 }));
-    spec.maskBy({ sum: 2, variance: 0.05, constant: true });
-    prepareFigureData(spec, { window: spec.dt * 2 });
-  } catch (error) {
-    expect(error).toBeInstanceOf(WaterfallError);
-  }
+  const error = await exercise(join(dir, name)).then(() => undefined, (e: unknown) => e);
+  if (error !== undefined) expect(isFinding(error), String(error)).toBe(false);
 });

@@ -42,7 +42,7 @@ export function dedisperse(g: Grid, shifts: number[], wrap: "roll" | "invalidate
   return { x, w, nchan, ntime };
 }
 
-const effective = (x: number, w: number) => (Number.isNaN(x) || !(w > 0) ? 0 : w);
+const effective = (x: number, w: number) => (!Number.isFinite(x) || !(w > 0) ? 0 : w);
 
 export function subband(g: Grid, nsub: number): Grid {
   const per = g.nchan / nsub;
@@ -84,9 +84,9 @@ export function downsample(g: Grid, factor: number): Grid {
   return { x, w, nchan: g.nchan, ntime: m };
 }
 
-/** numpy's linear percentile of the non-NaN values. */
+/** numpy's linear percentile of the finite values (NaN and ±inf are missing). */
 export function percentile(values: ArrayLike<number>, q: number): number {
-  const v = Array.from(values).filter((a) => !Number.isNaN(a)).sort((a, b) => a - b);
+  const v = Array.from(values).filter((a) => Number.isFinite(a)).sort((a, b) => a - b);
   if (v.length === 0) return Number.NaN;
   const pos = (q / 100) * (v.length - 1);
   const lo = Math.floor(pos);

@@ -8,6 +8,7 @@
 use crate::bail;
 use crate::colormap_tables as tables;
 use crate::error::{code, CoreResult};
+use crate::weights::is_missing;
 
 /// A 256-entry colour table.
 pub type Table = [[u8; 3]; 256];
@@ -66,7 +67,7 @@ impl ColourScale {
 
     #[inline]
     pub fn rgba(&self, x: f32) -> [u8; 4] {
-        if x.is_nan() {
+        if is_missing(x) {
             return [0, 0, 0, 0];
         }
         let [r, g, b] = self.table[self.index(x)];
@@ -88,7 +89,9 @@ mod tests {
         assert_eq!(s.rgba(f32::NAN), [0, 0, 0, 0]);
         assert_eq!(s.index(0.5), 128);
         assert_eq!(s.index(0.5 - 1e-4), 127);
-        assert_eq!(s.rgba(f32::INFINITY), [253, 231, 36, 255]);
+        // infinities are missing samples, drawn blank as NaN is (matplotlib would clip them)
+        assert_eq!(s.rgba(f32::INFINITY), [0, 0, 0, 0]);
+        assert_eq!(s.rgba(f32::NEG_INFINITY), [0, 0, 0, 0]);
     }
 
     #[test]

@@ -46,6 +46,15 @@ impl std::error::Error for CoreError {}
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
+/// The message a panic was raised with (`panic!("...")`, `unwrap` on `None`, ...).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
 /// Returns `Err(CoreError)` with the given code and formatted message.
 #[macro_export]
 macro_rules! bail {

@@ -14,6 +14,7 @@ use crate::blocks::Averaged;
 use crate::dedisperse::Wrap;
 use crate::error::{code, CoreResult};
 use crate::shape::Shape;
+use crate::weights::is_missing;
 
 /// How samples are stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -216,7 +217,7 @@ impl Reducer {
                         let (mut sum, mut count) = (0f64, 0u32);
                         for k in r..r + run {
                             let x = decode(&tile[k * row_bytes..(k + 1) * row_bytes], c);
-                            if !x.is_nan() {
+                            if !is_missing(x) {
                                 sum += x as f64;
                                 count += 1;
                             }

@@ -3,6 +3,8 @@
 //! bytes, derives shapes and parameters from them, and drives the public
 //! kernels; an error is fine, a panic is a bug.
 
+use std::path::Path;
+
 use crate::blocks::{dedisperse_subband, downsample, subband};
 use crate::colormap::{table, ColourScale, NAMES};
 use crate::dedisperse::{apply_shifts, channel_shifts, DedispersePlan, FrequencyAxis, Reference, Wrap};
@@ -14,6 +16,22 @@ use crate::percentile::block_percentiles;
 use crate::shape::{Shape, Span};
 use crate::stats::{channel_medians, channel_moments, timeseries};
 use crate::weights::Weights;
+
+/// Runs every input kept for `target` (native/fuzz/regressions/TARGET, notes
+/// in `.md` files aside) through `run`; returns how many there were.
+pub fn replay(target: &str, run: fn(&[u8])) -> usize {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions").join(target);
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        run(&std::fs::read(&path).unwrap());
+        count += 1;
+    }
+    count
+}
 
 /// Reads little pieces off the front of the input.
 struct Bytes<'a>(&'a [u8]);
@@ -67,7 +85,8 @@ pub fn kernels(data: &[u8]) {
     }
     let _ = timeseries(&x, shape);
     let _ = block_percentiles(&x, shape, Span { start: factor, end: nsub + factor }, Span { start: 0, end: ntime }, &[q, 50.0]);
-    if let Ok(scale) = ColourScale::new(table(NAMES[factor % NAMES.len()]).unwrap_or(&crate::colormap_tables::VIRIDIS), vmin, vmax) {
+    let colours = table(NAMES[factor % NAMES.len()]).expect("every listed colour map exists");
+    if let Ok(scale) = ColourScale::new(colours, vmin, vmax) {
         let raster = Raster { channels: Span { start: 0, end: nchan }, samples: Span { start: 0, end: ntime }, repeat_x: repeat, repeat_y: repeat + 1 };
         if let Ok((pixels, width, height)) = rgba(&x, shape, &raster, &scale) {
             let _ = encode_png(&pixels, width, height, Some(vmax));

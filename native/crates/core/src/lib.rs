@@ -5,11 +5,12 @@
 
 pub mod blocks;
 pub mod colormap;
-pub(crate) mod colormap_tables;
+mod colormap_tables;
 pub mod dedisperse;
 pub mod error;
 pub mod filterbank;
 #[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod heatmap;
 pub mod masks;

@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use crate::bail;
 use crate::error::{code, CoreResult};
 use crate::shape::{rows_per_task, Shape};
+use crate::weights::is_missing;
 
 /// Sets every listed channel to NaN with weight 0. Duplicates are allowed.
 pub fn mask_channels(
@@ -53,14 +54,14 @@ pub fn zeros_to_nan(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: S
     })
 }
 
-/// Weights of 1 for every valid sample and 0 for NaN; with `zeros_missing`,
+/// Weights of 1 for every valid sample and 0 for a missing one (NaN, ±inf); with `zeros_missing`,
 /// also 0 where the intensity is exactly 0 (the tutorial's rule for data read
 /// from disk, where 0 marks a dropped sample).
 pub fn valid_weights(intensity: &[f32], zeros_missing: bool) -> Vec<f32> {
     let mut w = vec![0f32; intensity.len()];
     w.par_chunks_mut(1 << 16).zip(intensity.par_chunks(1 << 16)).for_each(|(w, x)| {
         for (w, &x) in w.iter_mut().zip(x) {
-            *w = if x.is_nan() || (zeros_missing && x == 0.0) { 0.0 } else { 1.0 };
+            *w = if is_missing(x) || (zeros_missing && x == 0.0) { 0.0 } else { 1.0 };
         }
     });
     w

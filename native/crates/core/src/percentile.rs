@@ -6,6 +6,7 @@ use crate::bail;
 use crate::error::{code, CoreResult};
 use crate::select::percentile_in_place;
 use crate::shape::{Shape, Span};
+use crate::weights::is_missing;
 
 /// Percentiles `qs` (each in 0..=100) of the non-NaN values in
 /// `channels x samples`; NaN for every q when the block has no valid value.
@@ -27,7 +28,7 @@ pub fn block_percentiles(
         .par_chunks(n)
         .skip(channels.start)
         .take(channels.len())
-        .flat_map_iter(|row| row[samples.start..samples.end].iter().copied().filter(|v| !v.is_nan()))
+        .flat_map_iter(|row| row[samples.start..samples.end].iter().copied().filter(|&v| !is_missing(v)))
         .collect();
     Ok(qs.iter().map(|&q| percentile_in_place(&mut values, q).unwrap_or(f64::NAN)).collect())
 }

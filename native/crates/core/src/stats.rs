@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::error::CoreResult;
 use crate::select::median_in_place;
 use crate::shape::{rows_per_task, Shape};
-use crate::weights::Weights;
+use crate::weights::{is_missing, Weights};
 
 /// Sum, mean and population variance (ddof 0) of each channel.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,8 +97,8 @@ pub fn channel_medians(intensity: &[f32], weights: Weights, shape: Shape) -> Cor
     Ok(Medians { median: rows.iter().map(|r| r.0).collect(), mad: rows.iter().map(|r| r.1).collect() })
 }
 
-/// NaN-aware sum over channels for every sample (the time series). A sample
-/// with no valid channel sums to 0, as `np.nansum` does.
+/// Sum over channels for every sample (the time series), skipping missing
+/// samples as `np.nansum` skips NaN. A sample with no valid channel sums to 0.
 pub fn timeseries(intensity: &[f32], shape: Shape) -> CoreResult<Vec<f64>> {
     shape.check("intensity", intensity.len())?;
     let n = shape.ntime;
@@ -109,7 +109,7 @@ pub fn timeseries(intensity: &[f32], shape: Shape) -> CoreResult<Vec<f64>> {
         let (start, len) = (b * chunk, out.len());
         for row in intensity.chunks_exact(n) {
             for (acc, &x) in out.iter_mut().zip(&row[start..start + len]) {
-                if !x.is_nan() {
+                if !is_missing(x) {
                     *acc += x as f64;
                 }
             }

@@ -1,19 +1,27 @@
 //! The weight of each sample: from an array beside the intensity, or implied
 //! by the intensity itself (so a full-resolution waterfall needs no second
-//! array of its size). A NaN sample always has weight 0.
+//! array of its size). A missing sample (NaN, or ±inf from an overflow or a
+//! division by zero upstream) always has weight 0.
 
 use std::ops::Range;
 
 use crate::error::CoreResult;
 use crate::shape::Shape;
 
+/// Whether a sample is missing: NaN or infinite. Every statistic skips these,
+/// so one overflowed sample cannot become the burst or the colour limit.
+#[inline]
+pub fn is_missing(x: f32) -> bool {
+    !x.is_finite()
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum Weights<'a> {
     /// An array of weights in [0, 1] beside the intensity.
     Explicit(&'a [f32]),
-    /// 1 for every non-NaN sample.
+    /// 1 for every sample that is not missing.
     Valid,
-    /// 1 for every non-NaN sample that is not exactly 0: the tutorial's rule
+    /// 1 for every sample that is neither missing nor exactly 0: the tutorial's rule
     /// for data read from disk, where 0 marks a dropped sample.
     ValidNonZero,
 }
@@ -38,7 +46,7 @@ impl<'a> Weights<'a> {
     /// The weight of sample `j` (of this slice) whose intensity is `x`.
     #[inline]
     pub fn at(&self, x: f32, j: usize) -> f64 {
-        if x.is_nan() {
+        if is_missing(x) {
             return 0.0;
         }
         match self {

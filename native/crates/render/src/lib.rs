@@ -7,33 +7,22 @@
 mod canonical;
 pub mod fonts;
 #[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub use usvg::fontdb;
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use usvg::fontdb::Database;
 use wfall_core::bail;
-use wfall_core::error::{code, CoreResult};
+use wfall_core::error::{code, panic_message, CoreResult};
 use wfall_core::heatmap::encode_png;
 
 pub use fonts::{database, text_width, FontStyle};
 
 /// Largest PNG we agree to rasterise (pixels), about 100 megapixels.
 pub const MAX_PNG_PIXELS: f64 = 1e8;
-
-/// Runs third-party rendering code, turning a panic inside it into an error:
-/// fuzzing found inputs that make usvg 0.45 panic (an invalid root size with
-/// an image), and a figure must fail with a message, not take the process down.
-fn shielded<T>(what: &str, f: impl FnOnce() -> CoreResult<T>) -> CoreResult<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(result) => result,
-        Err(panic) => {
-            let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-            bail!(code::RENDER, "{what} failed on this SVG ({why})")
-        }
-    }
-}
 
 fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tree> {
     let options = usvg::Options {
@@ -42,10 +31,13 @@ fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tre
         fontdb: fonts.clone(),
         ..usvg::Options::default()
     };
-    shielded("parsing the SVG", || match usvg::Tree::from_str(svg, &options) {
-        Ok(tree) => Ok(tree),
-        Err(e) => bail!(code::RENDER, "the figure's SVG cannot be parsed: {e}"),
-    })
+    // usvg 0.45 panics on some SVGs (fuzzing found images whose fitted size is
+    // degenerate: an unwrap in its image code); that is a bad SVG, not our bug.
+    match std::panic::catch_unwind(AssertUnwindSafe(|| usvg::Tree::from_str(svg, &options))) {
+        Ok(Ok(tree)) => Ok(tree),
+        Ok(Err(e)) => bail!(code::RENDER, "the figure's SVG cannot be parsed: {e}"),
+        Err(panic) => bail!(code::RENDER, "usvg cannot convert this SVG (it panicked: {})", panic_message(&*panic)),
+    }
 }
 
 /// A one-page PDF of the SVG: vector paths, text as real text with subset
@@ -54,10 +46,10 @@ fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tre
 /// several faces in hash-map order).
 pub fn svg_to_pdf(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<Vec<u8>> {
     let tree = parse(svg, fonts, family)?;
-    shielded("PDF conversion", || match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
+    match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
         Ok(pdf) => Ok(canonical::canonical_resource_order(&pdf)),
         Err(e) => bail!(code::RENDER, "PDF conversion failed: {e}"),
-    })
+    }
 }
 
 /// A PNG of the SVG at `dpi` pixels per inch (one user unit = 1/72 in).
@@ -76,10 +68,7 @@ pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> C
     let Some(mut pixmap) = resvg::tiny_skia::Pixmap::new(w as u32, h as u32) else {
         bail!(code::RENDER, "cannot allocate a {w} x {h} pixel image");
     };
-    shielded("rasterising", || {
-        resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32), &mut pixmap.as_mut());
-        Ok(())
-    })?;
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32), &mut pixmap.as_mut());
     let straight: Vec<u8> = pixmap.pixels().iter().flat_map(|p| {
         let c = p.demultiply();
         [c.red(), c.green(), c.blue(), c.alpha()]
