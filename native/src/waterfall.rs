@@ -121,7 +121,7 @@ pub(crate) fn block(a: Averaged) -> Block {
     }
 }
 
-/// Weighted, NaN-aware mean of `nchan / nsub` adjacent channels.
+/// Weighted mean over valid samples of `nchan / nsub` adjacent channels.
 #[napi]
 pub fn subband(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64, nsub: f64) -> napi::Result<Block> {
     guard(&env, || Ok(block(blocks::subband(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?, count(nsub, "nsub")?)?)))
@@ -160,7 +160,7 @@ pub fn read_all(env: Env, values: &[f32]) -> napi::Result<f64> {
     guard(&env, || Ok(wfall_core::probe::read_all(values)))
 }
 
-/// Weighted, NaN-aware mean of `factor` adjacent samples (a partial tail is dropped).
+/// Weighted mean over valid samples of `factor` adjacent samples (a partial tail is dropped).
 #[napi]
 pub fn downsample(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64, factor: f64) -> napi::Result<Block> {
     guard(&env, || Ok(block(blocks::downsample(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?, count(factor, "factor")?)?)))
@@ -255,7 +255,7 @@ pub fn normalise(
     })
 }
 
-/// NaN-aware sum over channels of every sample.
+/// Sum over channels of every sample, skipping missing (NaN, ±inf) ones.
 #[napi]
 pub fn timeseries(env: Env, intensity: &[f32], nchan: f64, ntime: f64) -> napi::Result<Float64Array> {
     guard(&env, || Ok(Float64Array::new(stats::timeseries(intensity, shape(nchan, ntime)?)?)))
@@ -277,7 +277,7 @@ pub(crate) fn spans(range: &BlockRange) -> CoreResult<(Span, Span)> {
     ))
 }
 
-/// numpy's linear-method percentiles of the non-NaN values of a block (NaN when it has none).
+/// numpy's linear-method percentiles of the finite values of a block (NaN when it has none).
 #[napi]
 pub fn percentiles(env: Env, intensity: &[f32], nchan: f64, ntime: f64, range: BlockRange, qs: Vec<f64>) -> napi::Result<Vec<f64>> {
     guard(&env, || {

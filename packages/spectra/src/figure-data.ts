@@ -57,7 +57,7 @@ export interface FigureData {
   window: number;
   /** Left edges of the plotted samples plus the right edge of the last, ms from the peak's centre (`ncols + 1` values). */
   timeEdgesMs: Float64Array;
-  /** NaN-aware sum over channels of each plotted sample. */
+  /** Sum over channels of each plotted sample, skipping missing (NaN, ±inf) ones. */
   timeseries: Float64Array;
   vmin: number;
   vmax: number;

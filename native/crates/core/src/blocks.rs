@@ -1,9 +1,9 @@
-//! Weighted, NaN-aware block means: `subband` (blocks of adjacent channels) and
+//! Weighted block means over valid samples: `subband` (blocks of adjacent channels) and
 //! `downsample` (blocks of adjacent samples).
 //!
 //! For a block, `out = Σ w·x / Σ w` over its valid samples (x not missing, w > 0),
 //! NaN when none is valid; the block's new weight is the mean weight of its
-//! samples, a NaN sample counting as weight 0. Sums are in f64.
+//! samples, a missing (NaN, ±inf) sample counting as weight 0. Sums are in f64.
 
 use rayon::prelude::*;
 

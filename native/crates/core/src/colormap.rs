@@ -48,7 +48,7 @@ impl ColourScale {
         Ok(Self { table, vmin: lo, range: hi - lo })
     }
 
-    /// The table index of a non-NaN value (matplotlib's rule, in f32).
+    /// The table index of a finite value (matplotlib's rule, in f32).
     #[inline]
     pub fn index(&self, x: f32) -> usize {
         if self.range == 0.0 {

@@ -1,5 +1,5 @@
 //! Per-channel normalisation, in place. Statistics use the channel's valid
-//! samples (not NaN, weight > 0); every non-NaN sample is transformed. A
+//! samples (finite, weight > 0); every non-NaN sample is transformed. A
 //! channel that cannot be normalised (no valid sample, or a zero mean, standard
 //! deviation or MAD) is masked: NaN with weight 0.
 

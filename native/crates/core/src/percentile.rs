@@ -1,4 +1,4 @@
-//! NaN-aware percentiles (numpy's `method="linear"`) over a sub-block of a waterfall.
+//! Percentiles of the finite values (numpy's `method="linear"`) over a sub-block of a waterfall.
 
 use rayon::prelude::*;
 
@@ -8,7 +8,7 @@ use crate::select::percentile_in_place;
 use crate::shape::{Shape, Span};
 use crate::weights::is_missing;
 
-/// Percentiles `qs` (each in 0..=100) of the non-NaN values in
+/// Percentiles `qs` (each in 0..=100) of the finite values in
 /// `channels x samples`; NaN for every q when the block has no valid value.
 pub fn block_percentiles(
     intensity: &[f32],

@@ -1,7 +1,7 @@
-//! NaN-aware per-channel statistics, in f64.
+//! Per-channel statistics skipping missing samples (NaN, ±inf), in f64.
 //!
 //! A sample counts when its weight is positive (a NaN sample has weight 0;
-//! `Weights::Valid` gives plain NaN-aware statistics). A channel without such
+//! `Weights::Valid` gives plain statistics over the finite samples). A channel without such
 //! a sample has NaN statistics (unlike numpy's `nansum`, which returns 0 there).
 
 use rayon::prelude::*;
