@@ -91,7 +91,15 @@ pub fn svg_to_png(env: Env, svg: String, fonts_options: FontOptions, dpi: f64) -
 
 /// Width of `text` in SVG units at `font_size`, shaped with the real font.
 #[napi]
-pub fn text_width(env: Env, text: String, font_size: f64, family: String, weight: f64, italic: bool, fonts_options: FontOptions) -> napi::Result<f64> {
+pub fn text_width(
+    env: Env,
+    text: String,
+    font_size: f64,
+    family: String,
+    weight: f64,
+    italic: bool,
+    fonts_options: FontOptions,
+) -> napi::Result<f64> {
     guard(&env, || {
         let style = FontStyle { family: &family, weight: weight.clamp(1.0, 1000.0) as u16, italic };
         wfall_render::text_width(&*fonts(&fonts_options)?, style, font_size, &text)

@@ -64,11 +64,19 @@ impl FilterbankReducer {
     /// `ntime`: samples in the whole observation; `options`: the dedispersion
     /// (its axes are the waterfall's, row 0 lowest); `tfactor`, `nsub`: the reduction.
     #[napi(constructor)]
-    pub fn new(env: Env, layout_options: FilterbankLayout, ntime: f64, options: DedisperseOptions, tfactor: f64, nsub: f64) -> napi::Result<Self> {
+    pub fn new(
+        env: Env,
+        layout_options: FilterbankLayout,
+        ntime: f64,
+        options: DedisperseOptions,
+        tfactor: f64,
+        nsub: f64,
+    ) -> napi::Result<Self> {
         guard(&env, || {
             let layout = layout(&layout_options)?;
             let (shifts, wrap) = shifts_for(&options, layout.nchan)?;
-            let reducer = filterbank::Reducer::new(layout, count(ntime, "ntime")?, shifts, wrap, count(tfactor, "tfactor")?, count(nsub, "nsub")?)?;
+            let reducer =
+                filterbank::Reducer::new(layout, count(ntime, "ntime")?, shifts, wrap, count(tfactor, "tfactor")?, count(nsub, "nsub")?)?;
             Ok(Self { inner: Some(reducer) })
         })
     }

@@ -123,7 +123,15 @@ pub(crate) fn block(a: Averaged) -> Block {
 
 /// Weighted mean over valid samples of `nchan / nsub` adjacent channels.
 #[napi]
-pub fn subband(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64, nsub: f64) -> napi::Result<Block> {
+pub fn subband(
+    env: Env,
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    zeros_missing: Option<bool>,
+    nchan: f64,
+    ntime: f64,
+    nsub: f64,
+) -> napi::Result<Block> {
     guard(&env, || Ok(block(blocks::subband(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?, count(nsub, "nsub")?)?)))
 }
 
@@ -162,8 +170,18 @@ pub fn read_all(env: Env, values: &[f32]) -> napi::Result<f64> {
 
 /// Weighted mean over valid samples of `factor` adjacent samples (a partial tail is dropped).
 #[napi]
-pub fn downsample(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64, factor: f64) -> napi::Result<Block> {
-    guard(&env, || Ok(block(blocks::downsample(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?, count(factor, "factor")?)?)))
+pub fn downsample(
+    env: Env,
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    zeros_missing: Option<bool>,
+    nchan: f64,
+    ntime: f64,
+    factor: f64,
+) -> napi::Result<Block> {
+    guard(&env, || {
+        Ok(block(blocks::downsample(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?, count(factor, "factor")?)?))
+    })
 }
 
 /// Per-channel count, sum, mean and population variance of valid samples.
@@ -176,7 +194,14 @@ pub struct ChannelMoments {
 }
 
 #[napi]
-pub fn channel_moments(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64) -> napi::Result<ChannelMoments> {
+pub fn channel_moments(
+    env: Env,
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    zeros_missing: Option<bool>,
+    nchan: f64,
+    ntime: f64,
+) -> napi::Result<ChannelMoments> {
     guard(&env, || {
         let m = stats::channel_moments(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?)?;
         Ok(ChannelMoments {
@@ -196,7 +221,14 @@ pub struct ChannelMedians {
 }
 
 #[napi]
-pub fn channel_medians(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: Option<bool>, nchan: f64, ntime: f64) -> napi::Result<ChannelMedians> {
+pub fn channel_medians(
+    env: Env,
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    zeros_missing: Option<bool>,
+    nchan: f64,
+    ntime: f64,
+) -> napi::Result<ChannelMedians> {
     guard(&env, || {
         let m = stats::channel_medians(intensity, weights_of(weights, zeros_missing), shape(nchan, ntime)?)?;
         Ok(ChannelMedians { median: Float64Array::new(m.median), mad: Float64Array::new(m.mad) })
@@ -223,7 +255,13 @@ pub fn mask_channels(
 
 /// Turns exact zeros into NaN with weight 0, in place; returns how many.
 #[napi]
-pub fn zeros_to_nan(env: Env, mut intensity: Float32ArraySlice, mut weights: Option<Float32ArraySlice>, nchan: f64, ntime: f64) -> napi::Result<f64> {
+pub fn zeros_to_nan(
+    env: Env,
+    mut intensity: Float32ArraySlice,
+    mut weights: Option<Float32ArraySlice>,
+    nchan: f64,
+    ntime: f64,
+) -> napi::Result<f64> {
     guard(&env, || {
         let shape = shape(nchan, ntime)?;
         let (x, w) = borrow_mut(&mut intensity, weights.as_mut())?;

@@ -60,12 +60,7 @@ fn shifted_segments(n: usize, shift: i64, wrap: Wrap) -> Vec<(std::ops::Range<us
 
 fn check_subbands(shape: Shape, nsub: usize) -> CoreResult<usize> {
     if nsub == 0 || shape.nchan % nsub != 0 {
-        bail!(
-            code::NSUB_DIVISOR,
-            "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}",
-            shape.nchan,
-            shape.nchan
-        );
+        bail!(code::NSUB_DIVISOR, "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}", shape.nchan, shape.nchan);
     }
     Ok(shape.nchan / nsub)
 }
@@ -95,25 +90,21 @@ pub fn dedisperse_subband(
     let out_shape = Shape::new(nsub, n)?;
     let mut out = vec![0f32; out_shape.len()];
     let mut out_w = vec![0f32; out_shape.len()];
-    out.par_chunks_mut(n)
-        .zip(out_w.par_chunks_mut(n))
-        .enumerate()
-        .with_min_len(rows_per_task(n * per))
-        .for_each(|(k, (row, wrow))| {
-            let mut sum_wx = vec![0f64; n];
-            let mut sum_w = vec![0f64; n];
-            for c in k * per..(k + 1) * per {
-                let base = c * n;
-                for (range, from) in shifted_segments(n, shifts[c], wrap) {
-                    let src = base + from..base + from + range.len();
-                    accumulate(&mut sum_wx[range.clone()], &mut sum_w[range], &intensity[src.clone()], weights.slice(src));
-                }
+    out.par_chunks_mut(n).zip(out_w.par_chunks_mut(n)).enumerate().with_min_len(rows_per_task(n * per)).for_each(|(k, (row, wrow))| {
+        let mut sum_wx = vec![0f64; n];
+        let mut sum_w = vec![0f64; n];
+        for c in k * per..(k + 1) * per {
+            let base = c * n;
+            for (range, from) in shifted_segments(n, shifts[c], wrap) {
+                let src = base + from..base + from + range.len();
+                accumulate(&mut sum_wx[range.clone()], &mut sum_w[range], &intensity[src.clone()], weights.slice(src));
             }
-            for j in 0..n {
-                row[j] = block_value(sum_wx[j], sum_w[j]);
-                wrow[j] = (sum_w[j] / per as f64) as f32;
-            }
-        });
+        }
+        for j in 0..n {
+            row[j] = block_value(sum_wx[j], sum_w[j]);
+            wrow[j] = (sum_w[j] / per as f64) as f32;
+        }
+    });
     Ok(Averaged { intensity: out, weights: out_w, shape: out_shape })
 }
 
@@ -132,26 +123,22 @@ pub fn downsample(intensity: &[f32], weights: Weights, shape: Shape, factor: usi
     let out_shape = Shape::new(shape.nchan, m)?;
     let mut out = vec![0f32; out_shape.len()];
     let mut out_w = vec![0f32; out_shape.len()];
-    out.par_chunks_mut(m)
-        .zip(out_w.par_chunks_mut(m))
-        .enumerate()
-        .with_min_len(rows_per_task(n))
-        .for_each(|(c, (row, wrow))| {
-            let x = &intensity[c * n..(c + 1) * n];
-            let w = weights.slice(c * n..(c + 1) * n);
-            for b in 0..m {
-                let (mut sum_wx, mut sum_w) = (0f64, 0f64);
-                for j in b * factor..(b + 1) * factor {
-                    let wj = w.at(x[j], j);
-                    if wj > 0.0 {
-                        sum_wx += wj * x[j] as f64;
-                        sum_w += wj;
-                    }
+    out.par_chunks_mut(m).zip(out_w.par_chunks_mut(m)).enumerate().with_min_len(rows_per_task(n)).for_each(|(c, (row, wrow))| {
+        let x = &intensity[c * n..(c + 1) * n];
+        let w = weights.slice(c * n..(c + 1) * n);
+        for b in 0..m {
+            let (mut sum_wx, mut sum_w) = (0f64, 0f64);
+            for j in b * factor..(b + 1) * factor {
+                let wj = w.at(x[j], j);
+                if wj > 0.0 {
+                    sum_wx += wj * x[j] as f64;
+                    sum_w += wj;
                 }
-                row[b] = block_value(sum_wx, sum_w);
-                wrow[b] = (sum_w / factor as f64) as f32;
             }
-        });
+            row[b] = block_value(sum_wx, sum_w);
+            wrow[b] = (sum_w / factor as f64) as f32;
+        }
+    });
     Ok(Averaged { intensity: out, weights: out_w, shape: out_shape })
 }
 

@@ -121,13 +121,7 @@ pub fn channel_shifts(axis: &FrequencyAxis, plan: &DedispersePlan) -> CoreResult
 
 /// Shifts every channel in place by `shifts[i]` samples toward earlier time;
 /// weights (when given) move with the data.
-pub fn apply_shifts(
-    intensity: &mut [f32],
-    weights: Option<&mut [f32]>,
-    shape: Shape,
-    shifts: &[i64],
-    wrap: Wrap,
-) -> CoreResult<()> {
+pub fn apply_shifts(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shape, shifts: &[i64], wrap: Wrap) -> CoreResult<()> {
     shape.check_pair(intensity.len(), weights.as_ref().map(|w| w.len()))?;
     if shifts.len() != shape.nchan {
         bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), shape.nchan);
@@ -135,16 +129,11 @@ pub fn apply_shifts(
     let n = shape.ntime;
     let rows = intensity.par_chunks_mut(n).with_min_len(rows_per_task(n));
     match weights {
-        Some(weights) => rows
-            .zip(weights.par_chunks_mut(n))
-            .zip(shifts.par_iter())
-            .for_each(|((row, wrow), &s)| {
-                shift_row(row, s, wrap, f32::NAN);
-                shift_row(wrow, s, wrap, 0.0);
-            }),
-        None => rows
-            .zip(shifts.par_iter())
-            .for_each(|(row, &s)| shift_row(row, s, wrap, f32::NAN)),
+        Some(weights) => rows.zip(weights.par_chunks_mut(n)).zip(shifts.par_iter()).for_each(|((row, wrow), &s)| {
+            shift_row(row, s, wrap, f32::NAN);
+            shift_row(wrow, s, wrap, 0.0);
+        }),
+        None => rows.zip(shifts.par_iter()).for_each(|(row, &s)| shift_row(row, s, wrap, f32::NAN)),
     }
     Ok(())
 }

@@ -153,7 +153,12 @@ impl Reducer {
             bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), layout.nchan);
         }
         if nsub == 0 || layout.nchan % nsub != 0 {
-            bail!(code::NSUB_DIVISOR, "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}", layout.nchan, layout.nchan);
+            bail!(
+                code::NSUB_DIVISOR,
+                "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}",
+                layout.nchan,
+                layout.nchan
+            );
         }
         if tfactor == 0 || tfactor > ntime {
             bail!(code::ARGUMENT, "downsampling factor must be between 1 and the {ntime} samples, got {tfactor}");

@@ -87,7 +87,12 @@ pub fn kernels(data: &[u8]) {
     let _ = block_percentiles(&x, shape, Span { start: factor, end: nsub + factor }, Span { start: 0, end: ntime }, &[q, 50.0]);
     let colours = table(NAMES[factor % NAMES.len()]).expect("every listed colour map exists");
     if let Ok(scale) = ColourScale::new(colours, vmin, vmax) {
-        let raster = Raster { channels: Span { start: 0, end: nchan }, samples: Span { start: 0, end: ntime }, repeat_x: repeat, repeat_y: repeat + 1 };
+        let raster = Raster {
+            channels: Span { start: 0, end: nchan },
+            samples: Span { start: 0, end: ntime },
+            repeat_x: repeat,
+            repeat_y: repeat + 1,
+        };
         if let Ok((pixels, width, height)) = rgba(&x, shape, &raster, &scale) {
             let _ = encode_png(&pixels, width, height, Some(vmax));
         }

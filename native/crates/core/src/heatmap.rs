@@ -32,8 +32,17 @@ impl Raster {
         let width = self.samples.len().checked_mul(self.repeat_x);
         let height = self.channels.len().checked_mul(self.repeat_y);
         match (width, height) {
-            (Some(w), Some(h)) if w.checked_mul(h).is_some_and(|p| p <= MAX_PIXELS) && w <= u32::MAX as usize && h <= u32::MAX as usize => Ok((w, h)),
-            _ => bail!(code::ARGUMENT, "a {} x {} block repeated {} x {} exceeds {MAX_PIXELS} pixels", self.samples.len(), self.channels.len(), self.repeat_x, self.repeat_y),
+            (Some(w), Some(h)) if w.checked_mul(h).is_some_and(|p| p <= MAX_PIXELS) && w <= u32::MAX as usize && h <= u32::MAX as usize => {
+                Ok((w, h))
+            }
+            _ => bail!(
+                code::ARGUMENT,
+                "a {} x {} block repeated {} x {} exceeds {MAX_PIXELS} pixels",
+                self.samples.len(),
+                self.channels.len(),
+                self.repeat_x,
+                self.repeat_y
+            ),
         }
     }
 }

@@ -8,12 +8,7 @@ use crate::shape::{rows_per_task, Shape};
 use crate::weights::is_missing;
 
 /// Sets every listed channel to NaN with weight 0. Duplicates are allowed.
-pub fn mask_channels(
-    intensity: &mut [f32],
-    weights: Option<&mut [f32]>,
-    shape: Shape,
-    channels: &[usize],
-) -> CoreResult<()> {
+pub fn mask_channels(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shape, channels: &[usize]) -> CoreResult<()> {
     shape.check_pair(intensity.len(), weights.as_ref().map(|w| w.len()))?;
     if let Some(&c) = channels.iter().find(|&&c| c >= shape.nchan) {
         bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", shape.nchan - 1);

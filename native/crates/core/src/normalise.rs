@@ -24,12 +24,7 @@ pub enum Normalisation {
 }
 
 /// Normalises each channel; returns the number of channels it had to mask.
-pub fn normalise(
-    intensity: &mut [f32],
-    weights: Option<&mut [f32]>,
-    shape: Shape,
-    method: Normalisation,
-) -> CoreResult<usize> {
+pub fn normalise(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shape, method: Normalisation) -> CoreResult<usize> {
     shape.check_pair(intensity.len(), weights.as_ref().map(|w| w.len()))?;
     let n = shape.ntime;
     let rows = intensity.par_chunks_mut(n).with_min_len(rows_per_task(n));

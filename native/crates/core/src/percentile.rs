@@ -10,13 +10,7 @@ use crate::weights::is_missing;
 
 /// Percentiles `qs` (each in 0..=100) of the finite values in
 /// `channels x samples`; NaN for every q when the block has no valid value.
-pub fn block_percentiles(
-    intensity: &[f32],
-    shape: Shape,
-    channels: Span,
-    samples: Span,
-    qs: &[f64],
-) -> CoreResult<Vec<f64>> {
+pub fn block_percentiles(intensity: &[f32], shape: Shape, channels: Span, samples: Span, qs: &[f64]) -> CoreResult<Vec<f64>> {
     shape.check("intensity", intensity.len())?;
     Span::within(channels.start, channels.end, shape.nchan, "channel")?;
     Span::within(samples.start, samples.end, shape.ntime, "sample")?;

@@ -29,13 +29,7 @@ impl Shape {
     /// Checks that a buffer called `what` holds exactly `nchan * ntime` values.
     pub fn check(&self, what: &str, len: usize) -> CoreResult<()> {
         if len != self.len() {
-            bail!(
-                code::SHAPE,
-                "{what} has {len} values but the shape {} x {} needs {}",
-                self.nchan,
-                self.ntime,
-                self.len()
-            );
+            bail!(code::SHAPE, "{what} has {len} values but the shape {} x {} needs {}", self.nchan, self.ntime, self.len());
         }
         Ok(())
     }

@@ -74,12 +74,7 @@ fn per_row<T: Send>(intensity: &[f32], weights: Weights, shape: Shape, f: impl F
     shape.check("intensity", intensity.len())?;
     weights.check(shape)?;
     let n = shape.ntime;
-    Ok(intensity
-        .par_chunks(n)
-        .enumerate()
-        .with_min_len(rows_per_task(n))
-        .map(|(c, x)| f(x, weights.slice(c * n..(c + 1) * n)))
-        .collect())
+    Ok(intensity.par_chunks(n).enumerate().with_min_len(rows_per_task(n)).map(|(c, x)| f(x, weights.slice(c * n..(c + 1) * n))).collect())
 }
 
 pub fn channel_moments(intensity: &[f32], weights: Weights, shape: Shape) -> CoreResult<Moments> {

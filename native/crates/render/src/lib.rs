@@ -25,12 +25,7 @@ pub use fonts::{database, text_width, FontStyle};
 pub const MAX_PNG_PIXELS: f64 = 1e8;
 
 fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tree> {
-    let options = usvg::Options {
-        dpi: 72.0,
-        font_family: family.to_owned(),
-        fontdb: fonts.clone(),
-        ..usvg::Options::default()
-    };
+    let options = usvg::Options { dpi: 72.0, font_family: family.to_owned(), fontdb: fonts.clone(), ..usvg::Options::default() };
     // usvg 0.45 panics on some SVGs (fuzzing found images whose fitted size is
     // degenerate: an unwrap in its image code); that is a bad SVG, not our bug.
     match std::panic::catch_unwind(AssertUnwindSafe(|| usvg::Tree::from_str(svg, &options))) {
@@ -69,9 +64,13 @@ pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> C
         bail!(code::RENDER, "cannot allocate a {w} x {h} pixel image");
     };
     resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32), &mut pixmap.as_mut());
-    let straight: Vec<u8> = pixmap.pixels().iter().flat_map(|p| {
-        let c = p.demultiply();
-        [c.red(), c.green(), c.blue(), c.alpha()]
-    }).collect();
+    let straight: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
     encode_png(&straight, w as usize, h as usize, Some(dpi))
 }
