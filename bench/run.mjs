@@ -49,22 +49,39 @@ if (run("W1")) {
   log("> W1: paper figure, 128 x 1024 npz -> PDF, whole process");
   const input = join(work, "w1.npz");
   const ours = repeat(reps, () => timeCommand(node, [plot, "--fname", input, "--dm", "87.77", "--figname", join(work, "w1_ours.pdf")]).seconds);
-  const seed = repeat(reps, () => timeCommand(python, [join(root, "python/seed_pipeline.py"), "--fname", input, "--dm", "87.77", "--figname", join(work, "w1_seed.pdf")]).seconds);
+  const seed = repeat(
+    reps,
+    () => timeCommand(python, [join(root, "python/seed_pipeline.py"), "--fname", input, "--dm", "87.77", "--figname", join(work, "w1_seed.pdf")]).seconds,
+  );
   record("W1", "npz -> PDF (CLI, cold process)", ours, seed, "seed numpy+matplotlib", ">= 3x");
 }
 
 if (run("W2")) {
   log("> W2: 16384 x 2048 (128 MiB) -> dedisperse + masks + subband 128 + percentiles");
   const input = join(work, "w2.npz");
-  const ours = repeat(reps, () =>
-    timeCommand(node, [plot, "prepare", input, "--dm", "87.77", "--nsub", "128", "--mask-sum", "2", "--mask-var", "0.05", "-o", join(work, "w2_ours.npz")]).seconds,
+  const ours = repeat(
+    reps,
+    () =>
+      timeCommand(node, [plot, "prepare", input, "--dm", "87.77", "--nsub", "128", "--mask-sum", "2", "--mask-var", "0.05", "-o", join(work, "w2_ours.npz")])
+        .seconds,
   );
-  const numpy = repeat(reps, () => timeCommand(python, [join(here, "competitors/numpy_prepare.py"), input, "87.77", "128", join(work, "w2_numpy.npz")]).seconds);
+  const numpy = repeat(
+    reps,
+    () => timeCommand(python, [join(here, "competitors/numpy_prepare.py"), input, "87.77", "128", join(work, "w2_numpy.npz")]).seconds,
+  );
   record("W2", "whole process (plot prepare)", ours, numpy, "numpy", ">= 50x");
   const core = jsonCommand(node, [join(here, "ours/w2_core.mjs"), input, "87.77", "128", "11"]);
   const numpyCore = jsonCommand(python, [join(here, "competitors/numpy_core.py"), input, "87.77", "128", String(reps)]).seconds;
   const oneRead = core.bytes / machine.bandwidth;
-  record("W2", "in-memory dedisperse+subband (fused)", core.fused, numpyCore, "numpy", "<= 3x one read", `(${(core.fused / oneRead).toFixed(2)}x one read of ${(oneRead * 1e3).toFixed(1)} ms; two-step ${(core.twoStep * 1e3).toFixed(1)} ms; mask statistics ${(core.masks * 1e3).toFixed(1)} ms)`);
+  record(
+    "W2",
+    "in-memory dedisperse+subband (fused)",
+    core.fused,
+    numpyCore,
+    "numpy",
+    "<= 3x one read",
+    `(${(core.fused / oneRead).toFixed(2)}x one read of ${(oneRead * 1e3).toFixed(1)} ms; two-step ${(core.twoStep * 1e3).toFixed(1)} ms; mask statistics ${(core.masks * 1e3).toFixed(1)} ms)`,
+  );
 }
 
 if (run("W3")) {
@@ -80,20 +97,37 @@ if (run("W3")) {
   for (const tool of ["numpy", "your", "sigpyproc"]) {
     if (tool !== "numpy" && !peers.tools[tool].ok) {
       log(`  ${tool}: unavailable (${peers.tools[tool].why}; Python ${peers.version})`);
-      rows.push({ workload: "W3", what: "filterbank -> reduced waterfall", competitor: tool, unavailable: `${peers.tools[tool].why} (Python ${peers.version})` });
+      rows.push({
+        workload: "W3",
+        what: "filterbank -> reduced waterfall",
+        competitor: tool,
+        unavailable: `${peers.tools[tool].why} (Python ${peers.version})`,
+      });
       continue;
     }
     const theirs = samples(tool === "numpy" ? python : peers.python, [join(here, "competitors/w3_peers.py"), tool, ...args]);
     const seconds = theirs.map((o) => o.seconds).sort((a, b) => a - b)[Math.floor(theirs.length / 2)];
     const rss = Math.max(...theirs.map((o) => o.maxRssKiB)) * 1024;
-    record("W3", "filterbank -> reduced waterfall", oursSeconds, seconds, tool, "faster; RSS <= 1.5x input", `${rssNote}; ${tool} peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);
+    record(
+      "W3",
+      "filterbank -> reduced waterfall",
+      oursSeconds,
+      seconds,
+      tool,
+      "faster; RSS <= 1.5x input",
+      `${rssNote}; ${tool} peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
+    );
   }
 }
 
 if (run("W4")) {
   log("> W4: 24 figures from a manifest, cold and cached, vs 24 runs of the seed script");
   const dir = join(work, "w4");
-  const entries = Array.from({ length: 24 }, (_, i) => `  - name: fig${i}\n    output: out/fig${i}.pdf\n    panels:\n      - { input: burst_${i % 4}.npz, dm: ${(87.7 + 0.01 * i).toFixed(2)}, title: "burst ${i}" }`);
+  const entries = Array.from(
+    { length: 24 },
+    (_, i) =>
+      `  - name: fig${i}\n    output: out/fig${i}.pdf\n    panels:\n      - { input: burst_${i % 4}.npz, dm: ${(87.7 + 0.01 * i).toFixed(2)}, title: "burst ${i}" }`,
+  );
   const manifest = join(dir, "figures.yaml");
   writeFileSync(manifest, `version: 1\nfigures:\n${entries.join("\n")}\n`);
   const clean = () => rmSync(join(dir, "out"), { recursive: true, force: true }) || rmSync(join(dir, ".figures.yaml.wfall-cache.json"), { force: true });
@@ -104,8 +138,18 @@ if (run("W4")) {
   });
   const warm = repeat(reps, () => timeCommand(node, [plot, "build", manifest]).seconds);
   const seed = repeat(quick ? 1 : 3, () =>
-    Array.from({ length: 24 }, (_, i) =>
-      timeCommand(python, [join(root, "python/seed_pipeline.py"), "--fname", join(dir, `burst_${i % 4}.npz`), "--dm", (87.7 + 0.01 * i).toFixed(2), "--figname", join(work, `w4_seed_${i}.pdf`)]).seconds,
+    Array.from(
+      { length: 24 },
+      (_, i) =>
+        timeCommand(python, [
+          join(root, "python/seed_pipeline.py"),
+          "--fname",
+          join(dir, `burst_${i % 4}.npz`),
+          "--dm",
+          (87.7 + 0.01 * i).toFixed(2),
+          "--figname",
+          join(work, `w4_seed_${i}.pdf`),
+        ]).seconds,
     ).reduce((a, b) => a + b, 0),
   );
   record("W4", "24 figures, cold build", cold, seed, "24 seed runs", ">= 10x");

@@ -48,9 +48,15 @@ function mutate(bytes) {
   let data = out;
   for (let e = 0; e < edits; e++) {
     switch (random(5)) {
-      case 0: data[random(data.length)] ^= 1 << random(8); break;
-      case 1: data[random(data.length)] = random(256); break;
-      case 2: data = data.subarray(0, random(data.length + 1)); break;
+      case 0:
+        data[random(data.length)] ^= 1 << random(8);
+        break;
+      case 1:
+        data[random(data.length)] = random(256);
+        break;
+      case 2:
+        data = data.subarray(0, random(data.length + 1));
+        break;
       case 3: {
         const at = random(data.length);
         data = Buffer.concat([data.subarray(0, at), data.subarray(random(data.length)), data.subarray(at)]);

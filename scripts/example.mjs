@@ -9,8 +9,7 @@ const input = new URL("../fixtures/frb121102_B6_wfall.npz", import.meta.url).pat
 const outDir = new URL("../examples/quickstart/", import.meta.url).pathname;
 mkdirSync(outDir, { recursive: true });
 
-const options = { windowMs: 10, title: "FRB 20121102A, burst B6 (Arecibo)" };
-for (const format of ["pdf", "png"]) {
-  const { output, figure } = await plotWaterfall(input, { ...options, output: `${outDir}frb121102_B6.${format}`, dpi: 150 });
-  console.log(`${output}: ${figure.nchan} channels x ${figure.ncols} samples around sample ${figure.peak}, DM ${figure.dm}`);
-}
+const output = ["pdf", "png"].map((format) => `${outDir}frb121102_B6.${format}`);
+const { figures, outputs } = await plotWaterfall(input, { windowMs: 10, title: "FRB 20121102A, burst B6 (Arecibo)", output, dpi: 150 });
+const [figure] = figures;
+for (const { path } of outputs) console.log(`${path}: ${figure.nchan} channels x ${figure.ncols} samples around sample ${figure.peak}, DM ${figure.dm}`);

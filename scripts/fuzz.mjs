@@ -28,7 +28,19 @@ for (const target of ["kernels", "filterbank", "svg"]) {
     rmSync(artifacts, { recursive: true, force: true }); // count this run's crashes only
     const result = spawnSync(
       "cargo",
-      ["+nightly", "fuzz", "run", "--release", target, corpus, join(native, "fuzz", "regressions", target), "--", `-max_total_time=${seconds}`, "-rss_limit_mb=4096", "-timeout=20"],
+      [
+        "+nightly",
+        "fuzz",
+        "run",
+        "--release",
+        target,
+        corpus,
+        join(native, "fuzz", "regressions", target),
+        "--",
+        `-max_total_time=${seconds}`,
+        "-rss_limit_mb=4096",
+        "-timeout=20",
+      ],
       { cwd: native, encoding: "utf8", maxBuffer: 1 << 28 },
     );
     const log = `${result.stdout}\n${result.stderr}`;
@@ -54,7 +66,12 @@ step(`fuzz the npz/filterbank readers for ${seconds} s`, () => {
     copyFileSync(current, join(repoRoot, "fuzz", "regressions", "npz", name));
     console.error(`finding ${name}: the fuzzer ${result.error ? "hung" : `exited with ${result.status ?? result.signal}`}`);
   }
-  rows.push({ target: "JS readers (mutated npz and filterbank files)", runs: summary?.runs ?? 0, findings: summary ? summary.findings : 1, exit: result.status });
+  rows.push({
+    target: "JS readers (mutated npz and filterbank files)",
+    runs: summary?.runs ?? 0,
+    findings: summary ? summary.findings : 1,
+    exit: result.status,
+  });
 });
 
 const table = ["| target | executions | findings |", "|---|---|---|", ...rows.map((r) => `| ${r.target} | ${r.runs} | ${r.findings} |`)].join("\n");

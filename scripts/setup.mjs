@@ -15,9 +15,7 @@ import { pnpm, repoRoot, run, step } from "./tasks.mjs";
 const withPython = process.argv.includes("--python");
 
 step("JS dependencies", () => pnpm(["install", "--frozen-lockfile"]));
-step("native addon (cargo build --release; a few minutes the first time)", () =>
-  pnpm(["--filter", "@wfall/native", "run", "build"]),
-);
+step("native addon (cargo build --release; a few minutes the first time)", () => pnpm(["--filter", "@wfall/native", "run", "build"]));
 step("TypeScript packages", () => {
   pnpm(["exec", "tsc", "-b", "packages/spectra", "packages/plot"]);
   pnpm(["--filter", "@wfall/plot", "run", "bundle"]);

@@ -4,7 +4,7 @@
 import { cpus, totalmem } from "node:os";
 import { availableParallelism } from "node:os";
 
-import * as core from "@wfall/native";
+import { native } from "@wfall/spectra/internal";
 
 import { jsonCommand, median } from "./measure.mjs";
 
@@ -13,7 +13,7 @@ export function readBandwidth(bytes = 1 << 30, repeats = 7) {
   const times = [];
   for (let i = 0; i < repeats; i++) {
     const start = process.hrtime.bigint();
-    core.readAll(values);
+    native.readAll(values);
     times.push(Number(process.hrtime.bigint() - start) / 1e9);
   }
   return bytes / median(times);

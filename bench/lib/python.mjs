@@ -37,11 +37,17 @@ export function peersPython(workDir, requirements) {
     const base = newestPython();
     spawnSync(base, ["-m", "venv", venv], { stdio: "inherit" });
     // one package at a time: one that cannot install (wrong Python) must not stop the others
-    const packages = readFileSync(requirements, "utf8").split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+    const packages = readFileSync(requirements, "utf8")
+      .split("\n")
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter(Boolean);
     for (const pkg of packages) spawnSync(python, ["-m", "pip", "install", "--quiet", pkg], { stdio: "inherit" });
   }
   const tools = {};
-  for (const [tool, module] of [["your", "your"], ["sigpyproc", "sigpyproc.readers"]]) {
+  for (const [tool, module] of [
+    ["your", "your"],
+    ["sigpyproc", "sigpyproc.readers"],
+  ]) {
     const r = spawnSync(python, ["-c", `import ${module}`], { encoding: "utf8" });
     tools[tool] = r.status === 0 ? { ok: true } : { ok: false, why: r.stderr.trim().split("\n").pop() || "not installable" };
   }

@@ -1,12 +1,14 @@
 // Workload 2's in-memory core, ours, on data already in memory: the fused
 // dedisperse+subband pass, the two-step version, and the masks' statistics
 // pass. Prints JSON of median seconds.
-import * as core from "@wfall/native";
-import { readWaterfall } from "@wfall/spectra";
+import { openWaterfall } from "@wfall/spectra";
+import { dedispersionStep, native } from "@wfall/spectra/internal";
 
 const [file, dm, nsub, repeats] = process.argv.slice(2);
-const wf = await readWaterfall(file);
-const plan = { deltaDm: Number(dm) - wf.dm, kDm: 1 / 2.41e-4, reference: "top", wrap: "roll", dt: wf.dt, fbottom: wf.fbottom, df: wf.df };
+const wf = await openWaterfall(file);
+const axes = { dtSeconds: wf.dt, fbottomMhz: wf.fbottom, dfMhz: wf.df };
+const step = dedispersionStep(wf.dm, Number(dm));
+const view = (data) => ({ data, weights: null, zerosMissing: true, nchan: wf.nchan, ntime: wf.ntime });
 const median = (fn) => {
   const times = [];
   for (let i = 0; i < Number(repeats); i++) {
@@ -16,11 +18,11 @@ const median = (fn) => {
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 };
-const fused = median(() => core.dedisperseSubband(wf.intensity, null, true, wf.nchan, wf.ntime, plan, Number(nsub)));
+const fused = median(() => native.dedisperseSubband(view(wf.intensity), axes, step, Number(nsub)));
 const copy = wf.intensity.slice();
 const twoStep = median(() => {
-  core.dedisperse(copy, null, wf.nchan, wf.ntime, plan);
-  core.subband(copy, null, true, wf.nchan, wf.ntime, Number(nsub));
+  native.dedisperse(view(copy), axes, step);
+  native.subband(view(copy), Number(nsub));
 });
-const masks = median(() => core.channelMoments(wf.intensity, null, false, wf.nchan, wf.ntime));
+const masks = median(() => native.channelMoments(view(wf.intensity), false));
 console.log(JSON.stringify({ fused, twoStep, masks, bytes: wf.intensity.byteLength }));

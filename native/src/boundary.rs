@@ -7,7 +7,7 @@ use napi::bindgen_prelude::Float32ArraySlice;
 use napi::{Env, Error, Status};
 use wfall_core::error::{code, panic_message};
 use wfall_core::shape::check_disjoint;
-use wfall_core::{CoreError, CoreResult, Shape};
+use wfall_core::{CoreError, CoreResult};
 
 /// Throws `e` as a JS Error with `e.code` as its `code` property.
 pub fn throw(env: &Env, e: CoreError) -> Error {
@@ -36,14 +36,9 @@ pub fn guard<T>(env: &Env, f: impl FnOnce() -> CoreResult<T>) -> napi::Result<T>
         Err(panic) => {
             let what = panic_message(&*panic);
             let at = PANIC_LOCATION.lock().ok().and_then(|mut slot| slot.take()).map(|at| format!(" at {at}")).unwrap_or_default();
-            Err(throw(env, CoreError::new("E_INTERNAL", format!("internal error in the native core (please report): {what}{at}"))))
+            Err(throw(env, CoreError::new(code::INTERNAL, format!("internal error in the native core (please report): {what}{at}"))))
         }
     }
-}
-
-/// A shape from JS numbers, refusing negatives, fractions and empty shapes.
-pub fn shape(nchan: f64, ntime: f64) -> CoreResult<Shape> {
-    Shape::new(count(nchan, "nchan")?, count(ntime, "ntime")?)
 }
 
 /// A non-negative integer from a JS number.

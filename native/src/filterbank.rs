@@ -1,14 +1,15 @@
-//! SIGPROC filterbank samples: unpacking to a waterfall, and the streaming reducer.
+//! SIGPROC filterbank samples: unpacking to a waterfall, packing, and the streaming reducer.
 
 use napi::bindgen_prelude::{Buffer, Float32Array};
 use napi::Env;
 use napi_derive::napi;
-use wfall_core::bail;
 use wfall_core::error::code;
 use wfall_core::filterbank::{self, Layout};
+use wfall_core::{bail, CoreError, CoreResult, Shape};
 
+use crate::blocks::{reduced, Reduced};
 use crate::boundary::{count, guard, throw};
-use crate::waterfall::{block, shifts_for, Block, DedisperseOptions};
+use crate::options::{shifts, Axes, Dedispersion};
 
 /// How a filterbank stores its samples.
 #[napi(object)]
@@ -20,7 +21,7 @@ pub struct FilterbankLayout {
     pub descending: bool,
 }
 
-fn layout(l: &FilterbankLayout) -> wfall_core::CoreResult<Layout> {
+fn layout(l: &FilterbankLayout) -> CoreResult<Layout> {
     Layout::new(count(l.nbits, "nbits")?, count(l.nchan, "nchan")?, l.descending)
 }
 
@@ -41,13 +42,13 @@ pub fn unpack_filterbank(env: Env, bytes: &[u8], layout_options: FilterbankLayou
     })
 }
 
-/// Packs a channel-major waterfall (row 0 lowest) into time-major filterbank
-/// samples (8-bit integers or 32-bit floats; highest frequency first when `descending`).
+/// Packs a channel-major waterfall (row 0 lowest) into time-major filterbank samples
+/// (8-bit integers or 32-bit floats; highest frequency first when `descending`).
 #[napi]
 pub fn pack_filterbank(env: Env, intensity: &[f32], ntime: f64, layout_options: FilterbankLayout) -> napi::Result<Buffer> {
     guard(&env, || {
         let layout = layout(&layout_options)?;
-        let shape = wfall_core::Shape::new(layout.nchan, count(ntime, "ntime")?)?;
+        let shape = Shape::new(layout.nchan, count(ntime, "ntime")?)?;
         Ok(filterbank::pack(intensity, shape, layout)?.into())
     })
 }
@@ -61,20 +62,21 @@ pub struct FilterbankReducer {
 
 #[napi]
 impl FilterbankReducer {
-    /// `ntime`: samples in the whole observation; `options`: the dedispersion
-    /// (its axes are the waterfall's, row 0 lowest); `tfactor`, `nsub`: the reduction.
+    /// `ntime`: samples in the whole observation; `axes` and `dedispersion`:
+    /// the waterfall's (row 0 lowest); `tfactor`, `nsub`: the reduction.
     #[napi(constructor)]
     pub fn new(
         env: Env,
         layout_options: FilterbankLayout,
         ntime: f64,
-        options: DedisperseOptions,
+        axes: Axes,
+        dedispersion: Dedispersion,
         tfactor: f64,
         nsub: f64,
     ) -> napi::Result<Self> {
         guard(&env, || {
             let layout = layout(&layout_options)?;
-            let (shifts, wrap) = shifts_for(&options, layout.nchan)?;
+            let (shifts, wrap) = shifts(&axes, layout.nchan, &dedispersion)?;
             let reducer =
                 filterbank::Reducer::new(layout, count(ntime, "ntime")?, shifts, wrap, count(tfactor, "tfactor")?, count(nsub, "nsub")?)?;
             Ok(Self { inner: Some(reducer) })
@@ -92,10 +94,10 @@ impl FilterbankReducer {
 
     /// The reduced waterfall; the reducer cannot be used afterwards.
     #[napi]
-    pub fn finish(&mut self, env: Env) -> napi::Result<Block> {
+    pub fn finish(&mut self, env: Env) -> napi::Result<Reduced> {
         let Some(reducer) = self.inner.take() else {
-            return Err(throw(&env, wfall_core::CoreError::new(code::ARGUMENT, "this reducer has already finished")));
+            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this reducer has already finished")));
         };
-        guard(&env, || Ok(block(reducer.finish()?)))
+        guard(&env, || Ok(reduced(reducer.finish()?)))
     }
 }

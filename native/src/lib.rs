@@ -4,16 +4,36 @@
 //! borrows typed arrays without copying, hands new arrays back without copying,
 //! and turns any failure into a thrown JS `Error` whose `code` is stable
 //! (`E_SHAPE`, `E_NSUB_DIVISOR`, ...). A panic is caught and thrown as
-//! `E_INTERNAL`: it never unwinds into Node.
+//! `E_INTERNAL`: it never unwinds into Node. Options arrive as typed objects
+//! with string enums and are converted once, in `options`. The modules mirror
+//! `crates/core/src`.
 
+mod blocks;
 mod boundary;
-mod figures;
+mod dedisperse;
 mod filterbank;
-mod waterfall;
+mod masks;
+mod options;
+mod probe;
+mod render;
+mod stats;
 
-pub use figures::*;
+pub use blocks::*;
+pub use dedisperse::*;
 pub use filterbank::*;
-pub use waterfall::*;
+pub use masks::*;
+pub use options::*;
+pub use probe::*;
+pub use render::*;
+pub use stats::*;
+
+use napi_derive::napi;
+
+/// Every error code the native core can throw (the TypeScript list of codes includes them all).
+#[napi]
+pub fn native_error_codes() -> Vec<&'static str> {
+    wfall_core::error::code::ALL.to_vec()
+}
 
 /// A panic becomes a JS error carrying its message and where it happened
 /// (boundary::guard); the default hook would also print it to stderr,

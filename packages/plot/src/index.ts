@@ -1,21 +1,26 @@
 /**
- * `@wfall/plot`: publication waterfall figures through Vega-Lite.
+ * `@wfall/plot`: publication waterfall figures through Vega-Lite, and the `plot` command.
  *
  * ```ts
  * import { plotWaterfall } from "@wfall/plot";
  * await plotWaterfall("145207799_wfall.npz", { dm: 87.81, output: "145207799_wfall.pdf" });
  * ```
  *
+ * Every figure (one panel or several, from the API, the command line or a
+ * manifest) is a {@link FigureDescription} rendered by {@link buildFigure}.
+ *
  * @packageDocumentation
  */
-export { COLOUR_MAPS, type ColourMap } from "./heatmap.js";
-export { FONT_FAMILY, FONT_FILES, textWidth } from "./fonts.js";
-export { autoSubbands, checkFigureOptions, DEFAULTS, processSpectra, type FigureOptions, type ProcessOptions, type WaterfallOptions } from "./options.js";
+export type { FigureDescription, PanelDescription } from "./figure/description.js";
+export { buildFigure, figureOf, formatOf, type BuiltFigure, type RenderedOutput } from "./figure/build.js";
+export { defaultOutput, plotWaterfall, singlePanelFigure, writeFigure, type PlotWaterfallOptions } from "./figure/write.js";
+export { figureDataFor } from "./figure/data.js";
+export { FIGURE_OPTIONS, LOOK_OPTIONS, PANEL_OPTIONS, type FigureOptions, type PanelOptions } from "./options.js";
+export { defaultSize, figureSpec, type FigureMeta, type SpecPanel, type VegaLiteSpec } from "./spec/figure.js";
+export { FONT_FAMILY, FONT_FILES, textWidth } from "./spec/fonts.js";
 export { FORMATS, renderFigure, renderSvg, type FigureFormat, type RenderOptions } from "./render.js";
-export { figureDataFor, waterfallSpec, type FigureMeta, type VegaLiteSpec } from "./waterfall-spec.js";
-export { defaultOutput, formatOf, plotWaterfall, type PlotResult, type PlotWaterfallOptions } from "./plot-waterfall.js";
-export { main } from "./cli.js";
-export { defaultSize, multiPanelSpec, type MultiPanelOptions, type PanelInput } from "./multi-panel.js";
-export { buildManifest, type BuildOptions, type BuildReport, type FigureOutcome, type FigureStatus } from "./build.js";
-export { expandVariables, loadManifest, MANIFEST_SCHEMA, type Manifest, type ManifestFigure, type ManifestPanel } from "./manifest.js";
-export { renderManifestFigure, type RenderedOutput } from "./figure-job.js";
+export { buildManifest, type BuildOptions, type BuildReport, type FigureOutcome, type FigureStatus } from "./build/build.js";
+export { expandVariables, loadManifest, type LoadManifestOptions, type Manifest, type ManifestFigure } from "./build/manifest.js";
+export { manifestSchema } from "./build/schema.js";
+export { main } from "./cli/main.js";
+export { VERSION } from "./version.js";

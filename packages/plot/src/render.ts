@@ -6,13 +6,14 @@
  * subset-embedded, heatmap as an image with interpolation off) or a PNG (the
  * same font, never system fonts). The same spec always gives the same bytes.
  */
-import * as core from "@wfall/native";
-import { callNative, WaterfallError } from "@wfall/spectra";
+import { WaterfallError } from "@wfall/spectra";
+import { native } from "@wfall/spectra/internal";
 
-import { fontOptions, useRealTextMetrics } from "./fonts.js";
-import { POINTS_PER_INCH } from "./layout.js";
+import { FIGURE_OPTIONS } from "./options.js";
+import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
+import { fontOptions, useRealTextMetrics } from "./spec/fonts.js";
+import { POINTS_PER_INCH } from "./spec/layout.js";
 import { compile, parse, resetSVGDefIds, View, type Spec, type TopLevelSpec } from "./vega.js";
-import type { FigureMeta, VegaLiteSpec } from "./waterfall-spec.js";
 
 export type FigureFormat = "pdf" | "svg" | "png";
 
@@ -45,10 +46,13 @@ const rounded = (v: string | number) => String(Number(Number(v).toFixed(6)));
  * the real size, and rounds away float noise such as 306.7199999999999.
  */
 function physicalSize(svg: string): string {
-  return svg.replace(/^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/, (_, attrs: string, w: string, h: string, vw: string, vh: string) => {
-    const inches = (v: string) => `${rounded(Number(v) / POINTS_PER_INCH)}in`;
-    return `<svg${attrs} width="${inches(w)}" height="${inches(h)}" viewBox="0 0 ${rounded(vw)} ${rounded(vh)}"`;
-  });
+  return svg.replace(
+    /^<svg([^>]*?) width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/,
+    (_, attrs: string, w: string, h: string, vw: string, vh: string) => {
+      const inches = (v: string) => `${rounded(Number(v) / POINTS_PER_INCH)}in`;
+      return `<svg${attrs} width="${inches(w)}" height="${inches(h)}" viewBox="0 0 ${rounded(vw)} ${rounded(vh)}"`;
+    },
+  );
 }
 
 /** Vega's SVG ids are a process-wide counter: renders take turns so each starts from 1. */
@@ -79,15 +83,17 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   if (!FORMATS.includes(options.format)) {
     throw new WaterfallError("E_ARGUMENT", `unknown figure format '${options.format}'; use pdf, svg or png`);
   }
-  const dpi = options.dpi ?? 300;
-  if (!(Number.isFinite(dpi) && dpi > 0 && dpi <= 2400)) throw new WaterfallError("E_ARGUMENT", `dpi must be between 0 and 2400, got ${dpi}`);
+  const dpi = options.dpi ?? FIGURE_OPTIONS.dpi.default;
+  if (!(Number.isFinite(dpi) && dpi > 0 && dpi <= FIGURE_OPTIONS.dpi.max)) {
+    throw new WaterfallError("E_ARGUMENT", `dpi must be above 0 and at most ${FIGURE_OPTIONS.dpi.max}, got ${dpi}`);
+  }
   const svg = await renderSvg(spec);
   switch (options.format) {
     case "svg":
       return Buffer.from(svg, "utf8");
     case "pdf":
-      return callNative(() => core.svgToPdf(svg, fontOptions));
+      return native.svgToPdf(svg, fontOptions);
     case "png":
-      return callNative(() => core.svgToPng(svg, fontOptions, dpi));
+      return native.svgToPng(svg, fontOptions, dpi);
   }
 }

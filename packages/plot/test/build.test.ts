@@ -10,10 +10,10 @@ import { PassThrough } from "node:stream";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { buildManifest, loadManifest, main, MANIFEST_SCHEMA } from "@wfall/plot";
-import { readWaterfall, Spectra, writeWaterfall } from "@wfall/spectra";
+import { buildManifest, loadManifest, main, manifestSchema } from "@wfall/plot";
+import { openWaterfall, Spectra, writeWaterfall } from "@wfall/spectra";
 
-import { fixtures, realDataDir, repoRoot } from "../../spectra/test/helpers.js";
+import { fixtures, realDataDir, repoRoot } from "../../../test-utils/helpers.js";
 
 const MANIFEST = `# three figures over two inputs
 version: 1
@@ -73,7 +73,7 @@ describe("plot build", () => {
   });
 
   it("a changed input re-renders only the figures that read it", async () => {
-    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "b.npz"))).dedisperse(87.5);
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "b.npz"))).dedisperse(87.5);
     await writeWaterfall(join(dir, "b.npz"), spec);
     const report = await buildManifest(join(dir, "figures.yaml"), { progress: quiet() });
     expect(statuses(report)).toEqual({ single: "cached", pair: "built", "only-b": "built" });
@@ -117,6 +117,7 @@ describe("plot build", () => {
     progress.on("data", (d) => (text += d));
     await buildManifest(join(dir, "figures.yaml"), { force: true, progress });
     expect(text).toMatch(/^\r\[\.{24}\] 0\/3 figures/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line sequence is what is tested
     expect(text).toMatch(/\r\[#{24}\] 3\/3 figures, \d+\.\d s, ~0\.0 s left {2}built \S+\x1b\[K\n$/);
   });
 
@@ -125,7 +126,12 @@ describe("plot build", () => {
     let text = "";
     progress.on("data", (d) => (text += d));
     await buildManifest(join(dir, "figures.yaml"), { force: true, progress });
-    expect(text.trim().split("\n").map((l) => l.replace(/ \(.*\)$/, ""))).toEqual(expect.arrayContaining(["[3/3] built only-b", "[3/3] built pair", "[3/3] built single"].filter((l) => text.includes(l))));
+    expect(
+      text
+        .trim()
+        .split("\n")
+        .map((l) => l.replace(/ \(.*\)$/, "")),
+    ).toEqual(expect.arrayContaining(["[3/3] built only-b", "[3/3] built pair", "[3/3] built single"].filter((l) => text.includes(l))));
     expect(text).toMatch(/^\[1\/3\] built \S+ \(\d+\.\d s\)$/m);
     expect(text).toMatch(/^\[3\/3\] built \S+ \(\d+\.\d s\)$/m);
   });
@@ -145,7 +151,7 @@ describe("plot build --check", () => {
     let summary = "";
     out.on("data", (d) => (summary += d));
     expect(await main(["build", "--check", manifest], { out, err })).toBe(1);
-    expect(text).toMatch(new RegExp(`plot: ${manifest}:9: figure 'pair' is out of date: .*pair\\.pdf, .*pair\\.png differ`));
+    expect(text).toMatch(new RegExp(`plot: ${manifest}:9: figure 'pair' is out of date: .*pair\\.pdf, .*pair\\.png missing or different`));
     expect(text).not.toMatch(/figure 'single'/);
     expect(summary).toBe("checked 3 figure(s): 2 up to date, 1 out of date, 0 failed\n");
   });
@@ -154,7 +160,7 @@ describe("plot build --check", () => {
     const dir = project();
     const manifest = join(dir, "figures.yaml");
     await buildManifest(manifest, { progress: quiet() });
-    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "a.npz"))).maskChannels([60]);
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "a.npz"))).maskChannels([60]);
     await writeWaterfall(join(dir, "a.npz"), spec);
     const report = await buildManifest(manifest, { check: true, progress: quiet() });
     expect(statuses(report)).toEqual({ single: "differs", pair: "differs", "only-b": "up to date" });
@@ -163,7 +169,11 @@ describe("plot build --check", () => {
 
   it.skipIf(!realDataDir())("the real-data examples' committed figures are up to date", async () => {
     const real = realDataDir()!;
-    const report = await buildManifest(join(repoRoot, "examples/real/figures.yaml"), { check: true, progress: quiet(), env: { ...process.env, WFALL_REAL_DATA: real } });
+    const report = await buildManifest(join(repoRoot, "examples/real/figures.yaml"), {
+      check: true,
+      progress: quiet(),
+      env: { ...process.env, WFALL_REAL_DATA: real },
+    });
     expect(report.figures.map((f) => [f.name, f.status])).toEqual(report.figures.map((f) => [f.name, "up to date"]));
   });
 
@@ -171,7 +181,7 @@ describe("plot build --check", () => {
     const real = realDataDir();
     const manifest = join(repoRoot, "examples/paper/figures.yaml");
     const needsReal = ["b0355", "bursts-grid"];
-    const all = (await loadManifest(manifest, { ...process.env, WFALL_REAL_DATA: real ?? "/absent" })).figures.map((f) => f.name);
+    const all = (await loadManifest(manifest, { env: { ...process.env, WFALL_REAL_DATA: real ?? "/absent" } })).figures.map((f) => f.name);
     if (!real) console.warn(`SKIPPING ${needsReal.join(", ")} of examples/paper: ../shared/real is absent`);
     const only = real ? all : all.filter((n) => !needsReal.includes(n));
     const report = await buildManifest(manifest, { check: true, only, progress: quiet(), env: { ...process.env, WFALL_REAL_DATA: real ?? "/absent" } });
@@ -181,21 +191,57 @@ describe("plot build --check", () => {
 
 describe("manifest errors name the manifest, the line and the figure", () => {
   const cases: [string, string, RegExp][] = [
-    ["a typo'd key", MANIFEST.replace("{ input: b.npz }", "{ input: b.npz, dn: 3 }"), /figures\.yaml: line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): unknown key 'dn' \(did you mean 'dm'\?\)/],
+    [
+      "a typo'd key",
+      MANIFEST.replace("{ input: b.npz }", "{ input: b.npz, dn: 3 }"),
+      /figures\.yaml: line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): unknown key 'dn' \(did you mean 'dm'\?\)/,
+    ],
     ["a wrong type", MANIFEST.replace("dpi: 100", "dpi: high"), /line 11: figures\[1\]\.dpi \(figure 'pair'\): must be number/],
     ["an unknown colour map", MANIFEST.replace("cmap: viridis", "cmap: jet"), /line 3: defaults\.cmap: must be one of "viridis", "magma"/],
-    ["a missing input", MANIFEST.replace("      - { input: b.npz }\n", "      - { dm: 3 }\n"), /line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): missing key 'input'/],
+    [
+      "a missing input",
+      MANIFEST.replace("      - { input: b.npz }\n", "      - { dm: 3 }\n"),
+      /line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): missing key 'input'/,
+    ],
     ["a bad output extension", MANIFEST.replace("output: single.pdf", "output: single.jpg"), /line 6: figures\[0\]\.output \(figure 'single'\)/],
     ["a duplicate figure", MANIFEST.replace("name: only-b", "name: pair"), /duplicate figure name 'pair' \(.*figures\.yaml:9 and .*figures\.yaml:16\)/],
     ["two figures writing one file", MANIFEST.replace("output: only_b.svg", "output: single.pdf"), /figures 'single' and 'only-b' both write .*single\.pdf/],
-    ["a cycle (a figure writing an input)", MANIFEST.replace("output: only_b.svg", "output: a.npz.svg").replace("{ input: b.npz }", "{ input: a.npz.svg }"), /figure 'only-b' reads .*a\.npz\.svg, which figure 'only-b' writes/],
+    [
+      "a cycle (a figure writing an input)",
+      MANIFEST.replace("output: only_b.svg", "output: a.npz.svg").replace("{ input: b.npz }", "{ input: a.npz.svg }"),
+      /figure 'only-b' reads .*a\.npz\.svg, which figure 'only-b' writes/,
+    ],
     ["broken YAML", MANIFEST.replace("figures:", "figures: [\n  - oops"), /figures\.yaml: line \d+: not valid YAML or JSON/],
-    ["an unset variable", MANIFEST.replace("input: a.npz, dm: 87.77, title: A }\n  - name: pair", 'input: "${NO_SUCH_VARIABLE}/a.npz" }\n  - name: pair'), /environment variable NO_SUCH_VARIABLE is not set/],
+    [
+      "an undeclared variable",
+      MANIFEST.replace("input: a.npz, dm: 87.77, title: A }\n  - name: pair", 'input: "${HOME}/a.npz" }\n  - name: pair'),
+      /\$\{HOME\} is not declared: declare it under 'variables:' with a default/,
+    ],
+    [
+      "an unset WFALL_ variable",
+      MANIFEST.replace("input: a.npz, dm: 87.77, title: A }\n  - name: pair", 'input: "${WFALL_NO_SUCH_VARIABLE}/a.npz" }\n  - name: pair'),
+      /environment variable WFALL_NO_SUCH_VARIABLE is not set/,
+    ],
+    [
+      "an output outside the manifest's folder",
+      MANIFEST.replace("output: single.pdf", "output: ../single.pdf"),
+      /figure 'single' \(.*figures\.yaml:5\) writes \.\.\/single\.pdf, outside the manifest's folder: move it inside, or pass --allow-outside/,
+    ],
+    ["an absolute output", MANIFEST.replace("output: single.pdf", "output: /tmp/single.pdf"), /writes .*single\.pdf, outside the manifest's folder/],
+    [
+      "a YAML alias bomb",
+      `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nfigures: [*d]\n`,
+      /cannot expand the manifest's YAML aliases/,
+    ],
+    ["a YAML error on line 7", MANIFEST.replace("    output: single.pdf", "    output: [single.pdf"), /figures\.yaml: line \d: not valid YAML or JSON/],
   ];
   for (const [name, manifest, message] of cases) {
     it(name, async () => {
       const dir = project(manifest);
-      const error = await loadManifest(join(dir, "figures.yaml")).then(() => expect.fail("no error"), (e) => e);
+      const error = await loadManifest(join(dir, "figures.yaml")).then(
+        () => expect.fail("no error"),
+        (e) => e,
+      );
       expect(error.code).toBe("E_MANIFEST");
       expect(error.message).toMatch(message);
       expect(error.message.startsWith(join(dir, "figures.yaml"))).toBe(true);
@@ -213,7 +259,9 @@ describe("manifest errors name the manifest, the line and the figure", () => {
 
   it("JSON manifests work too, with line numbers", async () => {
     const dir = project(JSON.stringify({ figures: [{ name: "x", output: "x.pdf", panels: [{ input: "a.npz", dm: "high" }] }] }, null, 2));
-    await expect(loadManifest(join(dir, "figures.yaml"))).rejects.toMatchObject({ message: expect.stringMatching(/line 9: figures\[0\]\.panels\[0\]\.dm \(figure 'x'\): must be number/) });
+    await expect(loadManifest(join(dir, "figures.yaml"))).rejects.toMatchObject({
+      message: expect.stringMatching(/line 9: figures\[0\]\.panels\[0\]\.dm \(figure 'x'\): must be number/),
+    });
   });
 
   it("variables with defaults resolve, relative to the manifest's folder", async () => {
@@ -222,8 +270,24 @@ describe("manifest errors name the manifest, the line and the figure", () => {
     expect(manifest.figures[2].panels[0].input).toBe(join(dir, "b.npz"));
   });
 
-  it("the shipped JSON Schema describes the manifest", () => {
-    expect(MANIFEST_SCHEMA.title).toBe("wfall figure manifest");
-    expect(Object.keys((MANIFEST_SCHEMA as any).$defs.options.properties)).toContain("windowMs");
+  it("the shipped JSON Schema is the one the option tables make (npm run generate rewrites it)", () => {
+    const shipped = JSON.parse(readFileSync(join(repoRoot, "packages/plot/schema/figures.schema.json"), "utf8"));
+    expect(shipped).toEqual(manifestSchema());
+    expect(Object.keys(shipped.$defs.panel.properties.options.properties)).toEqual(expect.arrayContaining(["windowMs", "dm", "masks", "cmap"]));
+    expect(Object.keys(shipped.$defs.figure.properties)).toEqual(expect.arrayContaining(["widthIn", "columns", "sharedScale"]));
+  });
+
+  it("docs/options.md is the one the option tables make (npm run generate rewrites it)", async () => {
+    const { optionsReference } = await import("../../../scripts/options-reference.mjs");
+    expect(readFileSync(join(repoRoot, "docs/options.md"), "utf8")).toBe(await optionsReference());
+  });
+
+  it("values from the environment never appear in messages", async () => {
+    const dir = project(MANIFEST.replace("input: b.npz }", 'input: "${WFALL_SECRET}/b.npz" }'));
+    const report = await buildManifest(join(dir, "figures.yaml"), { progress: quiet(), env: { WFALL_SECRET: "s3cr3t-value" } });
+    const failed = report.figures.find((f) => f.name === "only-b")!;
+    expect(failed.status).toBe("failed");
+    expect(failed.error!.message).toMatch(/\$\{WFALL_SECRET\}\/b\.npz: no such file/);
+    expect(failed.error!.message).not.toContain("s3cr3t");
   });
 });

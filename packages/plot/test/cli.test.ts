@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 
 import { main } from "@wfall/plot";
 
-import { fixtures, generatedFixture, repoRoot, runPython } from "../../spectra/test/helpers.js";
+import { fixtures, generatedFixture, repoRoot, runPython } from "../../../test-utils/helpers.js";
 
 const synthetic = join(fixtures, "synthetic_128x1024.npz");
 
@@ -42,10 +42,16 @@ describe("plot", () => {
     expect(readFileSync(join(dir, "145207799_wfall.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
   });
 
-  it("defaults --figname to the input with .pdf (where the tutorial crashes)", async () => {
-    const dir = workdir();
-    expect((await run([join(dir, "145207799_wfall.npz")])).code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(["145207799_wfall.npz", "145207799_wfall.pdf"]);
+  it("defaults --figname to the input's name with .pdf in the current folder (where the tutorial crashes)", async () => {
+    const data = workdir();
+    const here = mkdtempSync(join(tmpdir(), "wfall-cwd-"));
+    const child = spawnSync(process.execPath, [join(repoRoot, "packages/plot/bin/plot.js"), join(data, "145207799_wfall.npz")], {
+      cwd: here,
+      encoding: "utf8",
+    });
+    expect(child.status, child.stderr).toBe(0);
+    expect(readdirSync(here)).toEqual(["145207799_wfall.pdf"]);
+    expect(readdirSync(data)).toEqual(["145207799_wfall.npz"]);
   });
 
   it.each([
@@ -71,11 +77,26 @@ describe("plot", () => {
   it("--help lists every flag with its default", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--fname", "--figname", "--dm", "--nsub", "--mask-sum", "--mask-var", "--window-ms", "--cmap", "--vmin", "--vmax", "--dpi", "--title", "--spec"]) {
+    for (const flag of [
+      "--fname",
+      "--figname",
+      "--dm",
+      "--nsub",
+      "--mask-sum",
+      "--mask-var",
+      "--window-ms",
+      "--cmap",
+      "--vmin",
+      "--vmax",
+      "--dpi",
+      "--title",
+      "--spec",
+    ]) {
       expect(r.out).toContain(flag);
     }
     expect(r.out).toMatch(/--window-ms N\s+.*\(default: 25\)/);
-    expect(r.out).toMatch(/--cmap TEXT\s+.*\(default: viridis\)/);
+    expect(r.out).toMatch(/--cmap NAME\s+.*\(default: viridis\)/);
+    expect(r.out).toMatch(/--kdm N\s+.*\(default: 4149\.377593360996\)/);
   });
 
   it("same output in a separate process, byte for byte", async () => {
@@ -83,7 +104,11 @@ describe("plot", () => {
     const a = join(dir, "a.pdf");
     const b = join(dir, "b.pdf");
     expect((await run([join(dir, "145207799_wfall.npz"), "--dm", "87.77", "--figname", a])).code).toBe(0);
-    const child = spawnSync(process.execPath, [join(repoRoot, "packages/plot/bin/plot.js"), join(dir, "145207799_wfall.npz"), "--dm", "87.77", "--figname", b], { encoding: "utf8" });
+    const child = spawnSync(
+      process.execPath,
+      [join(repoRoot, "packages/plot/bin/plot.js"), join(dir, "145207799_wfall.npz"), "--dm", "87.77", "--figname", b],
+      { encoding: "utf8" },
+    );
     expect(child.status, child.stderr).toBe(0);
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
   });
@@ -92,17 +117,62 @@ describe("plot", () => {
 describe("plot errors: one line naming the file and the problem, exit 2 for input, 1 for I/O, no output", () => {
   const cases: [string, (dir: string) => string[], number, RegExp][] = [
     ["missing file", (d) => [join(d, "nope.npz")], 2, /^plot: .*nope\.npz: no such file\n$/],
-    ["not an npz", (d) => (writeFileSync(join(d, "bad.npz"), "hello"), [join(d, "bad.npz")]), 2, /bad\.npz: not a waterfall file: expected npz, npy, SIGPROC filterbank or HDF5 candidate/],
-    ["unknown flag", (d) => [join(d, "145207799_wfall.npz"), "--colour", "red"], 2, /^plot: Unknown option '--colour' \(see --help\)\n$/],
+    [
+      "not an npz",
+      (d) => (writeFileSync(join(d, "bad.npz"), "hello"), [join(d, "bad.npz")]),
+      2,
+      /bad\.npz: not a waterfall file: expected npz, npy, SIGPROC filterbank or FETCH\/your HDF5 candidate/,
+    ],
+    ["unknown flag", (d) => [join(d, "145207799_wfall.npz"), "--colour", "red"], 2, /^plot: unknown flag '--colour' \(see --help\)\n$/],
+    [
+      "a mistyped flag",
+      (d) => [join(d, "145207799_wfall.npz"), "--windw-ms", "10"],
+      2,
+      /^plot: unknown flag '--windw-ms' \(did you mean --window-ms\?\) \(see --help\)\n$/,
+    ],
+    ["a single-dash tutorial flag", (d) => ["-fname", join(d, "145207799_wfall.npz")], 2, /^plot: unknown flag '-fname' \(did you mean --fname\?\)/],
     ["non-numeric DM", (d) => [join(d, "145207799_wfall.npz"), "--dm", "abc"], 2, /^plot: --dm expects a number, got 'abc'\n$/],
     ["NaN DM", (d) => [join(d, "145207799_wfall.npz"), "--dm", "NaN"], 2, /--dm expects a number, got 'NaN'/],
-    ["nsub not a divisor", (d) => [join(d, "145207799_wfall.npz"), "--nsub", "7"], 2, /145207799_wfall\.npz: cannot split 128 channels into 7 subbands: 7 is not a divisor of 128/],
-    ["unknown colour map", (d) => [join(d, "145207799_wfall.npz"), "--cmap", "jet"], 2, /unknown colour map 'jet'; choose one of viridis/],
-    ["unknown extension", (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "x.jpg")], 2, /x\.jpg: cannot tell the figure format from the extension '\.jpg'/],
-    ["output is the input", (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "145207799_wfall.npz")], 2, /cannot tell the figure format|output path is the input/],
+    [
+      "nsub not a divisor",
+      (d) => [join(d, "145207799_wfall.npz"), "--nsub", "7"],
+      2,
+      /145207799_wfall\.npz: cannot split 128 channels into 7 subbands: 7 is not a divisor of 128/,
+    ],
+    [
+      "unknown colour map",
+      (d) => [join(d, "145207799_wfall.npz"), "--cmap", "jet"],
+      2,
+      /^plot: --cmap: expected one of viridis, magma, inferno, plasma, cividis, gray, got "jet"\n$/,
+    ],
+    [
+      "a zero window",
+      (d) => [join(d, "145207799_wfall.npz"), "--window-ms", "0"],
+      2,
+      /^plot: --window-ms: expected a number above 0, got 0 \(not above 0\)\n$/,
+    ],
+    ["a negative dpi", (d) => [join(d, "145207799_wfall.npz"), "--dpi", "-5"], 2, /^plot: --dpi: expected a number above 0 of at most 2400, got -5/],
+    ["a flag given twice", (d) => [join(d, "145207799_wfall.npz"), "--dm", "1", "--dm", "2"], 2, /^plot: --dm given twice, with different values \(1, 2\)\n$/],
+    [
+      "unknown extension",
+      (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "x.jpg")],
+      2,
+      /x\.jpg: cannot tell the figure format from the extension '\.jpg'/,
+    ],
+    [
+      "output is the input",
+      (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "145207799_wfall.npz")],
+      2,
+      /cannot tell the figure format|output path is the input/,
+    ],
     ["window larger than the data", (d) => [join(d, "145207799_wfall.npz"), "--window-ms", "5000"], 2, /window needs 10173 samples but the data has 1024/],
     ["vmin above vmax", (d) => [join(d, "145207799_wfall.npz"), "--vmin", "2", "--vmax", "1"], 2, /vmin \(2\) is larger than vmax \(1\)/],
-    ["unwritable folder", (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "missing", "x.pdf")], 1, /missing\/x\.pdf: cannot write: the folder does not exist/],
+    [
+      "unwritable folder",
+      (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "missing", "x.pdf")],
+      1,
+      /missing\/x\.pdf: cannot write: the folder does not exist/,
+    ],
     ["two inputs", (d) => [join(d, "145207799_wfall.npz"), join(d, "other.npz")], 2, /expected one input file, got 2/],
     ["no input", () => [], 2, /no input file given/],
   ];
@@ -152,7 +222,10 @@ describe("plot prepare", () => {
 
   it("needs -o and refuses to overwrite its input", async () => {
     const dir = workdir();
-    expect(await run(["prepare", join(dir, "145207799_wfall.npz")])).toMatchObject({ code: 2, err: "plot: prepare: the output file is required (-o OUTPUT.npz)\n" });
+    expect(await run(["prepare", join(dir, "145207799_wfall.npz")])).toMatchObject({
+      code: 2,
+      err: "plot: prepare: the output file is required (-o OUTPUT.npz)\n",
+    });
     const same = await run(["prepare", join(dir, "145207799_wfall.npz"), "-o", join(dir, "145207799_wfall.npz")]);
     expect(same.code).toBe(2);
     expect(same.err).toMatch(/the output path is the input file/);
@@ -160,8 +233,7 @@ describe("plot prepare", () => {
 
   it("--help describes the command", async () => {
     const r = await run(["prepare", "--help"]);
-    expect(r.out).toMatch(/^Usage: plot prepare INPUT\.npz/);
+    expect(r.out).toMatch(/^Usage: plot prepare FILE/);
     expect(r.out).toContain("--compressed");
   });
 });
-

@@ -11,7 +11,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { repoRoot } from "../../spectra/test/helpers.js";
+import { repoRoot } from "../../../test-utils/helpers.js";
 
 const plot = join(repoRoot, "packages/plot/bin/plot.js");
 
@@ -48,8 +48,8 @@ describe("an interrupted command", () => {
       // the child interrupts itself as soon as its temporary file exists, mid-way through a 256 MiB write
       const script = `
         import { readdirSync } from "node:fs";
-        import { dieCleanlyOnSignals } from ${JSON.stringify(join(repoRoot, "packages/plot/dist/cli.js"))};
-        import { writeFileAtomic } from ${JSON.stringify(join(repoRoot, "packages/spectra/dist/index.js"))};
+        import { dieCleanlyOnSignals } from ${JSON.stringify(join(repoRoot, "packages/plot/dist/cli/main.js"))};
+        import { writeFileAtomic } from ${JSON.stringify(join(repoRoot, "packages/spectra/dist/internal.js"))};
         dieCleanlyOnSignals();
         void writeFileAtomic(${JSON.stringify(output)}, new Uint8Array(256 << 20));
         const poll = setInterval(() => {

@@ -3,17 +3,17 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { figureDataFor, renderFigure, textWidth, waterfallSpec } from "@wfall/plot";
-import { readWaterfall, Spectra } from "@wfall/spectra";
+import { figureDataFor, figureSpec, renderFigure, textWidth } from "@wfall/plot";
+import { openWaterfall, Spectra } from "@wfall/spectra";
 
-import { fixtures } from "../../spectra/test/helpers.js";
-import { frequencyTicks, timeTicks } from "../src/ticks.js";
-import { decodePng } from "./inspect.js";
+import { fixtures } from "../../../test-utils/helpers.js";
+import { frequencyTicks, timeTicks } from "../src/spec/ticks.js";
+import { decodePng } from "../../../test-utils/inspect.js";
 
 describe("text is measured with DejaVu Sans itself", () => {
   it("digit advances are DejaVu Sans' 1303/2048 em", () => {
     expect(textWidth("0", { fontSize: 9 })).toBeCloseTo((1303 / 2048) * 9, 6);
-    expect(textWidth("800", { fontSize: 9 })).toBeCloseTo((3 * 1303 / 2048) * 9, 6);
+    expect(textWidth("800", { fontSize: 9 })).toBeCloseTo(((3 * 1303) / 2048) * 9, 6);
   });
 
   it("wider text is wider, widths scale with size, and bold falls back to the one face figures embed", () => {
@@ -46,8 +46,8 @@ describe("nothing is clipped, whatever the size", () => {
   ];
   for (const size of sizes) {
     it(`${size.widthIn} x ${size.heightIn} in at ${size.fontSize} pt`, async () => {
-      const spec = Spectra.fromWaterfall(await readWaterfall(join(fixtures, "synthetic_128x1024.npz")));
-      const vl = waterfallSpec(figureDataFor(spec, { dm: 87.77 }), size);
+      const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
+      const vl = figureSpec([{ figure: figureDataFor(spec, { dm: 87.77 }), title: size.title }], size);
       const png = decodePng(await renderFigure(vl, { format: "png", dpi: 100 }));
       expect([png.width, png.height]).toEqual([Math.ceil(size.widthIn * 100), Math.ceil(size.heightIn * 100)]);
       const white = (x: number, y: number) => [0, 1, 2].every((k) => png.pixels[(y * png.width + x) * png.channels + k] === 255);
@@ -60,8 +60,8 @@ describe("nothing is clipped, whatever the size", () => {
   }
 
   it("a figure too small for its text is refused with the numbers", async () => {
-    const spec = Spectra.fromWaterfall(await readWaterfall(join(fixtures, "synthetic_128x1024.npz")));
-    expect(() => waterfallSpec(spec, { widthIn: 0.5, heightIn: 0.5 })).toThrow(
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
+    expect(() => figureSpec([{ figure: figureDataFor(spec, {}) }], { widthIn: 0.5, heightIn: 0.5 })).toThrow(
       expect.objectContaining({ code: "E_ARGUMENT", message: expect.stringMatching(/a 0\.50 x 0\.50 in figure leaves no room/) }),
     );
   });

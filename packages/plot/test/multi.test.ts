@@ -3,26 +3,30 @@ import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { multiPanelSpec, renderFigure, type VegaLiteSpec } from "@wfall/plot";
-import { readWaterfall, Spectra } from "@wfall/spectra";
+import { figureOf, renderFigure, type FigureDescription, type FigureMeta, type VegaLiteSpec } from "@wfall/plot";
+import { openWaterfall, Spectra } from "@wfall/spectra";
 
-import { fixtures } from "../../spectra/test/helpers.js";
-import { images, pageText, pdfObjects } from "./inspect.js";
+import { fixtures } from "../../../test-utils/helpers.js";
+import { images, pageText, pdfObjects } from "../../../test-utils/inspect.js";
 
 const synthetic = join(fixtures, "synthetic_128x1024.npz");
 const b6 = join(fixtures, "frb121102_B6_wfall.npz");
-const load = async (file: string) => Spectra.fromWaterfall(await readWaterfall(file));
+const meta = (spec: VegaLiteSpec) => (spec.usermeta as { wfall: FigureMeta }).wfall;
+const specOf = async (description: Omit<FigureDescription, "outputs">) => (await figureOf({ outputs: [], ...description })).spec;
 
 describe("the tutorial's three-panel figure", () => {
   let spec: VegaLiteSpec;
   let pdf: Buffer;
   beforeAll(async () => {
-    const panels = [
-      { data: await load(synthetic), title: "20200120E", options: { dm: 87.76 } },
-      { data: await load(synthetic), title: "20200718A", options: { dm: 87.86 } },
-      { data: await load(synthetic), title: "20201129A", options: { dm: 87.81 } },
-    ];
-    spec = multiPanelSpec(panels, { label: "(a)" });
+    spec = await specOf({
+      label: "(a)",
+      options: { masks: true },
+      panels: [
+        { input: synthetic, title: "20200120E", options: { dm: 87.76 } },
+        { input: synthetic, title: "20200718A", options: { dm: 87.86 } },
+        { input: synthetic, title: "20201129A", options: { dm: 87.81 } },
+      ],
+    });
     pdf = await renderFigure(spec, { format: "pdf" });
   });
 
@@ -43,18 +47,19 @@ describe("the tutorial's three-panel figure", () => {
     expect(text.split("800")).toHaveLength(2); // y tick labels on the first panel only
   });
 
-  it("is 4.26 x 3 in with equal panel widths and the tutorial's masks applied", () => {
-    const meta = (spec.usermeta as any).wfall;
-    expect([meta.widthPt, meta.heightPt]).toEqual([4.26 * 72, 3 * 72]);
+  it("is 4.26 x 3 in with equal panel widths", () => {
+    expect([meta(spec).widthPt, meta(spec).heightPt]).toEqual([4.26 * 72, 3 * 72]);
     const panels = spec.concat as { width: number }[];
     expect(new Set(panels.map((p) => p.width)).size).toBe(1);
     expect(spec.description).toBe("3 waterfall panels");
   });
 
-  it("applies the masks by default and not with masks: false", async () => {
-    const data = await load(synthetic);
-    const masked = multiPanelSpec([{ data, options: { dm: 87.77 } }], {});
-    const unmasked = multiPanelSpec([{ data, options: { dm: 87.77 } }], { masks: false });
+  it("applies the tutorial's masks when asked, and no masks by default", async () => {
+    const data = Spectra.fromWaterfall(await openWaterfall(synthetic));
+    const masked = await specOf({ options: { masks: true }, panels: [{ input: data, options: { dm: 87.77 } }] });
+    const thresholds = await specOf({ options: { maskSum: 2, maskVariance: 0.05 }, panels: [{ input: data, options: { dm: 87.77 } }] });
+    const unmasked = await specOf({ panels: [{ input: data, options: { dm: 87.77 } }] });
+    expect(JSON.stringify(masked)).toBe(JSON.stringify(thresholds));
     expect(JSON.stringify(masked)).not.toBe(JSON.stringify(unmasked));
     expect(data.dm).toBe(87); // the Spectra given is not modified
   });
@@ -62,28 +67,37 @@ describe("the tutorial's three-panel figure", () => {
 
 describe("grids and scales", () => {
   it("a 2 x 2 grid labels the frequency axis of each row's first panel, and of any panel with another band", async () => {
-    const panels = [
-      { data: await load(synthetic), title: "A" },
-      { data: await load(b6), title: "B" },
-      { data: await load(synthetic), title: "C" },
-      { data: await load(synthetic), title: "D" },
-    ];
-    const spec = multiPanelSpec(panels, { columns: 2, masks: false });
+    const spec = await specOf({
+      columns: 2,
+      panels: [
+        { input: synthetic, title: "A" },
+        { input: b6, title: "B" },
+        { input: synthetic, title: "C" },
+        { input: synthetic, title: "D" },
+      ],
+    });
     const text = pageText(pdfObjects(await renderFigure(spec, { format: "pdf" })));
     expect(text.split("Frequency [MHz]")).toHaveLength(4); // A, B (1000-1787 MHz), C; not D
     expect(spec.columns).toBe(2);
   });
 
-  it("a shared scale gives every panel the same limits", async () => {
-    const panels = [{ data: await load(synthetic), options: { dm: 87.77 } }, { data: await load(synthetic), options: { dm: 0 } }];
-    const colourLimits = (spec: VegaLiteSpec) => (spec.concat as any[]).map((p) => p.layer[1].data.values[0].image);
-    const independent = colourLimits(multiPanelSpec(panels, { masks: false }));
-    const shared = colourLimits(multiPanelSpec(panels, { masks: false, sharedScale: true }));
-    expect(independent[0]).not.toBe(shared[0]);
-    expect(shared).toHaveLength(2);
+  it("a shared scale gives every panel the lowest vmin and the highest vmax of the independent scales", async () => {
+    const panels = [
+      { input: synthetic, options: { dm: 87.77 } },
+      { input: synthetic, options: { dm: 0 } },
+    ];
+    const independent = meta(await specOf({ panels })).panels;
+    const shared = meta(await specOf({ panels, sharedScale: true })).panels;
+    expect(independent[0].vmax).not.toBe(independent[1].vmax);
+    const limits = [Math.min(...independent.map((p) => p.vmin)), Math.max(...independent.map((p) => p.vmax))];
+    for (const panel of shared) expect([panel.vmin, panel.vmax]).toEqual(limits);
   });
 
-  it("refuses an empty panel list and bad column counts", () => {
-    expect(() => multiPanelSpec([], {})).toThrow(expect.objectContaining({ code: "E_ARGUMENT" }));
+  it("refuses an empty panel list and bad column counts", async () => {
+    await expect(specOf({ panels: [] })).rejects.toMatchObject({ code: "E_ARGUMENT" });
+    await expect(specOf({ columns: 0, panels: [{ input: synthetic }] })).rejects.toMatchObject({
+      code: "E_ARGUMENT",
+      message: expect.stringMatching(/columns/),
+    });
   });
 });

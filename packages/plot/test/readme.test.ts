@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 import { expect, it } from "vitest";
 
-import { repoRoot } from "../../spectra/test/helpers.js";
+import { repoRoot } from "../../../test-utils/helpers.js";
 
 it("the analysis.mjs example in the README runs and writes its files", () => {
   const readme = readFileSync(join(repoRoot, "README.md"), "utf8");

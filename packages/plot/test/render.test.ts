@@ -9,11 +9,12 @@ import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { figureDataFor, renderFigure, waterfallSpec, type VegaLiteSpec } from "@wfall/plot";
-import { encodeNpz, Npz, readWaterfall, Spectra, type FigureData } from "@wfall/spectra";
+import { figureDataFor, figureSpec, renderFigure, type VegaLiteSpec } from "@wfall/plot";
+import { encodeNpz, Npz, openWaterfall, Spectra, type FigureData } from "@wfall/spectra";
+import { native } from "@wfall/spectra/internal";
 
-import { fixtures, realDataDir, runPython } from "../../spectra/test/helpers.js";
-import { decodePng, fonts, images, mediaBox, pageText, pdfObjects, type DecodedPng, type PdfImage } from "./inspect.js";
+import { fixtures, realDataDir, runPython } from "../../../test-utils/helpers.js";
+import { decodePng, fonts, images, mediaBox, pageText, pdfObjects, type DecodedPng, type PdfImage } from "../../../test-utils/inspect.js";
 
 /** matplotlib's RGBA for every plotted value, through python/colormap_reference.py. */
 async function matplotlibColours(fd: FigureData, cmap: string): Promise<Uint8Array> {
@@ -27,7 +28,11 @@ async function matplotlibColours(fd: FigureData, cmap: string): Promise<Uint8Arr
   writeFileSync(input, bytes);
   runPython("python/colormap_reference.py", [input, cmap, join(dir, "out.npz")]);
   const out = await Npz.open(join(dir, "out.npz"));
-  return (await out.array("rgba")).data;
+  try {
+    return (await out.array("rgba")).data;
+  } finally {
+    await out.close();
+  }
 }
 
 const real = realDataDir();
@@ -46,9 +51,9 @@ for (const input of inputs) {
     let expected: Uint8Array;
 
     beforeAll(async () => {
-      const spectra = Spectra.fromWaterfall(await readWaterfall(input.file!));
+      const spectra = Spectra.fromWaterfall(await openWaterfall(input.file!));
       fd = figureDataFor(spectra, input.options);
-      spec = waterfallSpec(fd, input.options);
+      spec = figureSpec([{ figure: fd }]);
       pdf = await renderFigure(spec, { format: "pdf" });
       svg = await renderFigure(spec, { format: "svg" });
       png = await renderFigure(spec, { format: "png" });
@@ -130,8 +135,9 @@ for (const input of inputs) {
       const left = padding.left * scale;
       const top = (padding.top + panel.height / 4) * scale;
       const cellW = (panel.width * scale) / fd.ncols;
-      const cellH = ((panel.height * 3) / 4) * scale / fd.nchan;
-      const px = (x: number, y: number) => Array.from(image.pixels.subarray((y * image.width + x) * image.channels, (y * image.width + x) * image.channels + 3));
+      const cellH = (((panel.height * 3) / 4) * scale) / fd.nchan;
+      const px = (x: number, y: number) =>
+        Array.from(image.pixels.subarray((y * image.width + x) * image.channels, (y * image.width + x) * image.channels + 3));
       let checked = 0;
       for (let c = 2; c < fd.nchan - 2; c += 7) {
         for (let j = 2; j < fd.ncols - 2; j += 5) {
@@ -156,9 +162,13 @@ for (const input of inputs) {
     });
 
     it("the same input gives byte-identical PDF, SVG and PNG", async () => {
-      const again = waterfallSpec(figureDataFor(Spectra.fromWaterfall(await readWaterfall(input.file!)), input.options), input.options);
+      const again = figureSpec([{ figure: figureDataFor(Spectra.fromWaterfall(await openWaterfall(input.file!)), input.options) }]);
       expect(JSON.stringify(again)).toBe(JSON.stringify(spec));
-      for (const [format, first] of [["pdf", pdf], ["svg", svg], ["png", png]] as const) {
+      for (const [format, first] of [
+        ["pdf", pdf],
+        ["svg", svg],
+        ["png", png],
+      ] as const) {
         expect((await renderFigure(again, { format })).equals(first), format).toBe(true);
       }
     });
@@ -173,15 +183,7 @@ describe("matplotlib's colour arithmetic on awkward values", () => {
     values[5] = Number.NaN;
     const fd = { intensity: values, nchan: 2, ncols: 1024, vmin: 0, vmax: 1 } as unknown as FigureData;
     const want = await matplotlibColours(fd, "magma");
-    const { colormapRgba } = await import("@wfall/native");
-    const got = colormapRgba(values, 2, 1024, {
-      range: { channelStart: 0, channelEnd: 2, sampleStart: 0, sampleEnd: 1024 },
-      vmin: 0,
-      vmax: 1,
-      cmap: "magma",
-      repeatX: 1,
-      repeatY: 1,
-    });
+    const got = native.colormapRgba({ data: values, nchan: 2, ntime: 1024, vmin: 0, vmax: 1 }, "magma");
     // our image has the highest channel on top: flip rows back
     const flipped = Buffer.concat([got.data.subarray(1024 * 4), got.data.subarray(0, 1024 * 4)]);
     expect(Buffer.from(want).equals(flipped)).toBe(true);

@@ -2,33 +2,40 @@
  * Typed errors: every failure of the library is a {@link WaterfallError} with a
  * stable `code` and a message that names the file (when there is one) and the
  * problem, so scripts can branch on `code` and people can read the message.
+ * The codes are listed once, here; the native core's codes are a subset
+ * (a test checks `nativeErrorCodes()` against this list).
  */
 
-/** Stable error codes. */
-export type ErrorCode =
-  | "E_FILE_NOT_FOUND"
-  | "E_NOT_A_FILE"
-  | "E_IO"
-  | "E_NOT_NPZ"
-  | "E_NPZ_CORRUPT"
-  | "E_NPZ_MISSING_KEY"
-  | "E_NPY_HEADER"
-  | "E_DTYPE"
-  | "E_SHAPE"
-  | "E_VALUE"
-  | "E_TOO_LARGE"
-  | "E_NSUB_DIVISOR"
-  | "E_DM_RANGE"
-  | "E_EMPTY_WINDOW"
-  | "E_ARGUMENT"
-  | "E_RANGE"
-  | "E_ALIAS"
-  | "E_RENDER"
-  | "E_FONT"
-  | "E_MANIFEST"
-  | "E_INTERNAL";
+/** Every error code, with what it means. */
+export const ERROR_CODES = {
+  E_FILE_NOT_FOUND: "the file does not exist",
+  E_NOT_A_FILE: "the path is a directory or another non-file",
+  E_IO: "reading or writing failed (permissions, disk, a missing folder)",
+  E_NOT_WATERFALL: "the file is not in a format this library reads (or not the format expected)",
+  E_UNSUPPORTED: "a valid file of a known format, of a kind this library does not read (e.g. fold-mode PSRFITS)",
+  E_CORRUPT: "the file is truncated or inconsistent (bad CRC, data past the end)",
+  E_HEADER: "a header (npy, SIGPROC, FITS) cannot be read",
+  E_MISSING_KEY: "a value the waterfall needs (a key, dataset, attribute or axis) is neither in the file nor given",
+  E_DTYPE: "a data type that cannot be read as real numbers",
+  E_SHAPE: "array shapes that do not fit together",
+  E_VALUE: "a value in the file (or given for it) is out of its domain",
+  E_TOO_LARGE: "the data would exceed the memory limit (WFALL_MAX_BYTES)",
+  E_NSUB_DIVISOR: "the number of subbands does not divide the number of channels",
+  E_DM_RANGE: "a DM that cannot be applied (not finite, negative, or sweeping past the data)",
+  E_EMPTY_WINDOW: "nothing valid to draw or measure in the chosen window",
+  E_ARGUMENT: "an option or argument is out of its domain",
+  E_RANGE: "a range of channels or samples lies outside the data",
+  E_ALIAS: "two arrays that are written to share memory",
+  E_RENDER: "the figure could not be rendered",
+  E_FONT: "a font file cannot be used",
+  E_MANIFEST: "a figure manifest is invalid",
+  E_INTERNAL: "a bug: please report it",
+} as const;
 
-/** Codes that describe a problem with the input (exit code 2 in the CLI), as opposed to I/O failures. */
+/** Stable error codes. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes that describe a failure of the file system (exit code 1 in the CLI) rather than of the input (exit code 2). */
 const IO_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["E_IO"]);
 
 /** An error of the wfall library: a stable `code`, and the `file` it concerns if any. */
@@ -49,35 +56,7 @@ export class WaterfallError extends Error {
   }
 }
 
-const NATIVE_CODES = new Set<string>([
-  "E_SHAPE",
-  "E_ARGUMENT",
-  "E_NSUB_DIVISOR",
-  "E_DM_RANGE",
-  "E_RANGE",
-  "E_ALIAS",
-  "E_RENDER",
-  "E_FONT",
-  "E_INTERNAL",
-]);
-
-/**
- * Converts anything thrown by the native core into a {@link WaterfallError},
- * adding the file it concerns. Wrong JS types rejected by N-API become `E_ARGUMENT`.
- */
-export function fromNative(error: unknown, file?: string): WaterfallError {
-  if (error instanceof WaterfallError) return error;
-  const e = error as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === "string" && NATIVE_CODES.has(e.code) ? (e.code as ErrorCode) : "E_ARGUMENT";
-  const message = typeof e?.message === "string" ? e.message : String(error);
-  return new WaterfallError(code, message, { file, cause: error });
-}
-
-/** Runs a native call, rethrowing its failure as a {@link WaterfallError} about `file`. */
-export function callNative<T>(call: () => T, file?: string): T {
-  try {
-    return call();
-  } catch (error) {
-    throw fromNative(error, file);
-  }
+/** Whether `code` is one of {@link ERROR_CODES}. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
 }

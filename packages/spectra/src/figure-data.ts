@@ -3,26 +3,16 @@
  * fixes it: peak, plotted window, time axis in ms and colour limits. Renderers
  * build on {@link FigureData}; nothing here draws.
  */
-import * as core from "@wfall/native";
+import { argmax, sliceColumns } from "./arrays.js";
+import { WaterfallError } from "./errors.js";
+import type { DmTimePlane } from "./model.js";
+import * as native from "./native.js";
+import { checkOptions } from "./options/spec.js";
+import { WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
+import type { Spectra } from "./spectra.js";
 
-import { argmax } from "./arrays.js";
-import type { DmTimePlane } from "./candidate.js";
-import { callNative, WaterfallError } from "./errors.js";
-import { Spectra } from "./spectra.js";
-
-/** Options of {@link prepareFigureData}. */
-export interface FigureDataOptions {
-  /** Half-width of the plotted window, s: `ceil(window / dt)` samples each side. Default 0.025. */
-  window?: number;
-  /** Percentile of the on-pulse block giving `vmin`. Default 2.5. */
-  vminPercentile?: number;
-  /** Percentile of the off-pulse samples giving `vmax`. Default 97.5. */
-  vmaxPercentile?: number;
-  /** Fixed colour limits, overriding the percentile rule. */
-  vmin?: number;
-  vmax?: number;
-  /** Number of off-pulse samples (ending where the window starts) for `vmax`. Default 41. */
-  offPulseSamples?: number;
+/** Options of {@link prepareFigureData}: the window and colour options, and where to centre. */
+export interface FigureDataOptions extends WindowOptions {
   /** Force the sample the window is centred on instead of the time-series peak. */
   peak?: number;
   /** A DM-time plane on the same time axis as the Spectra (FETCH/your candidates), shown under the waterfall. */
@@ -53,8 +43,8 @@ export interface FigureData {
   peak: number;
   /** The time-series peak before any edge adjustment. */
   rawPeak: number;
-  /** Window half-width in samples. */
-  window: number;
+  /** Window half-width in samples: `ceil(windowMs / 1000 / dt)`. */
+  halfWidthSamples: number;
   /** Left edges of the plotted samples plus the right edge of the last, ms from the peak's centre (`ncols + 1` values). */
   timeEdgesMs: Float64Array;
   /** Sum over channels of each plotted sample, skipping missing (NaN, ±inf) ones. */
@@ -96,87 +86,74 @@ function offPulseRange(start: number, end: number, count: number, ntime: number)
  * @throws {WaterfallError} `E_EMPTY_WINDOW` when the window does not fit in the
  * data or the percentile blocks hold no valid value.
  */
-export function prepareFigureData(spec: Spectra, options: FigureDataOptions = {}): FigureData {
-  const file = spec.source;
+export function prepareFigureData(spectra: Spectra, options: FigureDataOptions = {}): FigureData {
+  const file = spectra.source;
+  checkOptions(WINDOW_OPTIONS, options, file);
   const fail = (code: "E_EMPTY_WINDOW" | "E_ARGUMENT", message: string) => new WaterfallError(code, message, { file });
-  const windowSeconds = options.window ?? 0.025;
-  if (!(Number.isFinite(windowSeconds) && windowSeconds > 0)) throw fail("E_ARGUMENT", `window must be a positive number of seconds, got ${windowSeconds}`);
-  const window = Math.ceil(windowSeconds / spec.dt);
-  const ncols = 2 * window - 1;
-  if (ncols > spec.ntime) {
+  const windowMs = options.windowMs ?? WINDOW_OPTIONS.windowMs.default;
+  const halfWidthSamples = Math.ceil(windowMs / ms / spectra.dt);
+  const ncols = 2 * halfWidthSamples - 1;
+  const { nchan, ntime } = spectra;
+  if (ncols > ntime) {
     throw fail(
       "E_EMPTY_WINDOW",
-      `a ${(windowSeconds * ms).toPrecision(3)} ms window needs ${ncols} samples but the data has ${spec.ntime} (${(spec.ntime * spec.dt * ms).toPrecision(4)} ms); use a smaller window`,
+      `a ${windowMs.toPrecision(3)} ms window needs ${ncols} samples but the data has ${ntime} (${(ntime * spectra.dt * ms).toPrecision(4)} ms); use a smaller window`,
     );
   }
-  const series = spec.timeseries();
+  const series = spectra.timeseries();
   const rawPeak = options.peak ?? argmax(series);
-  if (!(Number.isSafeInteger(rawPeak) && rawPeak >= 0 && rawPeak < spec.ntime)) throw fail("E_ARGUMENT", `peak must be a sample index in 0..${spec.ntime - 1}, got ${rawPeak}`);
-  const peak = Math.min(Math.max(rawPeak, window - 1), spec.ntime - window);
-  const sampleStart = peak - window + 1;
-  const sampleEnd = peak + window;
+  if (!(Number.isSafeInteger(rawPeak) && rawPeak >= 0 && rawPeak < ntime))
+    throw fail("E_ARGUMENT", `peak must be a sample index in 0..${ntime - 1}, got ${rawPeak}`);
+  const peak = Math.min(Math.max(rawPeak, halfWidthSamples - 1), ntime - halfWidthSamples);
+  const sampleStart = peak - halfWidthSamples + 1;
+  const sampleEnd = peak + halfWidthSamples;
 
-  const offPulseCount = options.offPulseSamples ?? 41;
-  const off = offPulseRange(sampleStart, sampleEnd, offPulseCount, spec.ntime);
+  const offPulseCount = options.offPulseSamples ?? WINDOW_OPTIONS.offPulseSamples.default;
+  const off = offPulseRange(sampleStart, sampleEnd, offPulseCount, ntime);
   const blockStart = Math.min(sampleStart, off?.[0] ?? sampleStart);
   const blockEnd = Math.max(sampleEnd, off?.[1] ?? sampleEnd);
-  const block = extractBlock(spec, blockStart, blockEnd);
-  block.zerosToNaN();
+  // A copy of the plotted and off-pulse samples, zeros as NaN (the tutorial's rule for the figure).
+  const block = { data: sliceColumns(spectra.data, nchan, ntime, blockStart, blockEnd - blockStart), nchan, ntime: blockEnd - blockStart };
+  native.zerosToNan({ ...block, weights: null, zerosMissing: false }, file);
+  const percentile = (q: number, [from, to]: [number, number]) =>
+    native.percentiles(block, { channelStart: 0, channelEnd: nchan, sampleStart: from - blockStart, sampleEnd: to - blockStart }, [q], file)[0];
 
-  const vmin = options.vmin ?? block.percentile(options.vminPercentile ?? 2.5, { samples: [sampleStart - blockStart, sampleEnd - blockStart] });
-  const vmax = options.vmax ?? (off ? block.percentile(options.vmaxPercentile ?? 97.5, { samples: [off[0] - blockStart, off[1] - blockStart] }) : Number.NaN);
-  if (Number.isNaN(vmin)) throw fail("E_EMPTY_WINDOW", `no valid (finite, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
+  const vmin = options.vmin ?? percentile(options.vminPercentile ?? WINDOW_OPTIONS.vminPercentile.default, [sampleStart, sampleEnd]);
+  const vmax = options.vmax ?? (off ? percentile(options.vmaxPercentile ?? WINDOW_OPTIONS.vmaxPercentile.default, off) : Number.NaN);
+  if (Number.isNaN(vmin))
+    throw fail("E_EMPTY_WINDOW", `no valid (finite, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
   if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly`);
 
-  const plotted = extractBlock(block, sampleStart - blockStart, sampleEnd - blockStart);
   const timeEdgesMs = new Float64Array(ncols + 1);
-  for (let k = 0; k <= ncols; k++) timeEdgesMs[k] = (sampleStart + k - peak - 0.5) * spec.dt * ms;
+  for (let k = 0; k <= ncols; k++) timeEdgesMs[k] = (sampleStart + k - peak - 0.5) * spectra.dt * ms;
   return {
-    nchan: spec.nchan,
+    nchan,
     ncols,
-    intensity: plotted.data,
+    intensity: sliceColumns(block.data, nchan, block.ntime, sampleStart - blockStart, ncols),
     sampleStart,
     sampleEnd,
     peak,
     rawPeak,
-    window,
+    halfWidthSamples,
     timeEdgesMs,
     timeseries: series.slice(sampleStart, sampleEnd),
     vmin,
     vmax,
-    freqExtent: [spec.fbottom, spec.fbottom + spec.nchan * spec.df],
-    dt: spec.dt,
-    df: spec.df,
-    fbottom: spec.fbottom,
-    dm: spec.dm,
+    freqExtent: [spectra.fbottom, spectra.fbottom + nchan * spectra.df],
+    dt: spectra.dt,
+    df: spectra.df,
+    fbottom: spectra.fbottom,
+    dm: spectra.dm,
     source: file,
-    dmTime: options.dmTime && options.dmTime.ntime === spec.ntime ? cropDmTime(options.dmTime, sampleStart, sampleEnd, file) : undefined,
+    dmTime: options.dmTime && options.dmTime.ntime === ntime ? cropDmTime(options.dmTime, sampleStart, sampleEnd, file) : undefined,
   };
 }
 
 /** The plotted samples of a DM-time plane, with 1st and 99.9th percentile colour limits. */
 function cropDmTime(plane: DmTimePlane, start: number, end: number, file?: string): FigureDmTime {
   const ncols = end - start;
-  const intensity = new Float32Array(plane.ndm * ncols);
-  for (let d = 0; d < plane.ndm; d++) intensity.set(plane.data.subarray(d * plane.ntime + start, d * plane.ntime + end), d * ncols);
+  const intensity = sliceColumns(plane.data, plane.ndm, plane.ntime, start, ncols);
   const range = { channelStart: 0, channelEnd: plane.ndm, sampleStart: 0, sampleEnd: ncols };
-  const [vmin, vmax] = callNative(() => core.percentiles(intensity, plane.ndm, ncols, range, [1, 99.9]), file);
+  const [vmin, vmax] = native.percentiles({ data: intensity, nchan: plane.ndm, ntime: ncols }, range, [1, 99.9], file);
   return { intensity, ndm: plane.ndm, dmRange: plane.dmRange, vmin, vmax };
-}
-
-/** A copy of samples `[start, end)` of every channel, as a new Spectra. */
-function extractBlock(spec: Spectra, start: number, end: number): Spectra {
-  const width = end - start;
-  const out = new Float32Array(spec.nchan * width);
-  for (let c = 0; c < spec.nchan; c++) out.set(spec.data.subarray(c * spec.ntime + start, c * spec.ntime + end), c * width);
-  return new Spectra(out, {
-    nchan: spec.nchan,
-    ntime: width,
-    fbottom: spec.fbottom,
-    df: spec.df,
-    dt: spec.dt,
-    start: spec.start + start * spec.dt,
-    dm: spec.dm,
-    source: spec.source,
-  });
 }

@@ -1,45 +1,36 @@
 /**
- * `@wfall/spectra`: waterfall (dynamic spectrum) I/O and the `Spectra` API.
+ * `@wfall/spectra`: radio-telescope waterfalls (dynamic spectra) in and out,
+ * and the `Spectra` API that mirrors CHIME's `iautils.spectra.Spectra`.
  *
  * ```ts
- * import { readWaterfall, Spectra, prepareFigureData } from "@wfall/spectra";
- * const spec = Spectra.fromWaterfall(await readWaterfall("69541452_wfall.npz"));
- * spec.dedisperse(87.77).maskBySum(2).maskByVariance(0.05).subband(128);
- * const figure = prepareFigureData(spec); // peak, window, time axis, vmin/vmax
+ * import { openWaterfall, Spectra, prepareFigureData } from "@wfall/spectra";
+ * const spectra = Spectra.fromWaterfall(await openWaterfall("69541452_wfall.npz"));
+ * spectra.dedisperse(87.77).maskBySum(2).maskByVariance(0.05).subband(128);
+ * const figure = prepareFigureData(spectra); // peak, window, time axis, vmin/vmax
  * ```
+ *
+ * Plumbing shared with `@wfall/plot` (file helpers, the native wrapper, the
+ * option tables' machinery) is in `@wfall/spectra/internal`.
  *
  * @packageDocumentation
  */
-export { argmax } from "./arrays.js";
-export { callNative, WaterfallError, type ErrorCode } from "./errors.js";
-export { readInput, removeTemporaryFiles, writeFileAtomic } from "./files.js";
+export { ERROR_CODES, WaterfallError, type ErrorCode } from "./errors.js";
+export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type Waterfall, type WaterfallAxes } from "./model.js";
+export { describeFile, detectFormat, openWaterfall, type FileDescription } from "./formats/index.js";
+export { readFilterbankInfo, type FilterbankInfo, type HeaderValue } from "./formats/filterbank/header.js";
+export { writeFilterbank, type WriteFilterbankOptions } from "./formats/filterbank/write.js";
+export { writeWaterfall, type WaterfallData, type WaterfallLike, type WriteWaterfallOptions } from "./formats/npz/write.js";
+export { LAYOUTS, type KeyMap, type NpzLayout } from "./formats/npz/layouts.js";
+export { Npz, encodeNpz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./io/npz.js";
+export { K_DM_CHIME, COLOUR_MAPS, NORMALISATIONS, REFERENCES, WRAPS, type ColourMap, type Normalisation, type Reference, type Wrap } from "./native.js";
+export { Spectra, type ChannelStats, type IndexRange, type SpectraOptions } from "./spectra.js";
+export type { DedisperseOptions } from "./dedispersion.js";
+export { autoSubbands, processSpectra } from "./process.js";
+export { reduceFilterbank, type ReduceOptions } from "./reduce.js";
 export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
-export { encodeNpy, parseNpy, toFloat32, toFloat64, toScalar, type NpyArray } from "./npy.js";
-export { defaultMaxBytes } from "./limits.js";
-export { encodeNpz, Npz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./npz.js";
-export {
-  K_DM_CHIME,
-  K_DM_PHYSICAL,
-  Spectra,
-  type ChannelStats,
-  type DedisperseOptions,
-  type IndexRange,
-  type Normalisation,
-  type Reference,
-  type SpectraOptions,
-} from "./spectra.js";
-export { detectFormat, openWaterfall, readNpy, type OpenOptions, type WaterfallFormat } from "./formats.js";
-export type { DmTimePlane } from "./candidate.js";
-export {
-  readFilterbank,
-  readFilterbankInfo,
-  reduceFilterbank,
-  writeFilterbank,
-  type FilterbankInfo,
-  type HeaderValue,
-  type ReduceOptions,
-  type TimeRange,
-  type WriteFilterbankOptions,
-} from "./sigproc.js";
-export { checkAxes, flipRows, readWaterfall, writeWaterfall, type ReadWaterfallOptions, type Waterfall, type WaterfallData, type WaterfallLike } from "./waterfall.js";
-export { chooseLayout, frequencyAxis, LAYOUTS, parseKeyMap, type GivenValues, type KeyMap, type LayoutOptions, type NpzLayout } from "./layouts.js";
+export { READ_OPTIONS, type ReadOptions } from "./options/read.js";
+export { PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
+export { WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
+
+/** The other dispersion constant in use, from the physical constants: 4148.808 MHz² s cm³ / pc. */
+export const K_DM_PHYSICAL = 4148.808;

@@ -3,42 +3,20 @@
  * `iautils.spectra.Spectra`. Heavy work runs in the native core on the whole
  * array; operations that keep the shape work in place and return `this`.
  */
-import * as core from "@wfall/native";
 import ndarray from "ndarray";
 
 import { argmax } from "./arrays.js";
-import { callNative, WaterfallError } from "./errors.js";
-import { checkAxes, type Waterfall } from "./waterfall.js";
-
-/** CHIME's dispersion constant (pulsar convention), `1/2.41e-4` MHz² s cm³ / pc: the default. */
-export const K_DM_CHIME = 1 / 2.41e-4;
-/** The other dispersion constant in use, from the physical constants: 4148.808 MHz² s cm³ / pc. */
-export const K_DM_PHYSICAL = 4148.808;
-
-/** The frequency channels are aligned to when dedispersing: a named one or a value in MHz. */
-export type Reference = "top" | "bottom" | "centre" | "infinite" | number;
-
-/** Options of {@link Spectra.dedisperse}. */
-export interface DedisperseOptions {
-  /** Dispersion constant, MHz² s cm³ / pc. Default {@link K_DM_CHIME}. */
-  kdm?: number;
-  /** Reference frequency. Default "top" (the highest channel frequency). */
-  reference?: Reference;
-  /**
-   * "roll" (default) moves samples shifted past an end around to the other, as
-   * `np.roll`; "invalidate" blanks them instead (NaN, weight 0).
-   */
-  wrap?: "roll" | "invalidate";
-}
-
-/** Per-channel normalisations, see {@link Spectra.normalise}. */
-export type Normalisation = "fractional" | "zscore" | "robust";
+import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
+import { WaterfallError } from "./errors.js";
+import { checkAxes, type Waterfall } from "./model.js";
+import * as native from "./native.js";
+import { NORMALISATIONS, type Normalisation, type Reduced, type WaterfallView } from "./native.js";
 
 /** Axes and weights of a new {@link Spectra}. */
 export interface SpectraOptions {
   nchan: number;
   ntime: number;
-  /** Frequency of channel 0 (the lowest), MHz. */
+  /** Lower edge of the band, MHz (channel `i` is centred at `fbottom + (i + 1/2)·df`). */
   fbottom: number;
   /** Channel width, MHz, positive. */
   df: number;
@@ -96,6 +74,8 @@ export class Spectra {
   #df: number;
   #dt: number;
   #dm: number;
+  #lastShifts: Float64Array | undefined;
+  /** Lower edge of the band, MHz: channel `i` is centred at `fbottom + (i + 1/2)·df`. */
   readonly fbottom: number;
   readonly start: number;
   readonly source: string | undefined;
@@ -159,6 +139,11 @@ export class Spectra {
     return this.#dm;
   }
 
+  /** Per-channel shifts (samples, positive = toward earlier time) of the last dedispersion. */
+  get lastShifts(): Float64Array | undefined {
+    return this.#lastShifts;
+  }
+
   /** The row-major intensity array itself (not a copy). */
   get data(): Float32Array {
     return this.#data;
@@ -172,15 +157,19 @@ export class Spectra {
   /** The weights array (made on first access while the weights are implied by the intensity). */
   get weights(): Float32Array {
     if (!this.#weights) {
-      this.#weights = this.#native(() => core.validWeights(this.#data, this.#zerosMissing));
+      this.#weights = native.validWeights(this.#view(), this.source);
       this.#zerosMissing = false;
     }
     return this.#weights;
   }
 
-  /** The weights for a read-only native call: the array, or how the intensity implies them. */
-  #implied(): [Float32Array | null, boolean] {
-    return [this.#weights, this.#zerosMissing];
+  /** The data and weights (the array, or how the intensity implies them) as the core sees them. */
+  #view(): WaterfallView {
+    return { data: this.#data, weights: this.#weights, zerosMissing: this.#zerosMissing, nchan: this.#nchan, ntime: this.#ntime };
+  }
+
+  #axes(): native.Axes {
+    return { dtSeconds: this.#dt, fbottomMhz: this.fbottom, dfMhz: this.#df };
   }
 
   /** Channel frequencies `fbottom + i*df`, MHz. */
@@ -212,10 +201,6 @@ export class Spectra {
     });
   }
 
-  #native<T>(call: () => T): T {
-    return callNative(call, this.source);
-  }
-
   /**
    * Dedisperses to `dm` from the current DM, in place: channel i moves earlier
    * by `round(kdm * (dm - this.dm) * (f_i^-2 - f_ref^-2) / dt)` samples (ties to
@@ -223,8 +208,8 @@ export class Spectra {
    * @throws {WaterfallError} `E_DM_RANGE` for a non-finite DM.
    */
   dedisperse(dm: number, options: DedisperseOptions = {}): this {
-    const plan = this.#plan(dm, options);
-    this.lastShifts = this.#native(() => core.dedisperse(this.#data, this.#weights, this.#nchan, this.#ntime, plan));
+    const step = dedispersionStep(this.#dm, dm, options, this.source);
+    this.#lastShifts = native.dedisperse(this.#view(), this.#axes(), step, this.source);
     this.#dm = dm;
     return this;
   }
@@ -235,36 +220,19 @@ export class Spectra {
    * are read once and never rewritten. Returns `this`.
    */
   dedisperseSubband(dm: number, nsub: number, options: DedisperseOptions = {}): this {
-    const plan = this.#plan(dm, options);
-    const out = this.#native(() => core.dedisperseSubband(this.#data, ...this.#implied(), this.#nchan, this.#ntime, plan, nsub));
-    this.lastShifts = this.#native(() => core.channelShifts(this.#nchan, plan));
+    const step = dedispersionStep(this.#dm, dm, options, this.source);
+    const out = native.dedisperseSubband(this.#view(), this.#axes(), step, nsub, this.source);
+    this.#lastShifts = native.channelShifts(this.#nchan, this.#axes(), step, this.source);
     this.#df *= this.#nchan / out.nchan;
     this.#replace(out);
     this.#dm = dm;
     return this;
   }
 
-  #plan(dm: number, options: DedisperseOptions): core.DedisperseOptions {
-    if (!Number.isFinite(dm)) throw new WaterfallError("E_DM_RANGE", `DM must be a finite number, got ${dm}`, { file: this.source });
-    return {
-      deltaDm: dm - this.#dm,
-      kDm: options.kdm ?? K_DM_CHIME,
-      reference: typeof options.reference === "number" ? "mhz" : (options.reference ?? "top"),
-      referenceMhz: typeof options.reference === "number" ? options.reference : undefined,
-      wrap: options.wrap ?? "roll",
-      dt: this.#dt,
-      fbottom: this.fbottom,
-      df: this.#df,
-    };
-  }
-
-  /** Per-channel shifts (samples) applied by the last {@link Spectra.dedisperse}. */
-  lastShifts: Float64Array | undefined;
-
   /** Sets the given channels to NaN (weight 0), in place. Returns `this`. */
   maskChannels(channels: Iterable<number>): this {
     const list = Array.from(channels);
-    this.#native(() => core.maskChannels(this.#data, this.#weights, this.#nchan, this.#ntime, list));
+    native.maskChannels(this.#view(), list, this.source);
     return this;
   }
 
@@ -327,9 +295,8 @@ export class Spectra {
     return out;
   }
 
-  #moments(weighted: boolean): core.ChannelMoments {
-    const [weights, zerosMissing] = weighted ? this.#implied() : [null, false];
-    return this.#native(() => core.channelMoments(this.#data, weights, zerosMissing, this.#nchan, this.#ntime));
+  #moments(weighted: boolean) {
+    return native.channelMoments(this.#view(), weighted, this.source);
   }
 
   /**
@@ -338,15 +305,15 @@ export class Spectra {
    * `nansum`/`nanvar` on the intensity do in the tutorial.
    */
   channelStats(options: { weighted?: boolean } = {}): ChannelStats {
-    const [weights, zerosMissing] = options.weighted ? this.#implied() : [null, false];
-    const moments = this.#moments(options.weighted ?? false);
-    const medians = this.#native(() => core.channelMedians(this.#data, weights, zerosMissing, this.#nchan, this.#ntime));
+    const weighted = options.weighted ?? false;
+    const moments = this.#moments(weighted);
+    const medians = native.channelMedians(this.#view(), weighted, this.source);
     return { ...moments, ...medians };
   }
 
   /** Turns samples that are exactly 0 into NaN (weight 0), in place. Returns `this`. */
   zerosToNaN(): this {
-    this.#native(() => core.zerosToNan(this.#data, this.#weights, this.#nchan, this.#ntime));
+    native.zerosToNan(this.#view(), this.source);
     return this;
   }
 
@@ -356,7 +323,7 @@ export class Spectra {
    * @throws {WaterfallError} `E_NSUB_DIVISOR` when `nsub` does not divide `nchan`.
    */
   subband(nsub: number): this {
-    const out = this.#native(() => core.subband(this.#data, ...this.#implied(), this.#nchan, this.#ntime, nsub));
+    const out = native.subband(this.#view(), nsub, this.source);
     this.#df *= this.#nchan / out.nchan;
     this.#replace(out);
     return this;
@@ -367,13 +334,13 @@ export class Spectra {
    * trailing partial group is dropped; `dt` grows by `factor`. Returns `this`.
    */
   downsample(factor: number): this {
-    const out = this.#native(() => core.downsample(this.#data, ...this.#implied(), this.#nchan, this.#ntime, factor));
+    const out = native.downsample(this.#view(), factor, this.source);
     this.#dt *= factor;
     this.#replace(out);
     return this;
   }
 
-  #replace(out: core.Block): void {
+  #replace(out: Reduced): void {
     this.#data = out.intensity;
     this.#weights = out.weights;
     this.#zerosMissing = false;
@@ -388,15 +355,17 @@ export class Spectra {
    * sample, or zero mean/spread) is masked. Returns `this`.
    */
   normalise(method: Normalisation = "fractional"): this {
+    if (!NORMALISATIONS.includes(method))
+      throw new WaterfallError("E_ARGUMENT", `normalisation must be ${NORMALISATIONS.join(", ")}, got '${method}'`, { file: this.source });
     // Normalising turns zeros into other values: implied zero weights must become explicit first.
     if (this.#zerosMissing && this.#data.includes(0)) void this.weights;
-    this.#native(() => core.normalise(this.#data, this.#weights, this.#nchan, this.#ntime, method));
+    native.normalise(this.#view(), method, this.source);
     return this;
   }
 
   /** Sum over channels of every sample, skipping missing ones (`np.nansum(intensity, axis=0)`; ±inf are skipped too). */
   timeseries(): Float64Array {
-    return this.#native(() => core.timeseries(this.#data, this.#nchan, this.#ntime));
+    return native.timeseries(this.#view(), this.source);
   }
 
   /** Index of the brightest sample of the time series (the first on ties). */
@@ -417,7 +386,7 @@ export class Spectra {
     const [s0, s1] = block.samples ?? [0, this.#ntime];
     const qs = typeof q === "number" ? [q] : [...q];
     const range = { channelStart: c0, channelEnd: c1, sampleStart: s0, sampleEnd: s1 };
-    const values = this.#native(() => core.percentiles(this.#data, this.#nchan, this.#ntime, range, qs));
+    const values = native.percentiles(this.#view(), range, qs, this.source);
     return typeof q === "number" ? values[0] : values;
   }
 }

@@ -8,11 +8,12 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { Npz, prepareFigureData, readWaterfall, Spectra, toFloat32, toScalar } from "@wfall/spectra";
+import { Npz, prepareFigureData, openWaterfall, Spectra } from "@wfall/spectra";
+import { toFloat32, toScalar } from "@wfall/spectra/internal";
 
-import { expectClose, fixtures, generatedFixture, realDataDir, runPython } from "./helpers.js";
+import { expectClose, fixtures, generatedFixture, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
 interface Op {
   op: string;
@@ -39,15 +40,24 @@ const cases: Case[] = JSON.parse(readFileSync(casesFile, "utf8"));
 function apply(spec: Spectra, op: Op): void {
   const a = op as Record<string, any>;
   switch (op.op) {
-    case "dedisperse": return void spec.dedisperse(a.dm, { kdm: a.kdm, reference: a.reference, wrap: a.wrap });
-    case "maskChannels": return void spec.maskChannels(a.channels);
-    case "maskBySum": return void spec.maskBySum(a.threshold);
-    case "maskByVariance": return void spec.maskByVariance(a.threshold);
-    case "zerosToNaN": return void spec.zerosToNaN();
-    case "subband": return void spec.subband(a.nsub);
-    case "downsample": return void spec.downsample(a.factor);
-    case "normalise": return void spec.normalise(a.method);
-    default: throw new Error(`unknown op ${op.op}`);
+    case "dedisperse":
+      return void spec.dedisperse(a.dm, { kdm: a.kdm, reference: a.reference, wrap: a.wrap });
+    case "maskChannels":
+      return void spec.maskChannels(a.channels);
+    case "maskBySum":
+      return void spec.maskBySum(a.threshold);
+    case "maskByVariance":
+      return void spec.maskByVariance(a.threshold);
+    case "zerosToNaN":
+      return void spec.zerosToNaN();
+    case "subband":
+      return void spec.subband(a.nsub);
+    case "downsample":
+      return void spec.downsample(a.factor);
+    case "normalise":
+      return void spec.normalise(a.method);
+    default:
+      throw new Error(`unknown op ${op.op}`);
   }
 }
 
@@ -64,7 +74,7 @@ for (const [tag, locate] of Object.entries(inputs)) {
   describe.skipIf(skip)(`numpy agrees on the ${tag} waterfall`, () => {
     let input: string;
     let reference: Npz;
-    const expected = async (key: string) => (await reference.array(key));
+    const expected = async (key: string) => await reference.array(key);
     const array = async (key: string) => toFloat32(await expected(key), { key });
     const scalar = async (key: string) => toScalar(await expected(key), { key });
 
@@ -74,10 +84,11 @@ for (const [tag, locate] of Object.entries(inputs)) {
       runPython("python/crosscheck.py", [casesFile, tag, input, out]);
       reference = await Npz.open(out);
     });
+    afterAll(() => reference?.close());
 
     for (const c of cases.filter((c) => c.inputs.includes(tag))) {
       it(c.name, async () => {
-        const spec = Spectra.fromWaterfall(await readWaterfall(input));
+        const spec = Spectra.fromWaterfall(await openWaterfall(input));
         for (const op of c.ops) apply(spec, op);
         for (const result of c.results) {
           const key = (name: string) => `${c.name}.${name}`;
@@ -109,7 +120,7 @@ for (const [tag, locate] of Object.entries(inputs)) {
             case "figure": {
               const fig = prepareFigureData(spec);
               expect(fig.peak).toBe(await scalar(key("figure_peak")));
-              expect(fig.window).toBe(await scalar(key("figure_window")));
+              expect(fig.halfWidthSamples).toBe(await scalar(key("figure_window")));
               expect(fig.sampleStart).toBe(await scalar(key("figure_sampleStart")));
               expectClose([fig.vmin, fig.vmax], [await scalar(key("figure_vmin")), await scalar(key("figure_vmax"))], 1e-5, "vmin/vmax");
               expectClose(fig.timeseries, await array(key("figure_timeseries")), 1e-5, "figure timeseries");

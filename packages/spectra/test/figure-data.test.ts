@@ -14,7 +14,7 @@ function pulse(ntime: number, peak: number, nchan = 4, dt = 1e-3): Spectra {
 describe("prepareFigureData", () => {
   it("centres a window of 2*ceil(0.025/dt)-1 samples on the peak", () => {
     const fig = prepareFigureData(pulse(200, 100));
-    expect(fig.window).toBe(25);
+    expect(fig.halfWidthSamples).toBe(25);
     expect([fig.peak, fig.sampleStart, fig.sampleEnd, fig.ncols]).toEqual([100, 76, 125, 49]);
     expect(fig.intensity.length).toBe(4 * 49);
     expect(fig.timeEdgesMs.length).toBe(50);
@@ -27,7 +27,7 @@ describe("prepareFigureData", () => {
 
   it("uses numpy's ceil on the float quotient, as the tutorial does", () => {
     // 0.025 / 0.001 is 25.000000000000004 in binary floating point: ceil gives 26.
-    expect(prepareFigureData(pulse(200, 100, 4, 0.001)).window).toBe(Math.ceil(0.025 / 0.001));
+    expect(prepareFigureData(pulse(200, 100, 4, 0.001)).halfWidthSamples).toBe(Math.ceil(0.025 / 0.001));
   });
 
   it("moves a peak at the left edge inward and takes vmax from after the window", () => {
@@ -45,15 +45,21 @@ describe("prepareFigureData", () => {
     const spec = pulse(200, 100);
     spec.data.fill(0, 0, 60); // zeros in the off-pulse samples of channel 0 do not drag vmax down
     const fig = prepareFigureData(spec);
-    const on = spec.clone().zerosToNaN().percentile(2.5, { samples: [76, 125] });
-    const off = spec.clone().zerosToNaN().percentile(97.5, { samples: [35, 76] });
+    const on = spec
+      .clone()
+      .zerosToNaN()
+      .percentile(2.5, { samples: [76, 125] });
+    const off = spec
+      .clone()
+      .zerosToNaN()
+      .percentile(97.5, { samples: [35, 76] });
     expect([fig.vmin, fig.vmax]).toEqual([on, off]);
     expect(Number.isNaN(fig.intensity[0])).toBe(false);
     expect(spec.data[0]).toBe(0); // the Spectra is not modified
   });
 
   it("honours explicit limits and window", () => {
-    const fig = prepareFigureData(pulse(200, 100), { vmin: -1, vmax: 2, window: 0.01 });
+    const fig = prepareFigureData(pulse(200, 100), { vmin: -1, vmax: 2, windowMs: 10 });
     expect([fig.vmin, fig.vmax, fig.ncols]).toEqual([-1, 2, 19]);
   });
 
@@ -77,7 +83,7 @@ describe("prepareFigureData", () => {
     const fig = prepareFigureData(spec);
     expect(fig.rawPeak).toBe(120);
     const expected = Array.from({ length: 200 }, (_, j) => [0, 1, 3].reduce((sum, c) => sum + (c === 1 && j === 60 ? 0 : clean.data[c * 200 + j]), 0));
-    spec.timeseries().forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+    for (const [j, v] of spec.timeseries().entries()) expect(v).toBeCloseTo(expected[j], 5);
     expect([fig.vmin, fig.vmax].every(Number.isFinite)).toBe(true);
     expect(spec.peak()).toBe(120);
   });

@@ -5,13 +5,16 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 
 import { exercise, isFinding } from "../../../fuzz/exercise.mjs";
-import { repoRoot } from "./helpers.js";
+import { repoRoot } from "../../../test-utils/helpers.js";
 
 const dir = join(repoRoot, "fuzz", "regressions", "npz");
 const files = readdirSync(dir).filter((f) => !f.startsWith("."));
 
 it.each(files.length ? files : ["(none found yet)"])("fuzz finding %s", async (name) => {
   if (!files.length) return expect(files).toEqual([]);
-  const error = await exercise(join(dir, name)).then(() => undefined, (e: unknown) => e);
+  const error = await exercise(join(dir, name)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (error !== undefined) expect(isFinding(error), String(error)).toBe(false);
 });

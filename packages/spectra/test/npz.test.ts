@@ -8,11 +8,12 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { encodeNpy, Npz, readWaterfall, Spectra, toFloat32, writeWaterfall, type ErrorCode } from "@wfall/spectra";
+import { Npz, openWaterfall, Spectra, writeWaterfall, type ErrorCode } from "@wfall/spectra";
+import { encodeNpy, toFloat32 } from "@wfall/spectra/internal";
 
-import { expectClose, runPython } from "./helpers.js";
+import { expectClose, runPython } from "../../../test-utils/helpers.js";
 
 let dir: string;
 let expected: Npz;
@@ -22,14 +23,15 @@ beforeAll(async () => {
   runPython("python/npz_variants.py", [dir]);
   expected = await Npz.open(join(dir, "expected.npz"));
 });
+afterAll(() => expected.close());
 
 const variants = ["f4", "f8", "f4_big_endian", "f8_big_endian", "f2", "i2", "u1", "f4_fortran", "f8_fortran"];
 
-describe("readWaterfall reads what numpy writes", () => {
+describe("openWaterfall reads what numpy writes", () => {
   for (const variant of variants) {
     for (const container of ["", "_compressed"]) {
       it(`${variant}${container}`, async () => {
-        const wf = await readWaterfall(join(dir, `${variant}${container}.npz`));
+        const wf = await openWaterfall(join(dir, `${variant}${container}.npz`));
         expect([wf.nchan, wf.ntime]).toEqual([5, 7]);
         expect(wf.dt).toBe(0.00098304);
         expect(wf.df).toBe(3.125);
@@ -42,7 +44,7 @@ describe("readWaterfall reads what numpy writes", () => {
   }
 
   it("keeps extra keys and accepts one-element and integer scalars", async () => {
-    const wf = await readWaterfall(join(dir, "extra_keys.npz"));
+    const wf = await openWaterfall(join(dir, "extra_keys.npz"));
     expect(wf.dt).toBe(0.00098304);
     expect(wf.dm).toBe(87);
     expect(Object.keys(wf.extra).sort()).toEqual(["beams", "tns_name"]);
@@ -51,7 +53,7 @@ describe("readWaterfall reads what numpy writes", () => {
   });
 
   it("shares memory with the decoded archive for aligned float32 (no copy)", async () => {
-    const wf = await readWaterfall(join(dir, "f4.npz"));
+    const wf = await openWaterfall(join(dir, "f4.npz"));
     expect(wf.intensity.buffer.byteLength).toBeGreaterThan(wf.intensity.byteLength);
   });
 });
@@ -59,23 +61,23 @@ describe("readWaterfall reads what numpy writes", () => {
 describe("broken inputs are errors naming the file, the key and the problem", () => {
   const cases: [string, ErrorCode, RegExp][] = [
     ["missing.npz", "E_FILE_NOT_FOUND", /no such file/],
-    ["empty.npz", "E_NOT_NPZ", /empty file/],
-    ["not_a_zip.npz", "E_NOT_NPZ", /not an npz/],
-    ["plain_npy_named.npz", "E_NOT_NPZ", /single \.npy array/],
-    ["truncated.npz", "E_NPZ_CORRUPT", /corrupt or truncated/],
-    ["missing_dt.npz", "E_NPZ_MISSING_KEY", /missing key 'dt' \(the archive has: intensity, df, dm, fbottom\)/],
+    ["empty.npz", "E_NOT_WATERFALL", /empty file/],
+    ["not_a_zip.npz", "E_NOT_WATERFALL", /not a waterfall file: expected npz, npy/],
+    ["plain_npy_named.npz", "E_MISSING_KEY", /a \.npy holds no axes/],
+    ["truncated.npz", "E_CORRUPT", /corrupt or truncated/],
+    ["missing_dt.npz", "E_MISSING_KEY", /missing key 'dt' \(the archive has: intensity, df, dm, fbottom\)/],
     ["one_dimensional.npz", "E_SHAPE", /key 'intensity' must be 2-D .* got shape \(35\)/],
     ["three_dimensional.npz", "E_SHAPE", /must be 2-D .* \(5, 7, 1\)/],
     ["zero_channels.npz", "E_SHAPE", /empty: 0 channels x 7 samples/],
     ["complex.npz", "E_DTYPE", /key 'intensity': dtype '<c8' is complex/],
     ["object.npz", "E_DTYPE", /dtype '\|O' is object/],
-    ["negative_dt.npz", "E_VALUE", /key 'dt' must be a positive number of seconds, got -0.001/],
-    ["zero_df.npz", "E_VALUE", /key 'df' must be a positive channel width/],
+    ["negative_dt.npz", "E_VALUE", /dt must be a positive number of seconds, got -0.001/],
+    ["zero_df.npz", "E_VALUE", /df must be a positive channel width/],
   ];
   for (const [name, code, message] of cases) {
     it(`${name}: ${code}`, async () => {
       const file = join(dir, name);
-      const error = await readWaterfall(file).then(
+      const error = await openWaterfall(file).then(
         () => expect.fail("no error"),
         (e) => e,
       );
@@ -87,11 +89,11 @@ describe("broken inputs are errors naming the file, the key and the problem", ()
   }
 
   it("a directory is not a file", async () => {
-    await expect(readWaterfall(dir)).rejects.toMatchObject({ code: "E_NOT_A_FILE" });
+    await expect(openWaterfall(dir)).rejects.toMatchObject({ code: "E_NOT_A_FILE" });
   });
 
   it("a member larger than the limit is refused before it is inflated", async () => {
-    await expect(readWaterfall(join(dir, "f4_compressed.npz"), { maxBytes: 100 })).rejects.toMatchObject({
+    await expect(openWaterfall(join(dir, "f4_compressed.npz"), { maxBytes: 100 })).rejects.toMatchObject({
       code: "E_TOO_LARGE",
       message: expect.stringMatching(/key 'intensity' would take \d+ bytes, more than the limit of 100/),
     });
@@ -101,7 +103,7 @@ describe("broken inputs are errors naming the file, the key and the problem", ()
     const npy = encodeNpy(new Float32Array(6), [2, 3]);
     const text = new TextDecoder("latin1").decode(npy.subarray(10, 80)).replace("(2, 3)", "(2, 4)");
     for (let i = 0; i < text.length; i++) npy[10 + i] = text.charCodeAt(i);
-    const { parseNpy } = await import("@wfall/spectra");
+    const { parseNpy } = await import("@wfall/spectra/internal");
     expect(() => parseNpy(npy, { file: "x.npz", key: "intensity" })).toThrow(/truncated: shape \(2, 4\) of <f4 needs 32 bytes of data but only 24/);
   });
 });
@@ -109,7 +111,7 @@ describe("broken inputs are errors naming the file, the key and the problem", ()
 describe("writeWaterfall writes what numpy reads", () => {
   for (const compressed of [false, true]) {
     it(`${compressed ? "np.savez_compressed" : "np.savez"} layout, identical values and bytes`, async () => {
-      const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "f8.npz")));
+      const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "f8.npz")));
       spec.dedisperse(120);
       const out = join(mkdtempSync(join(tmpdir(), "wfall-write-")), "out.npz");
       await writeWaterfall(out, spec, { compressed });
@@ -125,7 +127,7 @@ describe("writeWaterfall writes what numpy reads", () => {
   }
 
   it("is byte-identical across runs and leaves no temporary file", async () => {
-    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "f4.npz")));
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "f4.npz")));
     const folder = mkdtempSync(join(tmpdir(), "wfall-write-"));
     await writeWaterfall(join(folder, "a.npz"), spec);
     await new Promise((r) => setTimeout(r, 1100)); // a different second for any timestamp
@@ -136,7 +138,7 @@ describe("writeWaterfall writes what numpy reads", () => {
   });
 
   it("an unwritable folder is an E_IO error and nothing is written", async () => {
-    const spec = Spectra.fromWaterfall(await readWaterfall(join(dir, "f4.npz")));
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "f4.npz")));
     const target = join(dir, "no-such-folder", "out.npz");
     await expect(writeWaterfall(target, spec)).rejects.toMatchObject({ code: "E_IO", message: expect.stringContaining(target) });
     expect(existsSync(target)).toBe(false);

@@ -4,9 +4,9 @@ import { Worker } from "node:worker_threads";
 
 import { expect, it } from "vitest";
 
-import { readWaterfall, Spectra } from "@wfall/spectra";
+import { openWaterfall, Spectra } from "@wfall/spectra";
 
-import { fixtures, repoRoot } from "./helpers.js";
+import { fixtures, repoRoot } from "../../../test-utils/helpers.js";
 
 const input = join(fixtures, "synthetic_128x1024.npz");
 
@@ -14,10 +14,10 @@ const input = join(fixtures, "synthetic_128x1024.npz");
 const job = `
   const { parentPort, workerData } = require("node:worker_threads");
   (async () => {
-    const { readWaterfall, Spectra } = await import(workerData.spectra);
+    const { openWaterfall, Spectra } = await import(workerData.spectra);
     const results = [];
     for (let i = 0; i < 20; i++) {
-      const spec = Spectra.fromWaterfall(await readWaterfall(workerData.input));
+      const spec = Spectra.fromWaterfall(await openWaterfall(workerData.input));
       spec.dedisperse(87.77 + i).maskBy({ sum: 2, variance: 0.05 }).subband(32);
       results.push([Array.from(spec.data.subarray(0, 64)), spec.percentile([2.5, 97.5])]);
     }
@@ -33,8 +33,11 @@ it("four worker threads running kernels at once agree with the main thread", asy
   });
   const expected: unknown[] = [];
   for (let i = 0; i < 20; i++) {
-    const spec = Spectra.fromWaterfall(await readWaterfall(input));
-    spec.dedisperse(87.77 + i).maskBy({ sum: 2, variance: 0.05 }).subband(32);
+    const spec = Spectra.fromWaterfall(await openWaterfall(input));
+    spec
+      .dedisperse(87.77 + i)
+      .maskBy({ sum: 2, variance: 0.05 })
+      .subband(32);
     expected.push([Array.from(spec.data.subarray(0, 64)), spec.percentile([2.5, 97.5])]);
   }
   for (const result of await Promise.all(runs)) expect(result).toEqual(expected);

@@ -59,7 +59,7 @@ fn shifted_segments(n: usize, shift: i64, wrap: Wrap) -> Vec<(std::ops::Range<us
 }
 
 fn check_subbands(shape: Shape, nsub: usize) -> CoreResult<usize> {
-    if nsub == 0 || shape.nchan % nsub != 0 {
+    if nsub == 0 || !shape.nchan.is_multiple_of(nsub) {
         bail!(code::NSUB_DIVISOR, "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}", shape.nchan, shape.nchan);
     }
     Ok(shape.nchan / nsub)

@@ -21,6 +21,11 @@ pub mod code {
     pub const RENDER: &str = "E_RENDER";
     /// A font file could not be read or holds no usable face.
     pub const FONT: &str = "E_FONT";
+    /// A panic caught at the boundary: a bug, never a property of the input.
+    pub const INTERNAL: &str = "E_INTERNAL";
+
+    /// Every code the core can return (the TypeScript list of codes must include them all).
+    pub const ALL: &[&str] = &[SHAPE, ARGUMENT, NSUB_DIVISOR, DM_RANGE, RANGE, ALIAS, RENDER, FONT, INTERNAL];
 }
 
 /// An error of the numeric core: a stable code and a human-readable message.

@@ -33,7 +33,7 @@ impl Layout {
         if nchan == 0 {
             bail!(code::SHAPE, "a filterbank needs at least one channel");
         }
-        if (nchan * nbits) % 8 != 0 {
+        if !(nchan * nbits).is_multiple_of(8) {
             bail!(code::SHAPE, "{nchan} channels of {nbits} bits do not fill whole bytes per sample");
         }
         Ok(Self { nbits, nchan, descending })
@@ -70,7 +70,7 @@ impl Layout {
     }
 
     fn rows<'a>(&self, bytes: &'a [u8]) -> CoreResult<std::slice::ChunksExact<'a, u8>> {
-        if bytes.len() % self.row_bytes() != 0 {
+        if !bytes.len().is_multiple_of(self.row_bytes()) {
             bail!(code::SHAPE, "{} bytes are not whole samples of {} bytes", bytes.len(), self.row_bytes());
         }
         Ok(bytes.chunks_exact(self.row_bytes()))
@@ -152,7 +152,7 @@ impl Reducer {
         if shifts.len() != layout.nchan {
             bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), layout.nchan);
         }
-        if nsub == 0 || layout.nchan % nsub != 0 {
+        if nsub == 0 || !layout.nchan.is_multiple_of(nsub) {
             bail!(
                 code::NSUB_DIVISOR,
                 "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}",

@@ -26,6 +26,11 @@ impl Shape {
         self.nchan * self.ntime
     }
 
+    /// Never true: a shape has at least one channel and one sample.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Checks that a buffer called `what` holds exactly `nchan * ntime` values.
     pub fn check(&self, what: &str, len: usize) -> CoreResult<()> {
         if len != self.len() {
@@ -62,6 +67,10 @@ impl Span {
 
     pub fn len(&self) -> usize {
         self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
     }
 }
 

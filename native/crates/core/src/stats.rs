@@ -113,17 +113,6 @@ pub fn timeseries(intensity: &[f32], shape: Shape) -> CoreResult<Vec<f64>> {
     Ok(ts)
 }
 
-/// Index of the largest value, the first on ties; NaN values are skipped.
-pub fn argmax(values: &[f64]) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for (i, &v) in values.iter().enumerate() {
-        if !v.is_nan() && best.map_or(true, |b| v > values[b]) {
-            best = Some(i);
-        }
-    }
-    best
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,11 +145,5 @@ mod tests {
         let shape = Shape::new(2, 3).unwrap();
         let x = [1.0, f32::NAN, 3.0, 4.0, f32::NAN, -1.0];
         assert_eq!(timeseries(&x, shape).unwrap(), vec![5.0, 0.0, 2.0]);
-    }
-
-    #[test]
-    fn argmax_takes_the_first_of_ties() {
-        assert_eq!(argmax(&[1.0, 3.0, f64::NAN, 3.0]), Some(1));
-        assert_eq!(argmax(&[f64::NAN]), None);
     }
 }

@@ -1,0 +1,210 @@
+/**
+ * `plot build`: renders the figures of a manifest in parallel worker threads,
+ * skipping those whose definition, inputs and library are unchanged since
+ * they were written; with `check`, renders in memory and reports each figure
+ * whose committed output differs.
+ */
+import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+import { WaterfallError, type ErrorCode } from "@wfall/spectra";
+import { writeFilesAtomic } from "@wfall/spectra/internal";
+
+import { buildFigure, type RenderedOutput } from "../figure/build.js";
+import { figureKey, hashFile, outputsIntact, readCache, sha256, writeCache } from "./cache.js";
+import { loadManifest, type ManifestFigure } from "./manifest.js";
+import { createProgress } from "./progress.js";
+import type { JobReply, JobRequest } from "./worker.js";
+
+export interface BuildOptions {
+  /** Render in memory and compare with the files on disk instead of writing. */
+  check?: boolean;
+  /** Only these figures (by name). */
+  only?: string[];
+  /** Render every figure, even those the cache says are up to date. */
+  force?: boolean;
+  /** Worker threads; default the available cores (0 renders in this thread). */
+  jobs?: number;
+  /** Where progress goes (default stderr). */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  /** Allow outputs outside the manifest's folder. Default false. */
+  allowOutside?: boolean;
+}
+
+export type FigureStatus = "built" | "cached" | "up to date" | "differs" | "failed";
+
+export interface FigureOutcome {
+  name: string;
+  where: string;
+  status: FigureStatus;
+  /** For "differs": the outputs that are missing or differ. */
+  differing?: string[];
+  error?: WaterfallError;
+}
+
+export interface BuildReport {
+  manifest: string;
+  figures: FigureOutcome[];
+  /** True when nothing failed (and, with `check`, nothing differs). */
+  ok: boolean;
+}
+
+type Render = (figure: ManifestFigure) => Promise<RenderedOutput[]>;
+
+/** The compiled worker script (tests run the TypeScript sources, whose build sits in dist/). */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts") ? new URL("../../dist/build/worker.js", here) : new URL("./worker.js", here);
+}
+
+/** This process's Node options minus a "source" export condition: workers run the compiled JavaScript. */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === "--conditions" || argv[i] === "-C") && argv[i + 1] === "source") i++;
+    else if (argv[i] !== "--conditions=source") out.push(argv[i]);
+  }
+  return out;
+}
+
+/**
+ * Renders figures on `jobs` worker threads. A worker that dies (it cannot load,
+ * or crashes) fails its figure; when none is left, the remaining figures fail
+ * with its error instead of waiting forever.
+ */
+function workerPool(jobs: number): { render: Render; close: () => Promise<void> } {
+  const idle: Worker[] = [];
+  const waiting: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
+  const live = new Set<Worker>();
+  const pending = new Map<number, { resolve: (o: RenderedOutput[]) => void; reject: (e: Error) => void; worker: Worker }>();
+  let nextId = 0;
+  let lastError: Error = new Error("no worker threads");
+
+  const release = (worker: Worker) => {
+    const next = waiting.shift();
+    if (next) next.resolve(worker);
+    else idle.push(worker);
+  };
+  const lose = (worker: Worker, error: Error) => {
+    if (!live.delete(worker)) return;
+    lastError = error;
+    for (const [id, job] of pending) {
+      if (job.worker === worker) {
+        pending.delete(id);
+        job.reject(error);
+      }
+    }
+    if (live.size === 0) for (const w of waiting.splice(0)) w.reject(error);
+  };
+
+  for (let i = 0; i < jobs; i++) {
+    const worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
+    worker.on("message", (reply: JobReply) => {
+      const job = pending.get(reply.id);
+      if (!job) return;
+      pending.delete(reply.id);
+      release(worker);
+      if (reply.ok) job.resolve(reply.outputs.map((o) => ({ ...o, bytes: Buffer.from(o.bytes) })));
+      else job.reject(new WaterfallError(reply.code as ErrorCode, reply.message, { file: reply.file }));
+    });
+    worker.on("error", (error) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker failed: ${error.message}`, { cause: error })));
+    worker.on("exit", (code) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker exited (code ${code})`)));
+    live.add(worker);
+    idle.push(worker);
+  }
+  const acquire = (): Promise<Worker> =>
+    idle.length > 0
+      ? Promise.resolve(idle.pop()!)
+      : live.size === 0
+        ? Promise.reject(lastError)
+        : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+
+  return {
+    render: async (figure) => {
+      const worker = await acquire();
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject, worker });
+        worker.postMessage({ id, figure } satisfies JobRequest);
+      });
+    },
+    close: async () => {
+      const workers = [...live];
+      live.clear();
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean> {
+  try {
+    return Buffer.from(bytes).equals(await readFile(path));
+  } catch {
+    return false;
+  }
+}
+
+/** Builds (or checks) the figures of a manifest. Failures of one figure do not stop the others. */
+export async function buildManifest(manifestFile: string, options: BuildOptions = {}): Promise<BuildReport> {
+  const manifest = await loadManifest(manifestFile, { env: options.env, allowOutside: options.allowOutside });
+  const unknown = (options.only ?? []).filter((name) => !manifest.figures.some((f) => f.name === name));
+  if (unknown.length > 0) {
+    throw new WaterfallError(
+      "E_MANIFEST",
+      `no figure named ${unknown.map((n) => `'${n}'`).join(", ")} (figures: ${manifest.figures.map((f) => f.name).join(", ")})`,
+      { file: manifestFile },
+    );
+  }
+  const selected = options.only?.length ? manifest.figures.filter((f) => options.only!.includes(f.name)) : manifest.figures;
+
+  const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
+  const inputHashes = new Map(await Promise.all(inputs.map(async (p) => [p, await hashFile(p)] as const)));
+  const cache = await readCache(manifestFile);
+  const outcomes = new Map<ManifestFigure, FigureOutcome>();
+  const todo: ManifestFigure[] = [];
+  for (const figure of selected) {
+    const entry = cache.figures[figure.name];
+    const fresh = entry?.key === figureKey(figure, inputHashes) && (await outputsIntact(entry, figure.outputs));
+    if (fresh && !options.force && !options.check) outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
+    else todo.push(figure);
+  }
+
+  const progress = createProgress(todo.length, options.progress ?? process.stderr);
+  const jobs = Math.min(options.jobs ?? availableParallelism(), todo.length);
+  const pool = jobs > 0 ? workerPool(jobs) : null;
+  const render: Render = pool?.render ?? (async (figure) => (await buildFigure(figure)).outputs);
+  try {
+    await Promise.all(
+      todo.map(async (figure) => {
+        const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
+        try {
+          const outputs = await render(figure);
+          if (options.check) {
+            const differing = [];
+            for (const o of outputs) if (!(await sameBytes(o.path, o.bytes))) differing.push(o.path);
+            Object.assign(outcome, differing.length ? { status: "differs", differing } : { status: "up to date" });
+          } else {
+            await writeFilesAtomic(outputs);
+            cache.figures[figure.name] = { key: figureKey(figure, inputHashes), outputs: Object.fromEntries(outputs.map((o) => [o.path, sha256(o.bytes)])) };
+          }
+        } catch (error) {
+          const known = error instanceof WaterfallError ? error : new WaterfallError("E_INTERNAL", (error as Error).message);
+          const e = new WaterfallError(known.code, manifest.redact(known.message), { cause: known });
+          Object.assign(outcome, { status: "failed", error: e });
+          delete cache.figures[figure.name];
+        }
+        outcomes.set(figure, outcome);
+        progress.done(figure.name, outcome.status);
+      }),
+    );
+  } finally {
+    progress.finish();
+    await pool?.close();
+  }
+  if (!options.check) await writeCache(manifestFile, cache);
+  const figures = selected.map((f) => outcomes.get(f)!);
+  return { manifest: manifestFile, figures, ok: figures.every((f) => f.status !== "failed" && f.status !== "differs") };
+}

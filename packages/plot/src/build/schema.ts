@@ -1,0 +1,73 @@
+/**
+ * The manifest's JSON Schema, made from the option tables. The committed
+ * `schema/figures.schema.json` (for editors) is this object written out by
+ * `npm run generate`; a test keeps the two equal.
+ */
+import { READ_OPTIONS } from "@wfall/spectra";
+import { schemaProperties } from "@wfall/spectra/internal";
+
+import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
+
+const OUTPUT_FORMATS = ["pdf", "svg", "png"];
+
+/** The manifest schema (JSON Schema 2020-12). */
+export function manifestSchema(): Record<string, unknown> {
+  const options = { type: "object", additionalProperties: false, properties: schemaProperties(PANEL_OPTIONS) };
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "figures.schema.json",
+    title: "wfall figure manifest",
+    description:
+      "The figures of a paper: outputs, panels (input waterfall, DM, title, options) and layout. Build with `plot build FILE`; check with `plot build --check FILE`. Paths are relative to the manifest's folder; outputs must stay inside it. ${NAME:-default} expands an environment variable with a default, ${WFALL_NAME} any WFALL_ variable, ${NAME} one declared under `variables`.",
+    type: "object",
+    additionalProperties: false,
+    required: ["figures"],
+    properties: {
+      $schema: { type: "string", description: "This schema, for editors." },
+      version: { const: 1, description: "Manifest format version (1)." },
+      variables: {
+        type: "object",
+        description: "Environment variables the manifest may use as ${NAME}, with their defaults.",
+        additionalProperties: { type: "string" },
+        propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+      },
+      defaults: {
+        type: "object",
+        additionalProperties: false,
+        description: "Options applied to every figure and panel (a figure's and a panel's own win).",
+        properties: { ...schemaProperties(PANEL_OPTIONS), ...schemaProperties(FIGURE_OPTIONS) },
+      },
+      figures: { type: "array", minItems: 1, items: { $ref: "#/$defs/figure" } },
+    },
+    $defs: {
+      output: { type: "string", pattern: `\\.(${OUTPUT_FORMATS.join("|")})$`, description: "A figure file: .pdf, .svg or .png." },
+      figure: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "output", "panels"],
+        properties: {
+          name: { type: "string", pattern: "^[A-Za-z0-9_.-]+$", description: "Unique name, used by --only and in messages." },
+          output: {
+            description: "Output file(s); the extension (.pdf, .svg, .png) chooses each format.",
+            oneOf: [{ $ref: "#/$defs/output" }, { type: "array", minItems: 1, uniqueItems: true, items: { $ref: "#/$defs/output" } }],
+          },
+          ...schemaProperties(FIGURE_OPTIONS),
+          options: { ...options, description: "Options of every panel of this figure." },
+          panels: { type: "array", minItems: 1, items: { $ref: "#/$defs/panel" } },
+        },
+      },
+      panel: {
+        type: "object",
+        additionalProperties: false,
+        required: ["input"],
+        properties: {
+          input: { type: "string", minLength: 1, description: "Waterfall: npz (any known layout), .npy (axes in read), SIGPROC .fil or FETCH/your .h5." },
+          dm: { type: "number", description: "Target DM, pc cm^-3 (the same as options.dm)." },
+          title: { type: "string", description: "Panel title, e.g. the TNS name." },
+          read: { type: "object", additionalProperties: false, description: "How to read the input.", properties: schemaProperties(READ_OPTIONS) },
+          options: { ...options, description: "This panel's options." },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** A build worker thread: renders the figures it is sent, one at a time. */
+import { parentPort } from "node:worker_threads";
+
+import type { WaterfallError } from "@wfall/spectra";
+
+import { buildFigure, type RenderedOutput } from "../figure/build.js";
+import type { ManifestFigure } from "./manifest.js";
+
+export interface JobRequest {
+  id: number;
+  figure: ManifestFigure;
+}
+
+export type JobReply = { id: number; ok: true; outputs: RenderedOutput[] } | { id: number; ok: false; code: string; message: string; file?: string };
+
+parentPort?.on("message", async ({ id, figure }: JobRequest) => {
+  try {
+    const { outputs } = await buildFigure(figure);
+    parentPort!.postMessage({ id, ok: true, outputs } satisfies JobReply); // copied: napi buffers cannot be transferred
+  } catch (error) {
+    const e = error as Partial<WaterfallError>;
+    const message = (e.message ?? String(error)).replace(e.file ? `${e.file}: ` : "", ""); // the file is sent apart
+    parentPort!.postMessage({ id, ok: false, code: e.code ?? "E_INTERNAL", message, file: e.file } satisfies JobReply);
+  }
+});

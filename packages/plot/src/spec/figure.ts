@@ -1,0 +1,128 @@
+/**
+ * `figureSpec`: a figure of one or more waterfall panels as one plain
+ * Vega-Lite spec. One panel is the tutorial's `plot_intensity_wfalls.py`
+ * figure; several sit side by side (or in a grid) as
+ * `plot_intensity_wfalls_multi.py` draws three repeater bursts: a title per
+ * panel, frequency labels only on the first column (and on any panel whose
+ * band differs from its row's first, which would otherwise be misread), and
+ * a figure label such as "(a)".
+ */
+import { WaterfallError, type ColourMap, type FigureData } from "@wfall/spectra";
+
+import type { FigureOptions } from "../options.js";
+import { FIGURE_OPTIONS, LOOK_OPTIONS } from "../options.js";
+import { figureConfig } from "./config.js";
+import { textWidth } from "./fonts.js";
+import { gridLayout, POINTS_PER_INCH, type GridLayout } from "./layout.js";
+import { panelSpec, panelTicks } from "./panel.js";
+
+/** A Vega-Lite specification (plain JSON). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+/** What `renderFigure` needs to reproduce the exact figure size, and what each panel shows (kept in the spec's `usermeta`). */
+export interface FigureMeta {
+  widthPt: number;
+  heightPt: number;
+  padding: GridLayout["padding"];
+  /** Per panel: its file, DM, centre sample, plotted samples and the colour limits drawn. */
+  panels: { source?: string; dm: number; peak: number; samples: [number, number]; vmin: number; vmax: number }[];
+}
+
+export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** One panel as the spec needs it: its figure data and look. */
+export interface SpecPanel {
+  figure: FigureData;
+  title?: string;
+  cmap?: ColourMap;
+  imageDpi?: number;
+}
+
+/** The tutorial's figure is 4.26 x 3 in for up to three panels in a row; larger grids grow from there. */
+export function defaultSize(rows: number, columns: number): { widthIn: number; heightIn: number } {
+  const width = 4.26;
+  return { widthIn: Math.max(width, (width * columns) / 3), heightIn: rows === 1 ? 3 : 2.6 * rows };
+}
+
+/** How far (pt) the last time-tick label reaches past the right edge of a panel `panelWidth` wide. */
+function rightOverhang(fd: FigureData, panelWidth: number, fontSize: number): number {
+  const { time } = panelTicks(fd);
+  const t0 = fd.timeEdgesMs[0];
+  const t1 = fd.timeEdgesMs[fd.ncols];
+  const last = time.values.length - 1;
+  if (last < 0) return 0;
+  const distance = ((t1 - time.values[last]) / (t1 - t0)) * panelWidth;
+  return Math.max(0, textWidth(time.labels[last], { fontSize }) / 2 - distance);
+}
+
+/** One colour scale for all panels: the lowest vmin and the highest vmax. */
+function shareScale(panels: SpecPanel[]): SpecPanel[] {
+  const vmin = Math.min(...panels.map((p) => p.figure.vmin));
+  const vmax = Math.max(...panels.map((p) => p.figure.vmax));
+  return panels.map((p) => ({ ...p, figure: { ...p.figure, vmin, vmax } }));
+}
+
+/**
+ * The figure as Vega-Lite, laid out in points with the real font so that no
+ * label clips and the page is exactly the requested size. Render it with
+ * `renderFigure`, or with any Vega-Lite tool.
+ */
+export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): VegaLiteSpec {
+  if (input.length === 0) throw new WaterfallError("E_ARGUMENT", "a figure needs at least one panel");
+  const columns = options.columns ?? input.length;
+  if (!(Number.isInteger(columns) && columns >= 1)) throw new WaterfallError("E_ARGUMENT", `columns must be a positive integer, got ${columns}`);
+  const panels = options.sharedScale ? shareScale(input) : input;
+  const figures = panels.map((p) => p.figure);
+  const rows = Math.ceil(panels.length / columns);
+  const fontSize = options.fontSize ?? FIGURE_OPTIONS.fontSize.default;
+  const size = defaultSize(rows, columns);
+
+  // Frequency labels on the first column, and on any panel whose band differs from its row's first.
+  const tickKey = (f: FigureData) => `${panelTicks(f).frequency.values.join(",")}|${f.freqExtent.join(",")}`;
+  const labelled = figures.map((f, i) => i % columns === 0 || tickKey(f) !== tickKey(figures[i - (i % columns)]));
+  const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
+  const solve = (xLabelOverhang: number) =>
+    gridLayout({
+      widthPt: (options.widthIn ?? size.widthIn) * POINTS_PER_INCH,
+      heightPt: (options.heightIn ?? size.heightIn) * POINTS_PER_INCH,
+      fontSize,
+      rows,
+      columns,
+      yTickLabels: figures.filter((_, i) => labelled[i]).flatMap((f) => panelTicks(f).frequency.labels),
+      innerYLabels: labelled.some((l, i) => l && i % columns !== 0),
+      panelTitles: panels.some((p) => p.title),
+      figureTitle: options.label,
+      wspace: 0.1, // the tutorial's
+      xLabelOverhang,
+      dmTickLabels: figures.flatMap((f) => panelTicks(f).dm?.labels ?? []),
+    });
+  const draft = solve(0);
+  const layout = solve(Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize))));
+
+  const views = panels.map((p, i) =>
+    panelSpec(p.figure, layout, {
+      cmap: p.cmap ?? LOOK_OPTIONS.cmap.default,
+      title: p.title,
+      showFrequencyLabels: labelled[i],
+      imageDpi: p.imageDpi ?? LOOK_OPTIONS.imageDpi.default,
+    }),
+  );
+  const only = figures.length === 1 ? figures[0] : undefined;
+  return {
+    $schema: SCHEMA,
+    description: only ? `Waterfall${only.source ? ` of ${only.source}` : ""} at DM ${only.dm}` : `${panels.length} waterfall panels`,
+    usermeta: {
+      wfall: {
+        widthPt: layout.widthPt,
+        heightPt: layout.heightPt,
+        padding: layout.padding,
+        panels: figures.map((f) => ({ source: f.source, dm: f.dm, peak: f.peak, samples: [f.sampleStart, f.sampleEnd], vmin: f.vmin, vmax: f.vmax })),
+      } satisfies FigureMeta,
+    },
+    background: "white",
+    padding: 2,
+    config: figureConfig(layout, fontSize),
+    ...(options.label ? { title: { text: options.label, anchor: "middle", frame: "group" } } : {}),
+    ...(views.length === 1 ? views[0] : { columns, spacing: { row: layout.rowGap, column: layout.columnGap }, bounds: "flush", concat: views }),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * One dedispersion step as the core takes it, from the DM the data are at, the
+ * target DM and the user's options. The defaults (K_DM, the top channel as
+ * reference, circular shifts) are the core's; this module only refuses a DM
+ * that cannot be applied and passes the rest through.
+ */
+import { WaterfallError } from "./errors.js";
+import { REFERENCES, WRAPS, type Dedispersion, type Reference, type Wrap } from "./native.js";
+
+/** Options of a dedispersion step. */
+export interface DedisperseOptions {
+  /** Dispersion constant, MHz² s cm³ / pc. Default {@link K_DM_CHIME}. */
+  kdm?: number;
+  /** Reference frequency: a named channel or a value in MHz. Default "top" (the highest channel's centre). */
+  reference?: Reference | number;
+  /** "roll" (default) moves samples shifted past an end around to the other (`np.roll`); "invalidate" blanks them. */
+  wrap?: Wrap;
+}
+
+/** The core's description of dedispersing from `fromDm` to `toDm`. */
+export function dedispersionStep(fromDm: number, toDm: number, options: DedisperseOptions = {}, file?: string): Dedispersion {
+  if (!Number.isFinite(toDm)) throw new WaterfallError("E_DM_RANGE", `DM must be a finite number, got ${toDm}`, { file });
+  const { reference, wrap } = options;
+  if (typeof reference === "string" && !REFERENCES.includes(reference)) {
+    throw new WaterfallError("E_ARGUMENT", `reference must be ${REFERENCES.join(", ")} or a frequency in MHz, got '${reference}'`, { file });
+  }
+  if (wrap !== undefined && !WRAPS.includes(wrap))
+    throw new WaterfallError("E_ARGUMENT", `wrap must be ${WRAPS.map((w) => `'${w}'`).join(" or ")}, got '${wrap}'`, { file });
+  return {
+    deltaDm: toDm - fromDm,
+    kDm: options.kdm,
+    ...(typeof reference === "number" ? { referenceMhz: reference } : { reference }),
+    wrap,
+  };
+}

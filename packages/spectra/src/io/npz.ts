@@ -1,0 +1,95 @@
+/**
+ * The `.npz` container (`np.savez` / `np.savez_compressed`): a zip archive of
+ * `.npy` members. Members are read on demand, after their declared size has
+ * been checked against a limit, so a large or hostile archive costs nothing
+ * until a member is asked for.
+ */
+import { WaterfallError } from "../errors.js";
+import { checkSize, defaultMaxBytes } from "./limits.js";
+import { encodeNpy, parseNpy, type NpyArray } from "./npy.js";
+import { encodeZip } from "./zip-writer.js";
+import type { Source } from "./files.js";
+import { ZipReader, type ZipEntry } from "./zip.js";
+
+/** Options for reading archives. */
+export interface ReadNpzOptions {
+  /**
+   * Largest uncompressed member accepted, in bytes. Default: half the machine's
+   * memory, or the `WFALL_MAX_BYTES` environment variable when set.
+   */
+  maxBytes?: number;
+}
+
+/** A zip (npz) file whose members are `.npy` arrays, read one member at a time. */
+export class Npz {
+  private constructor(
+    private readonly zip: ZipReader,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** The file it was opened from (named in messages). */
+  get file(): string {
+    return this.zip.file;
+  }
+
+  /** Opens an npz file: reads its directory only; members are read by {@link Npz.array}. Call {@link Npz.close} when done. */
+  static async open(file: string, options: ReadNpzOptions = {}): Promise<Npz> {
+    return new Npz(await ZipReader.open(file), options.maxBytes ?? defaultMaxBytes());
+  }
+
+  /** Opens an npz over a source whose zip signature was already recognised; the Npz owns the source from here. */
+  static async fromSource(source: Source, file: string, options: ReadNpzOptions = {}): Promise<Npz> {
+    return new Npz(await ZipReader.fromSource(source, file), options.maxBytes ?? defaultMaxBytes());
+  }
+
+  /** Opens npz bytes held in memory; `file` is used in error messages. */
+  static async fromBytes(bytes: Uint8Array, file: string, options: ReadNpzOptions = {}): Promise<Npz> {
+    return new Npz(await ZipReader.fromBytes(bytes, file), options.maxBytes ?? defaultMaxBytes());
+  }
+
+  /** Releases the file. */
+  async close(): Promise<void> {
+    await this.zip.close();
+  }
+
+  /** Array names, without the `.npy` suffix, in archive order. */
+  get keys(): string[] {
+    return [...this.zip.entries.keys()].filter((name) => !name.endsWith("/")).map((name) => name.replace(/\.npy$/, ""));
+  }
+
+  has(key: string): boolean {
+    return this.entry(key) !== undefined;
+  }
+
+  private entry(key: string): ZipEntry | undefined {
+    return this.zip.entries.get(`${key}.npy`) ?? this.zip.entries.get(key);
+  }
+
+  /** Decodes one member; a missing key is an `E_MISSING_KEY` error listing the keys present. */
+  async array(key: string): Promise<NpyArray> {
+    const entry = this.entry(key);
+    if (!entry) {
+      throw new WaterfallError("E_MISSING_KEY", `missing key '${key}' (the archive has: ${this.keys.join(", ") || "nothing"})`, { file: this.file });
+    }
+    checkSize(entry.size, this.maxBytes, `key '${key}'`, this.file);
+    return parseNpy(await this.zip.read(entry), { file: this.file, key });
+  }
+}
+
+/** An array to store: C-ordered float values and their shape (`[]` for a scalar). */
+export interface NpzEntry {
+  values: Float32Array | Float64Array;
+  shape: readonly number[];
+}
+
+/** Options for writing archives. */
+export interface WriteNpzOptions {
+  /** Deflate members, as `np.savez_compressed` does. Default false (`np.savez`). */
+  compressed?: boolean;
+}
+
+/** Encodes arrays as npz bytes that `np.load` reads back identically (the same input gives the same bytes). */
+export async function encodeNpz(entries: Record<string, NpzEntry>, options: WriteNpzOptions = {}): Promise<Uint8Array> {
+  const members = Object.entries(entries).map(([key, { values, shape }]) => ({ name: `${key}.npy`, data: encodeNpy(values, shape) }));
+  return encodeZip(members, options.compressed ?? false);
+}

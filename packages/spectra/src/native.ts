@@ -1,0 +1,158 @@
+/**
+ * The one caller of `@wfall/native`: every other module reaches the Rust core
+ * through these functions. Waterfalls travel as a {@link WaterfallView}; errors
+ * thrown by the core become {@link WaterfallError}s naming the file, here and
+ * nowhere else.
+ */
+import * as core from "@wfall/native";
+
+import { isErrorCode, WaterfallError } from "./errors.js";
+
+export type { Axes, CellRange, ColourMap, Dedispersion, FilterbankLayout, FontOptions, Normalisation, Reduced, Reference, Wrap } from "@wfall/native";
+
+/** CHIME's (pulsar-convention) dispersion constant `1/2.41e-4` MHz² s cm³/pc, from the core. */
+export const K_DM_CHIME: number = core.K_DM_CHIME;
+
+/** A waterfall's data as the core sees it: samples, optional weights, and how they are implied. */
+export interface WaterfallView {
+  data: Float32Array;
+  /** Weights beside the data; `null` when implied by the data (0 for missing samples). */
+  weights: Float32Array | null;
+  /** Whether exact zeros are missing samples when the weights are implied (the tutorial's rule). */
+  zerosMissing: boolean;
+  nchan: number;
+  ntime: number;
+}
+
+/**
+ * Converts anything thrown by the native core into a {@link WaterfallError},
+ * adding the file it concerns. Wrong JS types rejected by N-API become `E_ARGUMENT`.
+ */
+export function fromNative(error: unknown, file?: string): WaterfallError {
+  if (error instanceof WaterfallError) return error;
+  const e = error as { code?: unknown; message?: unknown };
+  const code = isErrorCode(e?.code) ? e.code : "E_ARGUMENT";
+  const message = typeof e?.message === "string" ? e.message : String(error);
+  return new WaterfallError(code, message, { file, cause: error });
+}
+
+function call<T>(file: string | undefined, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw fromNative(error, file);
+  }
+}
+
+const grid = (v: { nchan: number; ntime: number }): core.Grid => ({ nchan: v.nchan, ntime: v.ntime });
+
+/** Every error code the core can throw. */
+export const nativeErrorCodes = (): string[] => core.nativeErrorCodes();
+
+export const channelShifts = (nchan: number, axes: core.Axes, step: core.Dedispersion, file?: string) =>
+  call(file, () => core.channelShifts(nchan, axes, step));
+
+/** Dedisperses in place (weights move with the data); returns each channel's shift. */
+export const dedisperse = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, file?: string) =>
+  call(file, () => core.dedisperse(v.data, v.weights, grid(v), axes, step));
+
+export const dedisperseSubband = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, nsub: number, file?: string) =>
+  call(file, () => core.dedisperseSubband(v.data, v.weights, v.zerosMissing, grid(v), axes, step, nsub));
+
+export const subband = (v: WaterfallView, nsub: number, file?: string) => call(file, () => core.subband(v.data, v.weights, v.zerosMissing, grid(v), nsub));
+
+export const downsample = (v: WaterfallView, factor: number, file?: string) =>
+  call(file, () => core.downsample(v.data, v.weights, v.zerosMissing, grid(v), factor));
+
+export const validWeights = (v: WaterfallView, file?: string) => call(file, () => core.validWeights(v.data, v.zerosMissing));
+
+/** Per-channel moments over valid samples; `weighted` honours the weights, else every finite sample counts. */
+export const channelMoments = (v: WaterfallView, weighted: boolean, file?: string) =>
+  call(file, () => (weighted ? core.channelMoments(v.data, v.weights, v.zerosMissing, grid(v)) : core.channelMoments(v.data, null, false, grid(v))));
+
+export const channelMedians = (v: WaterfallView, weighted: boolean, file?: string) =>
+  call(file, () => (weighted ? core.channelMedians(v.data, v.weights, v.zerosMissing, grid(v)) : core.channelMedians(v.data, null, false, grid(v))));
+
+export const maskChannels = (v: WaterfallView, channels: number[], file?: string) => call(file, () => core.maskChannels(v.data, v.weights, grid(v), channels));
+
+export const zerosToNan = (v: WaterfallView, file?: string) => call(file, () => core.zerosToNan(v.data, v.weights, grid(v)));
+
+export const normalise = (v: WaterfallView, method: core.Normalisation, file?: string) => call(file, () => core.normalise(v.data, v.weights, grid(v), method));
+
+/** Sum over channels of every sample, skipping missing ones. */
+export const timeseries = (v: { data: Float32Array; nchan: number; ntime: number }, file?: string) => call(file, () => core.timeseries(v.data, grid(v)));
+
+/** numpy's linear-method percentiles of the valid values of a block of `data`. */
+export const percentiles = (v: { data: Float32Array; nchan: number; ntime: number }, range: core.CellRange, qs: number[], file?: string) =>
+  call(file, () => core.percentiles(v.data, grid(v), range, qs));
+
+export const unpackFilterbank = (bytes: Uint8Array, layout: core.FilterbankLayout, file?: string) => call(file, () => core.unpackFilterbank(bytes, layout));
+
+export const packFilterbank = (data: Float32Array, ntime: number, layout: core.FilterbankLayout, file?: string) =>
+  call(file, () => core.packFilterbank(data, ntime, layout));
+
+/** A streaming filterbank reducer whose every call reports failures about `file`. */
+export function filterbankReducer(
+  layout: core.FilterbankLayout,
+  ntime: number,
+  axes: core.Axes,
+  step: core.Dedispersion,
+  tfactor: number,
+  nsub: number,
+  file: string,
+) {
+  const reducer = call(file, () => new core.FilterbankReducer(layout, ntime, axes, step, tfactor, nsub));
+  return {
+    add: (bytes: Uint8Array, first: number) => call(file, () => reducer.add(bytes, first)),
+    finish: () => call(file, () => reducer.finish()),
+  };
+}
+
+/** An image block to colour-map: `[rows][cols]`, row 0 drawn at the bottom. */
+export interface ImageBlock {
+  data: Float32Array;
+  nchan: number;
+  ntime: number;
+  vmin: number;
+  vmax: number;
+}
+
+const wholeBlock = (b: ImageBlock): core.CellRange => ({ channelStart: 0, channelEnd: b.nchan, sampleStart: 0, sampleEnd: b.ntime });
+
+/** The PNG of a colour-mapped block, each cell `repeatX` x `repeatY` pixels. */
+export const heatmapPng = (b: ImageBlock, cmap: core.ColourMap, repeatX: number, repeatY: number, file?: string) =>
+  call(file, () => core.heatmapPng(b.data, grid(b), { range: wholeBlock(b), vmin: b.vmin, vmax: b.vmax, cmap, repeatX, repeatY }));
+
+/** RGBA pixels of a colour-mapped block (matplotlib's colours). */
+export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string) =>
+  call(file, () => core.colormapRgba(b.data, grid(b), { range: wholeBlock(b), vmin: b.vmin, vmax: b.vmax, cmap, repeatX: 1, repeatY: 1 }));
+
+export const svgToPdf = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgToPdf(svg, fonts));
+
+export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number) => call(undefined, () => core.svgToPng(svg, fonts, dpi));
+
+export const textWidth = (text: string, style: { fontSize: number; family: string; weight: number; italic: boolean }, fonts: core.FontOptions) =>
+  call(undefined, () => core.textWidth(text, style, fonts));
+
+/** The benchmarks' memory-bandwidth probe: sums every value once, in parallel. */
+export const readAll = (values: Float32Array) => call(undefined, () => core.readAll(values));
+
+/**
+ * The values of the core's string enums. The compiler checks each list against
+ * the Rust enum in both directions (a listed value the core lacks is a type
+ * error, and so is a core value missing from the list).
+ */
+export const COLOUR_MAPS = ["viridis", "magma", "inferno", "plasma", "cividis", "gray"] as const satisfies readonly core.ColourMap[];
+export const NORMALISATIONS = ["fractional", "zscore", "robust"] as const satisfies readonly core.Normalisation[];
+export const REFERENCES = ["top", "bottom", "centre", "infinite"] as const satisfies readonly core.Reference[];
+export const WRAPS = ["roll", "invalidate"] as const satisfies readonly core.Wrap[];
+
+type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : false;
+type AssertTrue<T extends true> = T;
+/** Compile-time proof that the lists above are complete. */
+export type EnumListsComplete = AssertTrue<
+  Lists<core.ColourMap, (typeof COLOUR_MAPS)[number]> &
+    Lists<core.Normalisation, (typeof NORMALISATIONS)[number]> &
+    Lists<core.Reference, (typeof REFERENCES)[number]> &
+    Lists<core.Wrap, (typeof WRAPS)[number]>
+>;

@@ -1,0 +1,34 @@
+/**
+ * How a file is read: values given instead of (or over) the file's, the time
+ * range, and where an npz keeps its waterfall. Every format honours the given
+ * values and the range (the reading pipeline applies them once, for all);
+ * `layout` and `keys` are the npz format's own and an error for any other.
+ */
+import type { OptionTable, OptionValues } from "./spec.js";
+
+/** Fields of the waterfall an npz key can hold. */
+export const KEY_FIELDS = ["intensity", "dt", "df", "fbottom", "freqs", "dm"] as const;
+
+export const READ_OPTIONS = {
+  dt: { kind: "number", above: 0, help: "sample time in s (for a plain .npy, or to override the file's)" },
+  df: { kind: "number", above: 0, help: "channel width in MHz (for a plain .npy, or to override the file's)" },
+  fbottom: { kind: "number", above: 0, help: "lower edge of the band in MHz (for a plain .npy, or to override the file's)" },
+  fileDm: { kind: "number", help: "the DM the data are already dedispersed to", defaultText: "the file's, or 0" },
+  start: { kind: "number", min: 0, help: "first second to read, from the start of the file", defaultText: "0" },
+  duration: { kind: "number", above: 0, help: "seconds to read", defaultText: "to the end" },
+  layout: { kind: "string", help: "npz only: the layout (tutorial, frbgui, CHIME/FRB)", defaultText: "detected from the keys" },
+  keys: {
+    kind: "pairs",
+    flag: "key",
+    names: KEY_FIELDS,
+    help: "npz only: the key of a field, FIELD=NAME with FIELD one of intensity, dt, df, fbottom, freqs, dm (repeatable)",
+  },
+} as const satisfies OptionTable;
+
+/** How {@link openWaterfall} reads a file (see {@link READ_OPTIONS} for each option). */
+export type ReadOptions = OptionValues<typeof READ_OPTIONS> & {
+  /** Channel centres in MHz, in row order, instead of `fbottom` and `df` (evenly spaced; descending rows are flipped). */
+  freqs?: ArrayLike<number>;
+  /** Largest allocation allowed while reading, bytes. Default: `WFALL_MAX_BYTES`, or half the machine's memory. */
+  maxBytes?: number;
+};

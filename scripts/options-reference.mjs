@@ -1,0 +1,40 @@
+// docs/options.md from the option tables: one table per group.
+import { FIGURE_OPTIONS, LOOK_OPTIONS } from "@wfall/plot";
+import { PROCESS_OPTIONS, READ_OPTIONS, WINDOW_OPTIONS } from "@wfall/spectra";
+import { flagOf } from "@wfall/spectra/internal";
+
+const GROUPS = [
+  ["Reading (`read:` in a manifest panel)", READ_OPTIONS],
+  ["Processing (`options:`)", PROCESS_OPTIONS],
+  ["Window and colour scale (`options:`)", WINDOW_OPTIONS],
+  ["Look (`options:`)", LOOK_OPTIONS],
+  ["Figure layout (keys of a manifest figure)", FIGURE_OPTIONS],
+];
+
+const cell = (text) => String(text).replace(/\|/g, "\\|");
+
+function defaultOf(spec) {
+  if (spec.defaultText) return spec.defaultText;
+  return "default" in spec && spec.default !== undefined ? `\`${JSON.stringify(spec.default)}\`` : "";
+}
+
+/** The markdown text of docs/options.md. */
+export async function optionsReference() {
+  const lines = [
+    "# Options",
+    "",
+    "Generated from the option tables by `npm run generate`; do not edit. Every option has the same",
+    "meaning on the command line (the flag), in a manifest (the key) and in the API (the key).",
+    "",
+  ];
+  for (const [title, table] of GROUPS) {
+    lines.push(`## ${title}`, "", "| key | flag | value | default | meaning |", "|---|---|---|---|---|");
+    for (const [key, spec] of Object.entries(table)) {
+      const flag = spec.kind === "boolean" && spec.negation ? `--${spec.negation} (sets false)` : `--${flagOf(key, spec)}`;
+      const value = spec.kind === "enum" || spec.kind === "numberOr" ? [...spec.values, ...(spec.kind === "numberOr" ? ["number"] : [])].join(", ") : spec.kind;
+      lines.push(`| \`${key}\` | \`${flag}\` | ${cell(value)} | ${cell(defaultOf(spec))} | ${cell(spec.help)} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}

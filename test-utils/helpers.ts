@@ -1,0 +1,68 @@
+/** Shared test helpers: paths, the Python venv, generated fixtures, comparisons. */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { expect } from "vitest";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const fixtures = join(repoRoot, "fixtures");
+export const generatedDir = join(fixtures, ".generated");
+
+/** The venv's Python (made by `scripts/setup.mjs --python`); a missing venv fails the test run loudly. */
+export function python(): string {
+  const exe = process.env.WFALL_PYTHON ?? join(repoRoot, ".venv", "bin", "python");
+  if (!existsSync(exe)) throw new Error(`no Python venv at ${exe}: run \`npm test\` (or node scripts/setup.mjs --python) first`);
+  return exe;
+}
+
+/** Runs a Python script of the repository with the venv's Python; returns its stdout. */
+export function runPython(script: string, args: string[]): string {
+  return execFileSync(python(), [join(repoRoot, script), ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+}
+
+/** A path in fixtures/.generated (made on first use), for files generated at test time. */
+export function generatedPath(name: string): string {
+  mkdirSync(generatedDir, { recursive: true });
+  return join(generatedDir, name);
+}
+
+/** A fixture made at test time by fixtures/make_synthetic.py (cached in fixtures/.generated). */
+export function generatedFixture(nchan: number, ntime: number): string {
+  const out = generatedPath(`synthetic_${nchan}x${ntime}.npz`);
+  if (!existsSync(out)) runPython("fixtures/make_synthetic.py", ["--nchan", String(nchan), "--ntime", String(ntime), "--out", out]);
+  return out;
+}
+
+/**
+ * The shared real-data folder (`../shared/real` beside the repository, or
+ * WFALL_REAL_DATA), or null when absent: tests on it then skip and say so.
+ */
+export function realDataDir(): string | null {
+  const candidates = [process.env.WFALL_REAL_DATA, join(repoRoot, "..", "shared", "real"), "/work/shared/real"];
+  const found = candidates.find((dir) => dir && existsSync(dir));
+  if (!found) console.warn("SKIPPING real-data tests: ../shared/real is absent (set WFALL_REAL_DATA to its path)");
+  return found ?? null;
+}
+
+/**
+ * Asserts two arrays agree: same length, NaN at the same positions, and
+ * |a - b| <= rtol*|b| + atol elsewhere, where atol = 1e-7 * max|b| absorbs
+ * values that are zero up to float32 rounding. Reports the first mismatch.
+ */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, label = ""): void {
+  expect(actual.length, `${label} length`).toBe(expected.length);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) if (Number.isFinite(expected[i])) scale = Math.max(scale, Math.abs(expected[i]));
+  const atol = 1e-7 * scale;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const b = expected[i];
+    if (Number.isNaN(b) || Number.isNaN(a)) {
+      if (Number.isNaN(a) !== Number.isNaN(b)) expect.fail(`${label}[${i}]: got ${a}, numpy has ${b} (NaN positions differ)`);
+      continue;
+    }
+    if (!(Math.abs(a - b) <= rtol * Math.abs(b) + atol)) expect.fail(`${label}[${i}]: got ${a}, numpy has ${b}`);
+  }
+}
