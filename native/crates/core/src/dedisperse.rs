@@ -1,6 +1,6 @@
 //! Incremental, in-place dedispersion by whole-sample channel shifts.
 //!
-//! Channel `i` (frequency `f_i = fbottom + i*df` MHz) moves toward earlier time by
+//! Channel `i` (centred at `f_i = fbottom + (i + 1/2)*df` MHz, `fbottom` being the band's lower edge) moves toward earlier time by
 //! `shift_i = round(K_DM * ΔDM * (f_i^-2 - f_ref^-2) / dt)` samples, with `round`
 //! being nearest-ties-to-even (numpy's `np.round`): `new[i][j] = old[i][j + shift_i]`.
 
@@ -16,11 +16,11 @@ pub const K_DM_CHIME: f64 = 1.0 / 2.41e-4;
 /// The frequency every channel is aligned to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Reference {
-    /// Highest channel frequency (the default, CHIME's choice).
+    /// The highest channel's centre (the default, CHIME's choice).
     Top,
-    /// Lowest channel frequency.
+    /// The lowest channel's centre.
     Bottom,
-    /// Midpoint of the lowest and highest channel frequencies.
+    /// Midpoint of the lowest and highest channel centres (the band's centre).
     Centre,
     /// Infinite frequency: the absolute dispersion delay is removed.
     Infinite,
@@ -37,7 +37,8 @@ pub enum Wrap {
     Invalidate,
 }
 
-/// Channel frequencies of a waterfall, row 0 lowest: `fbottom + i*df` MHz.
+/// Channel frequencies of a waterfall, row 0 lowest: `fbottom` is the lower edge of the band and
+/// channel `i` is centred at `fbottom + (i + 1/2)*df` MHz.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FrequencyAxis {
     pub fbottom_mhz: f64,
@@ -56,20 +57,27 @@ impl FrequencyAxis {
         Ok(Self { fbottom_mhz, df_mhz, nchan })
     }
 
+    /// The centre of channel `channel`, MHz.
     pub fn freq(&self, channel: usize) -> f64 {
-        self.fbottom_mhz + channel as f64 * self.df_mhz
+        self.fbottom_mhz + (channel as f64 + 0.5) * self.df_mhz
     }
 
+    /// The centre of the highest channel, MHz.
     pub fn top(&self) -> f64 {
         self.freq(self.nchan - 1)
+    }
+
+    /// The centre of the lowest channel, MHz.
+    pub fn bottom(&self) -> f64 {
+        self.freq(0)
     }
 
     /// `f_ref^-2` for the chosen reference (0 for infinite frequency).
     fn inverse_square_reference(&self, reference: Reference) -> CoreResult<f64> {
         let f = match reference {
             Reference::Top => self.top(),
-            Reference::Bottom => self.fbottom_mhz,
-            Reference::Centre => 0.5 * (self.fbottom_mhz + self.top()),
+            Reference::Bottom => self.bottom(),
+            Reference::Centre => 0.5 * (self.bottom() + self.top()),
             Reference::Infinite => return Ok(0.0),
             Reference::Mhz(f) => {
                 if !(f.is_finite() && f > 0.0) {
@@ -164,7 +172,7 @@ mod tests {
     use super::*;
 
     fn axis() -> FrequencyAxis {
-        FrequencyAxis::new(400.0, 100.0, 5).unwrap()
+        FrequencyAxis::new(350.0, 100.0, 5).unwrap() // centres 400, 500, ..., 800
     }
 
     fn plan(delta_dm: f64) -> DedispersePlan {
@@ -186,7 +194,7 @@ mod tests {
     #[test]
     fn halves_round_to_even() {
         // 512 MHz and 1024 MHz have exact binary inverse squares, so the shifts are exact halves.
-        let axis = FrequencyAxis::new(512.0, 512.0, 2).unwrap();
+        let axis = FrequencyAxis::new(256.0, 512.0, 2).unwrap(); // centres 512 and 1024
         let at = |delta_dm| DedispersePlan { delta_dm, k_dm: 1.0, reference: Reference::Infinite, dt_s: 2f64.powi(-18) };
         assert_eq!(channel_shifts(&axis, &at(2.5)).unwrap(), vec![2, 1]);
         assert_eq!(channel_shifts(&axis, &at(3.5)).unwrap(), vec![4, 1]);
