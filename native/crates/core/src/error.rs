@@ -21,6 +21,12 @@ pub mod code {
     pub const RENDER: &str = "E_RENDER";
     /// A font file could not be read or holds no usable face.
     pub const FONT: &str = "E_FONT";
+    /// A file header is unreadable or inconsistent (FITS cards, PSRFITS keywords, column layout).
+    pub const HEADER: &str = "E_HEADER";
+    /// A file's data are damaged or cut short.
+    pub const CORRUPT: &str = "E_CORRUPT";
+    /// A valid file of a kind this reader does not handle (PSRFITS fold mode, an unknown sample type).
+    pub const FORMAT: &str = "E_FORMAT";
 }
 
 /// An error of the numeric core: a stable code and a human-readable message.
