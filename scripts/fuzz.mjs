@@ -20,7 +20,7 @@ step("cargo-fuzz", () => {
   if (spawnSync("cargo", ["fuzz", "--version"]).status !== 0) run("cargo", ["install", "cargo-fuzz", "--locked"]);
 });
 
-for (const target of ["kernels", "filterbank", "svg"]) {
+for (const target of ["kernels", "filterbank", "psrfits", "svg"]) {
   step(`fuzz ${target} for ${seconds} s`, () => {
     const corpus = join(native, "fuzz", "corpus", target);
     mkdirSync(corpus, { recursive: true });

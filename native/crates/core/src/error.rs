@@ -21,11 +21,20 @@ pub mod code {
     pub const RENDER: &str = "E_RENDER";
     /// A font file could not be read or holds no usable face.
     pub const FONT: &str = "E_FONT";
+    /// A file header is unreadable or inconsistent (FITS cards, PSRFITS keywords, column layout).
+    pub const HEADER: &str = "E_HEADER";
+    /// A file's data are damaged or cut short.
+    pub const CORRUPT: &str = "E_CORRUPT";
+    /// A valid file of a kind this reader does not handle (PSRFITS fold mode, an unknown sample type).
+    pub const UNSUPPORTED: &str = "E_UNSUPPORTED";
+    /// Nothing valid to measure (no valid sample, or zero noise).
+    pub const EMPTY_WINDOW: &str = "E_EMPTY_WINDOW";
     /// A panic caught at the boundary: a bug, never a property of the input.
     pub const INTERNAL: &str = "E_INTERNAL";
 
     /// Every code the core can return (the TypeScript list of codes must include them all).
-    pub const ALL: &[&str] = &[SHAPE, ARGUMENT, NSUB_DIVISOR, DM_RANGE, RANGE, ALIAS, RENDER, FONT, INTERNAL];
+    pub const ALL: &[&str] =
+        &[SHAPE, ARGUMENT, NSUB_DIVISOR, DM_RANGE, RANGE, ALIAS, RENDER, FONT, HEADER, CORRUPT, UNSUPPORTED, EMPTY_WINDOW, INTERNAL];
 }
 
 /// An error of the numeric core: a stable code and a human-readable message.

@@ -13,6 +13,7 @@ use crate::heatmap::{encode_png, rgba, Raster};
 use crate::masks::{mask_channels, valid_weights, zeros_to_nan};
 use crate::normalise::{normalise, Normalisation};
 use crate::percentile::block_percentiles;
+use crate::psrfits::{self, ChannelAxis, Combine, DecodeOptions, Polarisation};
 use crate::shape::{Shape, Span};
 use crate::stats::{channel_medians, channel_moments, timeseries};
 use crate::weights::Weights;
@@ -121,6 +122,51 @@ pub fn filterbank(data: &[u8]) {
             let _ = reducer.add(&samples[..half], 0);
             let _ = reducer.add(&samples[half..], half / layout.row_bytes());
             let _ = reducer.finish();
+        }
+    }
+}
+
+/// The PSRFITS reader on `data` as a whole file: HDU walk, search-mode header, channel axis, padding
+/// detection, and decodes with every polarisation choice, whole and in pieces.
+pub fn psrfits(data: &[u8]) {
+    let size = data.len() as u64;
+    let _ = psrfits::scan_hdu(data);
+    let read = |at: u64, len: usize| {
+        let at = at.min(size) as usize;
+        Ok(data[at..at.saturating_add(len).min(data.len())].to_vec())
+    };
+    let Ok(headers) = psrfits::read_headers(size, read) else { return };
+    let Ok(mut info) = headers.search_info(size) else { return };
+    let _ = info.summary(None);
+    let row = |info: &psrfits::SearchInfo, r: usize| {
+        let at = info.row_offset(r) as usize;
+        &data[at..at + info.row_bytes]
+    };
+    let _ = psrfits::row_meta(&info, row(&info, info.nrows - 1));
+    let Ok(axis) = ChannelAxis::from_row(&info, row(&info, 0)) else { return };
+    let _ = info.trim_trailing_padding(row(&info, info.nrows - 1));
+    let _ = info.summary(Some(&axis));
+    let _ = axis.frequency_axis();
+    let _ = psrfits::plan_sequence(&[(&info, &axis), (&info, &axis)]);
+    let ntime = info.nstot;
+    if info.nchan.saturating_mul(ntime + 3) > 1 << 22 {
+        return;
+    }
+    let rows = &data[info.row_offset(0) as usize..info.row_offset(info.nrows) as usize];
+    let polarisations =
+        [Polarisation::Intensity(Combine::Sum), Polarisation::Intensity(Combine::Mean), Polarisation::Pol(0), Polarisation::Pol(info.npol)];
+    for (i, polarisation) in polarisations.into_iter().enumerate() {
+        let options = DecodeOptions { polarisation, apply_scales: i != 1, apply_offsets: i != 2, apply_weights: i != 3 };
+        let mut out = vec![f32::NAN; info.nchan * (ntime + 3)];
+        let _ = psrfits::decode_rows(&info, &axis, rows, 0, 0..ntime, &options, &mut out, ntime + 3, 3);
+        // a range across a row boundary, from the rows it needs only
+        let range = ntime / 3..ntime - ntime / 4;
+        let needed = info.rows_for(range.clone());
+        if !needed.is_empty() {
+            let part = &data[info.row_offset(needed.start) as usize..info.row_offset(needed.end) as usize];
+            let _ = psrfits::decode_rows(&info, &axis, part, needed.start, range.clone(), &options, &mut out, ntime + 3, 0);
+            let mut spectra = vec![0f32; range.len() * info.nchan];
+            let _ = psrfits::decode_rows_time_major(&info, &axis, part, needed.start, range, &options, &mut spectra);
         }
     }
 }

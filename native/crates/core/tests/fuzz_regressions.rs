@@ -12,3 +12,8 @@ fn kernel_inputs_found_by_fuzzing_do_not_panic() {
 fn filterbank_inputs_found_by_fuzzing_do_not_panic() {
     assert!(replay("filterbank", wfall_core::fuzzing::filterbank) > 0);
 }
+
+#[test]
+fn psrfits_inputs_found_by_fuzzing_do_not_panic() {
+    assert!(replay("psrfits", wfall_core::fuzzing::psrfits) > 0);
+}
