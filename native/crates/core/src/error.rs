@@ -21,6 +21,8 @@ pub mod code {
     pub const RENDER: &str = "E_RENDER";
     /// A font file could not be read or holds no usable face.
     pub const FONT: &str = "E_FONT";
+    /// A PRESTO rfifind `.mask` file is truncated, too long, or holds impossible values.
+    pub const MASK_FILE: &str = "E_MASK_FILE";
 }
 
 /// An error of the numeric core: a stable code and a human-readable message.

@@ -18,6 +18,7 @@ pub mod masks;
 pub mod normalise;
 pub mod percentile;
 pub mod probe;
+pub mod rfi;
 mod select;
 pub mod shape;
 pub mod stats;
