@@ -23,6 +23,11 @@
 //! median and MAD), and each channel keeps the first method that flagged it, so its origin label is
 //! unambiguous. Channels without a valid sample are already masked and get no origin here.
 //!
+//! Left out on purpose: IQRM on the excess kurtosis finds pulsed RFI, but on dedispersed data it
+//! also flags the channels of a bright burst (it does on the FRB 20121102A B6 fixture); global MAD
+//! or Tukey fences flag a raw bandpass's roll-off; IQRM on the raw `std` or `mean` flags steep
+//! bandpass slopes (7 of 227 clean channels at the edges of the RFI fixture).
+//!
 //! **Power-like** ([`is_power_like`]): over the channels whose valid samples vary (constant and
 //! dead channels are left to step 1), every mean is positive and the median of `mean/std` is at
 //! least 1 (detected power summed over `N ≥ 1` accumulations has `mean/std = √N`; data normalised
