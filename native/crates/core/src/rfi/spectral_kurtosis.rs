@@ -125,6 +125,13 @@ pub fn sk_flags(sk: &[f64], count: &[f64], sigma: f64) -> CoreResult<Vec<bool>> 
     Ok(sk.iter().zip(count).map(|(&v, &n)| n > 0.0 && !(v < high && v > low)).collect())
 }
 
+/// SK values and flags of every channel in one call: `(values, flags)`.
+pub fn spectral_kurtosis_flags(stats: &ChannelStats, params: &SkParams) -> CoreResult<(Vec<f64>, Vec<bool>)> {
+    let sk = spectral_kurtosis(stats, params.accumulations, params.shape_factor)?;
+    let flags = sk_flags(&sk, &stats.count, params.sigma)?;
+    Ok((sk, flags))
+}
+
 /// `(med − σ·1.4826·MAD, med + σ·1.4826·MAD)` of the non-NaN values; NaN when there is none or
 /// when infinities make them undefined.
 pub fn sk_bounds(sk: &[f64], sigma: f64) -> (f64, f64) {
@@ -177,6 +184,11 @@ mod tests {
         assert!((sk[0] - (8.0 * d + 1.0) / 3.0 * 0.2).abs() < 1e-14);
         assert!((sk[1] - (8.0 * d + 1.0) / 3.0 / 3.0).abs() < 1e-14);
         assert_eq!(spectral_kurtosis(&s, f64::NAN, ShapeFactor::Given(1.0)).unwrap_err().code, code::ARGUMENT);
+        let params = SkParams::your_defaults(2e-6, 1.0).unwrap();
+        assert_eq!((params.accumulations, params.shape_factor, params.sigma), (2.0, ShapeFactor::FromData, 5.0));
+        let (values, flags) = spectral_kurtosis_flags(&s, &params).unwrap();
+        assert_eq!(values[..2], sk[..2]);
+        assert_eq!(flags, vec![false, false, false]); // two values: both within median -+ 3.7 |diff|
         assert_eq!(spectral_kurtosis(&s, 1.0, ShapeFactor::Given(f64::INFINITY)).unwrap_err().code, code::ARGUMENT);
     }
 
