@@ -19,6 +19,7 @@ pub mod normalise;
 pub mod percentile;
 pub mod probe;
 pub mod psrfits;
+pub mod rfi;
 mod select;
 pub mod shape;
 pub mod stats;

@@ -8,7 +8,7 @@
 //!
 //! Decisions (see also `decode`):
 //! - `OBS_MODE` must be `SEARCH` (or Parkes' `SRCH`); `PSR`/`CAL` files hold folded profiles and are
-//!   refused with `E_FORMAT`. A file without `OBS_MODE` is read as search mode when `NBIN` is absent or 1.
+//!   refused with `E_UNSUPPORTED`. A file without `OBS_MODE` is read as search mode when `NBIN` is absent or 1.
 //! - A file shorter than `NAXIS2` rows is trimmed to the whole rows it holds, with a warning.
 //! - `NSTOT` larger than the rows hold is clipped, with a warning; `NSTOT <= 0` is ignored.
 //! - `TDIM` of `DATA` is ignored: for `NBITS < 8` it describes bytes, not samples (Parkes/Medusa).
@@ -147,12 +147,12 @@ impl SearchInfo {
             "SEARCH" | "SRCH" => {}
             "" if nbin.unwrap_or(1) == 1 => warnings.push("the primary header has no OBS_MODE; read as search mode since NBIN is 1".to_owned()),
             "PSR" | "CAL" | "" => bail!(
-                code::FORMAT,
+                code::UNSUPPORTED,
                 "this is a fold-mode PSRFITS file (OBS_MODE = '{obs_mode}', NBIN = {}): PSR and CAL files hold pulse profiles folded at a period, \
                  not a time series, so they have no waterfall to plot. Only search-mode (OBS_MODE = 'SEARCH') files can be read",
                 nbin.map_or("absent".to_owned(), |n| n.to_string())
             ),
-            other => bail!(code::FORMAT, "OBS_MODE = '{other}' is not a search-mode PSRFITS file (SEARCH); PSR/CAL files are folded profiles"),
+            other => bail!(code::UNSUPPORTED, "OBS_MODE = '{other}' is not a search-mode PSRFITS file (SEARCH); PSR/CAL files are folded profiles"),
         }
         let table = Table::from_cards(subint, "SUBINT")?;
         if s.int("PCOUNT")?.unwrap_or(0) != 0 {
@@ -410,7 +410,7 @@ impl SearchInfo {
 /// Checks that a per-channel column is numeric and holds at least `need` values.
 fn check_numeric(c: &Column, need: usize) -> CoreResult<()> {
     if !"BIJKED".contains(c.kind) {
-        bail!(code::FORMAT, "column {} has type {}; a numeric type (E or D) is expected", c.name, c.kind);
+        bail!(code::UNSUPPORTED, "column {} has type {}; a numeric type (E or D) is expected", c.name, c.kind);
     }
     if c.repeat < need {
         bail!(code::HEADER, "column {} holds {} values per row but {need} are needed", c.name, c.repeat);

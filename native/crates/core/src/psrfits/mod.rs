@@ -106,7 +106,7 @@ pub fn read_headers(file_size: u64, mut read: impl FnMut(u64, usize) -> CoreResu
     }
     match subint {
         Some(subint) => Ok(Headers { hdus, subint, warnings }),
-        None => bail!(code::FORMAT, "no SUBINT table among the {} HDUs: not a PSRFITS search-mode file", hdus.len()),
+        None => bail!(code::UNSUPPORTED, "no SUBINT table among the {} HDUs: not a PSRFITS search-mode file", hdus.len()),
     }
 }
 

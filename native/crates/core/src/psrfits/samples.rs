@@ -89,7 +89,7 @@ impl Samples {
         let kind = data.kind;
         let mismatch = || {
             CoreError::new(
-                code::FORMAT,
+                code::UNSUPPORTED,
                 format!("NBITS = {nbits} samples cannot be stored in a DATA column of type {kind} (TFORM {}{kind})", data.repeat),
             )
         };
@@ -107,7 +107,7 @@ impl Samples {
             }
             (32, 'E') => (SampleFormat::F32Be, true),
             (1 | 2 | 4 | 8 | 16 | 32, _) => return Err(mismatch()),
-            _ => bail!(code::FORMAT, "NBITS = {nbits}: PSRFITS search data have 1, 2, 4, 8, 16 or 32 bits per sample"),
+            _ => bail!(code::UNSUPPORTED, "NBITS = {nbits}: PSRFITS search data have 1, 2, 4, 8, 16 or 32 bits per sample"),
         };
         if data.width < bytes_per_row {
             bail!(code::HEADER, "the DATA column holds {} bytes per row but NSBLK x NPOL x NCHAN x NBITS / 8 = {nsblk} x {npol} x {nchan} x {nbits} / 8 needs {bytes_per_row}", data.width);

@@ -53,7 +53,7 @@ pub fn plan_sequence(files: &[(&SearchInfo, &ChannelAxis)]) -> CoreResult<Sequen
         starts.push(start);
         if (info.tbin_s - tbin).abs() > 1e-6 * tbin {
             bail!(
-                code::FORMAT,
+                code::UNSUPPORTED,
                 "file {i} has TBIN = {} s but file 0 has {tbin} s: files of one observation share their sample time",
                 info.tbin_s
             );
@@ -62,7 +62,7 @@ pub fn plan_sequence(files: &[(&SearchInfo, &ChannelAxis)]) -> CoreResult<Sequen
             && axis.freqs_mhz.iter().zip(&first_axis.freqs_mhz).all(|(a, b)| (a - b).abs() <= 0.01 * first_axis.df_mhz);
         if !same_channels {
             bail!(
-                code::FORMAT,
+                code::UNSUPPORTED,
                 "file {i} has other channels than file 0 ({} channels from {} MHz, against {} from {} MHz)",
                 axis.nchan(),
                 axis.freqs_mhz[0],

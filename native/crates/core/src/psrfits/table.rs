@@ -59,7 +59,7 @@ impl Column {
             'I' => 2,
             'J' | 'E' => 4,
             'K' | 'D' => 8,
-            other => bail!(code::FORMAT, "column {} has type {other}; a numeric type (B, I, J, K, E, D) is needed", self.name),
+            other => bail!(code::UNSUPPORTED, "column {} has type {other}; a numeric type (B, I, J, K, E, D) is needed", self.name),
         };
         let (zero, scale) = (self.tzero.unwrap_or(0.0), self.tscal.unwrap_or(1.0));
         let scaled = zero != 0.0 || scale != 1.0;

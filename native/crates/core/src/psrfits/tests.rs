@@ -144,7 +144,7 @@ fn polarisations() {
     let bytes = Spec::new(8, 2, 4, 8, 1).bytes();
     assert_eq!(err(decode_all(&bytes, &pol(2))).code, code::ARGUMENT);
     let odd = Spec { pol_type: "ABCD".into(), ..Spec::new(8, 4, 4, 8, 1) }.bytes();
-    assert_eq!(err(decode_all(&odd, &DecodeOptions::default())).code, code::FORMAT);
+    assert_eq!(err(decode_all(&odd, &DecodeOptions::default())).code, code::UNSUPPORTED);
     assert!(decode_all(&odd, &pol(1)).is_ok());
 }
 
@@ -333,26 +333,26 @@ fn header_values_and_summary() {
 fn fold_mode_and_other_refusals() {
     let fold = Spec { obs_mode: "PSR".into(), ..Spec::new(8, 1, 4, 8, 1) };
     let e = err(open(&fold.bytes()));
-    assert_eq!(e.code, code::FORMAT);
+    assert_eq!(e.code, code::UNSUPPORTED);
     assert!(e.message.contains("fold-mode") && e.message.contains("PSR and CAL files hold pulse profiles"), "{}", e.message);
     let cal = Spec { obs_mode: "CAL".into(), ..Spec::new(8, 1, 4, 8, 1) };
-    assert_eq!(err(open(&cal.bytes())).code, code::FORMAT);
+    assert_eq!(err(open(&cal.bytes())).code, code::UNSUPPORTED);
     assert!(open(&Spec { obs_mode: "SRCH".into(), ..Spec::new(8, 1, 4, 8, 1) }.bytes()).is_ok());
     let mut no_mode = Spec::new(8, 1, 4, 8, 1).bytes();
     set_card(&mut no_mode, "OBS_MODE", None);
     let (info, _) = open(&no_mode).unwrap();
     assert!(info.warnings[0].contains("no OBS_MODE"));
     set_card(&mut no_mode, "NBIN", Some("NBIN    =                  128"));
-    assert_eq!(err(open(&no_mode)).code, code::FORMAT);
+    assert_eq!(err(open(&no_mode)).code, code::UNSUPPORTED);
     let mut bad_bits = Spec::new(8, 1, 4, 8, 1).bytes();
     set_card(&mut bad_bits, "NBITS", Some("NBITS   =                    3"));
-    assert_eq!(err(open(&bad_bits)).code, code::FORMAT);
+    assert_eq!(err(open(&bad_bits)).code, code::UNSUPPORTED);
     let mut wrong_type = Spec::new(8, 1, 4, 8, 1).bytes();
     set_card(&mut wrong_type, "NBITS", Some("NBITS   =                   32"));
     assert!(err(open(&wrong_type)).message.contains("DATA column of type B"));
     let mut no_subint = Spec::new(8, 1, 4, 8, 1).bytes();
     set_card(&mut no_subint, "EXTNAME", Some("EXTNAME = 'OTHER'"));
-    assert_eq!(err(open(&no_subint)).code, code::FORMAT);
+    assert_eq!(err(open(&no_subint)).code, code::UNSUPPORTED);
     let mut no_tbin = Spec::new(8, 1, 4, 8, 1).bytes();
     set_card(&mut no_tbin, "TBIN", Some("TBIN    =                  0.0"));
     assert_eq!(err(open(&no_tbin)).code, code::HEADER);
@@ -463,9 +463,9 @@ fn sequences_of_files() {
     assert!(plan.warnings.iter().any(|w| w.contains("overlaps")) && plan.warnings.iter().any(|w| w.contains("wholly within")));
     // incompatible files
     let other_tbin = open(&Spec { tbin: 128e-6, ..spec.clone() }.bytes()).unwrap();
-    assert_eq!(err(plan_sequence(&[(&a.0, &a.1), (&other_tbin.0, &other_tbin.1)])).code, code::FORMAT);
+    assert_eq!(err(plan_sequence(&[(&a.0, &a.1), (&other_tbin.0, &other_tbin.1)])).code, code::UNSUPPORTED);
     let other_chans = open(&Spec { freqs: vec![1400.0, 1398.0, 1396.0, 1394.0], ..spec.clone() }.bytes()).unwrap();
-    assert_eq!(err(plan_sequence(&[(&a.0, &a.1), (&other_chans.0, &other_chans.1)])).code, code::FORMAT);
+    assert_eq!(err(plan_sequence(&[(&a.0, &a.1), (&other_chans.0, &other_chans.1)])).code, code::UNSUPPORTED);
     assert_eq!(err(plan_sequence(&[])).code, code::ARGUMENT);
     let mut no_start = a.0.clone();
     no_start.start = None;
