@@ -21,6 +21,8 @@ pub mod code {
     pub const RENDER: &str = "E_RENDER";
     /// A font file could not be read or holds no usable face.
     pub const FONT: &str = "E_FONT";
+    /// A measurement has nothing to measure: no valid sample, or noise of zero.
+    pub const DEGENERATE: &str = "E_DEGENERATE";
 }
 
 /// An error of the numeric core: a stable code and a human-readable message.
