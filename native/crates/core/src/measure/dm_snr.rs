@@ -6,9 +6,12 @@
 //! definition ([`super::snr`], `heimdall` by default), optionally over a window of samples,
 //! rows in parallel. The best DM is the trial of largest S/N (the first on ties).
 //!
-//! **Uncertainty**: the half-width of the interval of DM around the best trial where the S/N
-//! stays within 1 of its peak, `S/N(DM) ≥ S/N_max − 1`, the crossings interpolated linearly
-//! between trials. A drop of 1 in S/N is one standard deviation of the S/N itself (the S/N of
+//! **Uncertainty**: the half-width of the interval of DM where the S/N stays within 1 of its
+//! peak, `S/N(DM) ≥ S/N_max − 1`: from the first to the last trial that reaches it (the curve is
+//! jagged, so a dip inside does not end the interval), the outer crossings interpolated linearly
+//! to the trials beyond. `dm_centre`, the interval's midpoint, is reported beside the best DM: on
+//! the flat-topped curves of bursts with several components the trial of largest S/N wanders
+//! across the top with the noise, the midpoint less so. A drop of 1 in S/N is one standard deviation of the S/N itself (the S/N of
 //! a trial is its true value plus unit-variance noise), so the interval holds the DMs whose S/N
 //! cannot be told from the peak's at 1σ. It is read off the curve rather than from a fitted
 //! parabola because boxcar S/N curves are flat-topped and kinked (whole-sample shifts, discrete
@@ -53,6 +56,8 @@ pub struct DmSnrCurve {
     pub dm_high: f64,
     /// `(dm_high − dm_low)/2`.
     pub dm_uncertainty: f64,
+    /// `(dm_low + dm_high)/2`.
+    pub dm_centre: f64,
     /// False when the interval reaches an end of the grid.
     pub bounded: bool,
     pub method: PlaneMethodUsed,
@@ -91,14 +96,16 @@ pub fn snr_curve(plane: &DmTimePlane, options: &DmSnrOptions) -> CoreResult<DmSn
         dm_low,
         dm_high,
         dm_uncertainty: 0.5 * (dm_high - dm_low),
+        dm_centre: 0.5 * (dm_low + dm_high),
         bounded,
         snr,
         method: plane.method,
     })
 }
 
-/// The DMs where the curve crosses `snr[best] − 1` on each side of `best` (linear
-/// interpolation; a NaN trial ends the interval), and whether both crossings were found.
+/// The DMs where the curve crosses `snr[best] − 1` outside the first and the last trial that
+/// reach it (linear interpolation to the next trial out; a NaN there stops at the trial), and
+/// whether both crossings were found inside the grid.
 pub fn within_one(dms: &[f64], snr: &[f64], best: usize) -> (f64, f64, bool) {
     let threshold = snr[best] - 1.0;
     let crossing = |inside: usize, outside: usize| {
@@ -108,13 +115,8 @@ pub fn within_one(dms: &[f64], snr: &[f64], best: usize) -> (f64, f64, bool) {
         }
         dms[inside] + (a - threshold) / (a - b) * (dms[outside] - dms[inside])
     };
-    let (mut lo, mut hi) = (best, best);
-    while lo > 0 && snr[lo - 1] >= threshold {
-        lo -= 1;
-    }
-    while hi + 1 < snr.len() && snr[hi + 1] >= threshold {
-        hi += 1;
-    }
+    let lo = snr.iter().position(|&s| s >= threshold).unwrap_or(best);
+    let hi = snr.iter().rposition(|&s| s >= threshold).unwrap_or(best);
     let low = if lo > 0 { crossing(lo, lo - 1) } else { dms[0] };
     let high = if hi + 1 < snr.len() { crossing(hi, hi + 1) } else { dms[snr.len() - 1] };
     (low, high, lo > 0 && hi + 1 < snr.len())
@@ -135,6 +137,9 @@ mod tests {
         assert_eq!((lo, hi, bounded), (1.0, 3.0 + 0.5 / 1.5, true));
         let (lo, _, bounded) = within_one(&dms, &[4.5, 4.8, 5.0, 1.0, 0.0], 2);
         assert_eq!((lo, bounded), (0.0, false));
+        // a dip inside does not end the interval
+        let (lo, hi, _) = within_one(&dms, &[0.0, 4.5, 3.0, 5.0, 0.0], 3);
+        assert_eq!((lo, hi), (1.0 - 0.5 / 4.5, 3.0 + 1.0 / 5.0));
     }
 
     #[test]
