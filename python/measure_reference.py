@@ -310,19 +310,21 @@ def snr_curve(plane, dms, definition="heimdall", window=None, **options):
 
 
 def coherent_power(intensity, freqs, dt, dm_now, dms, k_dm=K_DM_CHIME, reference="top", weights=None, max_fourier_index=0):
-    """P[k][j] = |sum_c U_c(k) exp(2 pi i k g_c (d_j - dm_now) / (dt n))|^2, U = X/|X|."""
+    """P[k][j] = |sum_c U_c(k) exp(2 pi i k g_c (d_j - dm_now) / (dt n))|^2, U = X/|X| (0 where |X| is
+    below 1e-10 of the channel's fluctuation); channels without two different valid samples are left out."""
     x = np.asarray(intensity, dtype=np.float64)
     ok = np.isfinite(x) if weights is None else np.isfinite(x) & (weights > 0)
-    used = [c for c in range(x.shape[0]) if ok[c].any()]
+    used = [c for c in range(x.shape[0]) if ok[c].any() and x[c][ok[c]].min() != x[c][ok[c]].max()]
     n = x.shape[1]
     kk = n // 2 if max_fourier_index == 0 else min(max_fourier_index, n // 2)
     rows = []
     for c in used:
         mean = seq_sum(x[c][ok[c]]) / ok[c].sum()
-        spec = np.fft.fft(np.where(ok[c], x[c], mean))[:kk]
+        full = np.fft.fft(np.where(ok[c], x[c], mean))
+        tiny = 1e-10 * math.sqrt(np.sum(np.abs(full[1:]) ** 2))
+        spec = full[:kk]
         amp = np.abs(spec)
-        amp[amp == 0] = 1.0
-        rows.append(spec / amp)
+        rows.append(np.where(amp > tiny, spec / np.where(amp > tiny, amp, 1.0), 0.0))
     u = np.array(rows)
     g = k_dm * (inverse_square(freqs[used]) - inverse_square_reference(freqs, reference))
     k = np.arange(kk)

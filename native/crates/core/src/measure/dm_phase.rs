@@ -2,9 +2,12 @@
 //! automatic cut-off, weighting and uncertainty (`danielemichilli/DM_phase`, `get_dm` with
 //! neither manual option).
 //!
-//! 1. Each channel's series (missing samples replaced by the channel's mean of valid samples;
-//!    channels without one left out, `nchan` counting the rest) is Fourier transformed once and
-//!    reduced to its phases, `U_c(k) = X_c(k)/|X_c(k)|` (0 where `X_c(k)` = 0).
+//! 1. Each channel's series (missing samples replaced by the channel's mean of valid samples)
+//!    is Fourier transformed once and reduced to its phases, `U_c(k) = X_c(k)/|X_c(k)|`, 0 where
+//!    `|X_c(k)| ≤ 10⁻¹⁰·√(Σ_{k'≠0}|X_c(k')|²)`. Channels without a valid sample or without any
+//!    variation are left out, `nchan` counting the rest. (DM_phase zeroes only exact zeros and
+//!    keeps constant channels: a masked channel filled with a constant then adds the FFT's
+//!    rounding noise as unit phasors, 13 of the 64 channels of the B6 fixture.)
 //! 2. Dedispersion is a phase rotation: at trial `d` channel `c` moves `Δ_c = g_c·(d − dm_now)/dt`
 //!    samples toward earlier time (`g_c = K_DM·(f_c^-2 − f_ref^-2)`), **not rounded** (DM_phase rolls
 //!    by whole samples; here the shift is exact, so the curve is smooth in DM), and the coherent
@@ -47,6 +50,8 @@ use crate::measure::{Dispersion, DmGrid, WaterfallView};
 
 /// Channels transformed at once (bounds the memory of phase spectra held).
 const CHANNELS_PER_PASS: usize = 256;
+/// A Fourier amplitude at or below this fraction of the channel's fluctuation (√Σ_{k≠0}|X|²) is 0.
+const ZERO_AMPLITUDE: f64 = 1e-10;
 /// Fourier indices accumulated per task.
 const INDICES_PER_TASK: usize = 64;
 
@@ -97,9 +102,9 @@ pub fn best_dm_by_structure(view: &WaterfallView, dispersion: &Dispersion, grid:
     // Validates the constant, dt and the extreme shifts.
     dispersion.trial_shifts(&view.axis, view.dt_s, &DmGrid { start: grid.start, step: grid.step * (ndm - 1) as f64, count: 2 })?;
     let g = dispersion.delays_per_dm(&view.axis, view.dt_s)?;
-    let used: Vec<usize> = (0..nchan).filter(|&c| channel_mean(view, c).is_some()).collect();
+    let used: Vec<usize> = (0..nchan).filter(|&c| varies(view, c)).collect();
     if used.is_empty() {
-        bail!(code::DEGENERATE, "no channel has a valid sample");
+        bail!(code::DEGENERATE, "no channel has two different valid samples");
     }
     let power = coherent_power(view, dispersion, grid, &g, &used, k_count);
     let mut out = curve_and_fit(&power, k_count, &grid.dms(), used.len() as f64, grid.step)?;
@@ -118,6 +123,22 @@ fn channel_mean(view: &WaterfallView, c: usize) -> Option<f64> {
         }
     }
     (count > 0).then(|| sum / count as f64)
+}
+
+/// Whether channel `c` has two valid samples of different values.
+fn varies(view: &WaterfallView, c: usize) -> bool {
+    let (x, w) = view.row(c);
+    let mut first = None;
+    for (j, &v) in x.iter().enumerate() {
+        if w.at(v, j) > 0.0 {
+            match first {
+                None => first = Some(v),
+                Some(f) if f != v => return true,
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 /// `P(k, d)` as `[K][ndm]`.
@@ -139,12 +160,13 @@ fn coherent_power(view: &WaterfallView, dispersion: &Dispersion, grid: &DmGrid, 
                 let mut buf: Vec<Complex<f64>> =
                     x.iter().enumerate().map(|(j, &v)| Complex::new(if w.at(v, j) > 0.0 { v as f64 } else { mean }, 0.0)).collect();
                 fft.process(&mut buf);
+                let tiny = ZERO_AMPLITUDE * buf[1..].iter().map(|z| z.norm_sqr()).sum::<f64>().sqrt();
                 let (mut re, mut im) = (Vec::with_capacity(k_count), Vec::with_capacity(k_count));
                 for z in &buf[..k_count] {
                     let amp = z.norm();
-                    let amp = if amp == 0.0 { 1.0 } else { amp };
-                    re.push(z.re / amp);
-                    im.push(z.im / amp);
+                    let (r, i) = if amp > tiny { (z.re / amp, z.im / amp) } else { (0.0, 0.0) };
+                    re.push(r);
+                    im.push(i);
                 }
                 (re, im)
             })
@@ -363,11 +385,12 @@ mod tests {
         let (mut x, axis) = bursty(nchan, n, 30.0, dt);
         x[3] = f32::NAN;
         x[7 * n..8 * n].fill(f32::NAN); // one dead channel
+        x[9 * n..10 * n].fill(-1.87); // one masked channel filled with a constant
         let view = WaterfallView { intensity: &x, weights: Weights::Valid, shape: Shape::new(nchan, n).unwrap(), axis, dt_s: dt };
         let d = Dispersion { dm_now: 0.0, k_dm: K_DM_CHIME, reference: Reference::Top, wrap: Wrap::Roll };
         let grid = DmGrid { start: 29.0, step: 0.02, count: 101 };
         let r = best_dm_by_structure(&view, &d, &grid, &DmPhaseOptions::default()).unwrap();
-        assert_eq!(r.nchan_used, 63);
+        assert_eq!(r.nchan_used, 62);
         if std::env::var("DEBUG_DMPHASE").is_ok() {
             for j in 0..grid.count {
                 println!("{:.2} curve {:.4e} snr {:.2} cut {}", r.dms[j], r.curve[j], r.snr[j], r.cutoff[j]);

@@ -351,6 +351,26 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_weight_of_zero_is_a_missing_sample() {
+        let (nchan, n, dt) = (8, 64, 1e-3);
+        let (x, axis) = dispersed(nchan, n, 5.0, dt);
+        let shape = Shape::new(nchan, n).unwrap();
+        let mut w = vec![1f32; nchan * n];
+        w[3 * n..4 * n].fill(0.0);
+        w[40] = 0.0;
+        let mut nan = x.clone();
+        nan[3 * n..4 * n].fill(f32::NAN);
+        nan[40] = f32::NAN;
+        let grid = DmGrid { start: 0.0, step: 1.0, count: 9 };
+        let d = dispersion(Wrap::Roll);
+        let weighted = WaterfallView { intensity: &x, weights: Weights::Explicit(&w), shape, axis, dt_s: dt };
+        let masked = WaterfallView { intensity: &nan, weights: Weights::Valid, shape, axis, dt_s: dt };
+        let a = dm_time_plane(&weighted, &d, &grid, PlaneMethod::BruteForce).unwrap();
+        let b = dm_time_plane(&masked, &d, &grid, PlaneMethod::BruteForce).unwrap();
+        assert_eq!(a.data, b.data);
+    }
+
+    #[test]
     fn subband_shifts_stay_within_the_documented_bound() {
         let (nchan, n, dt) = (256, 64, 1e-3);
         let axis = FrequencyAxis::new(400.0, 400.0 / nchan as f64, nchan).unwrap();
