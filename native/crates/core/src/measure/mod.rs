@@ -16,7 +16,8 @@
 //! (as [`crate::dedisperse::DedispersePlan`]). Trial DMs are absolute; each trial shifts channel
 //! `i` by `round(K_DM·(dm_trial − dm_now)·(f_i^-2 − f_ref^-2)/dt)` samples, exactly as
 //! [`crate::dedisperse::channel_shifts`] does. A sample counts when it is finite and its weight
-//! is positive: a weight-0 sample is treated as missing.
+//! is positive: a weight-0 sample is treated as missing; weights do not scale the values (as
+//! `stats::timeseries`, a plain sum of the samples that count).
 
 pub mod boxcar;
 pub mod dm_phase;
