@@ -59,7 +59,7 @@ class File:
         h = self.sub.header
         mode = str(self.primary.get("OBS_MODE", "SEARCH")).strip()
         if mode not in ("SEARCH", "SRCH"):
-            raise SystemExit(f"E_FORMAT: {path} is fold mode (OBS_MODE = {mode})")
+            raise SystemExit(f"E_UNSUPPORTED: {path} is fold mode (OBS_MODE = {mode})")
         self.nbits, self.npol, self.nchan, self.nsblk = h["NBITS"], h["NPOL"], h["NCHAN"], h["NSBLK"]
         self.pol_type = str(h.get("POL_TYPE", "")).strip().upper()
         self.tbin = float(h["TBIN"])
@@ -110,7 +110,7 @@ class File:
             return [0], False
         if any(self.pol_type.startswith(p) for p in ("AABB", "XXYY", "RRLL", "LLRR", "PPQQ")) or self.npol == 2:
             return [0, 1], pol == "mean"
-        raise SystemExit(f"E_FORMAT: POL_TYPE {self.pol_type} with {self.npol} pols")
+        raise SystemExit(f"E_UNSUPPORTED: POL_TYPE {self.pol_type} with {self.npol} pols")
 
     def trim_padding(self):
         if self.nstot_declared or self.nstot != self.nrows * self.nsblk:

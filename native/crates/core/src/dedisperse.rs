@@ -73,7 +73,7 @@ impl FrequencyAxis {
     }
 
     /// `f_ref^-2` for the chosen reference (0 for infinite frequency).
-    fn inverse_square_reference(&self, reference: Reference) -> CoreResult<f64> {
+    pub(crate) fn inverse_square_reference(&self, reference: Reference) -> CoreResult<f64> {
         let f = match reference {
             Reference::Top => self.top(),
             Reference::Bottom => self.bottom(),

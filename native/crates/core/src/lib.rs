@@ -15,6 +15,7 @@ pub mod filterbank;
 pub mod fuzzing;
 pub mod heatmap;
 pub mod masks;
+pub mod measure;
 pub mod normalise;
 pub mod percentile;
 pub mod probe;
