@@ -113,9 +113,31 @@ pub fn timeseries(intensity: &[f32], shape: Shape) -> CoreResult<Vec<f64>> {
     Ok(ts)
 }
 
+/// Index of the largest value, the first on ties; NaN values are skipped (None when all are NaN).
+pub fn argmax(values: &[f64]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, &v) in values.iter().enumerate() {
+        let better = match best {
+            None => !v.is_nan(),
+            Some(b) => v > values[b],
+        };
+        if better {
+            best = Some(i);
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argmax_takes_the_first_of_ties_and_skips_nan() {
+        assert_eq!(argmax(&[1.0, 3.0, f64::NAN, 3.0]), Some(1));
+        assert_eq!(argmax(&[f64::NAN, 2.0]), Some(1));
+        assert_eq!(argmax(&[f64::NAN]), None);
+    }
 
     #[test]
     fn moments_skip_nan_and_zero_weight() {

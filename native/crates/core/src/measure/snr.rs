@@ -222,7 +222,8 @@ fn presto(x: &[f64], o: &PrestoOptions) -> CoreResult<Snr> {
         bail!(code::EMPTY_WINDOW, "the time series has no noise to measure against");
     }
     let widths = presto_widths(o.max_width_samples.min(x.len()));
-    let b = best_boxcar(&prefix_sums(&y), 1.0, &widths).ok_or_else(|| crate::error::CoreError::new(code::EMPTY_WINDOW, "no boxcar fits"))?;
+    let b =
+        best_boxcar(&prefix_sums(&y), 1.0, &widths).ok_or_else(|| crate::error::CoreError::new(code::EMPTY_WINDOW, "no boxcar fits"))?;
     Ok(from_boxcar("presto", b))
 }
 

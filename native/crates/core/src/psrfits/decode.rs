@@ -122,7 +122,11 @@ pub fn pol_plan(info: &SearchInfo, polarisation: Polarisation) -> CoreResult<Pol
                 };
                 Ok(PolPlan { first: 0, second: Some(1), half: combine == Combine::Mean, description: what })
             } else {
-                bail!(code::UNSUPPORTED, "POL_TYPE '{pt}' with {} pols: it is unclear how to form total intensity; choose one pol", info.npol)
+                bail!(
+                    code::UNSUPPORTED,
+                    "POL_TYPE '{pt}' with {} pols: it is unclear how to form total intensity; choose one pol",
+                    info.npol
+                )
             }
         }
     }

@@ -214,11 +214,7 @@ fn parse_with(bytes: &[u8], order: ByteOrder) -> CoreResult<RfifindMask> {
     let num_zap_ints = r.count("num_zap_ints", i32::MAX as usize)?;
     let zap_ints = r.indices(num_zap_ints, numint, "zapped interval")?;
     if numint > (bytes.len() - r.at) / 4 {
-        bail!(
-            code::CORRUPT,
-            "rfifind mask is truncated: {numint} per-interval counts do not fit in the {} bytes left",
-            bytes.len() - r.at
-        );
+        bail!(code::CORRUPT, "rfifind mask is truncated: {numint} per-interval counts do not fit in the {} bytes left", bytes.len() - r.at);
     }
     let mut per_int = Vec::with_capacity(numint);
     for i in 0..numint {
