@@ -32,7 +32,7 @@ class Waterfall:
 
     @property
     def freqs(self):
-        return self.fbottom + self.df * np.arange(self.x.shape[0])
+        return self.fbottom + self.df * (np.arange(self.x.shape[0]) + 0.5)  # channel centres; fbottom is the band's lower edge
 
     def valid(self):
         return ~np.isnan(self.x) & (self.w > 0)

@@ -26,7 +26,8 @@ class Spectra:
 
     @property
     def freqs(self):
-        return self.fbottom + self.df * np.arange(self.intensity.shape[0])
+        # channel centres: fbottom is the lower edge of the band (SPEC.md; the tutorial draws it from fbottom)
+        return self.fbottom + self.df * (np.arange(self.intensity.shape[0]) + 0.5)
 
     @property
     def times(self):

@@ -16,9 +16,11 @@ export interface Grid {
   ntime: number;
 }
 
+/** Shifts of channels centred at `fbottom + (i + 1/2) df` (`fbottom` the band's lower edge), referenced to the top centre. */
 export function shiftsFor(nchan: number, fbottom: number, df: number, deltaDm: number, dt: number, kdm = 1 / 2.41e-4): number[] {
-  const top = fbottom + (nchan - 1) * df;
-  return Array.from({ length: nchan }, (_, i) => roundHalfEven((kdm * deltaDm * ((fbottom + i * df) ** -2 - top ** -2)) / dt));
+  const centre = (i: number) => fbottom + (i + 0.5) * df;
+  const top = centre(nchan - 1);
+  return Array.from({ length: nchan }, (_, i) => roundHalfEven((kdm * deltaDm * (centre(i) ** -2 - top ** -2)) / dt));
 }
 
 export function dedisperse(g: Grid, shifts: number[], wrap: "roll" | "invalidate"): Grid {

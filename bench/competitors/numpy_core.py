@@ -14,7 +14,7 @@ src, dm, nsub, repeats = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(
 d = np.load(src)
 x0 = d["intensity"]
 dt, df, fbottom, dm0 = (float(d[k]) for k in ("dt", "df", "fbottom", "dm"))
-f = fbottom + df * np.arange(x0.shape[0])
+f = fbottom + df * (np.arange(x0.shape[0]) + 0.5)  # channel centres (fbottom is the lower band edge)
 shifts = np.round((1 / 2.41e-4) * (dm - dm0) * (f**-2 - f[-1] ** -2) / dt).astype(int)
 times = []
 for _ in range(repeats):

@@ -85,7 +85,7 @@ export function checkAxes(axes: WaterfallAxes, file?: string): void {
 }
 
 /**
- * The lowest frequency, channel width and row order from channel
+ * The band's lower edge, channel width and row order from channel centres
  * frequencies: they must be evenly spaced (to 0.1% of the step).
  */
 export function frequencyAxis(freqs: ArrayLike<number>, file: string | undefined, key: string): { fbottom: number; df: number; descending: boolean } {
@@ -99,5 +99,6 @@ export function frequencyAxis(freqs: ArrayLike<number>, file: string | undefined
     }
   }
   if (!(step !== 0 && Number.isFinite(step))) throw new WaterfallError("E_VALUE", `key '${key}': channel frequencies do not change`, { file });
-  return { fbottom: Math.min(freqs[0], freqs[n - 1]), df: Math.abs(step), descending: step < 0 };
+  // the frequencies are channel centres: the band's lower edge is half a channel below the lowest
+  return { fbottom: Math.min(freqs[0], freqs[n - 1]) - Math.abs(step) / 2, df: Math.abs(step), descending: step < 0 };
 }

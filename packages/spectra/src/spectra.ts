@@ -8,7 +8,7 @@ import ndarray from "ndarray";
 import { argmax } from "./arrays.js";
 import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
-import { checkAxes, type Waterfall } from "./model.js";
+import { channelCentres, checkAxes, type Waterfall } from "./model.js";
 import * as native from "./native.js";
 import { NORMALISATIONS, type Normalisation, type Reduced, type WaterfallView } from "./native.js";
 
@@ -172,9 +172,9 @@ export class Spectra {
     return { dtSeconds: this.#dt, fbottomMhz: this.fbottom, dfMhz: this.#df };
   }
 
-  /** Channel frequencies `fbottom + i*df`, MHz. */
+  /** Channel centres `fbottom + (i + 1/2)·df`, MHz. */
   get freqs(): Float64Array {
-    return axis(this.#nchan, this.fbottom, this.#df);
+    return channelCentres(this, this.#nchan);
   }
   /** Sample start times `start + j*dt`, s. */
   get times(): Float64Array {

@@ -48,7 +48,7 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
       foff: -12.5,
       tsamp: 81.92e-6,
       nsamples: 48828,
-      band: { fbottom: 987.03125, df: 12.5, descending: true },
+      band: { fbottom: 980.78125, df: 12.5, descending: true },
       unknownKeywords: [],
     });
     expect(arecibo.header).toMatchObject({ telescope_id: 6, source_name: "C0531+33", nifs: 1 });
@@ -60,7 +60,7 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
       foff: -1,
       tsamp: 0.00126646875,
       nsamples: 5120,
-      band: { fbottom: 1130, df: 1, descending: true },
+      band: { fbottom: 1129.5, df: 1, descending: true },
     });
     for (const bits of [1, 2, 4, 8]) {
       expect(await readFilterbankInfo(parkes(bits))).toMatchObject({
@@ -70,7 +70,7 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
         foff: -4,
         tsamp: 512e-6,
         nsamples: 4096,
-        band: { fbottom: 706, df: 4, descending: true },
+        band: { fbottom: 704, df: 4, descending: true },
       });
     }
   });
@@ -81,7 +81,7 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
     const rowMax = (c: number) => Math.max(...wf.intensity.subarray(c * wf.ntime, (c + 1) * wf.ntime));
     for (let c = 0; c <= 10; c++) expect(rowMax(c), `row ${c}`).toBe(0);
     expect(rowMax(11)).toBeGreaterThan(0);
-    expect(wf.fbottom).toBe(987.03125);
+    expect(wf.fbottom).toBe(980.78125); // the lower band edge: half a channel below the lowest centre
   });
 
   it("reads a time range with positioned reads: small.fil is the first 10 samples of 28.fil", async () => {
@@ -204,7 +204,7 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
     await writeFilterbank(join(dir, "float.fil"), spec);
     const float = await openWaterfall(join(dir, "float.fil"));
     expect(Array.from(float.intensity)).toEqual(Array.from(spec.data));
-    expect([float.dm, float.fbottom, float.df, float.dt]).toEqual([475.284, 1130, 1, 0.00126646875]);
+    expect([float.dm, float.fbottom, float.df, float.dt]).toEqual([475.284, 1129.5, 1, 0.00126646875]);
     runPython("python/read_filterbank.py", [join(dir, "float.fil"), join(dir, "ref.npz")]);
     const ref = await Npz.open(join(dir, "ref.npz"));
     expectClose(spec.data, toFloat32(await ref.array("intensity"), { key: "intensity" }), 0, "numpy");
@@ -217,7 +217,7 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
     const ours = await openWaterfall(join(fixtures, "frb121102_B6_wfall.npz"));
     expect(frbgui.layout).toBe("frbgui (wfall, dfs, dt, DM)");
     expect([frbgui.nchan, frbgui.ntime, frbgui.dt, frbgui.dm]).toEqual([64, 1220, 8.192e-5, 562.056]);
-    expect(frbgui.fbottom).toBe(974.53125);
+    expect(frbgui.fbottom).toBeCloseTo(974.53125 - 400 / 63, 9); // dfs are centres, 800/63 MHz apart
     expect(frbgui.df).toBeCloseTo(800 / 63, 9);
     expect(Array.from(frbgui.intensity)).toEqual(Array.from(ours.intensity));
     expect(Object.keys(frbgui.extra)).toContain("telescope");
@@ -245,7 +245,7 @@ describe("npz layouts and key maps", () => {
   it("reads a CHIME/FRB catalog layout with descending frequencies, flipping the rows", async () => {
     const wf = await openWaterfall(join(dir, "chime_catalog.npz"));
     expect(wf.layout).toBe("CHIME/FRB catalog (wfall, dt_s, center_freq_mhz)");
-    expect([wf.nchan, wf.ntime, wf.fbottom, wf.df, wf.dt]).toEqual([4, 3, 400.1953125, 100, 0.001]);
+    expect([wf.nchan, wf.ntime, wf.fbottom, wf.df, wf.dt]).toEqual([4, 3, 350.1953125, 100, 0.001]); // centres from 400.1953125
     expect(Array.from(wf.intensity)).toEqual([9, 10, 11, 6, 7, 8, 3, 4, 5, 0, 1, 2]);
     expect(wf.notes).toEqual(["frequencies descend: rows flipped to put the lowest first", "no DM in the file: taken as 0"]);
   });
@@ -253,7 +253,7 @@ describe("npz layouts and key maps", () => {
   it("maps keys given by the user", async () => {
     const wf = await openWaterfall(join(dir, "custom.npz"), { keys: { intensity: "spectrum", dt: "tsamp", freqs: "f" }, fileDm: 12 });
     expect(wf.layout).toBe("custom");
-    expect([wf.nchan, wf.ntime, wf.fbottom, wf.df, wf.dt, wf.dm]).toEqual([4, 3, 1000, 50, 0.002, 12]);
+    expect([wf.nchan, wf.ntime, wf.fbottom, wf.df, wf.dt, wf.dm]).toEqual([4, 3, 975, 50, 0.002, 12]); // centres from 1000
     await expect(openWaterfall(join(dir, "custom.npz"))).rejects.toMatchObject({
       code: "E_MISSING_KEY",
       message: expect.stringMatching(/no known waterfall layout \(the archive has: spectrum, tsamp, f\)/),
@@ -274,7 +274,7 @@ describe("FETCH/your candidates", () => {
     if (!existsSync(file)) runPython("fixtures/make_candidate.py", [askap, "475.284", "2.0289", file]);
     const wf = await openWaterfall(file);
     expect(wf.layout).toBe("FETCH/your candidate (HDF5)");
-    expect([wf.nchan, wf.ntime, wf.dt, wf.df, wf.fbottom, wf.dm]).toEqual([336, 256, 0.00126646875, 1, 1130, 475.284]);
+    expect([wf.nchan, wf.ntime, wf.dt, wf.df, wf.fbottom, wf.dm]).toEqual([336, 256, 0.00126646875, 1, 1129.5, 475.284]);
     expect(wf.dmTime).toMatchObject({ ndm: 256, ntime: 256, dmRange: [0, 950.568] });
     const figure = prepareFigureData(Spectra.fromWaterfall(wf), { dmTime: wf.dmTime });
     expect(Math.abs(figure.peak - 128)).toBeLessThanOrEqual(1); // the candidate is cut around its burst

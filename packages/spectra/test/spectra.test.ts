@@ -17,7 +17,7 @@ function ramp(nchan: number, ntime: number, options: Partial<ConstructorParamete
 describe("construction", () => {
   it("wraps the array without copying and exposes the axes", () => {
     const spec = ramp(3, 4, { start: 2, dm: 10 });
-    expect(Array.from(spec.freqs)).toEqual([400, 500, 600]);
+    expect(Array.from(spec.freqs)).toEqual([450, 550, 650]); // centres: fbottom 400 is the lower band edge
     expect(Array.from(spec.times)).toEqual([2, 2.001, 2.002, 2.003]);
     expect(spec.centerTimes[0]).toBeCloseTo(2.0005, 12);
     expect([spec.nchan, spec.ntime, spec.dm, spec.df, spec.dt, spec.fbottom]).toEqual([3, 4, 10, 100, 1e-3, 400]);
@@ -59,7 +59,7 @@ describe("dedisperse", () => {
   it("shifts each channel by round(k ΔDM (f^-2 - ftop^-2) / dt) toward earlier times", () => {
     const spec = ramp(3, 500);
     spec.dedisperse(10);
-    const expected = [400, 500, 600].map((f) => Math.round((K_DM_CHIME * 10 * (f ** -2 - 600 ** -2)) / 1e-3));
+    const expected = [450, 550, 650].map((f) => Math.round((K_DM_CHIME * 10 * (f ** -2 - 650 ** -2)) / 1e-3)); // channel centres
     expect(Array.from(spec.lastShifts!)).toEqual(expected);
     expect(spec.data[0]).toBe(1 + expected[0]);
     expect(spec.dm).toBe(10);

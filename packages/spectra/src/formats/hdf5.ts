@@ -86,7 +86,7 @@ async function openCandidate(_source: Source, file: string, options: ReadOptions
     return {
       nchan,
       ntime,
-      axes: { dt: need("tsamp"), df, fbottom: band.fbottom - band.df / 2 + df / 2, dm },
+      axes: { dt: need("tsamp"), df, fbottom: band.fbottom, dm }, // resizing keeps the band's edges
       layout: "FETCH/your candidate (HDF5)",
       dtype: "float32",
       zerosMissing: false,

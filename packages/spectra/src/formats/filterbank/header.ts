@@ -72,7 +72,7 @@ export interface FilterbankInfo {
 
 /** A SIGPROC band (`fch1`, `foff`, `nchans`) in our convention: row 0 the lowest frequency. */
 export interface SigprocBand {
-  /** Frequency of row 0 (the lowest channel), MHz. */
+  /** The lower edge of the band, MHz: half a channel below the lowest centre (`fch1` is a channel centre). */
   fbottom: number;
   /** Channel width, MHz (positive). */
   df: number;
@@ -82,7 +82,8 @@ export interface SigprocBand {
 
 /** The band of a SIGPROC header (also FETCH/your candidates, which carry the same keywords). */
 export function sigprocBand(fch1: number, foff: number, nchans: number): SigprocBand {
-  return { fbottom: foff < 0 ? fch1 + (nchans - 1) * foff : fch1, df: Math.abs(foff), descending: foff < 0 };
+  const lowestCentre = foff < 0 ? fch1 + (nchans - 1) * foff : fch1;
+  return { fbottom: lowestCentre - Math.abs(foff) / 2, df: Math.abs(foff), descending: foff < 0 };
 }
 
 const MAX_HEADER_BYTES = 1 << 20;

@@ -20,7 +20,7 @@ export interface WriteFilterbankOptions {
 export async function writeFilterbank(file: string, waterfall: WaterfallData, options: WriteFilterbankOptions = {}): Promise<void> {
   const nbits = options.nbits ?? 32;
   const samples = native.packFilterbank(waterfall.data, waterfall.ntime, { nbits, nchan: waterfall.nchan, descending: true }, file);
-  const top = waterfall.fbottom + (waterfall.nchan - 1) * waterfall.df;
+  const top = waterfall.fbottom + (waterfall.nchan - 0.5) * waterfall.df; // fch1: the top channel's centre
   const fields: Record<string, HeaderValue> = {
     telescope_id: 0,
     machine_id: 0,
