@@ -190,7 +190,7 @@ def auto_mask(stats, n_acc=None, radius=None, threshold=3.0, sk_sigma=5.0):
     nchan = len(stats["count"])
     radius = default_radius(nchan) if radius is None else radius
     origin = np.array([None] * nchan, dtype=object)
-    origin[dead_channels(stats)] = "zero"
+    origin[dead_channels(stats)] = "constant"
     power = is_power_like(stats)
     x = coefficient_of_variation(stats) if power else np.sqrt(stats["variance"])
     free = origin == None  # noqa: E711 (element-wise)

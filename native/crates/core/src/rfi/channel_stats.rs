@@ -273,10 +273,15 @@ impl ChannelStatsAccumulator {
     }
 
     pub fn finish(&self) -> ChannelStats {
-        let rows: Vec<[f64; 7]> = self.moments.iter().map(RunningMoments::finish).collect();
-        let col = |k: usize| rows.iter().map(|r| r[k]).collect::<Vec<f64>>();
-        ChannelStats { count: col(0), mean: col(1), variance: col(2), skewness: col(3), kurtosis: col(4), s1: col(5), s2: col(6) }
+        stats_of_moments(&self.moments)
     }
+}
+
+/// The statistics of each channel's accumulated moments.
+pub(crate) fn stats_of_moments(moments: &[RunningMoments]) -> ChannelStats {
+    let rows: Vec<[f64; 7]> = moments.iter().map(RunningMoments::finish).collect();
+    let col = |k: usize| rows.iter().map(|r| r[k]).collect::<Vec<f64>>();
+    ChannelStats { count: col(0), mean: col(1), variance: col(2), skewness: col(3), kurtosis: col(4), s1: col(5), s2: col(6) }
 }
 
 /// Statistics of every channel of a whole waterfall (one parallel pass).

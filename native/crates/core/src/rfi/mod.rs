@@ -8,19 +8,21 @@
 //! | module | method | origin label |
 //! |---|---|---|
 //! | [`channel_stats`] | one parallel pass: count, mean, variance, skewness, excess kurtosis, Σx, Σx² | |
-//! | [`dead`] | channels whose valid samples are all equal | `zero` |
+//! | [`dead`] | channels whose valid samples are all equal | `constant` |
 //! | [`iqrm`] | IQRM (Morello et al. 2022), the `iqrm` package's semantics | `iqrm` |
 //! | [`spectral_kurtosis`] | spectral kurtosis with `your`'s estimator and flags | `sk` |
 //! | [`fences`] | MAD and Tukey fences, and cfod's catalogue rule | `mad`, `tukey`, `cfod` |
 //! | [`zero_dm`] | zero-DM subtraction (Eatough, Keane & Lyne 2009), sigpyproc and jess variants | `zerodm` |
 //! | [`rfifind_mask`] | PRESTO `rfifind` `.mask` files | `rfifind` |
 //! | [`auto`] | the recommended combination for unknown data (`--mask-auto`) | per method |
+//! | [`plan`] | what the options ask for, in one statistics pass, each channel keeping its first origin | per method |
 
 pub mod auto;
 pub mod channel_stats;
 pub mod dead;
 pub mod fences;
 pub mod iqrm;
+pub mod plan;
 pub mod rfifind_mask;
 pub mod spectral_kurtosis;
 pub mod zero_dm;
@@ -48,10 +50,10 @@ pub enum RfiMethod {
 }
 
 impl RfiMethod {
-    /// The origin label: `zero`, `iqrm`, `sk`, `mad`, `tukey`, `cfod`, `zerodm`, `rfifind`.
+    /// The origin label: `constant`, `iqrm`, `sk`, `mad`, `tukey`, `cfod`, `zerodm`, `rfifind`.
     pub fn label(self) -> &'static str {
         match self {
-            RfiMethod::Dead => "zero",
+            RfiMethod::Dead => "constant",
             RfiMethod::Iqrm => "iqrm",
             RfiMethod::SpectralKurtosis => "sk",
             RfiMethod::Mad => "mad",

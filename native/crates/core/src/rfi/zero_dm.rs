@@ -26,6 +26,7 @@
 
 use rayon::prelude::*;
 
+use super::channel_stats::{stats_of_moments, ChannelStats, RunningMoments};
 use crate::bail;
 use crate::error::{code, CoreResult};
 use crate::shape::{check_disjoint, rows_per_task, Shape};
@@ -129,6 +130,121 @@ pub fn zero_dm(intensity: &mut [f32], weights: Weights, shape: Shape, variant: Z
     Ok(())
 }
 
+/// Per-sample sums of a set of channels: `Σ x`, `Σ bp` and the number of channels, over the
+/// samples valid at each time.
+struct SampleSums {
+    x: Vec<f64>,
+    bp: Vec<f64>,
+    k: Vec<u32>,
+}
+
+impl SampleSums {
+    fn new(n: usize) -> Self {
+        Self { x: vec![0.0; n], bp: vec![0.0; n], k: vec![0; n] }
+    }
+
+    fn merge(mut self, other: SampleSums) -> Self {
+        for j in 0..self.x.len() {
+            self.x[j] += other.x[j];
+            self.bp[j] += other.bp[j];
+            self.k[j] += other.k[j];
+        }
+        self
+    }
+}
+
+/// Zero-DM subtraction in place with the channel means as bandpass, in two passes over the data
+/// instead of four (bandpass, sums, write, then statistics): the first pass takes each channel's
+/// moments and the per-sample sums together (a channel's bandpass is added to the sums of its
+/// valid samples as soon as its row is done, while the row is still in cache); `choose` picks the
+/// variant from the raw statistics; the second pass writes the cleaned samples and takes their
+/// moments. Returns the variant applied and the statistics of the cleaned data. Equal to
+/// [`zero_dm`] with the raw channel means followed by [`super::channel_stats::channel_stats`], up
+/// to the order of floating-point sums.
+pub fn zero_dm_with_stats(
+    intensity: &mut [f32],
+    weights: Weights,
+    shape: Shape,
+    choose: impl FnOnce(&ChannelStats) -> ZeroDm,
+) -> CoreResult<(ZeroDm, ChannelStats)> {
+    shape.check("intensity", intensity.len())?;
+    weights.check(shape)?;
+    if let Weights::Explicit(w) = weights {
+        check_disjoint(intensity, w)?;
+    }
+    let n = shape.ntime;
+    let rows = rows_per_task(n);
+    let (moments, sums): (Vec<RunningMoments>, SampleSums) = {
+        let data: &[f32] = intensity;
+        let per_task: Vec<(Vec<RunningMoments>, SampleSums)> = data
+            .par_chunks(n * rows)
+            .enumerate()
+            .map(|(task, block)| {
+                let mut sums = SampleSums::new(n);
+                let mut moments = Vec::with_capacity(rows);
+                for (k, row) in block.chunks(n).enumerate() {
+                    let c = task * rows + k;
+                    let w = weights.slice(c * n..(c + 1) * n);
+                    let m = RunningMoments::of_row(row, w);
+                    if m.count > 0.0 {
+                        for (j, &x) in row.iter().enumerate() {
+                            if w.at(x, j) > 0.0 {
+                                sums.x[j] += x as f64;
+                                sums.bp[j] += m.mean;
+                                sums.k[j] += 1;
+                            }
+                        }
+                    }
+                    moments.push(m);
+                }
+                (moments, sums)
+            })
+            .collect();
+        let mut moments = Vec::with_capacity(shape.nchan);
+        let mut total = SampleSums::new(n);
+        for (m, s) in per_task {
+            moments.extend(m);
+            total = total.merge(s);
+        }
+        (moments, total)
+    };
+    let raw = stats_of_moments(&moments);
+    let variant = choose(&raw);
+    let bp = &raw.mean;
+    if variant == ZeroDm::Sigpyproc {
+        let total: f64 = bp.iter().filter(|v| v.is_finite()).sum();
+        if total.is_nan() || total <= 0.0 {
+            bail!(
+                code::ARGUMENT,
+                "sigpyproc zero-DM weights channels by bandpass / sum(bandpass) and needs a positive bandpass sum (got {total}); use the jess variant on normalised data"
+            );
+        }
+    }
+    let cleaned: Vec<RunningMoments> = intensity
+        .par_chunks_mut(n)
+        .enumerate()
+        .with_min_len(rows)
+        .map(|(c, row)| {
+            let w = weights.slice(c * n..(c + 1) * n);
+            if bp[c].is_finite() {
+                for (j, x) in row.iter_mut().enumerate() {
+                    if w.at(*x, j) <= 0.0 {
+                        continue;
+                    }
+                    let broadband = match variant {
+                        ZeroDm::Sigpyproc if sums.bp[j] != 0.0 => sums.x[j] * bp[c] / sums.bp[j],
+                        ZeroDm::Sigpyproc => continue,
+                        ZeroDm::Jess => sums.x[j] / sums.k[j] as f64,
+                    };
+                    *x = (*x as f64 - broadband + bp[c]) as f32;
+                }
+            }
+            RunningMoments::of_row(row, w)
+        })
+        .collect();
+    Ok((variant, stats_of_moments(&cleaned)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +301,50 @@ mod tests {
             zero_dm(&mut y, Weights::Valid, Shape::new(1, 2).unwrap(), ZeroDm::Jess, None).map(|_| y.clone()).unwrap(),
             vec![1.5, 1.5]
         );
+    }
+
+    #[test]
+    fn the_two_pass_version_equals_zero_dm_then_statistics() {
+        let (nchan, ntime) = (37, 3000);
+        let mut state = 3u64;
+        let mut x: Vec<f32> = (0..nchan * ntime)
+            .map(|k| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (50 + (k / ntime) % 7) as f32 * (0.8 + 0.4 * ((state >> 40) as f32 / (1u64 << 24) as f32))
+            })
+            .collect();
+        x[5 * ntime + 17] = f32::NAN;
+        x[9 * ntime..10 * ntime].fill(0.0);
+        x[12 * ntime + 40] = 0.0;
+        let shape = Shape::new(nchan, ntime).unwrap();
+        for (weights, variant) in [(Weights::ValidNonZero, ZeroDm::Sigpyproc), (Weights::Valid, ZeroDm::Jess)] {
+            let mut expected = x.clone();
+            let raw = crate::rfi::channel_stats::channel_stats(&x, weights, shape).unwrap();
+            zero_dm(&mut expected, weights, shape, variant, Some(&raw.mean)).unwrap();
+            let expected_stats = crate::rfi::channel_stats::channel_stats(&expected, weights, shape).unwrap();
+            let mut got = x.clone();
+            let mut seen = None;
+            let (applied, stats) = zero_dm_with_stats(&mut got, weights, shape, |s| {
+                seen = Some(s.clone());
+                variant
+            })
+            .unwrap();
+            assert_eq!(applied, variant);
+            assert_eq!(format!("{:?}", seen.unwrap()), format!("{raw:?}")); // NaN-aware
+            for (a, b) in got.iter().zip(&expected) {
+                assert!(a == b || (a.is_nan() && b.is_nan()) || ((a - b) / b).abs() < 1e-6, "{a} vs {b}");
+            }
+            for c in 0..nchan {
+                let close = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan()) || ((a - b) / b).abs() < 1e-6;
+                assert!(
+                    close(stats.mean[c], expected_stats.mean[c]) && close(stats.variance[c], expected_stats.variance[c]),
+                    "channel {c}"
+                );
+                assert_eq!(stats.count[c], expected_stats.count[c]);
+            }
+        }
+        let mut y: Vec<f32> = x.iter().map(|v| v - 53.0).collect();
+        let e = zero_dm_with_stats(&mut y, Weights::Valid, shape, |_| ZeroDm::Sigpyproc).unwrap_err();
+        assert_eq!(e.code, code::ARGUMENT);
     }
 }
