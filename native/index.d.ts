@@ -43,6 +43,52 @@ export interface CellRange {
   sampleEnd: number
 }
 
+/** The methods to run, in the order of `wfall_core::rfi::plan` (each channel keeps its first). */
+export interface ChannelFlagRequest {
+  /** Zero-DM subtraction first, in place (never on dedispersed data: the caller checks). */
+  zeroDm?: ZeroDmChoiceName
+  /** Channels whose valid samples never vary. */
+  constant?: boolean
+  iqrm?: IqrmOptions
+  sk?: SkOptions
+  /** MAD fence half-width k (sigma) on the channel mean and variance. */
+  mad?: number
+  /** Tukey fence factor k on the channel mean and variance. */
+  tukey?: number
+  /** cfod's CHIME/FRB catalogue rule. */
+  cfod?: boolean
+  /** The automatic mask (constant channels, IQRM, SK). */
+  auto?: boolean
+}
+
+/** The flags, and how each method ran. */
+export interface ChannelFlagResult {
+  /**
+   * Per channel: the origin label of the method that flagged it (`constant`, `iqrm`, `sk`,
+   * `mad`, `tukey`, `cfod`), or "" when none did.
+   */
+  origin: Array<string>
+  /** Channels without a valid sample. */
+  empty: Array<boolean>
+  /** The zero-DM variant applied. */
+  zeroDm?: ZeroDmVariant
+  /** The IQRM radius used (explicit or automatic), channels. */
+  iqrmRadiusChannels?: number
+  /** The statistic the automatic mask's IQRM ran on. */
+  autoIqrmStatistic?: IqrmStatistic
+  /** Whether the automatic mask took the data for power (and so ran SK). */
+  autoPowerLike?: boolean
+  autoSk?: boolean
+  /** Per channel: the origin the automatic mask gave it ("" when it took none). */
+  autoOrigin?: Array<string>
+  /** `N` of the SK estimator, when SK could run. */
+  skAccumulations?: number
+  /** With `sk`: the SK value of every channel from the statistics (NaN without a valid sample). */
+  skValues?: Float64Array
+  /** The statistics the flags came from. */
+  stats: RfiChannelStats
+}
+
 export declare function channelMedians(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid): ChannelMedians
 
 /** Per-channel median and median absolute deviation (unscaled) of valid samples. */
@@ -102,6 +148,9 @@ export interface FilterbankLayout {
   descending: boolean
 }
 
+/** Runs the requested methods: zero-DM in place, one pass of channel statistics, the flags. */
+export declare function flagChannels(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, request: ChannelFlagRequest): ChannelFlagResult
+
 /** Fonts used to lay out and render figures: only these files, never system fonts. */
 export interface FontOptions {
   files: Array<string>
@@ -129,6 +178,16 @@ export interface HeatmapOptions {
 /** Colour-maps a block and encodes it as a PNG. */
 export declare function heatmapPng(intensity: Float32Array, grid: Grid, options: HeatmapOptions): Buffer
 
+/** IQRM on one statistic. Defaults: the channel std, radius 10 % of the channels, 3 sigma. */
+export interface IqrmOptions {
+  statistic?: IqrmStatistic
+  radiusChannels?: number
+  thresholdSigma?: number
+}
+
+/** A per-channel statistic for IQRM. */
+export type IqrmStatistic = 'std' | 'mean' | 'variance' | 'skewness' | 'kurtosis' | 'cv'
+
 /** CHIME's (pulsar-convention) dispersion constant, `1/2.41e-4` MHz² s cm³ / pc: the default. */
 export declare const K_DM_CHIME: number
 
@@ -150,6 +209,9 @@ export declare function normalise(intensity: Float32Array, weights: Float32Array
  */
 export declare function packFilterbank(intensity: Float32Array, ntime: number, layoutOptions: FilterbankLayout): Buffer
 
+/** Parses an rfifind `.mask` file's bytes. */
+export declare function parseRfifindMask(bytes: Uint8Array): RfifindMaskInfo
+
 /** numpy's linear-method percentiles of the finite values of a block (NaN when it has none). */
 export declare function percentiles(intensity: Float32Array, grid: Grid, range: CellRange, qs: Array<number>): Array<number>
 
@@ -167,11 +229,63 @@ export interface Reduced {
 /** The frequency channels are aligned to when dedispersing (or `referenceMhz`). */
 export type Reference = 'top' | 'bottom' | 'centre' | 'infinite'
 
+/** Count, mean, variance, skewness, excess kurtosis, Σx and Σx² of each channel's valid samples, in one pass. */
+export declare function rfiChannelStats(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid): RfiChannelStats
+
+/** Per-channel moments of the valid samples (NaN for a channel without one). */
+export interface RfiChannelStats {
+  count: Float64Array
+  mean: Float64Array
+  /** Population variance (ddof 0). */
+  variance: Float64Array
+  skewness: Float64Array
+  /** Excess kurtosis. */
+  kurtosis: Float64Array
+  /** Sum of the valid samples. */
+  s1: Float64Array
+  /** Sum of their squares. */
+  s2: Float64Array
+}
+
+/** The channel masks of a PRESTO rfifind `.mask` file. */
+export interface RfifindMaskInfo {
+  numchan: number
+  numint: number
+  ptsperint: number
+  /** Centre of channel 0 (the lowest), MHz. */
+  lofreqMhz: number
+  /** Channel width, MHz. */
+  dfreqMhz: number
+  /** Interval length, s. */
+  dtintSeconds: number
+  mjd: number
+  timeSigma: number
+  freqSigma: number
+  /** Channels zapped for the whole observation (the file's list), lowest frequency = 0. */
+  zapChannels: Array<number>
+  /** Channels masked in every interval (the zapped ones included). */
+  alwaysMasked: Array<number>
+  /** Channel-interval cells masked besides the always-masked channels. */
+  intervalCells: number
+  /** "little" or "big". */
+  byteOrder: string
+}
+
 /** An RGBA image (straight alpha, top row = highest channel). */
 export interface RgbaImage {
   data: Buffer
   width: number
   height: number
+}
+
+/**
+ * Spectral kurtosis with `your`'s estimator. Defaults: 5 sigma; `N` from the sample time and
+ * channel width; the shape factor `d` from the data.
+ */
+export interface SkOptions {
+  sigma?: number
+  accumulations?: number
+  shapeFactor?: number
 }
 
 /** Weighted mean over valid samples of `nchan / nsub` adjacent channels. */
@@ -212,6 +326,15 @@ export declare function validWeights(intensity: Float32Array, zerosMissing: bool
 
 /** What happens to samples a dedispersion shift moves past an end of the data. */
 export type Wrap = 'roll' | 'invalidate'
+
+/** Zero-DM subtraction in place, with the channel means of the valid samples as bandpass. */
+export declare function zeroDm(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, variantName: ZeroDmVariant): void
+
+/** Which zero-DM variant a request applies. */
+export type ZeroDmChoiceName = 'sigpyproc' | 'jess' | 'recommended'
+
+/** The published zero-DM variants (Eatough, Keane & Lyne 2009). */
+export type ZeroDmVariant = 'sigpyproc' | 'jess'
 
 /** Turns exact zeros into NaN with weight 0; returns how many. */
 export declare function zerosToNan(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid): number

@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, downsample, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, parseRfifindMask, percentiles, readAll, Reference, rfiChannelStats, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
 export { FilterbankReducer }
 export { channelMedians }
 export { channelMoments }
@@ -783,16 +783,20 @@ export { ColourMap }
 export { dedisperse }
 export { dedisperseSubband }
 export { downsample }
+export { flagChannels }
 export { heatmapPng }
+export { IqrmStatistic }
 export { K_DM_CHIME }
 export { maskChannels }
 export { nativeErrorCodes }
 export { Normalisation }
 export { normalise }
 export { packFilterbank }
+export { parseRfifindMask }
 export { percentiles }
 export { readAll }
 export { Reference }
+export { rfiChannelStats }
 export { subband }
 export { svgToPdf }
 export { svgToPng }
@@ -801,5 +805,8 @@ export { timeseries }
 export { unpackFilterbank }
 export { validWeights }
 export { Wrap }
+export { zeroDm }
+export { ZeroDmChoiceName }
+export { ZeroDmVariant }
 export { zerosToNan }
 export const __napiBindingTarget = __napiLoadedBindingTarget

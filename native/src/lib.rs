@@ -16,6 +16,7 @@ mod masks;
 mod options;
 mod probe;
 mod render;
+mod rfi;
 mod stats;
 
 pub use blocks::*;
@@ -25,6 +26,7 @@ pub use masks::*;
 pub use options::*;
 pub use probe::*;
 pub use render::*;
+pub use rfi::*;
 pub use stats::*;
 
 use napi_derive::napi;
