@@ -1,8 +1,9 @@
 """Prints, as JSON, what numpy sees in an npz: per key the dtype, shape, and
 whether the member's bytes are identical to `np.save` of the loaded array,
-its zip compression method, and its values when small (NaN as null).
+its zip compression method, and its values when small (NaN as null) or
+named after the file.
 
-    python python/npz_inspect.py FILE.npz
+    python python/npz_inspect.py FILE.npz [KEY ...]
 """
 
 import io
@@ -13,6 +14,7 @@ import zipfile
 import numpy as np
 
 path = sys.argv[1]
+wanted = set(sys.argv[2:])
 report = {}
 with np.load(path) as d, zipfile.ZipFile(path) as z:
     for key in d.files:
@@ -24,6 +26,6 @@ with np.load(path) as d, zipfile.ZipFile(path) as z:
             shape=list(arr.shape),
             identical_to_np_save=z.read(f"{key}.npy") == buf.getvalue(),
             compression=z.getinfo(f"{key}.npy").compress_type,
-            values=[None if v != v else v for v in arr.ravel().tolist()] if arr.size <= 64 else None,
+            values=[None if v != v else v for v in arr.ravel().tolist()] if arr.size <= 64 or key in wanted else None,
         )
 print(json.dumps(report))

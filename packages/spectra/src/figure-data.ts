@@ -5,6 +5,8 @@
  */
 import { argmax, sliceColumns } from "./arrays.js";
 import { WaterfallError } from "./errors.js";
+import { explainEmpty } from "./masks/explain.js";
+import type { ChannelMask } from "./masks/record.js";
 import type { DmTimePlane } from "./model.js";
 import * as native from "./native.js";
 import { checkOptions } from "./options/spec.js";
@@ -61,6 +63,8 @@ export interface FigureData {
   source?: string;
   /** The DM-time plane, when the input had one on the same time axis. */
   dmTime?: FigureDmTime;
+  /** The channel masks and their origins, on the grid they were made on (the rug draws them). */
+  channelMask: ChannelMask;
 }
 
 const ms = 1000;
@@ -121,7 +125,7 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
   const vmin = options.vmin ?? percentile(options.vminPercentile ?? WINDOW_OPTIONS.vminPercentile.default, [sampleStart, sampleEnd]);
   const vmax = options.vmax ?? (off ? percentile(options.vmaxPercentile ?? WINDOW_OPTIONS.vmaxPercentile.default, off) : Number.NaN);
   if (Number.isNaN(vmin))
-    throw fail("E_EMPTY_WINDOW", `no valid (finite, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
+    throw fail("E_EMPTY_WINDOW", explainEmpty(spectra.channelMask, `the plotted window (samples ${sampleStart}..${sampleEnd - 1} around the peak)`));
   if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly`);
 
   const timeEdgesMs = new Float64Array(ncols + 1);
@@ -146,6 +150,7 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
     dm: spectra.dm,
     source: file,
     dmTime: options.dmTime && options.dmTime.ntime === ntime ? cropDmTime(options.dmTime, sampleStart, sampleEnd, file) : undefined,
+    channelMask: spectra.channelMask,
   };
 }
 

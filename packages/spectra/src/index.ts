@@ -19,13 +19,53 @@ export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type Wate
 export { describeFile, detectFormat, openWaterfall, type FileDescription } from "./formats/index.js";
 export { readFilterbankInfo, type FilterbankInfo, type HeaderValue } from "./formats/filterbank/header.js";
 export { writeFilterbank, type WriteFilterbankOptions } from "./formats/filterbank/write.js";
-export { writeWaterfall, type WaterfallData, type WaterfallLike, type WriteWaterfallOptions } from "./formats/npz/write.js";
+export { encodeWaterfall, writeWaterfall, type WaterfallData, type WaterfallLike, type WriteWaterfallOptions } from "./formats/npz/write.js";
 export { LAYOUTS, type KeyMap, type NpzLayout } from "./formats/npz/layouts.js";
 export { Npz, encodeNpz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./io/npz.js";
-export { K_DM_CHIME, COLOUR_MAPS, NORMALISATIONS, REFERENCES, WRAPS, type ColourMap, type Normalisation, type Reference, type Wrap } from "./native.js";
-export { Spectra, type ChannelStats, type IndexRange, type SpectraOptions } from "./spectra.js";
+export {
+  K_DM_CHIME,
+  COLOUR_MAPS,
+  IQRM_STATISTICS,
+  NORMALISATIONS,
+  REFERENCES,
+  WRAPS,
+  ZERO_DM_VARIANTS,
+  type ColourMap,
+  type IqrmStatistic,
+  type Normalisation,
+  type Reference,
+  type Wrap,
+  type ZeroDmVariant,
+} from "./native.js";
+export { Spectra, type ChannelStats, type IndexRange, type MaskStepInfo, type SpectraOptions } from "./spectra.js";
+export {
+  formatMaskSummary,
+  maskIntervals,
+  maskReportLines,
+  MASK_ORIGIN_MEANINGS,
+  MASK_ORIGINS,
+  summariseMask,
+  type ChannelMask,
+  type MaskGrid,
+  type MaskInterval,
+  type MaskOrigin,
+  type MaskStep,
+  type MaskSummary,
+} from "./masks/record.js";
+export {
+  applyMaskFile,
+  maskDocument,
+  maskDocumentBytes,
+  MASK_FORMAT,
+  readMaskFile,
+  type MaskDocument,
+  type MaskEntry,
+  type MaskFileContents,
+} from "./masks/files.js";
+export { MASK_KEYS } from "./masks/npz-keys.js";
+export type { RfiFlags, RfiMethods } from "./masks/rfi.js";
 export type { DedisperseOptions } from "./dedispersion.js";
-export { autoSubbands, processSpectra } from "./process.js";
+export { autoSubbands, masksRequested, processSpectra } from "./process.js";
 export { reduceFilterbank, type ReduceOptions } from "./reduce.js";
 export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
 export { READ_OPTIONS, type ReadOptions } from "./options/read.js";

@@ -5,6 +5,7 @@
  */
 import { WaterfallError } from "./errors.js";
 import type { NpyArray } from "./io/npy.js";
+import type { ChannelMask } from "./masks/record.js";
 
 /** The formats {@link openWaterfall} reads. */
 export type FormatName = "npz" | "npy" | "filterbank" | "hdf5";
@@ -61,6 +62,16 @@ export interface Waterfall extends WaterfallAxes {
   dmTime?: DmTimePlane;
   /** The npz's other keys, undecoded. */
   extra?: Record<string, NpyArray>;
+  /**
+   * The channels the file itself marks bad, with their origins (row order):
+   * `file` for zero per-channel weights (a format's own, e.g. PSRFITS `DAT_WTS`),
+   * for per-sample weights that are all 0, and for channels whose samples are
+   * all missing or exactly zero; a prepared npz's recorded masks keep theirs.
+   * Absent when the file marks none. `Spectra.fromWaterfall` masks them.
+   */
+  channelMask?: ChannelMask;
+  /** Whether the file stores its channels from the highest frequency (the reader flipped the rows). */
+  fileDescending?: boolean;
 }
 
 /** Channel centres `fbottom + (i + 1/2)·df`, MHz. */

@@ -8,7 +8,24 @@ import * as core from "@wfall/native";
 
 import { isErrorCode, WaterfallError } from "./errors.js";
 
-export type { Axes, CellRange, ColourMap, Dedispersion, FilterbankLayout, FontOptions, Normalisation, Reduced, Reference, Wrap } from "@wfall/native";
+export type {
+  Axes,
+  CellRange,
+  ChannelFlagRequest,
+  ChannelFlagResult,
+  ColourMap,
+  Dedispersion,
+  FilterbankLayout,
+  FontOptions,
+  IqrmStatistic,
+  Normalisation,
+  Reduced,
+  Reference,
+  RfiChannelStats,
+  RfifindMaskInfo,
+  Wrap,
+  ZeroDmVariant,
+} from "@wfall/native";
 
 /** CHIME's (pulsar-convention) dispersion constant `1/2.41e-4` MHz² s cm³/pc, from the core. */
 export const K_DM_CHIME: number = core.K_DM_CHIME;
@@ -79,6 +96,20 @@ export const zerosToNan = (v: WaterfallView, file?: string) => call(file, () => 
 
 export const normalise = (v: WaterfallView, method: core.Normalisation, file?: string) => call(file, () => core.normalise(v.data, v.weights, grid(v), method));
 
+/** Count, mean, variance, skewness, excess kurtosis, sums of x and x² of each channel's valid samples (weighted view). */
+export const rfiChannelStats = (v: WaterfallView, file?: string) => call(file, () => core.rfiChannelStats(v.data, v.weights, v.zerosMissing, grid(v)));
+
+/** Zero-DM (if asked, in place), one pass of channel statistics, and the requested channel flags. */
+export const flagChannels = (v: WaterfallView, axes: core.Axes, request: core.ChannelFlagRequest, file?: string) =>
+  call(file, () => core.flagChannels(v.data, v.weights, v.zerosMissing, grid(v), axes, request));
+
+/** Zero-DM subtraction in place with the channel means as bandpass. */
+export const zeroDm = (v: WaterfallView, variant: core.ZeroDmVariant, file?: string) =>
+  call(file, () => core.zeroDm(v.data, v.weights, v.zerosMissing, grid(v), variant));
+
+/** The channel masks of a PRESTO rfifind `.mask` file. */
+export const parseRfifindMask = (bytes: Uint8Array, file?: string) => call(file, () => core.parseRfifindMask(bytes));
+
 /** Sum over channels of every sample, skipping missing ones. */
 export const timeseries = (v: { data: Float32Array; nchan: number; ntime: number }, file?: string) => call(file, () => core.timeseries(v.data, grid(v)));
 
@@ -146,6 +177,8 @@ export const COLOUR_MAPS = ["viridis", "magma", "inferno", "plasma", "cividis", 
 export const NORMALISATIONS = ["fractional", "zscore", "robust"] as const satisfies readonly core.Normalisation[];
 export const REFERENCES = ["top", "bottom", "centre", "infinite"] as const satisfies readonly core.Reference[];
 export const WRAPS = ["roll", "invalidate"] as const satisfies readonly core.Wrap[];
+export const ZERO_DM_VARIANTS = ["sigpyproc", "jess"] as const satisfies readonly core.ZeroDmVariant[];
+export const IQRM_STATISTICS = ["std", "mean", "variance", "skewness", "kurtosis", "cv"] as const satisfies readonly core.IqrmStatistic[];
 
 type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : false;
 type AssertTrue<T extends true> = T;
@@ -154,5 +187,7 @@ export type EnumListsComplete = AssertTrue<
   Lists<core.ColourMap, (typeof COLOUR_MAPS)[number]> &
     Lists<core.Normalisation, (typeof NORMALISATIONS)[number]> &
     Lists<core.Reference, (typeof REFERENCES)[number]> &
-    Lists<core.Wrap, (typeof WRAPS)[number]>
+    Lists<core.Wrap, (typeof WRAPS)[number]> &
+    Lists<core.ZeroDmVariant, (typeof ZERO_DM_VARIANTS)[number]> &
+    Lists<core.IqrmStatistic, (typeof IQRM_STATISTICS)[number]>
 >;

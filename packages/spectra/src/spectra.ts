@@ -8,9 +8,12 @@ import ndarray from "ndarray";
 import { argmax } from "./arrays.js";
 import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
+import { copyMask, emptyMask, maskedOn, recordOrigin, type ChannelMask, type MaskGrid, type MaskOrigin, type MaskStep } from "./masks/record.js";
+import { hasValidSample } from "./masks/file-channels.js";
+import { describeRfiSteps, rfiRequest, type RfiFlags, type RfiMethods } from "./masks/rfi.js";
 import { channelCentres, checkAxes, type Waterfall } from "./model.js";
 import * as native from "./native.js";
-import { NORMALISATIONS, type Normalisation, type Reduced, type WaterfallView } from "./native.js";
+import { NORMALISATIONS, ZERO_DM_VARIANTS, type Normalisation, type Reduced, type WaterfallView, type ZeroDmVariant } from "./native.js";
 
 /** Axes and weights of a new {@link Spectra}. */
 export interface SpectraOptions {
@@ -36,7 +39,17 @@ export interface SpectraOptions {
   zerosMissing?: boolean;
   /** The file the data came from, named in error messages. */
   source?: string;
+  /**
+   * Channel masks already applied, with their origins (what the file marks bad,
+   * or the masks of a prepared file). Default: none.
+   */
+  channelMask?: ChannelMask;
+  /** Whether the file stores its channels from the highest frequency (rows were flipped on reading). Default false. */
+  fileDescending?: boolean;
 }
+
+/** How a mask step is reported: its description, the option that asked for it, its parameters. */
+export type MaskStepInfo = Partial<Pick<MaskStep, "description" | "option" | "parameters">>;
 
 /** Per-channel statistics of valid samples; NaN for a channel without one. */
 export interface ChannelStats {
@@ -75,6 +88,9 @@ export class Spectra {
   #dt: number;
   #dm: number;
   #lastShifts: Float64Array | undefined;
+  #mask: ChannelMask;
+  /** Whether the file stores its channels from the highest frequency (its channel 0 is our last row). */
+  readonly fileDescending: boolean;
   /** Lower edge of the band, MHz: channel `i` is centred at `fbottom + (i + 1/2)·df`. */
   readonly fbottom: number;
   readonly start: number;
@@ -85,7 +101,7 @@ export class Spectra {
    * @throws {WaterfallError} `E_SHAPE` when the length is not `nchan * ntime`, `E_VALUE` for bad axes.
    */
   constructor(intensity: Float32Array, options: SpectraOptions) {
-    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, zerosMissing = false, source } = options;
+    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, zerosMissing = false, source, channelMask, fileDescending = false } = options;
     if (!(intensity instanceof Float32Array)) throw new WaterfallError("E_DTYPE", "intensity must be a Float32Array", { file: source });
     if (!(Number.isSafeInteger(nchan) && Number.isSafeInteger(ntime) && nchan > 0 && ntime > 0)) {
       throw new WaterfallError("E_SHAPE", `shape must be positive integers, got ${nchan} x ${ntime}`, { file: source });
@@ -109,6 +125,8 @@ export class Spectra {
     this.fbottom = fbottom;
     this.start = start;
     this.source = source;
+    this.fileDescending = fileDescending;
+    this.#mask = channelMask ? copyMask(channelMask) : emptyMask({ nchan, fbottom, df });
   }
 
   /**
@@ -117,7 +135,37 @@ export class Spectra {
    * does, 0 where the intensity is exactly 0 (or NaN) and 1 elsewhere.
    */
   static fromWaterfall(wf: Waterfall): Spectra {
-    return new Spectra(wf.intensity, { ...wf, weights: wf.weights ?? null, zerosMissing: wf.zerosMissing ?? !wf.weights, source: wf.file });
+    const spectra = new Spectra(wf.intensity, {
+      ...wf,
+      weights: wf.weights ?? null,
+      zerosMissing: wf.zerosMissing ?? !wf.weights,
+      source: wf.file,
+      channelMask: undefined,
+      fileDescending: wf.fileDescending,
+    });
+    if (wf.channelMask) spectra.#adoptMask(wf.channelMask);
+    return spectra;
+  }
+
+  /** Takes a file's channel masks (on this grid or a finer one of the same band) and masks their channels. */
+  #adoptMask(mask: ChannelMask): void {
+    this.#mask = copyMask(mask);
+    // channels without a valid sample are masked already (and stay as the file has them, e.g. zeros of weight 0)
+    const masked = maskedOn(this.#mask, this.#grid()).filter((c) => hasValidSample(this.#data, this.#weights, this.#zerosMissing, c, this.#ntime));
+    if (masked.length) native.maskChannels(this.#view(), masked, this.source);
+  }
+
+  /** The channel grid of the data now. */
+  #grid(): MaskGrid {
+    return { nchan: this.#nchan, fbottom: this.fbottom, df: this.#df };
+  }
+
+  /**
+   * The channel masks so far and where each came from, on the grid the data had
+   * when they were first masked (the full resolution: subbanding keeps it). A copy.
+   */
+  get channelMask(): ChannelMask {
+    return copyMask(this.#mask);
   }
 
   get nchan(): number {
@@ -198,6 +246,8 @@ export class Spectra {
       weights: this.#weights?.slice() ?? null,
       zerosMissing: this.#zerosMissing,
       source: this.source,
+      channelMask: this.#mask,
+      fileDescending: this.fileDescending,
     });
   }
 
@@ -229,10 +279,32 @@ export class Spectra {
     return this;
   }
 
-  /** Sets the given channels to NaN (weight 0), in place. Returns `this`. */
-  maskChannels(channels: Iterable<number>): this {
+  /**
+   * Sets the given channels to NaN (weight 0), in place, and records their
+   * origin (default `manual`) for the channels not masked before. Returns `this`.
+   */
+  maskChannels(channels: Iterable<number>, origin: MaskOrigin = "manual", step: MaskStepInfo = {}): this {
     const list = Array.from(channels);
     native.maskChannels(this.#view(), list, this.source);
+    this.#record(list, origin, { description: `${list.length} channel(s) given`, ...step });
+    return this;
+  }
+
+  /** Records `origin` for `channels` (of the data's grid now) and the step that masked them. */
+  #record(channels: readonly number[], origin: MaskOrigin, step: MaskStepInfo & { description: string }): void {
+    const taken = recordOrigin(this.#mask, this.#grid(), channels, origin);
+    this.#mask.steps.push({ ...step, method: origin, channels: taken });
+  }
+
+  /** Channels found without a valid sample: the origin `file`, with a step only when some had no origin yet. */
+  #recordFound(channels: readonly number[], description: string): void {
+    const taken = recordOrigin(this.#mask, this.#grid(), channels, "file");
+    if (taken > 0) this.#mask.steps.push({ method: "file", description, channels: taken });
+  }
+
+  /** Adds a remark to the mask record (shown with the masks' summary). */
+  noteMask(note: string): this {
+    this.#mask.notes.push(note);
     return this;
   }
 
@@ -261,20 +333,92 @@ export class Spectra {
    * sum`, with `nanvar > variance`, constant channels when `constant`, and
    * channels without a valid sample. Returns `this`.
    */
-  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }): this {
-    return this.maskChannels(this.#channelsBy(rules));
+  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }, options: Partial<Record<"sum" | "variance" | "constant", string>> = {}): this {
+    const { empty, sum, variance, constant } = this.#rulesBy(rules);
+    native.maskChannels(this.#view(), [...new Set([...empty, ...sum, ...variance, ...constant])], this.source);
+    this.#recordFound(empty, "every sample missing");
+    if (rules.sum !== undefined)
+      this.#record(sum, "sum", { description: `|sum over time| > ${rules.sum}`, option: options.sum, parameters: { sum: rules.sum } });
+    if (rules.variance !== undefined)
+      this.#record(variance, "variance", {
+        description: `variance over time > ${rules.variance}`,
+        option: options.variance,
+        parameters: { variance: rules.variance },
+      });
+    if (rules.constant) this.#record(constant, "constant", { description: "constant in time", option: options.constant });
+    return this;
   }
 
-  #channelsBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }): number[] {
+  #channelsBy(rules: { sum?: number; variance?: number; constant?: boolean }): number[] {
+    const { empty, sum, variance, constant } = this.#rulesBy(rules);
+    return [...new Set([...empty, ...sum, ...variance, ...constant])].sort((a, b) => a - b);
+  }
+
+  /** The channels each rule selects, from one pass of statistics (`empty`: no valid sample). */
+  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }) {
     for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
     const m = this.#moments(false);
-    return this.#select(
-      (c) =>
-        m.count[c] === 0 ||
-        (sum !== undefined && Math.abs(m.sum[c]) > sum) ||
-        (variance !== undefined && m.variance[c] > variance) ||
-        (constant === true && m.variance[c] === 0),
-    );
+    return {
+      empty: this.#select((c) => m.count[c] === 0),
+      sum: sum === undefined ? [] : this.#select((c) => Math.abs(m.sum[c]) > sum),
+      variance: variance === undefined ? [] : this.#select((c) => m.variance[c] > variance),
+      constant: constant === true ? this.#select((c) => m.variance[c] === 0) : [],
+    };
+  }
+
+  /**
+   * Zero-DM subtraction (Eatough, Keane & Lyne 2009) in place: `sigpyproc`
+   * (`x - sum_c x * bp/sum(bp) + bp`, bandpass-weighted, for power data) or
+   * `jess` (`x - mean over channels + bp`, any data), with the channel means
+   * as bandpass. Returns `this`.
+   * @throws {WaterfallError} `E_ARGUMENT` on data already dedispersed (DM not 0): it would subtract the burst.
+   */
+  zeroDm(variant: ZeroDmVariant, step: MaskStepInfo = {}): this {
+    if (!ZERO_DM_VARIANTS.includes(variant))
+      throw new WaterfallError("E_ARGUMENT", `zero-DM variant must be ${ZERO_DM_VARIANTS.join(" or ")}, got '${variant}'`, { file: this.source });
+    this.#refuseDedispersed();
+    this.#explicitZeroWeights();
+    native.zeroDm(this.#view(), variant, this.source);
+    this.#mask.steps.push({ method: "zerodm", description: `zero-DM (${variant}) subtracted`, ...step, channels: 0, parameters: { variant } });
+    return this;
+  }
+
+  #refuseDedispersed(): void {
+    if (this.#dm !== 0)
+      throw new WaterfallError(
+        "E_ARGUMENT",
+        `zero-DM subtraction belongs before dedispersion, but these data are at DM ${this.#dm}: it would subtract the burst itself (if the file's DM is wrong, give --file-dm 0)`,
+        { file: this.source },
+      );
+  }
+
+  /** Operations that change values need the zero-means-missing rule as explicit weights first. */
+  #explicitZeroWeights(): void {
+    if (this.#zerosMissing && this.#data.includes(0)) void this.weights;
+  }
+
+  /**
+   * Flags channels by the named RFI methods from one pass of channel statistics
+   * (after zero-DM, when asked, which changes the data in place) and masks them,
+   * each channel keeping the first method that flagged it as its origin (order:
+   * constant, IQRM, SK, MAD, Tukey, cfod, then the automatic mask). Channels
+   * without a valid sample get the origin `file`. `options` names the option
+   * that asked for each method, for messages. Returns what each method did.
+   * @throws {WaterfallError} `E_ARGUMENT` for zero-DM on dedispersed data, or SK on data that are not power.
+   */
+  maskRfi(methods: RfiMethods, options: Partial<Record<keyof RfiMethods, string>> = {}): RfiFlags {
+    if (methods.zeroDm) this.#refuseDedispersed();
+    if (methods.zeroDm) this.#explicitZeroWeights();
+    const result = native.flagChannels(this.#view(), this.#axes(), rfiRequest(methods), this.source);
+    const flagged = result.origin.flatMap((o, c) => (o === "" ? [] : [c]));
+    const empty = result.empty.flatMap((e, c) => (e ? [c] : []));
+    native.maskChannels(this.#view(), [...flagged, ...empty], this.source);
+    this.#recordFound(empty, "no valid sample");
+    for (const { channels, ...step } of describeRfiSteps(methods, result, options)) {
+      if (step.method === "zerodm") this.#mask.steps.push({ ...step, channels: 0 });
+      else this.#record(channels, step.method, step);
+    }
+    return { ...result, origin: result.origin.map((o) => (o === "" ? null : (o as MaskOrigin))) };
   }
 
   /** Channels without any valid (finite) sample. */
@@ -358,8 +502,17 @@ export class Spectra {
     if (!NORMALISATIONS.includes(method))
       throw new WaterfallError("E_ARGUMENT", `normalisation must be ${NORMALISATIONS.join(", ")}, got '${method}'`, { file: this.source });
     // Normalising turns zeros into other values: implied zero weights must become explicit first.
-    if (this.#zerosMissing && this.#data.includes(0)) void this.weights;
-    native.normalise(this.#view(), method, this.source);
+    this.#explicitZeroWeights();
+    const masked = native.normalise(this.#view(), method, this.source);
+    if (masked > 0) {
+      // the channels it could not normalise are now without a valid sample; those not masked before are its own
+      const { count } = this.#moments(true);
+      this.#record(
+        this.#select((c) => count[c] === 0),
+        "normalise",
+        { description: `could not be normalised (${method}: no spread)` },
+      );
+    }
     return this;
   }
 

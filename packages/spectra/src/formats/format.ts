@@ -7,6 +7,7 @@ import type { Source } from "../io/files.js";
 import type { DmTimePlane, FormatName, WaterfallAxes } from "../model.js";
 import type { ReadOptions } from "../options/read.js";
 import type { NpyArray } from "../io/npy.js";
+import type { ChannelMask } from "../masks/record.js";
 
 /** A format the pipeline can read. */
 export interface WaterfallFormat {
@@ -29,6 +30,12 @@ export interface SampleBlock {
   weights?: Float32Array;
   dmTime?: DmTimePlane;
   extra?: Record<string, NpyArray>;
+  /**
+   * Per-channel weights the file states (row order, as `intensity`), e.g.
+   * PSRFITS `DAT_WTS` reduced over the rows read: a channel of weight 0 is
+   * masked with the origin `file`. Per-sample weights go in `weights`.
+   */
+  channelWeights?: Float32Array;
 }
 
 /** An open file: what it says about itself, and a way to read its samples. */
@@ -45,6 +52,10 @@ export interface OpenedFile {
   dtype: string;
   /** Whether exact zeros mark missing samples (the tutorial's npz files). */
   zerosMissing: boolean;
+  /** Whether the file stores its channels from the highest frequency (and the reader flips them). */
+  descending?: boolean;
+  /** Channel masks the file records with their origins (a prepared npz's), on its own channel grid. */
+  channelMask?: ChannelMask;
   notes: string[];
   startMjd?: number;
   /** Whether {@link OpenedFile.read} reads only the samples asked for; if not, it reads all and the pipeline selects. */

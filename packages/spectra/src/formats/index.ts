@@ -9,6 +9,7 @@ import { flipRows, sliceColumns } from "../arrays.js";
 import { WaterfallError } from "../errors.js";
 import { openSource, type Source } from "../io/files.js";
 import { checkAxes, frequencyAxis, type FormatName, type Waterfall, type WaterfallAxes } from "../model.js";
+import { fileChannelMask } from "../masks/file-channels.js";
 import { READ_OPTIONS, type ReadOptions } from "../options/read.js";
 import { checkOptions, optionName } from "../options/spec.js";
 import { filterbankFormat } from "./filterbank/read.js";
@@ -135,7 +136,13 @@ export async function openWaterfall(file: string, options: ReadOptions = {}): Pr
     const [first, count] = sampleRange(options, axes.dt, opened.ntime, file);
     let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
     if (flip)
-      block = { ...block, intensity: flipRows(block.intensity, opened.nchan, count), weights: block.weights && flipRows(block.weights, opened.nchan, count) };
+      block = {
+        ...block,
+        intensity: flipRows(block.intensity, opened.nchan, count),
+        weights: block.weights && flipRows(block.weights, opened.nchan, count),
+        channelWeights: block.channelWeights?.slice().reverse(),
+      };
+    const channelMask = fileChannelMask(block, opened, axes, notes);
     return {
       ...axes,
       intensity: block.intensity,
@@ -152,6 +159,8 @@ export async function openWaterfall(file: string, options: ReadOptions = {}): Pr
       startMjd: opened.startMjd,
       dmTime: block.dmTime,
       extra: block.extra,
+      channelMask,
+      fileDescending: (opened.descending ?? false) || flip,
     };
   });
 }

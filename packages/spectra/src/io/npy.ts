@@ -203,21 +203,50 @@ function shapeRepr(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 }
 
-/** Encodes a C-ordered little-endian float array exactly as `np.save` does. */
-export function encodeNpy(values: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
+/** Text as numpy's fixed-width unicode (`<U{n}`): UTF-32LE code points, each value padded with zeros to the longest. */
+function encodeText(values: readonly string[]): { descr: string; bytes: Uint8Array } {
+  const points = values.map((v) => [...v].map((c) => c.codePointAt(0)!));
+  const width = Math.max(1, ...points.map((p) => p.length));
+  const out = new Uint32Array(values.length * width);
+  for (const [i, p] of points.entries()) out.set(p, i * width);
+  return { descr: `<U${width}`, bytes: new Uint8Array(out.buffer) };
+}
+
+/** The strings of a numpy unicode (`<U{n}`) array, trailing zeros removed. */
+export function toStrings(array: NpyArray, source: NpySource): string[] {
+  const m = /^[<|=]U(\d+)$/.exec(array.descr);
+  if (!m) fail(source, "E_DTYPE", `dtype '${array.descr}' is not text; expected numpy unicode (<U)`);
+  const width = Number(m[1]);
+  const count = sizeOf(array);
+  const view = new DataView(array.data.buffer, array.data.byteOffset, array.data.byteLength);
+  return Array.from({ length: count }, (_, i) => {
+    const chars: number[] = [];
+    for (let k = 0; k < width; k++) {
+      const c = view.getUint32((i * width + k) * 4, true);
+      if (c !== 0) chars.push(c);
+    }
+    return String.fromCodePoint(...chars);
+  });
+}
+
+/** Encodes a C-ordered little-endian float array, or text (`<U{n}`), exactly as `np.save` does. */
+export function encodeNpy(values: Float32Array | Float64Array | readonly string[], shape: readonly number[]): Uint8Array {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size !== values.length) throw new WaterfallError("E_SHAPE", `${values.length} values cannot have shape ${shapeRepr(shape)}`);
-  const descr = values instanceof Float32Array ? "<f4" : "<f8";
+  const text = Array.isArray(values) ? encodeText(values as readonly string[]) : undefined;
+  const floats = values as Float32Array | Float64Array;
+  const descr = text?.descr ?? (values instanceof Float32Array ? "<f4" : "<f8");
+  const data = text?.bytes ?? new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
   if (shape.length > 0) header += " ".repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
   header += " ".repeat(ALIGN - (unpadded % ALIGN)) + "\n";
-  const out = new Uint8Array(10 + header.length + values.byteLength);
+  const out = new Uint8Array(10 + header.length + data.byteLength);
   out.set(MAGIC);
   out[6] = 1;
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 10 + header.length);
+  out.set(data, 10 + header.length);
   return out;
 }

@@ -76,9 +76,9 @@ export class Npz {
   }
 }
 
-/** An array to store: C-ordered float values and their shape (`[]` for a scalar). */
+/** An array to store: C-ordered float values (or text, stored as numpy unicode) and their shape (`[]` for a scalar). */
 export interface NpzEntry {
-  values: Float32Array | Float64Array;
+  values: Float32Array | Float64Array | readonly string[];
   shape: readonly number[];
 }
 

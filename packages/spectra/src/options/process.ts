@@ -2,7 +2,7 @@
  * How a waterfall is processed before it is drawn or written: dedispersion,
  * channel masks, normalisation, subbands, downsampling.
  */
-import { K_DM_CHIME, NORMALISATIONS, REFERENCES } from "../native.js";
+import { IQRM_STATISTICS, K_DM_CHIME, NORMALISATIONS, REFERENCES, ZERO_DM_VARIANTS } from "../native.js";
 import type { OptionTable, OptionValues } from "./spec.js";
 
 /** The tutorial's two channel-mask thresholds (`plot_intensity_wfalls_multi.py`). */
@@ -38,7 +38,10 @@ export const PROCESS_OPTIONS = {
   },
   maskSum: { kind: "number", min: 0, help: "mask channels whose |nansum over time| exceeds this", defaultText: "off (2 with --masks)" },
   maskVariance: { kind: "number", min: 0, flag: "mask-var", help: "mask channels whose nanvar over time exceeds this", defaultText: "off (0.05 with --masks)" },
-  maskChannels: { kind: "channels", help: "channels to mask: 0-60,75 (0 = the lowest frequency, before subbanding; repeatable)" },
+  maskChannels: {
+    kind: "channels",
+    help: "channels to mask: 0-60,75, numbered by wfall (0 = the lowest frequency, before subbanding; repeatable); see --mask-file-channels",
+  },
   maskConstant: {
     kind: "boolean",
     default: true,
@@ -46,6 +49,58 @@ export const PROCESS_OPTIONS = {
     negationHelp: "do not mask channels that are constant in time (masked by default: other tools' fill values)",
     help: "mask channels that are constant in time (other tools' fill values)",
   },
+  maskFileChannels: {
+    kind: "channels",
+    help: "channels to mask as the file numbers them: 0 = the file's first channel, the highest frequency when its frequencies descend (SIGPROC foff < 0); repeatable",
+  },
+  maskFreq: { kind: "ranges", help: "mask the channels overlapping LOW:HIGH MHz (repeatable)" },
+  maskIqrm: {
+    kind: "boolean",
+    default: false,
+    help: "IQRM (Morello et al. 2022): mask channels whose --iqrm-statistic is an outlier against channels up to --iqrm-radius away",
+  },
+  iqrmRadius: { kind: "number", integer: true, min: 1, help: "IQRM radius, channels", defaultText: "10 % of the channels, as the IQRM paper advises" },
+  iqrmThreshold: { kind: "number", above: 0, default: 3, help: "IQRM threshold, Gaussian sigma (Tukey's rule on lagged differences)" },
+  iqrmStatistic: {
+    kind: "enum",
+    values: IQRM_STATISTICS,
+    default: "std",
+    help: "per-channel statistic IQRM compares: std, mean, variance, skewness, kurtosis or cv (std/mean)",
+  },
+  maskSk: {
+    kind: "boolean",
+    default: false,
+    help: "spectral kurtosis (your's estimator: N from the sample time and channel width, d from the data): mask channels outside median +- sigma 1.4826 MAD; raw power data only",
+  },
+  skSigma: { kind: "number", above: 0, default: 5, help: "spectral kurtosis threshold, in 1.4826 MAD (your's sigma)" },
+  maskMad: {
+    kind: "number",
+    above: 0,
+    help: "mask channels whose mean or variance lies outside median +- K 1.4826 MAD over the channels (K in sigma, e.g. 5)",
+  },
+  maskTukey: {
+    kind: "number",
+    above: 0,
+    help: "mask channels whose mean or variance lies outside Q1 - K IQR .. Q3 + K IQR (Tukey: 1.5 outliers, 3 far out)",
+  },
+  maskCfod: {
+    kind: "boolean",
+    default: false,
+    help: "cfod's CHIME/FRB catalogue rule: variance > 3x the mean channel variance, or mean outside Tukey's 1.5 fences (normalised data)",
+  },
+  zeroDm: {
+    kind: "enum",
+    values: ZERO_DM_VARIANTS,
+    help: "zero-DM subtraction (Eatough et al. 2009), data at DM 0 only: sigpyproc (x - sum(x) bp/sum(bp) + bp, power data) or jess (x - mean over channels + bp)",
+    defaultText: "off",
+  },
+  maskAuto: {
+    kind: "boolean",
+    default: false,
+    help: "the recommended masks for unknown data: zero-DM (only at DM 0), constant channels, IQRM on std/mean (power) or std, spectral kurtosis (power)",
+  },
+  masksIn: { kind: "string", help: "apply the channel masks of a JSON mask file (--masks-out) or of a PRESTO rfifind .mask" },
+  masksOut: { kind: "string", help: "write the channel masks, their frequencies and origins to this JSON file" },
 } as const satisfies OptionTable;
 
 /** How {@link processSpectra} processes a waterfall (see {@link PROCESS_OPTIONS}). */

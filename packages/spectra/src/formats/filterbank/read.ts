@@ -27,6 +27,7 @@ async function openFilterbank(source: Source, file: string, options: ReadOptions
     layout: "SIGPROC filterbank",
     dtype: info.nbits === 32 ? "float32" : `uint${info.nbits}`,
     zerosMissing: false,
+    descending: band.descending,
     notes: info.unknownKeywords.length ? [`unknown header keywords: ${info.unknownKeywords.join(", ")}`] : [],
     startMjd: info.startMjd,
     rangedReads: true,

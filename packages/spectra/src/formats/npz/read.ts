@@ -10,6 +10,8 @@ import { WaterfallError } from "../../errors.js";
 import type { Source } from "../../io/files.js";
 import { toFloat32, toFloat64, toScalar, type NpyArray } from "../../io/npy.js";
 import { Npz } from "../../io/npz.js";
+import { maskFromEntries, MASK_KEYS } from "../../masks/npz-keys.js";
+import { formatMaskSummary } from "../../masks/record.js";
 import { frequencyAxis, type WaterfallAxes } from "../../model.js";
 import type { ReadOptions } from "../../options/read.js";
 import type { OpenedFile, WaterfallFormat } from "../format.js";
@@ -61,7 +63,10 @@ async function openNpz(source: Source, file: string, options: ReadOptions): Prom
     weights = toFloat32(w, { file, key: "weights" });
     if (descending) weights = flipRows(weights, nchan, ntime);
   }
-  const used = new Set<string>([...Object.values(keys), "weights"]);
+  const maskArrays = new Map<string, NpyArray>();
+  for (const key of MASK_KEYS) if (npz.has(key)) maskArrays.set(key, await npz.array(key));
+  const channelMask = maskFromEntries((key) => maskArrays.get(key), file);
+  const used = new Set<string>([...Object.values(keys), "weights", ...(channelMask ? MASK_KEYS : [])]);
   const extra: Record<string, NpyArray> = {};
   for (const key of npz.keys.filter((k) => !used.has(k))) extra[key] = await npz.array(key);
 
@@ -73,13 +78,18 @@ async function openNpz(source: Source, file: string, options: ReadOptions): Prom
     layout: layout.name,
     dtype: raw.descr,
     zerosMissing: layout.zerosMissing && !weights,
+    descending,
+    channelMask,
     notes,
     rangedReads: false,
     async read() {
       const values = toFloat32(raw, { file, key: keys.intensity });
       return { intensity: descending ? flipRows(values, nchan, ntime) : values, ntime, weights, extra };
     },
-    details: () => Object.fromEntries(Object.entries(extra).map(([k, a]) => [k, describeArray(a, file, k)])),
+    details: () => ({
+      ...(channelMask ? { masks: formatMaskSummary(channelMask) } : {}),
+      ...Object.fromEntries(Object.entries(extra).map(([k, a]) => [k, describeArray(a, file, k)])),
+    }),
   };
 }
 

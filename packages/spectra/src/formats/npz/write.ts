@@ -1,6 +1,8 @@
 /** Writing a waterfall as an npz that numpy and the tutorial's scripts read. */
 import { writeFileAtomic } from "../../io/files.js";
 import { encodeNpz, type NpzEntry, type WriteNpzOptions } from "../../io/npz.js";
+import { maskEntries } from "../../masks/npz-keys.js";
+import type { ChannelMask } from "../../masks/record.js";
 import type { WaterfallAxes } from "../../model.js";
 
 /** A waterfall's data and axes, as writers need them (a {@link Spectra} is one). */
@@ -13,6 +15,10 @@ export interface WaterfallData extends Readonly<WaterfallAxes> {
 /** What {@link writeWaterfall} stores: a waterfall's data, axes and weights. */
 export interface WaterfallLike extends WaterfallData {
   readonly weights: Float32Array;
+  /** Channel masks and their origins (a {@link Spectra}'s), stored as the `mask_*` keys. */
+  readonly channelMask?: ChannelMask;
+  /** The file the data came from, recorded in `mask_json`. */
+  readonly source?: string;
 }
 
 /** Options of {@link writeWaterfall}. */
@@ -24,12 +30,19 @@ export interface WriteWaterfallOptions extends WriteNpzOptions {
 /**
  * Writes `intensity` (float32), `weights` (float32) and the scalars `dt`, `df`,
  * `dm`, `fbottom` (0-d float64) as an npz that `np.load` and the tutorial's
- * scripts read. The file is written atomically; the same input gives the same bytes.
+ * scripts read, with the channel masks as `mask_origin`, `mask_fbottom`,
+ * `mask_df` and `mask_json` when any were made (masks/npz-keys.ts). The file is
+ * written atomically; the same input gives the same bytes.
  */
 export async function writeWaterfall(file: string, waterfall: WaterfallLike, options: WriteWaterfallOptions = {}): Promise<void> {
+  await writeFileAtomic(file, await encodeWaterfall(waterfall, options));
+}
+
+/** The bytes {@link writeWaterfall} writes. */
+export async function encodeWaterfall(waterfall: WaterfallLike, options: WriteWaterfallOptions = {}): Promise<Uint8Array> {
   const shape = [waterfall.nchan, waterfall.ntime];
   const scalar = (v: number) => ({ values: Float64Array.of(v), shape: [] });
-  const bytes = await encodeNpz(
+  return encodeNpz(
     {
       intensity: { values: waterfall.data, shape },
       weights: { values: waterfall.weights, shape },
@@ -37,9 +50,9 @@ export async function writeWaterfall(file: string, waterfall: WaterfallLike, opt
       df: scalar(waterfall.df),
       dm: scalar(waterfall.dm),
       fbottom: scalar(waterfall.fbottom),
+      ...maskEntries(waterfall.channelMask, waterfall.source),
       ...options.extra,
     },
     options,
   );
-  await writeFileAtomic(file, bytes);
 }
