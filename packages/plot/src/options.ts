@@ -12,6 +12,11 @@ import type { OptionTable, OptionValues } from "@wfall/spectra/internal";
 export const LOOK_OPTIONS = {
   cmap: { kind: "enum", values: COLOUR_MAPS, default: "viridis", help: "colour map (matplotlib's)" },
   imageDpi: { kind: "number", above: 0, default: 300, help: "minimum pixels per inch of the embedded heatmap image" },
+  maskRug: {
+    kind: "boolean",
+    default: false,
+    help: "draw the masked channels as a rug right of the waterfall, coloured by origin (file, manual, iqrm, sk, ...), with a legend",
+  },
 } as const satisfies OptionTable;
 
 /** Everything a panel can set: processing, the window and colour scale, the look. */

@@ -167,7 +167,7 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
   const todo: ManifestFigure[] = [];
   for (const figure of selected) {
     const entry = cache.figures[figure.name];
-    const fresh = entry?.key === figureKey(figure, inputHashes) && (await outputsIntact(entry, figure.outputs));
+    const fresh = entry?.key === figureKey(figure, inputHashes) && (await outputsIntact(entry, [...figure.outputs, ...figure.maskOutputs]));
     if (fresh && !options.force && !options.check) outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
     else todo.push(figure);
   }

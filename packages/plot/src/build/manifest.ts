@@ -25,8 +25,10 @@ export interface ManifestFigure extends FigureDescription {
   name: string;
   /** Where the figure starts in the manifest, for messages: "figures.yaml:12". */
   where: string;
-  /** The input files of its panels. */
+  /** The input files of its panels (mask files given by `masksIn` included). */
   inputs: string[];
+  /** The JSON mask files its panels write (`masksOut`), besides `outputs`. */
+  maskOutputs: string[];
 }
 
 export interface Manifest {
@@ -195,13 +197,23 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
   const path = (p: string) => resolve(dir, expandVariables(p, env, raw.variables ?? {}, fromEnv, fail));
   const defaults = raw.defaults ?? {};
   const figureDefaults = Object.fromEntries(Object.entries(defaults).filter(([k]) => Object.hasOwn(FIGURE_OPTIONS, k))) as FigureOptions;
-  const panelDefaults = Object.fromEntries(Object.entries(defaults).filter(([k]) => !Object.hasOwn(FIGURE_OPTIONS, k))) as PanelOptions;
+  // mask files named in options are paths relative to the manifest, like inputs and outputs
+  const withPaths = (o: PanelOptions | undefined): PanelOptions | undefined =>
+    o && {
+      ...o,
+      ...(o.masksIn !== undefined ? { masksIn: path(o.masksIn) } : {}),
+      ...(o.masksOut !== undefined ? { masksOut: path(o.masksOut) } : {}),
+    };
+  const panelDefaults = withPaths(Object.fromEntries(Object.entries(defaults).filter(([k]) => !Object.hasOwn(FIGURE_OPTIONS, k))) as PanelOptions)!;
 
   const figures = raw.figures.map((f, i): ManifestFigure => {
     const { name, output, options: figureOptions, panels, ...layout } = f;
     const where = `${file}:${lineOf(doc, counter, ["figures", i])}`;
     const outputs = (Array.isArray(output) ? output : [output]).map(path);
-    for (const out of outputs) {
+    const merged = { ...panelDefaults, ...withPaths(figureOptions) };
+    const panelOptions = panels.map((p) => ({ ...merged, ...withPaths(p.options) }));
+    const maskOutputs = panelOptions.flatMap((o) => (o.masksOut !== undefined ? [o.masksOut] : []));
+    for (const out of [...outputs, ...maskOutputs]) {
       if (!options.allowOutside && !isInside(dir, out)) {
         fail(`figure '${name}' (${where}) writes ${relative(dir, out) || out}, outside the manifest's folder: move it inside, or pass --allow-outside`);
       }
@@ -212,14 +224,15 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
       outputs,
       ...figureDefaults,
       ...layout,
-      options: { ...panelDefaults, ...figureOptions },
+      options: merged,
       panels: panels.map((p) => ({
         input: path(p.input),
         title: p.title,
         read: p.read,
-        options: { ...p.options, ...(p.dm !== undefined ? { dm: p.dm } : {}) },
+        options: { ...withPaths(p.options), ...(p.dm !== undefined ? { dm: p.dm } : {}) },
       })),
-      inputs: panels.map((p) => path(p.input)),
+      inputs: [...panels.map((p) => path(p.input)), ...new Set(panelOptions.flatMap((o) => (o.masksIn !== undefined ? [o.masksIn] : [])))],
+      maskOutputs,
     };
   });
   checkConsistency(figures, fail);
@@ -233,7 +246,7 @@ function checkConsistency(figures: ManifestFigure[], fail: (message: string) => 
     const twin = names.get(figure.name);
     if (twin) fail(`duplicate figure name '${figure.name}' (${twin.where} and ${figure.where})`);
     names.set(figure.name, figure);
-    for (const output of figure.outputs) {
+    for (const output of [...figure.outputs, ...figure.maskOutputs]) {
       const other = outputs.get(output);
       if (other) fail(`figures '${other.name}' and '${figure.name}' both write ${output}`);
       outputs.set(output, figure);

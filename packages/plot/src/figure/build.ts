@@ -5,7 +5,7 @@
  */
 import { extname } from "node:path";
 
-import { openWaterfall, Spectra, WaterfallError, type FigureData } from "@wfall/spectra";
+import { maskDocumentBytes, maskReportLines, masksRequested, openWaterfall, Spectra, WaterfallError, type FigureData } from "@wfall/spectra";
 import { checkOptions } from "@wfall/spectra/internal";
 
 import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
@@ -14,10 +14,10 @@ import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js
 import { figureDataFor } from "./data.js";
 import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
-/** One rendered output file. */
+/** One rendered output file: a figure, or a panel's JSON mask file (`masksOut`). */
 export interface RenderedOutput {
   path: string;
-  format: FigureFormat;
+  format: FigureFormat | "json";
   bytes: Uint8Array;
 }
 
@@ -42,14 +42,25 @@ export function formatOf(path: string): FigureFormat {
   return ext as FigureFormat;
 }
 
+/** The JSON mask file each panel writes (`masksOut`), if any. */
+export function maskOutputs(description: FigureDescription): (string | undefined)[] {
+  return description.panels.map((panel) => panelOptions(description, panel).masksOut);
+}
+
 /** Refuses outputs that would overwrite an input or repeat. */
 function checkOutputs(description: FigureDescription): void {
-  const inputs = new Set(description.panels.map(panelSource).filter((s) => s !== undefined));
+  const inputs = new Set(description.panels.flatMap((panel) => [panelSource(panel), panelOptions(description, panel).masksIn]).filter((s) => s !== undefined));
   const seen = new Set<string>();
-  for (const output of description.outputs) {
-    formatOf(output);
+  const masks = maskOutputs(description).filter((m) => m !== undefined);
+  for (const output of [...description.outputs, ...masks]) {
+    if (!masks.includes(output)) formatOf(output);
     if (inputs.has(output)) throw new WaterfallError("E_ARGUMENT", "the output path is an input file; choose another name", { file: output });
-    if (seen.has(output)) throw new WaterfallError("E_ARGUMENT", "the same output is listed twice", { file: output });
+    if (seen.has(output))
+      throw new WaterfallError(
+        "E_ARGUMENT",
+        masks.includes(output) ? "two panels would write the same mask file: give each panel its own masksOut (in a manifest)" : "the same output is listed twice",
+        { file: output },
+      );
     seen.add(output);
   }
 }
@@ -74,7 +85,10 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   const panels: SpecPanel[] = description.panels.map((panel, i) => {
     const options = panelOptions(description, panel);
     checkOptions(PANEL_OPTIONS, options, panelSource(panel));
-    return { figure: figureDataFor(loaded[i].spectra, options, loaded[i].dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi };
+    const figure = figureDataFor(loaded[i].spectra, options, loaded[i].dmTime);
+    // what was masked, by origin, when masks were asked for (or drawn); the masks' remarks always
+    notes.push(...maskReportLines(figure.channelMask, figure.source, masksRequested(options) || options.maskRug === true));
+    return { figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi, maskRug: options.maskRug };
   });
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }
@@ -87,5 +101,9 @@ export async function buildFigure(description: FigureDescription): Promise<Built
     const format = formatOf(path);
     outputs.push({ path, format, bytes: await renderFigure(figure.spec, { format, dpi: description.dpi }) });
   }
+  maskOutputs(description).forEach((path, i) => {
+    const fd = figure.figures[i];
+    if (path) outputs.push({ path, format: "json", bytes: maskDocumentBytes(fd.channelMask, fd.source) });
+  });
   return { ...figure, outputs };
 }

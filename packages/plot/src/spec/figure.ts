@@ -15,6 +15,7 @@ import { figureConfig } from "./config.js";
 import { textWidth } from "./fonts.js";
 import { gridLayout, POINTS_PER_INCH, type GridLayout } from "./layout.js";
 import { panelSpec, panelTicks } from "./panel.js";
+import { legendLines, rugExtent } from "./rug.js";
 
 /** A Vega-Lite specification (plain JSON). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -36,6 +37,8 @@ export interface SpecPanel {
   title?: string;
   cmap?: ColourMap;
   imageDpi?: number;
+  /** Draw the mask rug beside the waterfall. */
+  maskRug?: boolean;
 }
 
 /** The tutorial's figure is 4.26 x 3 in for up to three panels in a row; larger grids grow from there. */
@@ -81,7 +84,9 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   const tickKey = (f: FigureData) => `${panelTicks(f).frequency.values.join(",")}|${f.freqExtent.join(",")}`;
   const labelled = figures.map((f, i) => i % columns === 0 || tickKey(f) !== tickKey(figures[i - (i % columns)]));
   const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
-  const solve = (xLabelOverhang: number) =>
+  const rugged = panels.some((p) => p.maskRug);
+  const rugLines = (panelWidth: number) => Math.max(0, ...panels.map((p) => (p.maskRug ? legendLines(p.figure, panelWidth, fontSize) : 0)));
+  const solve = (xLabelOverhang: number, legend = 1) =>
     gridLayout({
       widthPt: (options.widthIn ?? size.widthIn) * POINTS_PER_INCH,
       heightPt: (options.heightIn ?? size.heightIn) * POINTS_PER_INCH,
@@ -95,9 +100,12 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
       wspace: 0.1, // the tutorial's
       xLabelOverhang,
       dmTickLabels: figures.flatMap((f) => panelTicks(f).dm?.labels ?? []),
+      ...(rugged ? { rug: { extent: rugExtent(), legendLines: legend } } : {}),
     });
   const draft = solve(0);
-  const layout = solve(Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize))));
+  const overhang = Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize)));
+  let layout = solve(overhang, rugLines(draft.panelWidth));
+  if (rugged && rugLines(layout.panelWidth) !== rugLines(draft.panelWidth)) layout = solve(overhang, rugLines(layout.panelWidth));
 
   const views = panels.map((p, i) =>
     panelSpec(p.figure, layout, {
@@ -105,6 +113,8 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
       title: p.title,
       showFrequencyLabels: labelled[i],
       imageDpi: p.imageDpi ?? LOOK_OPTIONS.imageDpi.default,
+      maskRug: p.maskRug,
+      fontSize,
     }),
   );
   const only = figures.length === 1 ? figures[0] : undefined;

@@ -48,6 +48,8 @@ export interface GridInput {
   xLabelOverhang: number;
   /** Tick labels of a DM axis on the right of DM-time planes under the waterfalls, when there are any. */
   dmTickLabels?: string[];
+  /** A mask rug right of each waterfall (spec/rug.ts), with this many legend lines under the time axis. */
+  rug?: { extent: number; legendLines: number };
 }
 
 /** The resulting geometry, points. */
@@ -68,6 +70,8 @@ export interface GridLayout {
   dmTimeHeight: number;
   /** Space reserved for the DM axis ticks and labels on the right. */
   dmAxisExtent: number;
+  /** With a mask rug: how far below a panel's bottom its legend starts, pt. */
+  rugLegendOffset?: number;
 }
 
 /** Solves the layout; throws when the requested size leaves no room for the plots. */
@@ -77,21 +81,23 @@ export function gridLayout(input: GridInput): GridLayout {
   const widestY = Math.max(0, ...input.yTickLabels.map((label) => textWidth(label, { fontSize: s })));
   const yAxisExtent = STYLE.tickSize + STYLE.labelPadding + widestY;
   const xAxisExtent = STYLE.tickSize + STYLE.labelPadding + text;
-  const xAxisBlock = xAxisExtent + STYLE.titlePadding + text;
+  const legendBlock = input.rug?.legendLines ? STYLE.titlePadding + input.rug.legendLines * text : 0;
+  const xAxisBlock = xAxisExtent + STYLE.titlePadding + text + legendBlock;
   const panelTitleBlock = input.panelTitles ? text + STYLE.panelTitleOffset : 0;
   const figureTitleBlock = input.figureTitle ? text + STYLE.panelTitleOffset : 0;
 
   const left = STYLE.edge + text + STYLE.titlePadding + yAxisExtent;
   const dmLabels = input.dmTickLabels ?? [];
   const dmAxisExtent = dmLabels.length ? STYLE.tickSize + STYLE.labelPadding + Math.max(...dmLabels.map((l) => textWidth(l, { fontSize: s }))) : 0;
-  const right = STYLE.edge + Math.max(input.xLabelOverhang, dmAxisExtent ? dmAxisExtent + STYLE.titlePadding + text : 0);
+  const rugExtent = input.rug?.extent ?? 0;
+  const right = STYLE.edge + Math.max(input.xLabelOverhang, dmAxisExtent ? dmAxisExtent + STYLE.titlePadding + text : 0, rugExtent);
   const top = STYLE.edge + figureTitleBlock + panelTitleBlock;
   const bottom = STYLE.edge + xAxisBlock;
   const rowGap = xAxisBlock + 2 * STYLE.edge + panelTitleBlock;
 
   // columns * w + (columns - 1) * gap = available width, gap = wspace * w, or room for labels
   const availableWidth = input.widthPt - left - right;
-  const labelledGap = input.innerYLabels ? left - STYLE.edge + 2 * STYLE.edge : 0;
+  const labelledGap = Math.max(input.innerYLabels ? left - STYLE.edge + 2 * STYLE.edge : 0, rugExtent ? rugExtent + 2 * STYLE.edge : 0);
   let panelWidth = availableWidth / (columns + (columns - 1) * input.wspace);
   if (input.wspace * panelWidth < labelledGap) panelWidth = (availableWidth - (columns - 1) * labelledGap) / columns;
   const plotHeight = (input.heightPt - top - bottom - (rows - 1) * rowGap) / rows;
@@ -115,5 +121,6 @@ export function gridLayout(input: GridInput): GridLayout {
     rowGap,
     yAxisExtent,
     xAxisExtent,
+    ...(input.rug ? { rugLegendOffset: xAxisExtent + STYLE.titlePadding + text + STYLE.titlePadding } : {}),
   };
 }

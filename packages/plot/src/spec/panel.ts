@@ -6,6 +6,7 @@ import type { ColourMap, FigureData } from "@wfall/spectra";
 
 import { heatmapPng, pixelRepeats, pngDataUrl, waterfallBlock } from "./heatmap.js";
 import { STYLE, type GridLayout } from "./layout.js";
+import { rugLayers } from "./rug.js";
 import { axisDomain, dmTicks, frequencyTicks, timeTicks, type Ticks } from "./ticks.js";
 
 /** matplotlib's "tab:blue". */
@@ -20,6 +21,10 @@ export interface PanelStyle {
   showFrequencyLabels: boolean;
   /** Minimum pixels per inch of the embedded heatmap. */
   imageDpi: number;
+  /** Draw the mask rug (spec/rug.ts); the layout must have room for it. */
+  maskRug?: boolean;
+  /** Label font size, pt (the rug's legend). */
+  fontSize?: number;
 }
 
 /** The ticks a panel will use (the layout measures their labels first). */
@@ -120,12 +125,23 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
     },
   };
   const planes = fd.dmTime ? [dmTimeLayer(fd, layout, style, dm!, bottom, height), frameLayer(bottom, height)] : [];
+  const rug =
+    style.maskRug && layout.rugLegendOffset !== undefined
+      ? rugLayers(fd, {
+          panelWidth: layout.panelWidth,
+          top,
+          bottom,
+          domain: axisDomain(f0, f1, frequency),
+          legendTop: height + layout.rugLegendOffset,
+          fontSize: style.fontSize ?? 9,
+        })
+      : [];
   return {
     width: layout.panelWidth,
     height,
     ...(style.title ? { title: { text: style.title } } : {}),
     resolve: { scale: { y: "independent" }, axis: { y: "independent" } },
-    layer: [series, waterfall, ...planes, frameLayer(0, top), frameLayer(top, bottom)],
+    layer: [series, waterfall, ...planes, ...rug, frameLayer(0, top), frameLayer(top, bottom)],
   };
 }
 

@@ -39,7 +39,7 @@ export async function runFigure(description: FigureDescription, parsed: Parsed, 
   }
   const built = await writeFigure(description);
   printNotes(built.notes, io);
-  for (const output of built.outputs) io.out.write(`${saved}: ${output.path}\n`);
+  for (const output of built.outputs) io.out.write(`${output.format === "json" ? "masks saved to" : saved}: ${output.path}\n`);
 }
 
 export const plotCommand: Command = {

@@ -1,5 +1,17 @@
 /** `plot prepare FILE -o OUT.npz`: the processed waterfall, as an npz numpy and the tutorial's scripts read. */
-import { openWaterfall, PROCESS_OPTIONS, processSpectra, READ_OPTIONS, Spectra, WaterfallError, writeWaterfall } from "@wfall/spectra";
+import {
+  encodeWaterfall,
+  maskDocumentBytes,
+  maskReportLines,
+  masksRequested,
+  openWaterfall,
+  PROCESS_OPTIONS,
+  processSpectra,
+  READ_OPTIONS,
+  Spectra,
+  WaterfallError,
+} from "@wfall/spectra";
+import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import { printNotes, singleInput, type Command } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
@@ -26,9 +38,17 @@ export const prepareCommand: Command = {
       waterfall.notes.map((n) => `${input}: ${n}`),
       io,
     );
-    const spectra = processSpectra(Spectra.fromWaterfall(waterfall), optionsFrom(PROCESS_OPTIONS, parsed));
-    await writeWaterfall(output, spectra, { compressed: parsed.values.has("compressed") });
+    const options = optionsFrom(PROCESS_OPTIONS, parsed);
+    if (options.masksOut === output || options.masksOut === input)
+      throw new WaterfallError("E_ARGUMENT", "--masks-out names the input or the output npz; choose another name", { file: options.masksOut });
+    const spectra = processSpectra(Spectra.fromWaterfall(waterfall), options);
+    const mask = spectra.channelMask;
+    printNotes(maskReportLines(mask, input, masksRequested(options)), io);
+    const files = [{ path: output, bytes: await encodeWaterfall(spectra, { compressed: parsed.values.has("compressed") }) }];
+    if (options.masksOut) files.push({ path: options.masksOut, bytes: maskDocumentBytes(mask, input) });
+    await writeFilesAtomic(files);
     io.out.write(`prepared waterfall (${spectra.nchan} channels x ${spectra.ntime} samples, DM ${spectra.dm}) saved to: ${output}\n`);
+    if (options.masksOut) io.out.write(`masks saved to: ${options.masksOut}\n`);
     return 0;
   },
 };
