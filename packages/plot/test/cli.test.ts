@@ -209,7 +209,11 @@ describe("plot prepare", () => {
     const input = generatedFixture(1024, 512);
     const output = join(dir, "prepared.npz");
     const r = await run(["prepare", input, "--dm", "87.77", "--nsub", "128", "--mask-sum", "2", "--mask-var", "0.05", "-o", output]);
-    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.code).toBe(0);
+    // with masks asked for, stderr says what they masked, by origin
+    expect(r.err).toMatch(
+      /^plot: \S+synthetic_1024x512\.npz: masked \d+ of 1024 channels \([\d.]+ %\): file \d+ \([\d.]+ %\), sum \d+ .*variance \d+ \([\d.]+ %\)\n$/,
+    );
     expect(r.out).toMatch(/prepared waterfall \(128 channels x 512 samples, DM 87\.77\) saved to: /);
     const seen = JSON.parse(runPython("python/npz_inspect.py", [output]));
     expect(seen.intensity).toMatchObject({ dtype: "<f4", shape: [128, 512], identical_to_np_save: true });
