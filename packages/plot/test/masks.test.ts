@@ -8,27 +8,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 
 import { describe, expect, it } from "vitest";
 
-import { main } from "@wfall/plot";
 import { openWaterfall, processSpectra, Spectra, writeFilterbank } from "@wfall/spectra";
 
+import { runPlot } from "../../../test-utils/cli.js";
 import { fixtures, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
 const RFI = join(fixtures, "rfi_256x2048.npz");
 const B6 = join(fixtures, "frb121102_B6_wfall.npz");
 
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: "", err: "" };
-  out.on("data", (d) => (chunks.out += d));
-  err.on("data", (d) => (chunks.err += d));
-  const code = await main(argv, { out, err });
-  return { code, ...chunks };
-}
+const run = runPlot;
 
 const workdir = () => mkdtempSync(join(tmpdir(), "wfall-masks-"));
 

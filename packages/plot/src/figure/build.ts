@@ -58,7 +58,9 @@ function checkOutputs(description: FigureDescription): void {
     if (seen.has(output))
       throw new WaterfallError(
         "E_ARGUMENT",
-        masks.includes(output) ? "two panels would write the same mask file: give each panel its own masksOut (in a manifest)" : "the same output is listed twice",
+        masks.includes(output)
+          ? "two panels would write the same mask file: give each panel its own masksOut (in a manifest)"
+          : "the same output is listed twice",
         { file: output },
       );
     seen.add(output);

@@ -76,12 +76,12 @@ export const PROCESS_OPTIONS = {
   maskMad: {
     kind: "number",
     above: 0,
-    help: "mask channels whose mean or variance lies outside median +- K 1.4826 MAD over the channels (K in sigma, e.g. 5)",
+    help: "mask channels whose mean or variance lies outside median +- K 1.4826 MAD over the channels (K in sigma, e.g. 5); cfod's catalogue rule is --mask-cfod",
   },
   maskTukey: {
     kind: "number",
     above: 0,
-    help: "mask channels whose mean or variance lies outside Q1 - K IQR .. Q3 + K IQR (Tukey: 1.5 outliers, 3 far out)",
+    help: "mask channels whose mean or variance lies outside Q1 - K IQR .. Q3 + K IQR (Tukey: 1.5 outliers, 3 far out; cfod's rule is 1.5 on the mean plus a variance cut: --mask-cfod)",
   },
   maskCfod: {
     kind: "boolean",

@@ -69,6 +69,31 @@ pub fn zero_dm_bandpass(intensity: &[f32], weights: Weights, shape: Shape) -> Co
         .collect())
 }
 
+/// Sigpyproc's variant divides by the bandpass sum: it must be positive (power data).
+fn check_bandpass(variant: ZeroDm, bp: &[f64]) -> CoreResult<()> {
+    if variant == ZeroDm::Sigpyproc {
+        let total: f64 = bp.iter().filter(|v| v.is_finite()).sum();
+        if total.is_nan() || total <= 0.0 {
+            bail!(
+                code::ARGUMENT,
+                "sigpyproc zero-DM weights channels by bandpass / sum(bandpass) and needs a positive bandpass sum (got {total}); use the jess variant on normalised data"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The broadband part to take off a channel of bandpass `bp` at a sample where the valid channels
+/// sum to `z`, their bandpasses to `b`, and there are `k` of them; `None` leaves the sample as it is.
+#[inline]
+fn broadband(variant: ZeroDm, z: f64, b: f64, k: usize, bp: f64) -> Option<f64> {
+    match variant {
+        ZeroDm::Sigpyproc if b != 0.0 => Some(z * bp / b),
+        ZeroDm::Sigpyproc => None,
+        ZeroDm::Jess => Some(z / k as f64),
+    }
+}
+
 /// Zero-DM subtraction in place (see the module doc). `bandpass`, when given, has one value per
 /// channel; otherwise [`zero_dm_bandpass`] of the data.
 pub fn zero_dm(intensity: &mut [f32], weights: Weights, shape: Shape, variant: ZeroDm, bandpass: Option<&[f64]>) -> CoreResult<()> {
@@ -82,15 +107,7 @@ pub fn zero_dm(intensity: &mut [f32], weights: Weights, shape: Shape, variant: Z
         Some(bp) => bp.to_vec(),
         None => zero_dm_bandpass(intensity, weights, shape)?,
     };
-    if variant == ZeroDm::Sigpyproc {
-        let total: f64 = bp.iter().filter(|v| v.is_finite()).sum();
-        if total.is_nan() || total <= 0.0 {
-            bail!(
-                code::ARGUMENT,
-                "sigpyproc zero-DM weights channels by bandpass / sum(bandpass) and needs a positive bandpass sum (got {total}); use the jess variant on normalised data"
-            );
-        }
-    }
+    check_bandpass(variant, &bp)?;
     let n = shape.ntime;
     let valid = |c: usize, j: usize, x: f32| bp[c].is_finite() && weights.at(x, c * n + j) > 0.0;
 
@@ -119,12 +136,9 @@ pub fn zero_dm(intensity: &mut [f32], weights: Weights, shape: Shape, variant: Z
                 continue;
             }
             let (z, b, k) = sums[j];
-            let broadband = match variant {
-                ZeroDm::Sigpyproc if b != 0.0 => z * bp[c] / b,
-                ZeroDm::Sigpyproc => continue,
-                ZeroDm::Jess => z / k as f64,
-            };
-            *x = (*x as f64 - broadband + bp[c]) as f32;
+            if let Some(common) = broadband(variant, z, b, k, bp[c]) {
+                *x = (*x as f64 - common + bp[c]) as f32;
+            }
         }
     });
     Ok(())
@@ -211,15 +225,7 @@ pub fn zero_dm_with_stats(
     let raw = stats_of_moments(&moments);
     let variant = choose(&raw);
     let bp = &raw.mean;
-    if variant == ZeroDm::Sigpyproc {
-        let total: f64 = bp.iter().filter(|v| v.is_finite()).sum();
-        if total.is_nan() || total <= 0.0 {
-            bail!(
-                code::ARGUMENT,
-                "sigpyproc zero-DM weights channels by bandpass / sum(bandpass) and needs a positive bandpass sum (got {total}); use the jess variant on normalised data"
-            );
-        }
-    }
+    check_bandpass(variant, bp)?;
     let cleaned: Vec<RunningMoments> = intensity
         .par_chunks_mut(n)
         .enumerate()
@@ -231,12 +237,9 @@ pub fn zero_dm_with_stats(
                     if w.at(*x, j) <= 0.0 {
                         continue;
                     }
-                    let broadband = match variant {
-                        ZeroDm::Sigpyproc if sums.bp[j] != 0.0 => sums.x[j] * bp[c] / sums.bp[j],
-                        ZeroDm::Sigpyproc => continue,
-                        ZeroDm::Jess => sums.x[j] / sums.k[j] as f64,
-                    };
-                    *x = (*x as f64 - broadband + bp[c]) as f32;
+                    if let Some(common) = broadband(variant, sums.x[j], sums.bp[j], sums.k[j] as usize, bp[c]) {
+                        *x = (*x as f64 - common + bp[c]) as f32;
+                    }
                 }
             }
             RunningMoments::of_row(row, w)
