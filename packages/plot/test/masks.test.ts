@@ -5,7 +5,7 @@
  * numbers in the file's order, the error when masks leave nothing to draw,
  * and the mask rug.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -147,6 +147,47 @@ describe("plot prepare with masks", () => {
     const dedispersed = await run(["prepare", B6, "--zero-dm", "jess", "-o", out]);
     expect(dedispersed.code).toBe(2);
     expect(dedispersed.err).toMatch(/zero-DM subtraction belongs before dedispersion, but these data are at DM 562\.056/);
+  });
+});
+
+describe("masks in manifests and multi-panel figures", () => {
+  it("resolves masksIn and masksOut beside the manifest, writes the mask file with the figure, and --check compares it", async () => {
+    const dir = workdir();
+    writeFileSync(join(dir, "given.json"), JSON.stringify({ masked: [{ lowMhz: 1300, highMhz: 1302, origin: "manual" }] }));
+    const manifest = join(dir, "figures.yaml");
+    const figure = (masksIn: string) =>
+      [
+        "version: 1",
+        "figures:",
+        "  - name: rfi",
+        "    output: rfi.svg",
+        "    panels:",
+        `      - input: ${RFI}`,
+        "        dm: 300",
+        `        options: { maskAuto: true, normalise: zscore, nsub: 64, maskRug: true, masksIn: ${masksIn}, masksOut: out/masks.json }`,
+      ].join("\n");
+    writeFileSync(manifest, figure("given.json"));
+    expect((await run(["build", manifest])).err).toMatch(/out\/masks\.json/); // the folder does not exist yet
+    mkdirSync(join(dir, "out"));
+    const built = await run(["build", manifest, "--jobs", "0"]);
+    expect(built.code, built.err).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, "out/masks.json"), "utf8"));
+    expect(doc.masked.filter((m: { origin: string }) => m.origin === "manual").map((m: { channel: number }) => m.channel)).toEqual([100, 101]);
+    expect((await run(["build", "--check", manifest, "--jobs", "0"])).code).toBe(0);
+    writeFileSync(join(dir, "out/masks.json"), "{}");
+    const stale = await run(["build", "--check", manifest, "--jobs", "0"]);
+    expect(stale.code).toBe(1);
+    expect(stale.err).toContain("out/masks.json");
+    // an output outside the manifest's folder is refused, a mask file included
+    writeFileSync(manifest, figure("given.json").replace("out/masks.json", "../masks.json"));
+    expect((await run(["build", manifest])).err).toMatch(/writes \.\.\/masks\.json, outside the manifest's folder/);
+  });
+
+  it("refuses one mask file for several panels", async () => {
+    const dir = workdir();
+    const r = await run(["multi", RFI, RFI, "--masks-out", join(dir, "m.json"), "--figname", join(dir, "m.pdf")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/two panels would write the same mask file/);
   });
 });
 
