@@ -188,16 +188,16 @@ pub fn zero_dm_with_stats(
     }
     let n = shape.ntime;
     let rows = rows_per_task(n);
-    let (moments, sums): (Vec<RunningMoments>, SampleSums) = {
+    // One per-sample accumulator per rayon fold (a few per thread), not per channel: with long rows
+    // (a whole filterbank) each holds megabytes.
+    let (mut moments, sums) = {
         let data: &[f32] = intensity;
-        let per_task: Vec<(Vec<RunningMoments>, SampleSums)> = data
-            .par_chunks(n * rows)
+        data.par_chunks(n)
             .enumerate()
-            .map(|(task, block)| {
-                let mut sums = SampleSums::new(n);
-                let mut moments = Vec::with_capacity(rows);
-                for (k, row) in block.chunks(n).enumerate() {
-                    let c = task * rows + k;
+            .with_min_len(rows)
+            .fold(
+                || (Vec::new(), SampleSums::new(n)),
+                |(mut moments, mut sums), (c, row)| {
                     let w = weights.slice(c * n..(c + 1) * n);
                     let m = RunningMoments::of_row(row, w);
                     if m.count > 0.0 {
@@ -209,19 +209,20 @@ pub fn zero_dm_with_stats(
                             }
                         }
                     }
-                    moments.push(m);
-                }
-                (moments, sums)
-            })
-            .collect();
-        let mut moments = Vec::with_capacity(shape.nchan);
-        let mut total = SampleSums::new(n);
-        for (m, s) in per_task {
-            moments.extend(m);
-            total = total.merge(s);
-        }
-        (moments, total)
+                    moments.push((c, m));
+                    (moments, sums)
+                },
+            )
+            .reduce(
+                || (Vec::new(), SampleSums::new(n)),
+                |(mut a, sa), (b, sb)| {
+                    a.extend(b);
+                    (a, sa.merge(sb))
+                },
+            )
     };
+    moments.sort_unstable_by_key(|&(c, _)| c);
+    let moments: Vec<RunningMoments> = moments.into_iter().map(|(_, m)| m).collect();
     let raw = stats_of_moments(&moments);
     let variant = choose(&raw);
     let bp = &raw.mean;
