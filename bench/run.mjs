@@ -5,7 +5,7 @@
 //   pnpm bench            the full run (about ten minutes)
 //   pnpm bench --quick    fewer repetitions and a smaller workload 3
 //   pnpm bench --only W1,W4
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -154,6 +154,42 @@ if (run("W4")) {
   );
   record("W4", "24 figures, cold build", cold, seed, "24 seed runs", ">= 10x");
   record("W4", "24 figures, warm rebuild (nothing changed)", warm, seed, "24 seed runs", "< 1 s", warm < 1 ? "(under 1 s)" : "(over 1 s)");
+}
+
+if (run("W5")) {
+  log("> W5: automatic RFI masks (--mask-auto) against one read of the same data");
+  const ms = (s) => `${(s * 1e3).toFixed(1)} ms`;
+  // in memory: 16384 x 2048 (stored dedispersed, so no zero-DM: one pass of statistics and the flags)
+  const w2 = join(work, "w2.npz");
+  const ours = jsonCommand(node, ["--expose-gc", join(here, "ours/masks.mjs"), w2, String(reps)]);
+  const numpy = jsonCommand(python, [join(here, "competitors/numpy_masks.py"), w2, String(quick ? 1 : 3)]);
+  record(
+    "W5",
+    "automatic masks, 16384 x 2048 in memory",
+    ours.auto,
+    numpy.seconds,
+    "numpy + iqrm",
+    "<= 1 extra read",
+    `(${(ours.auto / ours.readProbe).toFixed(2)}x the read probe of ${ms(ours.readProbe)}; ${(ours.auto / ours.fileRead).toFixed(2)}x reading the npz, ${ms(ours.fileRead)}; ${ours.masked} channels)`,
+  );
+  // a filterbank at DM 0: zero-DM (sigpyproc), the statistics of the cleaned data, the flags; then the whole prepare
+  const fil = jsonCommand(node, ["--expose-gc", join(here, "ours/masks.mjs"), w3, "2"]);
+  const prepare = (extra) =>
+    repeat(
+      quick ? 1 : 3,
+      () => timeCommand(node, [plot, "prepare", w3, "--dm", "500", "--downsample", "8", "--nsub", "64", ...extra, "-o", join(work, "w5.npz")]).seconds,
+    );
+  const without = prepare([]);
+  const withMasks = prepare(["--mask-auto"]);
+  record(
+    "W5",
+    `automatic masks, ${fil.shape.join(" x ")} filterbank (${(statSync(w3).size / 2 ** 30).toFixed(2)} GiB)`,
+    fil.auto,
+    fil.fileRead,
+    "one read of the file",
+    "<= 1 extra read",
+    `(zero-DM ${fil.zeroDm}; peak RSS ${fil.maxRssMiB.toFixed(0)} MiB for ${(fil.bytes / 2 ** 20).toFixed(0)} MiB of float32; ${(fil.auto / fil.fileRead).toFixed(2)}x reading the file, ${(fil.auto / fil.readProbe).toFixed(2)}x the read probe of the float32 data, ${ms(fil.readProbe)}; plot prepare ${without.toFixed(2)} s without, ${withMasks.toFixed(2)} s with --mask-auto)`,
+  );
 }
 
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
