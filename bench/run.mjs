@@ -156,15 +156,15 @@ if (run("W4")) {
   record("W4", "24 figures, warm rebuild (nothing changed)", warm, seed, "24 seed runs", "< 1 s", warm < 1 ? "(under 1 s)" : "(over 1 s)");
 }
 
-if (run("W5")) {
-  log("> W5: automatic RFI masks (--mask-auto) against one read of the same data");
+if (run("WM")) {
+  log("> WM: automatic RFI masks (--mask-auto) against one read of the same data");
   const ms = (s) => `${(s * 1e3).toFixed(1)} ms`;
   // in memory: 16384 x 2048 (stored dedispersed, so no zero-DM: one pass of statistics and the flags)
   const w2 = join(work, "w2.npz");
   const ours = jsonCommand(node, ["--expose-gc", join(here, "ours/masks.mjs"), w2, String(reps)]);
   const numpy = jsonCommand(python, [join(here, "competitors/numpy_masks.py"), w2, String(quick ? 1 : 3)]);
   record(
-    "W5",
+    "WM",
     "automatic masks, 16384 x 2048 in memory",
     ours.auto,
     numpy.seconds,
@@ -182,7 +182,7 @@ if (run("W5")) {
   const without = prepare([]);
   const withMasks = prepare(["--mask-auto"]);
   record(
-    "W5",
+    "WM",
     `automatic masks, ${fil.shape.join(" x ")} filterbank (${(statSync(w3).size / 2 ** 30).toFixed(2)} GiB)`,
     fil.auto,
     fil.fileRead,
