@@ -70,6 +70,9 @@ export declare function colormapRgba(intensity: Float32Array, grid: Grid, option
 /** Colour maps (matplotlib's tables). */
 export type ColourMap = 'viridis' | 'magma' | 'inferno' | 'plasma' | 'cividis' | 'gray'
 
+/** The CRC-32 (zip's) of `bytes`, computed in parallel. */
+export declare function crc32(bytes: Uint8Array): number
+
 /** Dedisperses in place (weights move with the data); returns each channel's shift in samples. */
 export declare function dedisperse(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion): Float64Array
 
@@ -176,6 +179,9 @@ export interface RgbaImage {
 
 /** Weighted mean over valid samples of `nchan / nsub` adjacent channels. */
 export declare function subband(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, nsub: number): Reduced
+
+/** The SVG with its text drawn as paths in the project's font (self-contained). */
+export declare function svgTextToPaths(svg: string, fontsOptions: FontOptions): string
 
 /** The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and embedded. */
 export declare function svgToPdf(svg: string, fontsOptions: FontOptions): Buffer

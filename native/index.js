@@ -773,13 +773,14 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, crc32, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
 export { FilterbankReducer }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }
 export { colormapRgba }
 export { ColourMap }
+export { crc32 }
 export { dedisperse }
 export { dedisperseSubband }
 export { downsample }
@@ -794,6 +795,7 @@ export { percentiles }
 export { readAll }
 export { Reference }
 export { subband }
+export { svgTextToPaths }
 export { svgToPdf }
 export { svgToPng }
 export { textWidth }

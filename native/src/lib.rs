@@ -10,6 +10,7 @@
 
 mod blocks;
 mod boundary;
+mod checksum;
 mod dedisperse;
 mod filterbank;
 mod masks;
@@ -19,6 +20,7 @@ mod render;
 mod stats;
 
 pub use blocks::*;
+pub use checksum::*;
 pub use dedisperse::*;
 pub use filterbank::*;
 pub use masks::*;

@@ -55,6 +55,13 @@ function physicalSize(svg: string): string {
   );
 }
 
+/** `rewritten` (usvg's SVG, sized in float32 user units) with the root size and view box of `original`. */
+function withRootOf(original: string, rewritten: string): string {
+  const size = /^<svg[^>]*? (width="[^"]*" height="[^"]*") viewBox="([^"]*)"/m.exec(original);
+  if (!size) throw new WaterfallError("E_RENDER", "the figure's SVG has no root size");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${rewritten.replace(/^<svg width="[^"]*" height="[^"]*"/, `<svg ${size[1]} viewBox="${size[2]}"`)}`;
+}
+
 /** Vega's SVG ids are a process-wide counter: renders take turns so each starts from 1. */
 let previous: Promise<unknown> = Promise.resolve();
 function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
@@ -90,7 +97,8 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   const svg = await renderSvg(spec);
   switch (options.format) {
     case "svg":
-      return Buffer.from(svg, "utf8");
+      // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
+      return Buffer.from(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), "utf8");
     case "pdf":
       return native.svgToPdf(svg, fontOptions);
     case "png":

@@ -37,7 +37,10 @@ describe("plot", () => {
   it("takes the tutorial's flags", async () => {
     const dir = workdir();
     const r = await run(["--fname", join(dir, "145207799_wfall.npz"), "--dm", "87.81", "--figname", join(dir, "145207799_wfall.pdf")]);
-    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(
+      /^plot: .*145207799_wfall\.npz: colour scale vmin -?[\d.]+ \(2\.5th percentile of the plotted window\), vmax [\d.]+ \(97\.5th percentile of the 41 samples before it\)\n$/,
+    );
     expect(r.out).toBe(`waterfall saved to: ${join(dir, "145207799_wfall.pdf")}\n`);
     expect(readFileSync(join(dir, "145207799_wfall.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
   });
@@ -215,6 +218,22 @@ describe("plot prepare", () => {
     expect(seen.intensity).toMatchObject({ dtype: "<f4", shape: [128, 512], identical_to_np_save: true });
     expect(seen.dm.values).toEqual([87.77]);
     expect(seen.df.values).toEqual([3.125]);
+    // what was done, as numpy reads it: np.load(f)["provenance"].item() is JSON
+    expect(seen.provenance).toMatchObject({ identical_to_np_save: true, shape: [] });
+    expect(seen.provenance.dtype).toMatch(/^<U\d+$/);
+    const provenance = JSON.parse(seen.provenance.values[0]);
+    expect(provenance.processing).toEqual({
+      fromDm: 87,
+      dm: 87.77,
+      kdm: 4149.377593360996,
+      reference: "top",
+      wrap: "invalidate",
+      normalise: "none",
+      masks: { sum: 2, variance: 0.05, constant: true, channels: [] },
+      channels: [1024, 128],
+      downsample: 1,
+    });
+    expect(provenance.tool).toMatch(/^wfall \d+\.\d+\.\d+$/);
     const figure = join(dir, "seed.png");
     runPython("python/seed_pipeline.py", ["--fname", output, "--figname", figure]);
     expect(existsSync(figure)).toBe(true);

@@ -51,6 +51,8 @@ export interface FigureData {
   timeseries: Float64Array;
   vmin: number;
   vmax: number;
+  /** Where vmin and vmax came from, in words (for messages). */
+  limitsFrom: { vmin: string; vmax: string };
   /** Frequency extent of the image, MHz: `fbottom .. fbottom + nchan*df`. */
   freqExtent: [number, number];
   dt: number;
@@ -118,11 +120,21 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
   const percentile = (q: number, [from, to]: [number, number]) =>
     native.percentiles(block, { channelStart: 0, channelEnd: nchan, sampleStart: from - blockStart, sampleEnd: to - blockStart }, [q], file)[0];
 
-  const vmin = options.vmin ?? percentile(options.vminPercentile ?? WINDOW_OPTIONS.vminPercentile.default, [sampleStart, sampleEnd]);
-  const vmax = options.vmax ?? (off ? percentile(options.vmaxPercentile ?? WINDOW_OPTIONS.vmaxPercentile.default, off) : Number.NaN);
+  const window: [number, number] = [sampleStart, sampleEnd];
+  const vminPercentile = options.vminPercentile ?? WINDOW_OPTIONS.vminPercentile.default;
+  const vmaxPercentile = options.vmaxPercentile ?? WINDOW_OPTIONS.vmaxPercentile.default;
+  const onPulse = (options.vmaxFrom ?? WINDOW_OPTIONS.vmaxFrom.default) === "on-pulse";
+  const vmaxRange = onPulse ? window : off;
+  const vmin = options.vmin ?? percentile(vminPercentile, window);
+  const vmax = options.vmax ?? (vmaxRange ? percentile(vmaxPercentile, vmaxRange) : Number.NaN);
   if (Number.isNaN(vmin))
     throw fail("E_EMPTY_WINDOW", `no valid (finite, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
-  if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly`);
+  if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly, or --vmax-from on-pulse`);
+  const offWords = off && off[0] >= sampleEnd ? `the ${off[1] - off[0]} samples after it` : `the ${off ? off[1] - off[0] : 0} samples before it`;
+  const limitsFrom = {
+    vmin: options.vmin !== undefined ? "given" : `${vminPercentile}th percentile of the plotted window`,
+    vmax: options.vmax !== undefined ? "given" : `${vmaxPercentile}th percentile of ${onPulse ? "the plotted window" : offWords}`,
+  };
 
   const timeEdgesMs = new Float64Array(ncols + 1);
   for (let k = 0; k <= ncols; k++) timeEdgesMs[k] = (sampleStart + k - peak - 0.5) * spectra.dt * ms;
@@ -139,6 +151,7 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
     timeseries: series.slice(sampleStart, sampleEnd),
     vmin,
     vmax,
+    limitsFrom,
     freqExtent: [spectra.fbottom, spectra.fbottom + nchan * spectra.df],
     dt: spectra.dt,
     df: spectra.df,

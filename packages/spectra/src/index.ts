@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 export { ERROR_CODES, WaterfallError, type ErrorCode } from "./errors.js";
-export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type Waterfall, type WaterfallAxes } from "./model.js";
+export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "./model.js";
 export { describeFile, detectFormat, openWaterfall, type FileDescription } from "./formats/index.js";
 export { readFilterbankInfo, type FilterbankInfo, type HeaderValue } from "./formats/filterbank/header.js";
 export { writeFilterbank, type WriteFilterbankOptions } from "./formats/filterbank/write.js";
@@ -25,10 +25,10 @@ export { Npz, encodeNpz, type NpzEntry, type ReadNpzOptions, type WriteNpzOption
 export { K_DM_CHIME, COLOUR_MAPS, NORMALISATIONS, REFERENCES, WRAPS, type ColourMap, type Normalisation, type Reference, type Wrap } from "./native.js";
 export { Spectra, type ChannelStats, type IndexRange, type SpectraOptions } from "./spectra.js";
 export type { DedisperseOptions } from "./dedispersion.js";
-export { autoSubbands, processSpectra } from "./process.js";
+export { autoSubbands, looksRaw, processSpectra, processWaterfall, type Processed } from "./process.js";
 export { reduceFilterbank, type ReduceOptions } from "./reduce.js";
 export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
-export { READ_OPTIONS, type ReadOptions } from "./options/read.js";
+export { READ_OPTIONS, type ReadOptions, type SweepTarget } from "./options/read.js";
 export { PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
 export { WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
 

@@ -61,6 +61,18 @@ export interface Waterfall extends WaterfallAxes {
   dmTime?: DmTimePlane;
   /** The npz's other keys, undecoded. */
   extra?: Record<string, NpyArray>;
+  /**
+   * When the read also holds a dispersion sweep (`includeSweep`): the samples
+   * asked for are `[offset, offset + count)`; the others are there so that
+   * dedispersion has real data to move in.
+   */
+  window?: SampleWindow;
+}
+
+/** A range of samples `[offset, offset + count)`. */
+export interface SampleWindow {
+  offset: number;
+  count: number;
 }
 
 /** Channel centres `fbottom + (i + 1/2)·df`, MHz. */

@@ -129,10 +129,15 @@ export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string)
 
 export const svgToPdf = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgToPdf(svg, fonts));
 
+export const svgTextToPaths = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgTextToPaths(svg, fonts));
+
 export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number) => call(undefined, () => core.svgToPng(svg, fonts, dpi));
 
 export const textWidth = (text: string, style: { fontSize: number; family: string; weight: number; italic: boolean }, fonts: core.FontOptions) =>
   call(undefined, () => core.textWidth(text, style, fonts));
+
+/** The zip CRC-32 of `bytes`, computed in parallel in the core. */
+export const crc32 = (bytes: Uint8Array, file?: string) => call(file, () => core.crc32(bytes));
 
 /** The benchmarks' memory-bandwidth probe: sums every value once, in parallel. */
 export const readAll = (values: Float32Array) => call(undefined, () => core.readAll(values));

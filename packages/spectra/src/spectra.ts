@@ -5,7 +5,7 @@
  */
 import ndarray from "ndarray";
 
-import { argmax } from "./arrays.js";
+import { argmax, sliceColumns } from "./arrays.js";
 import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
 import { channelCentres, checkAxes, type Waterfall } from "./model.js";
@@ -183,6 +183,26 @@ export class Spectra {
   /** Sample centre times `start + (j + 1/2)*dt`, s. */
   get centerTimes(): Float64Array {
     return axis(this.#ntime, this.start + this.#dt / 2, this.#dt);
+  }
+
+  /** Samples `[first, first + count)` as a new Spectra (a copy), its `start` moved to the first of them. */
+  slice(first: number, count: number): Spectra {
+    if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= this.#ntime)) {
+      throw new WaterfallError("E_RANGE", `samples ${first}..${first + count - 1} are outside the ${this.#ntime} samples`, { file: this.source });
+    }
+    const cut = (data: Float32Array) => sliceColumns(data, this.#nchan, this.#ntime, first, count);
+    return new Spectra(cut(this.#data), {
+      nchan: this.#nchan,
+      ntime: count,
+      fbottom: this.fbottom,
+      df: this.#df,
+      dt: this.#dt,
+      start: this.start + first * this.#dt,
+      dm: this.#dm,
+      weights: this.#weights && cut(this.#weights),
+      zerosMissing: this.#zerosMissing,
+      source: this.source,
+    });
   }
 
   /** A deep copy. */

@@ -235,6 +235,31 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
   });
 });
 
+describe("SIGPROC filterbanks written here, descending (runs without ../shared/real)", () => {
+  it("reads back flipped to row 0 lowest, with the band's lower edge, as numpy reads them; streaming gives the same", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-fil-"));
+    const nchan = 16;
+    const ramp = new Float32Array(nchan * 40).map((_, i) => Math.floor(i / 40) * 1000 + (i % 40)); // channel c holds 1000c + t
+    const spectra = new Spectra(ramp, { nchan, ntime: 40, fbottom: 1200, df: 2, dt: 1e-3, dm: 0 });
+    const file = join(dir, "ramp.fil");
+    await writeFilterbank(file, spectra);
+    const info = await readFilterbankInfo(file);
+    expect([info.fch1, info.foff]).toEqual([1200 + 15.5 * 2, -2]); // the top channel's centre, descending
+    const back = await openWaterfall(file);
+    expect([back.fbottom, back.df, back.dt]).toEqual([1200, 2, 1e-3]);
+    expect(Array.from(back.intensity)).toEqual(Array.from(ramp)); // row 0 is the lowest channel again
+    runPython("python/read_filterbank.py", [file, join(dir, "ref.npz")]);
+    const ref = await Npz.open(join(dir, "ref.npz"));
+    expect(Array.from(toFloat32(await ref.array("intensity"), { key: "intensity" }))).toEqual(Array.from(ramp));
+    expect(toFloat32(await ref.array("band_lower_edge"), { key: "band_lower_edge" })[0]).toBe(back.fbottom);
+    await ref.close();
+    const streamed = await reduceFilterbank(file, { dm: 30, nsub: 4, tfactor: 2, gulpBytes: 7 * nchan * 4 }); // gulps of 7 rows: the last is short
+    const inMemory = Spectra.fromWaterfall(back).dedisperse(30).subband(4).downsample(2);
+    expect([streamed.fbottom, streamed.df, streamed.dt]).toEqual([inMemory.fbottom, inMemory.df, inMemory.dt]);
+    expectClose(streamed.data, inMemory.data, 1e-6, "streamed");
+  });
+});
+
 describe("npz layouts and key maps", () => {
   let dir: string;
   beforeAll(() => {

@@ -40,7 +40,11 @@ export function manifestSchema(): Record<string, unknown> {
       figures: { type: "array", minItems: 1, items: { $ref: "#/$defs/figure" } },
     },
     $defs: {
-      output: { type: "string", pattern: `\\.(${OUTPUT_FORMATS.join("|")})$`, description: "A figure file: .pdf, .svg or .png." },
+      output: {
+        type: "string",
+        pattern: `\\.(${OUTPUT_FORMATS.map((f) => [...f].map((c) => `[${c}${c.toUpperCase()}]`).join("")).join("|")})$`,
+        description: "A figure file: .pdf, .svg or .png (any case).",
+      },
       figure: {
         type: "object",
         additionalProperties: false,

@@ -20,8 +20,9 @@ export interface Command {
 export function singleInput(parsed: Parsed, command: string): string {
   const inputs = [...(parsed.values.get("fname") ?? []), ...parsed.positionals];
   if (inputs.length === 1) return inputs[0];
+  const prefix = command === "plot" ? "" : `${command}: `; // main prefixes every message with "plot: " already
   throw new UsageError(
-    inputs.length === 0 ? `${command}: no input file given (see --help)` : `${command}: expected one input file, got ${inputs.length}: ${inputs.join(" ")}`,
+    inputs.length === 0 ? `${prefix}no input file given (see --help)` : `${prefix}expected one input file, got ${inputs.length}: ${inputs.join(" ")}`,
   );
 }
 

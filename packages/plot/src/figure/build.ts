@@ -5,13 +5,13 @@
  */
 import { extname } from "node:path";
 
-import { openWaterfall, Spectra, WaterfallError, type FigureData } from "@wfall/spectra";
+import { openWaterfall, type Spectra, WaterfallError, type FigureData, type Waterfall } from "@wfall/spectra";
 import { checkOptions } from "@wfall/spectra/internal";
 
-import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
+import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
-import { figureDataFor } from "./data.js";
+import { panelFigure } from "./data.js";
 import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
 /** One rendered output file. */
@@ -54,13 +54,13 @@ function checkOutputs(description: FigureDescription): void {
   }
 }
 
-async function loadPanel(panel: PanelDescription, notes: string[]): Promise<{ spectra: Spectra; dmTime: PanelDescription["dmTime"] }> {
-  if (typeof panel.input !== "string") return { spectra: panel.input, dmTime: panel.dmTime };
-  const waterfall = await openWaterfall(panel.input, panel.read);
-  if (!waterfall.layout.startsWith("tutorial"))
-    notes.push(`read ${panel.input} as ${waterfall.layout}${waterfall.notes.length ? ` (${waterfall.notes.join("; ")})` : ""}`);
-  else if (waterfall.notes.length) notes.push(`${panel.input}: ${waterfall.notes.join("; ")}`);
-  return { spectra: Spectra.fromWaterfall(waterfall), dmTime: waterfall.dmTime };
+/** A panel's data: read from its file (holding the dispersion sweep around the range asked for), or given. */
+async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<Spectra | Waterfall> {
+  if (typeof panel.input !== "string") return panel.input;
+  const includeSweep = options.dm === undefined ? undefined : { dm: options.dm, kdm: options.kdm, reference: options.reference };
+  const waterfall = await openWaterfall(panel.input, { ...panel.read, includeSweep });
+  if (waterfall.notes.length) notes.push(`${panel.input}: ${waterfall.notes.join("; ")}`);
+  return waterfall;
 }
 
 /** The figure's spec and data, without rendering (for `--spec` and for checks). */
@@ -69,13 +69,16 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   checkOptions(FIGURE_OPTIONS, description);
   checkOutputs(description);
   const notes: string[] = [];
-  const loaded: Awaited<ReturnType<typeof loadPanel>>[] = [];
-  for (const panel of description.panels) loaded.push(await loadPanel(panel, notes)); // in order: messages are deterministic
-  const panels: SpecPanel[] = description.panels.map((panel, i) => {
+  const panels: SpecPanel[] = [];
+  for (const panel of description.panels) {
+    // one panel after the other: messages come in a deterministic order
     const options = panelOptions(description, panel);
     checkOptions(PANEL_OPTIONS, options, panelSource(panel));
-    return { figure: figureDataFor(loaded[i].spectra, options, loaded[i].dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi };
-  });
+    const data = await loadPanel(panel, options, notes);
+    const { figure, notes: processing } = panelFigure(data, options, panel.dmTime);
+    notes.push(...processing.map((n) => `${panelSource(panel) ?? "the data"}: ${n}`));
+    panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi });
+  }
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }
 

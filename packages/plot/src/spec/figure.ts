@@ -13,7 +13,7 @@ import type { FigureOptions } from "../options.js";
 import { FIGURE_OPTIONS, LOOK_OPTIONS } from "../options.js";
 import { figureConfig } from "./config.js";
 import { textWidth } from "./fonts.js";
-import { gridLayout, POINTS_PER_INCH, type GridLayout } from "./layout.js";
+import { gridLayout, POINTS_PER_INCH, STYLE, wrapText, type GridLayout } from "./layout.js";
 import { panelSpec, panelTicks } from "./panel.js";
 
 /** A Vega-Lite specification (plain JSON). */
@@ -25,7 +25,7 @@ export interface FigureMeta {
   heightPt: number;
   padding: GridLayout["padding"];
   /** Per panel: its file, DM, centre sample, plotted samples and the colour limits drawn. */
-  panels: { source?: string; dm: number; peak: number; samples: [number, number]; vmin: number; vmax: number }[];
+  panels: { source?: string; dm: number; peak: number; samples: [number, number]; vmin: number; vmax: number; limitsFrom: FigureData["limitsFrom"] }[];
 }
 
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -38,10 +38,12 @@ export interface SpecPanel {
   imageDpi?: number;
 }
 
-/** The tutorial's figure is 4.26 x 3 in for up to three panels in a row; larger grids grow from there. */
+/**
+ * The tutorial's figure is 4.26 x 3 in; more columns widen it so each panel
+ * keeps about 1.75 in (room for its time ticks), more rows make it taller.
+ */
 export function defaultSize(rows: number, columns: number): { widthIn: number; heightIn: number } {
-  const width = 4.26;
-  return { widthIn: Math.max(width, (width * columns) / 3), heightIn: rows === 1 ? 3 : 2.6 * rows };
+  return { widthIn: Math.max(4.26, 0.8 + 1.75 * columns), heightIn: rows === 1 ? 3 : 2.6 * rows };
 }
 
 /** How far (pt) the last time-tick label reaches past the right edge of a panel `panelWidth` wide. */
@@ -59,7 +61,8 @@ function rightOverhang(fd: FigureData, panelWidth: number, fontSize: number): nu
 function shareScale(panels: SpecPanel[]): SpecPanel[] {
   const vmin = Math.min(...panels.map((p) => p.figure.vmin));
   const vmax = Math.max(...panels.map((p) => p.figure.vmax));
-  return panels.map((p) => ({ ...p, figure: { ...p.figure, vmin, vmax } }));
+  const limitsFrom = { vmin: "the lowest of the panels' vmin (shared scale)", vmax: "the highest of the panels' vmax (shared scale)" };
+  return panels.map((p) => ({ ...p, figure: { ...p.figure, vmin, vmax, limitsFrom } }));
 }
 
 /**
@@ -81,7 +84,7 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   const tickKey = (f: FigureData) => `${panelTicks(f).frequency.values.join(",")}|${f.freqExtent.join(",")}`;
   const labelled = figures.map((f, i) => i % columns === 0 || tickKey(f) !== tickKey(figures[i - (i % columns)]));
   const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
-  const solve = (xLabelOverhang: number) =>
+  const solve = (xLabelOverhang: number, panelTitleLines: number, figureTitleLines: number) =>
     gridLayout({
       widthPt: (options.widthIn ?? size.widthIn) * POINTS_PER_INCH,
       heightPt: (options.heightIn ?? size.heightIn) * POINTS_PER_INCH,
@@ -90,19 +93,23 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
       columns,
       yTickLabels: figures.filter((_, i) => labelled[i]).flatMap((f) => panelTicks(f).frequency.labels),
       innerYLabels: labelled.some((l, i) => l && i % columns !== 0),
-      panelTitles: panels.some((p) => p.title),
-      figureTitle: options.label,
+      panelTitleLines,
+      figureTitleLines,
       wspace: 0.1, // the tutorial's
       xLabelOverhang,
       dmTickLabels: figures.flatMap((f) => panelTicks(f).dm?.labels ?? []),
     });
-  const draft = solve(0);
-  const layout = solve(Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize))));
+  // Titles wrap to the panels' width and the label to the figure's; the layout makes room for their lines.
+  const draft = solve(0, panels.some((p) => p.title) ? 1 : 0, options.label ? 1 : 0);
+  const titleLines = panels.map((p) => (p.title ? wrapText(p.title, draft.panelWidth, fontSize) : []));
+  const labelLines = options.label ? wrapText(options.label, draft.widthPt - 2 * STYLE.edge, fontSize) : [];
+  const overhang = Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize)));
+  const layout = solve(overhang, Math.max(0, ...titleLines.map((l) => l.length)), labelLines.length);
 
   const views = panels.map((p, i) =>
     panelSpec(p.figure, layout, {
       cmap: p.cmap ?? LOOK_OPTIONS.cmap.default,
-      title: p.title,
+      title: titleLines[i].length > 1 ? titleLines[i] : p.title,
       showFrequencyLabels: labelled[i],
       imageDpi: p.imageDpi ?? LOOK_OPTIONS.imageDpi.default,
     }),
@@ -116,13 +123,21 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
         widthPt: layout.widthPt,
         heightPt: layout.heightPt,
         padding: layout.padding,
-        panels: figures.map((f) => ({ source: f.source, dm: f.dm, peak: f.peak, samples: [f.sampleStart, f.sampleEnd], vmin: f.vmin, vmax: f.vmax })),
+        panels: figures.map((f) => ({
+          source: f.source,
+          dm: f.dm,
+          peak: f.peak,
+          samples: [f.sampleStart, f.sampleEnd],
+          vmin: f.vmin,
+          vmax: f.vmax,
+          limitsFrom: f.limitsFrom,
+        })),
       } satisfies FigureMeta,
     },
     background: "white",
     padding: 2,
     config: figureConfig(layout, fontSize),
-    ...(options.label ? { title: { text: options.label, anchor: "middle", frame: "group" } } : {}),
+    ...(options.label ? { title: { text: labelLines.length > 1 ? labelLines : options.label, anchor: "middle", frame: "group" } } : {}),
     ...(views.length === 1 ? views[0] : { columns, spacing: { row: layout.rowGap, column: layout.columnGap }, bounds: "flush", concat: views }),
   };
 }

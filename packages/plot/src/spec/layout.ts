@@ -39,9 +39,11 @@ export interface GridInput {
   /** Whether panels after the first column also carry frequency labels (their band differs). */
   innerYLabels?: boolean;
   /** Whether panels carry titles above them. */
-  panelTitles: boolean;
+  /** Lines of the longest panel title (0: no titles). */
+  panelTitleLines: number;
   /** Text of the figure title, if any. */
-  figureTitle?: string;
+  /** Lines of the figure's label above the panels (0: none). */
+  figureTitleLines: number;
   /** Horizontal gap between panels as a fraction of a panel's width (matplotlib's wspace). */
   wspace: number;
   /** How far the rightmost x tick label reaches past a panel's right edge, pt. */
@@ -78,8 +80,8 @@ export function gridLayout(input: GridInput): GridLayout {
   const yAxisExtent = STYLE.tickSize + STYLE.labelPadding + widestY;
   const xAxisExtent = STYLE.tickSize + STYLE.labelPadding + text;
   const xAxisBlock = xAxisExtent + STYLE.titlePadding + text;
-  const panelTitleBlock = input.panelTitles ? text + STYLE.panelTitleOffset : 0;
-  const figureTitleBlock = input.figureTitle ? text + STYLE.panelTitleOffset : 0;
+  const panelTitleBlock = input.panelTitleLines ? input.panelTitleLines * text + STYLE.panelTitleOffset : 0;
+  const figureTitleBlock = input.figureTitleLines ? input.figureTitleLines * text + STYLE.panelTitleOffset : 0;
 
   const left = STYLE.edge + text + STYLE.titlePadding + yAxisExtent;
   const dmLabels = input.dmTickLabels ?? [];
@@ -116,4 +118,34 @@ export function gridLayout(input: GridInput): GridLayout {
     yAxisExtent,
     xAxisExtent,
   };
+}
+
+/**
+ * `text` broken into lines no wider than `widthPt` at `fontSize`: at spaces
+ * where it can, inside a word where a word alone is too wide. Titles are
+ * wrapped, never clipped.
+ */
+export function wrapText(text: string, widthPt: number, fontSize: number): string[] {
+  const fits = (line: string) => textWidth(line, { fontSize }) <= widthPt;
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (fits(candidate)) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = "";
+    let rest = word;
+    while (!fits(rest) && rest.length > 1) {
+      let cut = rest.length - 1;
+      while (cut > 1 && !fits(rest.slice(0, cut))) cut--;
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    line = rest;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

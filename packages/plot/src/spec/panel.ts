@@ -14,8 +14,8 @@ export const SERIES_COLOUR = "#1f77b4";
 /** How one panel is drawn. */
 export interface PanelStyle {
   cmap: ColourMap;
-  /** Panel title (e.g. a TNS name), drawn above the time series. */
-  title?: string;
+  /** Panel title (e.g. a TNS name), drawn above the time series; several lines when wrapped. */
+  title?: string | string[];
   /** Frequency tick labels and the axis title (only the first column shows them). */
   showFrequencyLabels: boolean;
   /** Minimum pixels per inch of the embedded heatmap. */

@@ -6,10 +6,12 @@
  * line to {@link FORMATS}.
  */
 import { flipRows, sliceColumns } from "../arrays.js";
+import { sweepMargins } from "../dedispersion.js";
 import { WaterfallError } from "../errors.js";
 import { openSource, type Source } from "../io/files.js";
-import { checkAxes, frequencyAxis, type FormatName, type Waterfall, type WaterfallAxes } from "../model.js";
-import { READ_OPTIONS, type ReadOptions } from "../options/read.js";
+import { bandEdges, checkAxes, frequencyAxis, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "../model.js";
+import * as native from "../native.js";
+import { READ_OPTIONS, type ReadOptions, type SweepTarget } from "../options/read.js";
 import { checkOptions, optionName } from "../options/spec.js";
 import { filterbankFormat } from "./filterbank/read.js";
 import type { OpenedFile, SampleBlock, WaterfallFormat } from "./format.js";
@@ -107,6 +109,27 @@ export function sampleRange(options: Pick<ReadOptions, "start" | "duration">, dt
   return [first, count];
 }
 
+/**
+ * Widens `[first, first + count)` by the dispersion sweep (within the file),
+ * noting when the file does not hold all of it.
+ */
+function widenBySweep(range: [number, number], ntime: number, axes: WaterfallAxes, nchan: number, target: SweepTarget, file: string) {
+  const [first, count] = range;
+  const { before, after } = sweepMargins(axes, nchan, target, file);
+  const start = Math.max(0, first - before);
+  const end = Math.min(ntime, first + count + after);
+  const notes: string[] = [];
+  const missing = Math.max(0, first + count + after - ntime) + Math.max(0, before - first);
+  if (missing > 0 && count < ntime) {
+    const [low, high] = bandEdges(axes, nchan).map((f) => f.toFixed(0));
+    notes.push(
+      `the dispersion sweep at DM ${target.dm} across ${low}-${high} MHz needs ${((before + after) * axes.dt).toFixed(3)} s around the window; the file lacks ${(missing * axes.dt).toFixed(3)} s of it, which dedispersion leaves blank`,
+    );
+  }
+  const window: SampleWindow = { offset: first - start, count };
+  return { first: start, count: end - start, window, notes };
+}
+
 /** Samples `[first, first + count)` of a block read whole. */
 function selectSamples(block: SampleBlock, nchan: number, first: number, count: number): SampleBlock {
   if (first === 0 && count === block.ntime) return block;
@@ -132,7 +155,9 @@ export async function openWaterfall(file: string, options: ReadOptions = {}): Pr
   return withOpenFile(file, options, async (opened, format) => {
     if (opened.ntime === 0) throw new WaterfallError("E_SHAPE", "the file holds no samples", { file });
     const { axes, flip, notes } = resolveAxes(opened, options, file);
-    const [first, count] = sampleRange(options, axes.dt, opened.ntime, file);
+    const asked = sampleRange(options, axes.dt, opened.ntime, file);
+    const sweep = options.includeSweep ? widenBySweep(asked, opened.ntime, axes, opened.nchan, options.includeSweep, file) : undefined;
+    const [first, count] = sweep ? [sweep.first, sweep.count] : asked;
     let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
     if (flip)
       block = { ...block, intensity: flipRows(block.intensity, opened.nchan, count), weights: block.weights && flipRows(block.weights, opened.nchan, count) };
@@ -148,10 +173,11 @@ export async function openWaterfall(file: string, options: ReadOptions = {}): Pr
       format: format.name,
       layout: opened.layout,
       dtype: opened.dtype,
-      notes: [...opened.notes, ...notes],
+      notes: [...opened.notes, ...notes, ...(sweep?.notes ?? [])],
       startMjd: opened.startMjd,
       dmTime: block.dmTime,
       extra: block.extra,
+      ...(sweep && (sweep.window.offset > 0 || sweep.window.count < count) ? { window: sweep.window } : {}),
     };
   });
 }
@@ -172,6 +198,24 @@ export interface FileDescription {
   notes: string[];
   /** Header values, other keys, attributes. */
   details: Record<string, unknown>;
+  /** Channels (0 = the lowest frequency) that do not vary over the first `samplesChecked` samples: dead or flagged. */
+  constantChannels: { zero: number[]; constant: number[]; samplesChecked: number };
+}
+
+/** Bytes of samples `plot info` reads to find constant channels (the whole file when smaller). */
+const INFO_SAMPLE_BYTES = 64 << 20;
+
+/** Channels without variation in a block: all zero (or missing), or constant at another value. */
+function constantChannels(block: SampleBlock, nchan: number, ntime: number) {
+  const view = { data: block.intensity, weights: null, zerosMissing: false, nchan, ntime };
+  const { count, mean, variance } = native.channelMoments(view, false);
+  const zero: number[] = [];
+  const constant: number[] = [];
+  for (let c = 0; c < nchan; c++) {
+    if (count[c] === 0 || (variance[c] === 0 && mean[c] === 0)) zero.push(c);
+    else if (variance[c] === 0) constant.push(c);
+  }
+  return { zero, constant, samplesChecked: ntime };
 }
 
 /** Describes a file without reading its samples where the format allows (a filterbank's header only). */
@@ -185,6 +229,13 @@ export async function describeFile(file: string, options: ReadOptions = {}): Pro
       else axes[field] = value;
     }
     axes.dm = options.fileDm ?? opened.axes.dm;
+    const checked = Math.max(1, Math.min(opened.ntime, Math.floor(INFO_SAMPLE_BYTES / (4 * opened.nchan))));
+    const block =
+      opened.ntime === 0
+        ? undefined
+        : opened.rangedReads
+          ? await opened.read(0, checked)
+          : selectSamples(await opened.read(0, opened.ntime), opened.nchan, 0, checked);
     return {
       file,
       format: format.name,
@@ -197,6 +248,7 @@ export async function describeFile(file: string, options: ReadOptions = {}): Pro
       startMjd: opened.startMjd,
       notes: opened.notes,
       details: opened.details(),
+      constantChannels: block ? constantChannels(block, opened.nchan, checked) : { zero: [], constant: [], samplesChecked: 0 },
     };
   });
 }

@@ -4,6 +4,7 @@
  * values and the range (the reading pipeline applies them once, for all);
  * `layout` and `keys` are the npz format's own and an error for any other.
  */
+import type { Reference } from "../native.js";
 import type { OptionTable, OptionValues } from "./spec.js";
 
 /** Fields of the waterfall an npz key can hold. */
@@ -25,8 +26,23 @@ export const READ_OPTIONS = {
   },
 } as const satisfies OptionTable;
 
+/** The dedispersion a read prepares for: the read then holds the dispersion sweep around its time range. */
+export interface SweepTarget {
+  /** Target DM, pc cm^-3. */
+  dm: number;
+  kdm?: number;
+  reference?: Reference | number;
+}
+
 /** How {@link openWaterfall} reads a file (see {@link READ_OPTIONS} for each option). */
 export type ReadOptions = OptionValues<typeof READ_OPTIONS> & {
+  /**
+   * Read the samples the dispersion sweep at this DM needs around the time
+   * range as well, so that dedispersing never wraps data from the other end
+   * of the window into it. The waterfall's `window` then says which samples
+   * were asked for.
+   */
+  includeSweep?: SweepTarget;
   /** Channel centres in MHz, in row order, instead of `fbottom` and `df` (evenly spaced; descending rows are flipped). */
   freqs?: ArrayLike<number>;
   /** Largest allocation allowed while reading, bytes. Default: `WFALL_MAX_BYTES`, or half the machine's memory. */

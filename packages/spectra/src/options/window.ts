@@ -8,6 +8,12 @@ export const WINDOW_OPTIONS = {
   vminPercentile: { kind: "number", min: 0, max: 100, default: 2.5, help: "percentile of the plotted window giving vmin" },
   vmaxPercentile: { kind: "number", min: 0, max: 100, default: 97.5, help: "percentile of the off-pulse samples giving vmax" },
   offPulseSamples: { kind: "number", integer: true, min: 1, default: 41, help: "off-pulse samples (just before the window) giving vmax" },
+  vmaxFrom: {
+    kind: "enum",
+    values: ["off-pulse", "on-pulse"],
+    default: "off-pulse",
+    help: "where vmax's percentile is taken: the off-pulse samples (the tutorial's rule; a bright burst saturates) or the plotted window",
+  },
 } as const satisfies OptionTable;
 
 /** Window and colour-limit options of a figure (see {@link WINDOW_OPTIONS}). */

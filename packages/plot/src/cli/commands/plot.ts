@@ -5,7 +5,8 @@ import { figureOf } from "../../figure/build.js";
 import type { FigureDescription } from "../../figure/description.js";
 import { defaultOutput, writeFigure } from "../../figure/write.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../../options.js";
-import { printNotes, singleInput, type Command } from "../command.js";
+import type { FigureMeta, VegaLiteSpec } from "../../spec/figure.js";
+import { printNotes, singleInput, type Command, type Io } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, type Flag, type Parsed } from "../flags.js";
 
 /** Flags shared by the figure commands: the Vega-Lite spec instead of rendering. */
@@ -28,17 +29,24 @@ const FLAGS: Flag[] = [
   ...flagsOf(READ_OPTIONS),
 ];
 
-/** Prints the spec, or renders and writes the figure, reporting what was read. */
-export async function runFigure(description: FigureDescription, parsed: Parsed, io: Parameters<Command["run"]>[1]): Promise<void> {
+/** The colour scale each panel was drawn with, as stderr says it (from the spec's usermeta). */
+function colourScaleNotes(spec: VegaLiteSpec): string[] {
+  const { panels } = (spec.usermeta as { wfall: FigureMeta }).wfall;
+  const number = (v: number) => String(Number(v.toPrecision(6)));
+  return panels.map((p) => `${p.source ?? "panel"}: colour scale vmin ${number(p.vmin)} (${p.limitsFrom.vmin}), vmax ${number(p.vmax)} (${p.limitsFrom.vmax})`);
+}
+
+/** Prints the spec, or renders and writes the figure, reporting what was read and the colour scale. */
+export async function runFigure(description: FigureDescription, parsed: Parsed, io: Io): Promise<void> {
   const saved = description.panels.length === 1 ? "waterfall saved to" : "waterfalls saved to"; // the tutorial's words
   if (parsed.values.has("spec")) {
     const { spec, notes } = await figureOf(description);
-    printNotes(notes, io);
+    printNotes([...notes, ...colourScaleNotes(spec)], io);
     io.out.write(`${JSON.stringify(spec, null, 2)}\n`);
     return;
   }
   const built = await writeFigure(description);
-  printNotes(built.notes, io);
+  printNotes([...built.notes, ...colourScaleNotes(built.spec)], io);
   for (const output of built.outputs) io.out.write(`${saved}: ${output.path}\n`);
 }
 
