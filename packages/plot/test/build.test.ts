@@ -233,7 +233,21 @@ describe("manifest errors name the manifest, the line and the figure", () => {
       `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nfigures: [*d]\n`,
       /cannot expand the manifest's YAML aliases/,
     ],
-    ["a YAML error on line 7", MANIFEST.replace("    output: single.pdf", "    output: [single.pdf"), /figures\.yaml: line \d: not valid YAML or JSON/],
+    [
+      "an unclosed [ on line 6",
+      MANIFEST.replace("    output: single.pdf", "    output: [single.pdf"),
+      /figures\.yaml: line 6: not valid YAML or JSON: Flow sequence/,
+    ],
+    [
+      "a key without its colon on line 9",
+      MANIFEST.replace("      - { input: a.npz, dm: 87.77, title: A }", "      - input: a.npz\n        dm 87.77"),
+      /figures\.yaml: line 9: not valid YAML or JSON/,
+    ],
+    [
+      "a bad indent on line 7",
+      MANIFEST.replace("    panels:\n      - { input: a.npz, dm: 87.77, title: A }", "   panels:\n      - { input: a.npz, dm: 87.77, title: A }"),
+      /figures\.yaml: line 7: not valid YAML or JSON/,
+    ],
   ];
   for (const [name, manifest, message] of cases) {
     it(name, async () => {

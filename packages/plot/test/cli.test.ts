@@ -256,3 +256,34 @@ describe("plot prepare", () => {
     expect(r.out).toContain("--compressed");
   });
 });
+
+describe("plot info", () => {
+  it("describes a bare .npy without axes: shape, dtype, and what to give", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-info-"));
+    const { encodeNpy } = await import("@wfall/spectra/internal");
+    writeFileSync(join(dir, "x.npy"), encodeNpy(new Float32Array(6 * 10), [6, 10]));
+    const r = await run(["info", join(dir, "x.npy")]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^shape\s+6 channels x 10 samples \(<f4\)$/m);
+    expect(r.out).toMatch(/^band\s+not in the file \(a \.npy holds no axes: give the sample time \(--dt\) and the band \(--fbottom and --df\)\)$/m);
+  });
+
+  it("gives band edges and centres, dead channels in our numbering, SIGPROC coordinates as sexagesimal and the start as a date", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-info-"));
+    const { openWaterfall, writeFilterbank, Spectra } = await import("@wfall/spectra");
+    const spectra = Spectra.fromWaterfall(await openWaterfall(synthetic)); // channels 0-3 of the fixture are dropped (zero)
+    const fil = join(dir, "x.fil");
+    await writeFilterbank(fil, spectra, { header: { src_raj: 53158.6, src_dej: -330849.6, tstart: 57645.41105296273 } });
+    const r = await run(["info", fil]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^band\s+400\.195313 \.\. 800\.195313 MHz \(edges\), 128 channels of 3\.125 MHz$/m);
+    expect(r.out).toMatch(/^centres\s+401\.757813 \.\. 798\.632813 MHz$/m);
+    expect(r.out).toMatch(/^ {2}src_raj\s+05:31:58\.600 \(53158\.6\)$/m);
+    expect(r.out).toMatch(/^ {2}src_dej\s+-33:08:49\.600 \(-330849\.6\)$/m);
+    expect(r.out).toMatch(/^ {2}tstart\s+MJD 57645\.41105296273 \(2016-09-14T09:51:54Z\)$/m);
+    const wf = await openWaterfall(synthetic);
+    const allZero = Array.from({ length: wf.nchan }, (_, c) => c).filter((c) => wf.intensity.subarray(c * wf.ntime, (c + 1) * wf.ntime).every((v) => v === 0));
+    expect(allZero.length).toBe(4); // the fixture's 4 dropped channels
+    expect(r.out).toMatch(new RegExp(`^dead channels\\s+${allZero.join(", ")} \\(all zero or missing\\); channel 0 is the lowest frequency$`, "m"));
+  });
+});

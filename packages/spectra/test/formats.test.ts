@@ -75,6 +75,15 @@ describe.skipIf(!real)("SIGPROC filterbanks of ../shared/real", () => {
     }
   });
 
+  it("a figure of a filterbank spans its band edges: fch1 and the lowest centre, half a channel out", async () => {
+    for (const file of [b58, askap, parkes(8)]) {
+      const info = await readFilterbankInfo(file);
+      const lowestCentre = info.fch1 + (info.nchans - 1) * info.foff;
+      const figure = prepareFigureData(Spectra.fromWaterfall(await openWaterfall(file, { duration: 0.2 })), { windowMs: 10 });
+      expect(figure.freqExtent, file).toEqual([lowestCentre + info.foff / 2, info.fch1 - info.foff / 2]);
+    }
+  });
+
   it("flips descending channels: the Arecibo file's all-zero channels 53-63 become our rows 0-10", async () => {
     const wf = await openWaterfall(b58, { duration: 0.5 });
     expect([wf.nchan, wf.ntime]).toEqual([64, Math.round(0.5 / 81.92e-6)]);

@@ -122,7 +122,9 @@ function parseManifestText(text: string, file: string): { doc: Document; counter
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const line = e.linePos?.[0].line ?? counter.linePos(e.pos[0]).line;
+    // an unclosed [ or { is only noticed where the next key starts: name the line that opened it
+    const opener = /^Flow (sequence|map)/.test(e.message) ? unclosedBracket(text, e.pos[0]) : undefined;
+    const line = opener !== undefined ? counter.linePos(opener).line : (e.linePos?.[0].line ?? counter.linePos(e.pos[0]).line);
     throw new WaterfallError("E_MANIFEST", `line ${line}: not valid YAML or JSON: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, {
       file,
     });
@@ -132,6 +134,23 @@ function parseManifestText(text: string, file: string): { doc: Document; counter
   } catch (error) {
     throw new WaterfallError("E_MANIFEST", `cannot expand the manifest's YAML aliases: ${(error as Error).message}`, { file });
   }
+}
+
+/** The offset of the last `[` or `{` before `end` that is not closed before it (outside quoted strings and comments). */
+function unclosedBracket(text: string, end: number): number | undefined {
+  const open: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < end; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#") while (i < end && text[i] !== "\n") i++;
+    else if (c === "[" || c === "{") open.push(i);
+    else if ((c === "]" || c === "}") && open.length) open.pop();
+    if (c === "\n") quote = undefined;
+  }
+  return open.at(-1);
 }
 
 /**
