@@ -222,9 +222,12 @@ describe("processSpectra's defaults", () => {
     const wf = await openWaterfall(synthetic);
     const constant = 5;
     wf.intensity.fill(0.25, constant * wf.ntime, (constant + 1) * wf.ntime);
-    const processed = processSpectra(Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }), { dm: 87.77, nsub: "all", wrap: "roll" });
-    const reference = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }).dedisperse(87.77, { kdm: K_DM_CHIME, reference: "top" });
+    // a large DM change, so that the other K_DM (4148.808, 1.4e-4 smaller) would move channels by whole samples
+    const processed = processSpectra(Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }), { dm: 500, nsub: "all", wrap: "roll" });
+    const reference = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }).dedisperse(500, { kdm: K_DM_CHIME, reference: "top" });
+    const physical = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }).dedisperse(500, { kdm: 4148.808, reference: "top" });
     expect(Array.from(processed.lastShifts!)).toEqual(Array.from(reference.lastShifts!));
+    expect(Array.from(processed.lastShifts!)).not.toEqual(Array.from(physical.lastShifts!));
     expect(processed.data.subarray(constant * wf.ntime, (constant + 1) * wf.ntime).every(Number.isNaN)).toBe(true);
     const kept = processSpectra(Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }), { dm: 87.77, nsub: "all", maskConstant: false });
     expect(kept.data.subarray(constant * wf.ntime, (constant + 1) * wf.ntime).some((v) => v === 0.25)).toBe(true);
