@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Npz, openWaterfall, prepareFigureData, readFilterbankInfo, reduceFilterbank, Spectra, writeFilterbank } from "@wfall/spectra";
 import { toFloat32 } from "@wfall/spectra/internal";
 
-import { expectClose, fixtures, generatedPath, realDataDir, repoRoot, runPython } from "../../../test-utils/helpers.js";
+import { expectClose, fixtures, generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
 const real = realDataDir();
 const at = (...parts: string[]) => join(real ?? "/absent", ...parts);
