@@ -10,9 +10,17 @@ import type { PanelOptions } from "../options.js";
  * FETCH/your candidate) is downsampled and cropped as the waterfall is.
  */
 export function figureDataFor(spectra: Spectra, options: PanelOptions, dmTime?: DmTimePlane): FigureData {
-  const processed = processSpectra(spectra.clone(), options);
+  return figureDataOfProcessed(processSpectra(spectra.clone(), options), options, dmTime);
+}
+
+/**
+ * The figure data of a Spectra already processed by `options` (what
+ * {@link figureDataFor} does after processing; the viewer keeps the processed
+ * Spectra and calls this alone when only the window or colours change).
+ */
+export function figureDataOfProcessed(processed: Spectra, options: PanelOptions, dmTime?: DmTimePlane): FigureData {
   const factor = options.downsample ?? 1;
-  return prepareFigureData(processed, { ...options, dmTime: dmTime && factor !== 1 ? downsampleDmTime(dmTime, factor, spectra.source) : dmTime });
+  return prepareFigureData(processed, { ...options, dmTime: dmTime && factor !== 1 ? downsampleDmTime(dmTime, factor, processed.source) : dmTime });
 }
 
 /** A DM-time plane averaged in time as the waterfall is, so the two stay on one time axis. */

@@ -8,6 +8,12 @@ export const WINDOW_OPTIONS = {
   vminPercentile: { kind: "number", min: 0, max: 100, default: 2.5, help: "percentile of the plotted window giving vmin" },
   vmaxPercentile: { kind: "number", min: 0, max: 100, default: 97.5, help: "percentile of the off-pulse samples giving vmax" },
   offPulseSamples: { kind: "number", integer: true, min: 1, default: 41, help: "off-pulse samples (just before the window) giving vmax" },
+  peakTime: {
+    kind: "number",
+    min: 0,
+    help: "centre the window on the sample holding this time, s from the start of the file (at the reference frequency)",
+    defaultText: "the time-series peak",
+  },
 } as const satisfies OptionTable;
 
 /** Window and colour-limit options of a figure (see {@link WINDOW_OPTIONS}). */
