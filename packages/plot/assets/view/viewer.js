@@ -424,7 +424,7 @@ function renderFiles() {
     item.dataset.index = String(f.index);
     const name = document.createElement("span");
     name.className = "name";
-    name.textContent = f.name;
+    name.textContent = f.name.split(/[\\/]/).pop();
     name.title = f.error ?? f.name;
     const diag = document.createElement("span");
     diag.className = "diag";
@@ -461,15 +461,20 @@ function prefetch() {
   if (f && !f.error) api("/api/figure", { file: next, state: viewer.states[next] }).catch(() => undefined);
 }
 
+/** Labels the current file (null clears it) and moves on at once; the label is on disk when the server answers. */
 async function setLabel(label) {
   const f = file();
+  const before = f.label;
+  f.label = label;
+  renderFiles();
+  if (label && $("advance").checked) go(f.index + 1);
   try {
-    const saved = await (await api("/api/label", { file: f.index, label })).json();
-    f.label = saved.label;
-    renderFiles();
-    if (label && $("advance").checked) go(viewer.current + 1);
+    await api("/api/label", { file: f.index, label });
+    document.body.dataset.labelsSaved = String(Number(document.body.dataset.labelsSaved ?? 0) + 1);
   } catch (error) {
-    showError(`label not saved: ${error.message}`);
+    f.label = before;
+    renderFiles();
+    showError(`label of ${f.name} not saved: ${error.message}`);
   }
 }
 
