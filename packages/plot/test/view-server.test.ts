@@ -12,10 +12,15 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { reduceFilterbank } from "@wfall/spectra";
+
+import { figureOf } from "../src/figure/build.js";
+import { vegaSpecOf } from "../src/render.js";
 import { parseCsv, parseLabelKeys } from "../src/view/labels.js";
 import { startViewServer, type ViewServer } from "../src/view/server.js";
-import { ViewSession } from "../src/view/session.js";
-import { fixtures, repoRoot } from "../../../test-utils/helpers.js";
+import { OVERVIEW_POINTS, ViewSession } from "../src/view/session.js";
+import { describeState } from "../src/view/state.js";
+import { fixtures, realDataDir, repoRoot } from "../../../test-utils/helpers.js";
 
 const plot = join(repoRoot, "packages/plot/bin/plot.js");
 const burst = join(fixtures, "burst_64x2048.npz");
@@ -185,5 +190,35 @@ describe("label files", () => {
     writeFileSync(join(dir, "labels.csv"), "name,score\nx,1\n");
     await expect(ViewSession.open({ files: [odd] })).rejects.toThrow(/is not a labels file/);
     expect(() => parseLabelKeys("real=1,rfi=1")).toThrow(/the key '1' is given to two labels/);
+  });
+});
+
+describe("a file too large to hold", () => {
+  const real = realDataDir();
+  it.runIf(real)("opens on its first part, and its overview is the whole file streamed at screen resolution", async () => {
+    const fil = join(real!, "arecibo_FRB121102_B58", "tcand_2_dm_565.30000_snr_11.92560.fil"); // 64 x 48828, 12.5 MB as float32
+    const session = await ViewSession.open({ files: [fil], readBytes: 2 ** 21 });
+    const [file] = session.describe().files;
+    expect(file.overview).toBe(true);
+    const count = Math.floor(2 ** 21 / (64 * 4));
+    expect(file.state.read).toEqual({ duration: count * 81.92e-6 });
+    expect(file.notes[0]).toMatch(/opened on the first 0\.671 s/);
+    const shown = await session.figure({ file: 0, state: { ...file.state, options: { dm: 565.3, downsample: 4 } } });
+    expect(shown.read.ntime).toBe(count);
+    const overview = await session.overview({ file: 0, state: { read: {}, options: { dm: 565.3 }, figure: {} } });
+    const tfactor = Math.ceil(48828 / OVERVIEW_POINTS);
+    const expected = await reduceFilterbank(fil, { dm: 565.3, tfactor, nsub: 1 });
+    expect(overview.values).toHaveLength(Math.floor(48828 / tfactor));
+    expect(overview.values).toEqual(Array.from(expected.data, (v) => (Number.isFinite(v) ? v : null)));
+    expect(overview.dt).toBeCloseTo(tfactor * 81.92e-6, 12);
+    // the burst (the file's name says its candidate time: 2 s) is the overview's brightest point
+    const values = overview.values as number[];
+    const peak = values.indexOf(Math.max(...values));
+    expect((peak + 0.5) * overview.dt).toBeGreaterThan(1.9);
+    expect((peak + 0.5) * overview.dt).toBeLessThan(2.1);
+    // another part, as the overview's click asks for it: the figure plot build makes of that part
+    const later = { read: { start: 1.75, duration: 0.5 }, options: { dm: 565.3, downsample: 4 }, figure: {} };
+    const built = await figureOf(describeState(fil, later, ["x.pdf"]));
+    expect((await session.figure({ file: 0, state: later })).vega).toEqual(vegaSpecOf(built.spec));
   });
 });

@@ -40,6 +40,8 @@ const viewer = {
   /** Time from a state change to the figure drawn, ms (the last one). */
   latencyMs: null,
   busy: null,
+  /** Whole-file overviews, by file index. */
+  overviews: new Map(),
   pending: null,
   error: null,
 };
@@ -147,6 +149,7 @@ function setOption(group, key, value) {
   else target[key] = value;
   refresh();
   if (group !== "options" || key !== "dm") syncControls();
+  if (group === "read" && file().overview) drawOverview();
 }
 
 // ---- controls built from the option tables -----------------------------------
@@ -413,6 +416,64 @@ function wireFigure() {
   });
 }
 
+// ---- the overview of a file too large to hold -------------------------------------
+
+/** The whole file's length, s. */
+const fileSeconds = () => file().samples * (file().axes?.dt ?? 0);
+
+function drawOverview() {
+  const canvas = $("overview");
+  const overview = viewer.overviews.get(viewer.current);
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = canvas.clientWidth * ratio;
+  canvas.height = 70 * ratio;
+  const ctx = canvas.getContext("2d");
+  const total = fileSeconds();
+  const { start = 0, duration = total - start } = state().read;
+  ctx.fillStyle = "#ff525240";
+  ctx.fillRect((start / total) * canvas.width, 0, Math.max(2, (duration / total) * canvas.width), canvas.height);
+  if (!overview) return;
+  const values = overview.values.filter((v) => v !== null);
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  ctx.strokeStyle = "#1f77b4";
+  ctx.lineWidth = ratio;
+  ctx.beginPath();
+  overview.values.forEach((v, k) => {
+    if (v === null) return;
+    const x = ((overview.start + (k + 0.5) * overview.dt) / total) * canvas.width;
+    const y = canvas.height - 2 - ((v - lo) / (hi - lo || 1)) * (canvas.height - 4);
+    k === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y);
+  });
+  ctx.stroke();
+  $("overview-hint").textContent =
+    `The whole file at DM ${overview.dm} (${overview.values.length} points of ${(overview.dt * 1000).toPrecision(3)} ms); the figure shows the shaded part. Click to read another.`;
+}
+
+function wireOverview() {
+  $("overview-make").addEventListener("click", async () => {
+    const index = viewer.current;
+    $("overview-make").disabled = true;
+    try {
+      viewer.overviews.set(index, await (await api("/api/overview", { file: index, state: state() })).json());
+      if (index === viewer.current) drawOverview();
+    } catch (error) {
+      showError(error.message);
+    } finally {
+      $("overview-make").disabled = false;
+    }
+  });
+  $("overview").addEventListener("click", (e) => {
+    const rect = e.target.getBoundingClientRect();
+    const total = fileSeconds();
+    const { duration = total } = state().read;
+    const t = ((e.clientX - rect.left) / rect.width) * total;
+    const start = Math.min(Math.max(0, t - duration / 2), Math.max(0, total - duration));
+    delete state().options.peakTime; // a time of the old part
+    setOption("read", "start", Number(start.toFixed(6)));
+    drawOverview();
+  });
+}
+
 // ---- files and labels ----------------------------------------------------------
 
 function renderFiles() {
@@ -450,6 +511,8 @@ function go(index) {
   renderFiles();
   syncControls();
   syncDm();
+  $("overview-box").hidden = !f.overview;
+  if (f.overview) drawOverview();
   if (f.error) return showError(f.error);
   refresh().then(prefetch);
 }
@@ -584,6 +647,7 @@ async function start() {
   wireFigure();
   wireKeys();
   wireExport();
+  wireOverview();
   $("label-hint").textContent = viewer.session.labels.map((l) => `${l.key}: ${l.label}`).join(" · ");
   $("files").hidden = viewer.session.files.length < 2;
   const first = viewer.session.files.findIndex((f) => !f.error);

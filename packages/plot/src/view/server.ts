@@ -105,6 +105,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     },
     "POST /api/manifest": async (req, res) => sendJson(res, await session.appendToManifest(await jsonBody(req))),
     "POST /api/label": async (req, res) => sendJson(res, await session.label(await jsonBody(req))),
+    "POST /api/overview": async (req, res) => sendJson(res, await session.overview(await jsonBody(req))),
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

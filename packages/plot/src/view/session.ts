@@ -7,7 +7,7 @@
  */
 import { dirname, relative, resolve } from "node:path";
 
-import { describeFile, READ_OPTIONS, WaterfallError, WINDOW_OPTIONS, PROCESS_OPTIONS, type FileDescription } from "@wfall/spectra";
+import { describeFile, PROCESS_OPTIONS, READ_OPTIONS, reduceFilterbank, WaterfallError, WINDOW_OPTIONS, type FileDescription } from "@wfall/spectra";
 
 import { buildFigure } from "../figure/build.js";
 import { FIGURE_OPTIONS, LOOK_OPTIONS, PANEL_OPTIONS } from "../options.js";
@@ -44,7 +44,12 @@ interface ViewFile {
   diagnostics: FileDiagnostics;
   initial: ViewState;
   notes: string[];
+  /** Whether the file is too large to hold whole (it opens on a part, and has an overview). */
+  partial: boolean;
 }
+
+/** Points of a whole-file overview: about a screen's width. */
+export const OVERVIEW_POINTS = 1200;
 
 const DEFAULT_READ_BYTES = 256 << 20;
 const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
@@ -57,15 +62,19 @@ function displayPath(file: string): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** Whether a file is too large (as float32) to be read whole. */
+function isPartial(description: FileDescription, readBytes: number): boolean {
+  return description.channels * description.samples * 4 > readBytes;
+}
+
 /** The state a file starts from: the given one, and for a file too large to hold, its first part. */
 function initialState(description: FileDescription, given: ViewState, readBytes: number, notes: string[]): ViewState {
   const { channels, samples, axes } = description;
-  const tooLarge = channels * samples * 4 > readBytes;
-  if (!tooLarge || given.read.start !== undefined || given.read.duration !== undefined || axes.dt === undefined) return given;
+  if (!isPartial(description, readBytes) || given.read.start !== undefined || given.read.duration !== undefined || axes.dt === undefined) return given;
   const count = Math.max(1, Math.floor(readBytes / (channels * 4)));
   const duration = count * axes.dt;
   notes.push(
-    `the file holds ${(samples * axes.dt).toFixed(3)} s (${((channels * samples * 4) / 2 ** 30).toFixed(2)} GiB as float32); showing the first ${duration.toFixed(3)} s: choose the range under Read`,
+    `the file holds ${(samples * axes.dt).toFixed(3)} s (${((channels * samples * 4) / 2 ** 30).toFixed(2)} GiB as float32); opened on the first ${duration.toFixed(3)} s: choose another part on the overview or under Read`,
   );
   return { ...given, read: { ...given.read, duration } };
 }
@@ -90,6 +99,14 @@ export interface FigureResponse {
   read: ViewFigure["read"];
   ran: ViewFigure["ran"];
   serverMs: number;
+}
+
+/** A whole file's band-averaged time series at a DM (`values[k]` covers `start + k*dt` to `start + (k+1)*dt` s). */
+export interface Overview {
+  dm: number;
+  dt: number;
+  start: number;
+  values: (number | null)[];
 }
 
 /** A viewing session over a list of files. */
@@ -124,17 +141,19 @@ export class ViewSession {
       try {
         const description = await describeFile(path, given.read);
         const diagnostics = await diagnosticsOf(path, description);
+        const readBytes = options.readBytes ?? DEFAULT_READ_BYTES;
         files.push({
           path,
           shown: displayPath(path),
           description,
           diagnostics,
           notes,
-          initial: initialState(description, given, options.readBytes ?? DEFAULT_READ_BYTES, notes),
+          initial: initialState(description, given, readBytes, notes),
+          partial: isPartial(description, readBytes),
         });
       } catch (error) {
         if (!(error instanceof WaterfallError) || options.files.length === 1) throw error;
-        files.push({ path, shown: displayPath(path), error: error.message, diagnostics: {}, notes, initial: given });
+        files.push({ path, shown: displayPath(path), error: error.message, diagnostics: {}, notes, initial: given, partial: false });
       }
     }
     if (files.every((f) => f.error)) throw new WaterfallError("E_ARGUMENT", `no file could be opened: ${files[0].error}`);
@@ -161,6 +180,7 @@ export class ViewSession {
         label: this.#labels.get(f.path) ?? null,
         labelFile: this.#labels.pathOf(f.path),
         state: f.initial,
+        overview: f.partial && f.description?.format === "filterbank",
         figureName: figureName(f.path),
       })),
       tables: { read: READ_OPTIONS, process: PROCESS_OPTIONS, window: WINDOW_OPTIONS, look: LOOK_OPTIONS, panel: other, figure: FIGURE_OPTIONS },
@@ -262,6 +282,35 @@ export class ViewSession {
     const dir = dirname(this.manifest);
     const written = await appendToManifest(this.manifest, name, (chosen) => manifestEntry(file.path, state, { name: chosen, formats, dir }).entry);
     return { name: written, manifest: displayPath(this.manifest) };
+  }
+
+  #overviews = new Map<string, Promise<Overview>>();
+
+  /**
+   * The band-averaged time series of a whole filterbank at the state's DM, at
+   * about {@link OVERVIEW_POINTS} points: streamed from disk (one gulp in
+   * memory at a time), to choose which part of a file too large to hold to read.
+   */
+  overview(request: unknown): Promise<Overview> {
+    const { index, file, state } = this.#file(request);
+    if (file.description?.format !== "filterbank") throw new WaterfallError("E_ARGUMENT", "an overview is made of filterbanks only", { file: file.path });
+    const samples = file.description.samples;
+    const tfactor = Math.max(1, Math.ceil(samples / OVERVIEW_POINTS));
+    const dm = state.options.dm ?? file.description.axes.dm ?? 0;
+    const options = { dm, tfactor, nsub: 1, kdm: state.options.kdm, reference: state.options.reference };
+    const key = `${index}|${JSON.stringify(options)}`;
+    let made = this.#overviews.get(key);
+    if (!made) {
+      made = reduceFilterbank(file.path, options).then((s) => ({
+        dm,
+        dt: s.dt,
+        start: s.start,
+        values: Array.from(s.data, (v) => (Number.isFinite(v) ? v : null)),
+      }));
+      made.catch(() => this.#overviews.delete(key));
+      this.#overviews.set(key, made);
+    }
+    return made;
   }
 
   /** Sets or clears (`label: null`) a file's label, written to its folder's labels.csv before this resolves. */

@@ -28,6 +28,7 @@ const FLAGS: Flag[] = [
     help: "triage labels and their keys, saved to labels.csv beside the files",
     defaultText: "real=1,rfi=2,noise=3,unsure=4",
   },
+  { name: "read-mib", takes: "one", arg: "N", help: "a file larger than this (as float32) opens on its first part, with an overview", defaultText: "256" },
   { name: "title", takes: "one", arg: "TEXT", help: "title above the panel" },
   ...flagsOf(PANEL_OPTIONS),
   ...flagsOf(FIGURE_OPTIONS, ["columns", "sharedScale"]),
@@ -62,8 +63,12 @@ export const viewCommand: Command = {
     } catch (error) {
       throw new UsageError(`--label-keys: ${(error as Error).message}`);
     }
+    const readText = lastValue(parsed, "read-mib");
+    const readMib = readText === undefined ? undefined : numberValue("read-mib", readText);
+    if (readMib !== undefined && !(readMib > 0)) throw new UsageError(`--read-mib expects a positive number of MiB, got '${readText}'`);
     const session = await ViewSession.open({
       files,
+      readBytes: readMib === undefined ? undefined : readMib * 2 ** 20,
       manifest: lastValue(parsed, "manifest"),
       labels,
       initial: {
