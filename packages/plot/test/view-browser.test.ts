@@ -15,6 +15,8 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { figureOf } from "../src/figure/build.js";
+import { vegaSpecOf } from "../src/render.js";
+import { parse, View } from "../src/vega.js";
 import { describeState, type ViewState } from "../src/view/state.js";
 import { openBrowser } from "../../../test-utils/browser.js";
 import { fixtures, repoRoot } from "../../../test-utils/helpers.js";
@@ -84,6 +86,17 @@ const rowAlpha = (page: Page, dataUrl: string) =>
     return Array.from({ length: 64 }, (_, c) => ctx.getImageData(column, Math.floor(((63 - c + 0.5) / 64) * el.height), 1, 1).data[3]);
   }, dataUrl);
 
+/** The SVG Vega writes for the figure `plot build` makes of a state, before `renderSvg`'s size rewrite. */
+async function vegaSvgOf(file: string, state: ViewState): Promise<string> {
+  const { spec } = await figureOf(describeState(file, state, ["x.svg"]));
+  const view = new View(parse(vegaSpecOf(spec)), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
 declare global {
   interface Window {
     wfallViewer: any;
@@ -112,7 +125,8 @@ describe("plot view in a browser", () => {
       const base: ViewState = { read: {}, options: { windowMs: 10 }, figure: {} };
       expect(await shownImage(page)).toBe(await builtImage(input, base));
 
-      // the DM: typed into its box
+      // the DM: typed into its box; the view is updated in place (new data and domains), not rebuilt
+      const rebuilds = await page.evaluate(() => window.wfallViewer.rebuilds);
       await page.$eval("#dm-value", (el) => {
         const box = el as HTMLInputElement;
         box.value = "565";
@@ -122,6 +136,9 @@ describe("plot view in a browser", () => {
       const atDm = { ...base, options: { ...base.options, dm: 565 } };
       expect(await shownImage(page)).toBe(await builtImage(input, atDm));
       expect(await shownImage(page)).not.toBe(await builtImage(input, base));
+      expect(await page.evaluate(() => [window.wfallViewer.rebuilds, window.wfallViewer.updates])).toEqual([rebuilds, 1]);
+      // what the page drew is the SVG plot renders, element for element (the in-place update included)
+      expect(await page.evaluate(() => window.wfallViewer.view.toSVG())).toBe(await vegaSvgOf(input, atDm));
       console.log(`DM change on ${input}: shown in ${(await page.evaluate(() => window.wfallViewer.latencyMs)).toFixed(0)} ms`);
 
       // a frequency range dragged on the waterfall: masked, listed in MHz and channels, drawn transparent
@@ -185,7 +202,7 @@ describe("plot view in a browser", () => {
       await page.keyboard.press("ArrowLeft");
       await page.waitForFunction(() => window.wfallViewer.current === 1);
       await page.keyboard.press("2"); // relabelled: rfi
-      await page.waitForFunction(() => window.wfallViewer.current === 2);
+      await page.waitForFunction(() => window.wfallViewer.current === 2 && document.body.dataset.labelsSaved === "3");
       expect(readFileSync(join(dir, "labels.csv"), "utf8")).toBe("file,label\nc1.npz,real\nc2.npz,rfi\n");
       await page.close();
       await stop(viewer.child); // Ctrl-C

@@ -37,9 +37,14 @@ const viewer = {
   structure: "",
   datasets: new Map(),
   renders: 0,
+  /** Figures drawn by a new view, and in place. */
+  rebuilds: 0,
+  updates: 0,
   /** Time from a state change to the figure drawn, ms (the last one). */
   latencyMs: null,
   busy: null,
+  /** The label requests, sent one after another. */
+  labelling: Promise.resolve(),
   /** Whole-file overviews, by file index. */
   overviews: new Map(),
   pending: null,
@@ -53,23 +58,52 @@ const file = () => viewer.session.files[viewer.current];
 
 // ---- drawing ---------------------------------------------------------------
 
-/** The Vega spec without its data values: equal structures differ only in data, which the view can swap in place. */
-const structureOf = (vg) => JSON.stringify(vg, (key, value) => (key === "values" ? undefined : value));
+/**
+ * Turns every literal scale domain of a Vega spec into a signal (same values,
+ * same drawing), so that a new figure whose scales moved (a new DM rescales
+ * the time series) can update the view in place. Returns the signals' values.
+ */
+function parametrise(vg) {
+  const domains = {};
+  const walk = (node) => {
+    for (const scale of node.scales ?? []) {
+      if (!Array.isArray(scale.domain)) continue;
+      const name = `wfall_domain_${Object.keys(domains).length}`;
+      domains[name] = scale.domain;
+      scale.domain = { signal: name };
+    }
+    for (const mark of node.marks ?? []) walk(mark);
+  };
+  walk(vg);
+  vg.signals = [...(vg.signals ?? []), ...Object.entries(domains).map(([name, value]) => ({ name, value }))];
+  return domains;
+}
 
+/** The Vega spec without its data values and domains: equal structures differ only in those, which the view can swap in place. */
+const structureOf = (vg, domains) =>
+  JSON.stringify(vg, function (key, value) {
+    const drawn = key !== "values" && key !== "usermeta" && key !== "description"; // description and usermeta say what is drawn; they draw nothing
+    return !drawn || (key === "value" && Object.hasOwn(domains, this.name)) ? undefined : value;
+  });
+
+/** Draws a figure: in place (new data and domains only) when only those changed, else a new view. */
 async function draw(response) {
   const vg = response.vega;
-  const structure = structureOf(vg);
+  const domains = parametrise(vg);
+  const structure = structureOf(vg, domains);
   if (viewer.view && structure === viewer.structure) {
-    let changed = 0;
     for (const d of vg.data ?? []) {
       if (!d.values) continue;
       const text = JSON.stringify(d.values);
       if (viewer.datasets.get(d.name) === text) continue;
       viewer.datasets.set(d.name, text);
       viewer.view.data(d.name, d.values);
-      changed++;
     }
-    if (changed) await viewer.view.runAsync();
+    for (const [name, value] of Object.entries(domains)) {
+      if (JSON.stringify(viewer.view.signal(name)) !== JSON.stringify(value)) viewer.view.signal(name, value);
+    }
+    await viewer.view.runAsync();
+    viewer.updates++;
   } else {
     viewer.view?.finalize();
     const container = $("figure");
@@ -80,6 +114,7 @@ async function draw(response) {
     if (svg && !svg.getAttribute("viewBox")) svg.setAttribute("viewBox", `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
     viewer.structure = structure;
     viewer.datasets = new Map((vg.data ?? []).filter((d) => d.values).map((d) => [d.name, JSON.stringify(d.values)]));
+    viewer.rebuilds++;
   }
   viewer.shown = response;
   viewer.renders++;
@@ -531,8 +566,11 @@ async function setLabel(label) {
   f.label = label;
   renderFiles();
   if (label && $("advance").checked) go(f.index + 1);
+  // one at a time, in the order pressed: two requests in flight could arrive in either order
+  const saved = viewer.labelling.then(() => api("/api/label", { file: f.index, label }));
+  viewer.labelling = saved.catch(() => undefined);
   try {
-    await api("/api/label", { file: f.index, label });
+    await saved;
     document.body.dataset.labelsSaved = String(Number(document.body.dataset.labelsSaved ?? 0) + 1);
   } catch (error) {
     f.label = before;
