@@ -52,6 +52,8 @@ interface ViewFile {
 export const OVERVIEW_POINTS = 1200;
 
 const DEFAULT_READ_BYTES = 256 << 20;
+/** Files whose headers are read at once when a session opens. */
+const OPEN_CONCURRENCY = 8;
 const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 /** A path as the page shows it: relative to the working folder when inside it. */
@@ -134,28 +136,30 @@ export class ViewSession {
   static async open(options: ViewSessionOptions): Promise<ViewSession> {
     if (options.files.length === 0) throw new WaterfallError("E_ARGUMENT", "no input files given");
     const given = options.initial ?? { read: {}, options: {}, figure: {} };
-    const files: ViewFile[] = [];
-    for (const file of options.files) {
+    const readBytes = options.readBytes ?? DEFAULT_READ_BYTES;
+    const open = async (file: string): Promise<ViewFile> => {
       const path = resolve(file);
       const notes: string[] = [];
       try {
         const description = await describeFile(path, given.read);
         const diagnostics = await diagnosticsOf(path, description);
-        const readBytes = options.readBytes ?? DEFAULT_READ_BYTES;
-        files.push({
-          path,
-          shown: displayPath(path),
-          description,
-          diagnostics,
-          notes,
-          initial: initialState(description, given, readBytes, notes),
-          partial: isPartial(description, readBytes),
-        });
+        const initial = initialState(description, given, readBytes, notes);
+        return { path, shown: displayPath(path), description, diagnostics, notes, initial, partial: isPartial(description, readBytes) };
       } catch (error) {
         if (!(error instanceof WaterfallError) || options.files.length === 1) throw error;
-        files.push({ path, shown: displayPath(path), error: error.message, diagnostics: {}, notes, initial: given, partial: false });
+        return { path, shown: displayPath(path), error: error.message, diagnostics: {}, notes, initial: given, partial: false };
       }
-    }
+    };
+    // Headers only, a few files at a time: a triage of thousands of candidates starts in seconds.
+    const files: ViewFile[] = new Array(options.files.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < options.files.length) {
+        const k = next++;
+        files[k] = await open(options.files[k]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, options.files.length) }, worker));
     if (files.every((f) => f.error)) throw new WaterfallError("E_ARGUMENT", `no file could be opened: ${files[0].error}`);
     return new ViewSession(files, await LabelStore.open(files.map((f) => f.path)), options);
   }
