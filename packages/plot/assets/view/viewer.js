@@ -381,6 +381,18 @@ function renderMasks() {
     list.append(item);
   }
   if (masked.length === 0) list.innerHTML = '<li class="hint">none</li>';
+  // channels the options' rules masked too (masks, constant channels, channels without data)
+  const chosen = new Set(masked);
+  const byRules = runs((viewer.shown?.masked ?? []).filter((c) => !chosen.has(c)));
+  if (byRules.length) {
+    const item = document.createElement("li");
+    item.className = "hint";
+    item.id = "masked-by-rules";
+    item.textContent = `also masked by the processing options: ${byRules
+      .map(([a, b]) => `${a === b ? a : `${a}–${b}`} (${(read.fbottom + a * read.df).toFixed(1)}–${(read.fbottom + (b + 1) * read.df).toFixed(1)} MHz)`)
+      .join(", ")}`;
+    list.append(item);
+  }
 }
 
 /** Masks (or unmasks) the file's channels a..b. */

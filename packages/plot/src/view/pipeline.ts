@@ -59,6 +59,8 @@ export interface ViewFigure {
   figure: FigureData;
   /** The file as read (its axes, before processing: the mask list counts these channels). */
   read: { nchan: number; ntime: number; fbottom: number; df: number; dt: number; start: number; dm: number; layout: string; notes: string[] };
+  /** The file's channels masked by the per-channel steps (the options' masks and rules, and channels without data). */
+  masked: number[];
   /** The stages recomputed for this figure, with their times in ms (the others were kept). */
   ran: Record<string, number>;
 }
@@ -67,7 +69,7 @@ export interface ViewFigure {
 export class FilePipeline {
   readonly file: string;
   #read = new Stage<ReadFile>();
-  #channels = new Stage<Spectra>();
+  #channels = new Stage<{ spectra: Spectra; masked: number[] }>();
   #time = new Stage<Spectra>();
   #figure = new Stage<FigureData>();
   #spec = new Stage<VegaLiteSpec>();
@@ -99,7 +101,10 @@ export class FilePipeline {
       return { spectra: Spectra.fromWaterfall(waterfall), dmTime: waterfall.dmTime, notes: waterfall.notes, layout: waterfall.layout };
     });
     const channelsKey = `${readKey}|${canonical(channelOptions)}`;
-    const channels = await this.#channels.get(channelsKey, "channels", ran, () => processChannels(read.spectra.clone(), options));
+    const { spectra: channels, masked } = await this.#channels.get(channelsKey, "channels", ran, () => {
+      const spectra = processChannels(read.spectra.clone(), options);
+      return { spectra, masked: spectra.maskedChannels() };
+    });
     const timeKey = `${channelsKey}|${canonical(timeOptions)}`;
     const reduced = await this.#time.get(timeKey, "time", ran, () =>
       processTime(processTimeWritesInPlace(channels.nchan, options) ? channels.clone() : channels.sharingArrays(), options),
@@ -114,6 +119,7 @@ export class FilePipeline {
       spec,
       figure,
       read: { nchan: s.nchan, ntime: s.ntime, fbottom: s.fbottom, df: s.df, dt: s.dt, start: s.start, dm: s.dm, layout: read.layout, notes: read.notes },
+      masked,
       ran,
     };
   }

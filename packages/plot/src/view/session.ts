@@ -99,6 +99,7 @@ export interface FigureResponse {
     vmax: number;
   };
   read: ViewFigure["read"];
+  masked: ViewFigure["masked"];
   ran: ViewFigure["ran"];
   serverMs: number;
 }
@@ -241,6 +242,7 @@ export class ViewSession {
         vmax: fd.vmax,
       },
       read: view.read,
+      masked: view.masked,
       ran: view.ran,
       serverMs: Math.round((performance.now() - started) * 10) / 10,
     };
