@@ -12,6 +12,7 @@ import { ioError, temporaryName, writeFileAtomic } from "@wfall/spectra/internal
 import { isMap, isSeq, parseDocument, type Document } from "yaml";
 
 import { loadManifest } from "../build/manifest.js";
+import { compactLists } from "./state.js";
 
 async function existing(path: string): Promise<string | undefined> {
   try {
@@ -47,7 +48,7 @@ export async function appendToManifest(path: string, name: string, make: (name: 
   const taken = new Set(figures.items.map((item) => (isMap(item) ? String(item.get("name")) : "")));
   const chosen = freeName(name, taken);
   const node = doc.createNode(make(chosen));
-  if (isMap(node)) for (const pair of node.items) if (isMap(pair.value) || isSeq(pair.value)) pair.value.flow = false;
+  compactLists(node);
   figures.flow = false;
   figures.items.push(node);
   const out = doc.toString();

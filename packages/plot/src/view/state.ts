@@ -8,7 +8,7 @@ import { relative, resolve, sep } from "node:path";
 
 import { READ_OPTIONS, WaterfallError, type ReadOptions } from "@wfall/spectra";
 import { checkOptions, refuseUnknownOptions } from "@wfall/spectra/internal";
-import { stringify } from "yaml";
+import { Document, isScalar, isSeq, visit, type Node } from "yaml";
 
 import type { FigureDescription } from "../figure/description.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type FigureOptions, type PanelOptions } from "../options.js";
@@ -75,6 +75,18 @@ export function figureName(file: string): string {
   return stem.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^[._]+/, "") || "figure";
 }
 
+/** Writes lists of plain values on one line (`maskChannels: [25, 26, 27]`), everything else as blocks. */
+export function compactLists(node: Node): void {
+  visit(node, {
+    Seq(_, seq) {
+      if (isSeq(seq)) seq.flow = seq.items.length > 0 && seq.items.every((item) => isScalar(item));
+    },
+    Map(_, map) {
+      map.flow = false;
+    },
+  });
+}
+
 /** A manifest figure entry (plain data) and its YAML. */
 export interface ManifestEntry {
   entry: Record<string, unknown>;
@@ -99,5 +111,7 @@ export function manifestEntry(file: string, state: ViewState, options: { name: s
   });
   const outputs = options.formats.map((format) => `${options.name}.${format}`);
   const entry = { name: options.name, output: outputs.length === 1 ? outputs[0] : outputs, ...state.figure, panels: [panel] };
-  return { entry, yaml: stringify([entry]) };
+  const doc = new Document([entry]);
+  compactLists(doc.contents!);
+  return { entry, yaml: doc.toString() };
 }
