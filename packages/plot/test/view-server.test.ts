@@ -12,10 +12,11 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { reduceFilterbank } from "@wfall/spectra";
+import { reduceFilterbank, type FileDescription } from "@wfall/spectra";
 
 import { figureOf } from "../src/figure/build.js";
 import { vegaSpecOf } from "../src/render.js";
+import { diagnosticsOf } from "../src/view/diagnostics.js";
 import { parseCsv, parseLabelKeys } from "../src/view/labels.js";
 import { startViewServer, type ViewServer } from "../src/view/server.js";
 import { OVERVIEW_POINTS, ViewSession } from "../src/view/session.js";
@@ -220,5 +221,16 @@ describe("a file too large to hold", () => {
     const later = { read: { start: 1.75, duration: 0.5 }, options: { dm: 565.3, downsample: 4 }, figure: {} };
     const built = await figureOf(describeState(fil, later, ["x.pdf"]));
     expect((await session.figure({ file: 0, state: later })).vega).toEqual(vegaSpecOf(built.spec));
+  });
+});
+
+describe("diagnostics listed in triage", () => {
+  const described = (format: string, details: Record<string, unknown>) => ({ format, details }) as unknown as FileDescription;
+  it("come from a candidate's attributes, then from your's file names, else are unknown", async () => {
+    const name = "/data/tcand_2_dm_565.30000_snr_11.92560.fil";
+    expect(await diagnosticsOf(name, described("filterbank", {}))).toEqual({ dm: 565.3, snr: 11.9256 });
+    expect(await diagnosticsOf("/data/cand.h5", described("hdf5", { snr: 8.5, dm: "350.2" }))).toEqual({ snr: 8.5, dm: 350.2 });
+    expect(await diagnosticsOf("/data/x_dm_1_snr_2.h5", described("hdf5", { snr: 8.5 }))).toEqual({ snr: 8.5, dm: 1 });
+    expect(await diagnosticsOf("/data/burst.npz", described("npz", { snr: 3 }))).toEqual({});
   });
 });
