@@ -267,7 +267,22 @@ function control(group, key, spec) {
       if (spec.max !== undefined) input.max = spec.max;
     }
     const list = ["channels", "ranges", "pairs"].includes(spec.kind) || !["number", "numberOr", "string"].includes(spec.kind);
-    input.sync = () => (input.value = list ? formatList(spec.kind, current()) : (current() ?? ""));
+    if (spec.kind === "numberOr") {
+      // its named values, and the numbers that make sense for this file (the channel count's divisors for nsub)
+      const options = document.createElement("datalist");
+      options.id = `choices-${group}-${key}`;
+      input.setAttribute("list", options.id);
+      row.append(options);
+      input.choices = () => {
+        const values = [...spec.values, ...(file().choices?.[key] ?? [])];
+        if (options.dataset.values !== values.join()) options.replaceChildren(...values.map((v) => new Option(String(v), String(v))));
+        options.dataset.values = values.join();
+      };
+    }
+    input.sync = () => {
+      input.value = list ? formatList(spec.kind, current()) : (current() ?? "");
+      input.choices?.();
+    };
     input.addEventListener("change", () => {
       const text = input.value.trim();
       if (text === "") return setOption(group, key, undefined);

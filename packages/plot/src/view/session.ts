@@ -64,6 +64,13 @@ function displayPath(file: string): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** The divisors of `n`, ascending (the subband counts a file allows). */
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
 /** Whether a file is too large (as float32) to be read whole. */
 function isPartial(description: FileDescription, readBytes: number): boolean {
   return description.channels * description.samples * 4 > readBytes;
@@ -186,6 +193,7 @@ export class ViewSession {
         labelFile: this.#labels.pathOf(f.path),
         state: f.initial,
         overview: f.partial && f.description?.format === "filterbank",
+        choices: f.description ? { nsub: divisors(f.description.channels) } : {},
         figureName: figureName(f.path),
       })),
       tables: { read: READ_OPTIONS, process: PROCESS_OPTIONS, window: WINDOW_OPTIONS, look: LOOK_OPTIONS, panel: other, figure: FIGURE_OPTIONS },
