@@ -156,14 +156,14 @@ if (run("W4")) {
   record("W4", "24 figures, warm rebuild (nothing changed)", warm, seed, "24 seed runs", "< 1 s", warm < 1 ? "(under 1 s)" : "(over 1 s)");
 }
 
-if (run("W5")) {
-  log("> W5: the viewer in headless Chromium: DM changes on the 16384 x 2048 waterfall; opening the large filterbank");
+if (run("WV")) {
+  log("> WV: the viewer in headless Chromium: DM changes on the 16384 x 2048 waterfall; opening the large filterbank");
   const input = join(work, "w2.npz");
-  const view = jsonCommand(node, [join(here, "ours/w5_view.mjs"), input, "87.0", String(reps * 2), w3]);
+  const view = jsonCommand(node, [join(here, "ours/view.mjs"), input, "87.0", String(reps * 2), w3]);
   const dmChange = median(view.dmChangeMs) / 1000;
-  const rerun = repeat(reps, () => timeCommand(node, [plot, input, "--dm", "87.3", "--figname", join(work, "w5_cli.png")]).seconds);
+  const rerun = repeat(reps, () => timeCommand(node, [plot, input, "--dm", "87.3", "--figname", join(work, "wv_cli.png")]).seconds);
   record(
-    "W5",
+    "WV",
     "DM change shown (page, end to end)",
     dmChange,
     rerun,
@@ -172,9 +172,9 @@ if (run("W5")) {
     `(median of ${view.dmChangeMs.length}; max ${(Math.max(...view.dmChangeMs) / 1000).toFixed(3)} s)`,
   );
   const inputBytes = readFileSync(w3).length;
-  const whole = repeat(1, () => timeCommand(node, [plot, w3, "--figname", join(work, "w5_cli_whole.png")]).seconds);
+  const whole = repeat(1, () => timeCommand(node, [plot, w3, "--figname", join(work, "wv_cli_whole.png")]).seconds);
   record(
-    "W5",
+    "WV",
     "open a large filterbank (first figure shown)",
     view.openSeconds,
     whole,

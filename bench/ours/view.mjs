@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// W5: the viewer, end to end in headless Chromium. Prints one JSON line:
+// WV: the viewer, end to end in headless Chromium. Prints one JSON line:
 //   dmChangeMs: each DM change on FILE, from the state change in the page to
 //               the new figure drawn (server recompute + transfer + Vega draw)
 //   openSeconds: from starting `plot view BIG` to its first figure drawn
 //   openRssKiB: the viewer process's peak RSS after that first figure
 //
-//   node bench/ours/w5_view.mjs FILE.npz DM0 N BIG.fil
+//   node bench/ours/view.mjs FILE.npz DM0 N BIG.fil
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
