@@ -25,8 +25,12 @@ export interface RenderOptions {
 
 export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png"];
 
-/** Compiles to Vega; a spec made by this package is pinned to its exact figure size. */
-function toVega(spec: VegaLiteSpec): Spec {
+/**
+ * Compiles a Vega-Lite spec to Vega; a spec made by this package is pinned to
+ * its exact figure size. What `renderFigure` renders, and what the viewer's
+ * page draws.
+ */
+export function vegaSpecOf(spec: VegaLiteSpec): Spec {
   let compiled: Spec;
   try {
     compiled = compile(spec as unknown as TopLevelSpec).spec;
@@ -73,7 +77,7 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
 /** The figure as an SVG document (heatmap inlined as a PNG data URL, text in DejaVu Sans). */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   useRealTextMetrics();
-  const vg = toVega(spec);
+  const vg = vegaSpecOf(spec);
   return oneAtATime(async () => {
     const view = new View(parse(vg), { renderer: "none" });
     try {

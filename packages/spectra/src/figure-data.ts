@@ -13,7 +13,7 @@ import type { Spectra } from "./spectra.js";
 
 /** Options of {@link prepareFigureData}: the window and colour options, and where to centre. */
 export interface FigureDataOptions extends WindowOptions {
-  /** Force the sample the window is centred on instead of the time-series peak. */
+  /** Force the sample the window is centred on instead of the time-series peak (over `peakTime`). */
   peak?: number;
   /** A DM-time plane on the same time axis as the Spectra (FETCH/your candidates), shown under the waterfall. */
   dmTime?: DmTimePlane;
@@ -103,7 +103,11 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
     );
   }
   const series = spectra.timeseries();
-  const rawPeak = options.peak ?? argmax(series);
+  const rawPeak = options.peak ?? (options.peakTime === undefined ? argmax(series) : Math.floor((options.peakTime - spectra.start) / spectra.dt + 1e-9));
+  if (options.peak === undefined && options.peakTime !== undefined && !(rawPeak >= 0 && rawPeak < ntime)) {
+    const [from, to] = [spectra.start, spectra.start + ntime * spectra.dt];
+    throw fail("E_ARGUMENT", `peakTime ${options.peakTime} s is outside the data (${from.toFixed(6)} to ${to.toFixed(6)} s)`);
+  }
   if (!(Number.isSafeInteger(rawPeak) && rawPeak >= 0 && rawPeak < ntime))
     throw fail("E_ARGUMENT", `peak must be a sample index in 0..${ntime - 1}, got ${rawPeak}`);
   const peak = Math.min(Math.max(rawPeak, halfWidthSamples - 1), ntime - halfWidthSamples);

@@ -9,6 +9,7 @@ import { sweepMargins } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
 import { bandEdges, type SampleWindow, type Waterfall } from "./model.js";
 import { AUTO_SUBBANDS, PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
+import type { SweepTarget } from "./options/read.js";
 import { checkOptions } from "./options/spec.js";
 import { Spectra } from "./spectra.js";
 
@@ -69,22 +70,57 @@ function checkSweep(spectra: Spectra, options: ProcessOptions): void {
   );
 }
 
+/** The DM a read must hold the dispersion sweep of (`includeSweep`) for these options, if they dedisperse. */
+export function sweepTargetOf(options: ProcessOptions): SweepTarget | undefined {
+  return options.dm === undefined ? undefined : { dm: options.dm, kdm: options.kdm, reference: options.reference };
+}
+
 /**
- * Applies the processing options to a Spectra in place (cropping makes a new
- * one, which is returned). The tutorial's order is dedisperse, mask by sum,
- * mask by variance, subband; with circular dedispersion every per-channel step
- * (normalising, the masks) gives the same result before dedispersing, so they
- * run first, on one pass of channel statistics, and dedispersion and
- * subbanding then share one pass over the data. `window` keeps only those
- * samples after dedispersion (a read that also holds the sweep).
+ * The options of the steps along time (dedispersion, subbands, downsampling),
+ * which run after the per-channel steps: {@link processTime} reads only these.
+ * Every other processing option acts on channels ({@link processChannels}).
  */
-export function processSpectra(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
-  checkOptions(PROCESS_OPTIONS, options, spectra.source);
-  checkSweep(spectra, options);
-  const normalise = options.normalise === "auto" || options.normalise === undefined ? (looksRaw(spectra) ? "robust" : "none") : options.normalise;
-  if (normalise !== "none") spectra.normalise(normalise);
+export const TIME_STEP_OPTIONS = ["dm", "kdm", "reference", "wrap", "nsub", "downsample"] as const satisfies readonly (keyof ProcessOptions)[];
+
+/**
+ * `normalise: "auto"` (the default) decided for these samples: robust when
+ * they {@link looksRaw}, else none, with a note saying so for a raw file.
+ */
+export function resolveNormalise(spectra: Spectra, options: ProcessOptions, dtype?: string): { options: ProcessOptions; note?: string } {
+  if (options.normalise !== undefined && options.normalise !== "auto") return { options };
+  const raw = looksRaw(spectra, dtype);
+  const note = raw
+    ? `normalised each channel (robust: (x - median) / (1.4826 MAD)) because the samples are raw ${dtype ?? "power"}; --normalise none keeps them raw`
+    : undefined;
+  return { options: { ...options, normalise: raw ? "robust" : "none" }, note };
+}
+
+/**
+ * The per-channel steps, in place: normalise, then the channel masks. With
+ * circular dedispersion they give the same result before dedispersing as
+ * after, so they run first, on one pass of channel statistics.
+ */
+export function processChannels(spectra: Spectra, options: ProcessOptions): Spectra {
+  const { normalise } = resolveNormalise(spectra, options).options;
+  if (normalise !== undefined && normalise !== "none" && normalise !== "auto") spectra.normalise(normalise);
   spectra.maskBy(maskThresholds(options));
   if (options.maskChannels?.length) spectra.maskChannels(options.maskChannels);
+  return spectra;
+}
+
+/** Whether {@link processTime} writes into the arrays it is given (dedispersion without subbands); otherwise it makes new ones. */
+export function processTimeWritesInPlace(nchan: number, options: ProcessOptions): boolean {
+  return options.dm !== undefined && subbandsFor(nchan, options.nsub) === null;
+}
+
+/**
+ * The steps along time, after {@link processChannels}: dedisperse and
+ * subband in one pass over the data, keep the `window` a read asked for (when
+ * it also read the sweep around it), then downsample. The input's arrays are
+ * written only when {@link processTimeWritesInPlace} says so.
+ */
+export function processTime(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
+  checkSweep(spectra, options);
   const dedisperse = { kdm: options.kdm, reference: options.reference, wrap: options.wrap ?? PROCESS_OPTIONS.wrap.default };
   const nsub = subbandsFor(spectra.nchan, options.nsub);
   if (options.dm !== undefined && nsub !== null) spectra.dedisperseSubband(options.dm, nsub, dedisperse);
@@ -94,6 +130,22 @@ export function processSpectra(spectra: Spectra, options: ProcessOptions, window
   const factor = options.downsample ?? PROCESS_OPTIONS.downsample.default;
   if (factor !== 1) kept.downsample(factor);
   return kept;
+}
+
+/**
+ * Applies the processing options to a Spectra in place (cropping makes a new
+ * one, which is returned): {@link processChannels}, then
+ * {@link processTime}. The tutorial's order is dedisperse, mask by sum, mask
+ * by variance, subband; with circular dedispersion every per-channel step
+ * gives the same result before dedispersing, so those run first and
+ * dedispersion and subbanding then share one pass over the data. `window`
+ * keeps only those samples after dedispersion (a read that also holds the
+ * sweep).
+ */
+export function processSpectra(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
+  checkOptions(PROCESS_OPTIONS, options, spectra.source);
+  checkSweep(spectra, options);
+  return processTime(processChannels(spectra, options), options, window);
 }
 
 /** A processed waterfall, what the processing decided on its own (for stderr), and what was done (for provenance). */
@@ -126,16 +178,8 @@ export interface AppliedProcessing {
  */
 export function processWaterfall(waterfall: Waterfall, options: ProcessOptions): Processed {
   const spectra = Spectra.fromWaterfall(waterfall);
-  const notes: string[] = [];
-  let resolved = options;
-  if (options.normalise === undefined || options.normalise === "auto") {
-    const raw = looksRaw(spectra, waterfall.dtype);
-    resolved = { ...options, normalise: raw ? "robust" : "none" };
-    if (raw)
-      notes.push(
-        `normalised each channel (robust: (x - median) / (1.4826 MAD)) because the samples are raw ${waterfall.dtype}; --normalise none keeps them raw`,
-      );
-  }
+  const { options: resolved, note } = resolveNormalise(spectra, options, waterfall.dtype);
+  const notes = note ? [note] : [];
   const fromDm = spectra.dm;
   const nchan = spectra.nchan;
   const processed = processSpectra(spectra, resolved, waterfall.window);

@@ -207,7 +207,12 @@ export class Spectra {
 
   /** A deep copy. */
   clone(): Spectra {
-    return new Spectra(this.#data.slice(), {
+    return this.#over(this.#data.slice(), this.#weights?.slice() ?? null);
+  }
+
+  /** A Spectra with this one's axes over the given arrays. */
+  #over(data: Float32Array, weights: Float32Array | null): Spectra {
+    return new Spectra(data, {
       nchan: this.#nchan,
       ntime: this.#ntime,
       fbottom: this.fbottom,
@@ -215,10 +220,19 @@ export class Spectra {
       dt: this.#dt,
       start: this.start,
       dm: this.#dm,
-      weights: this.#weights?.slice() ?? null,
+      weights,
       zerosMissing: this.#zerosMissing,
       source: this.source,
     });
+  }
+
+  /**
+   * A Spectra over the same arrays (no copy). Steps that make new arrays
+   * (`subband`, `dedisperseSubband`, `downsample`) leave `this` as it was;
+   * steps in place (`dedisperse`, masks, `normalise`) write into both.
+   */
+  sharingArrays(): Spectra {
+    return this.#over(this.#data, this.#weights);
   }
 
   /**

@@ -73,6 +73,15 @@ describe("prepareFigureData", () => {
     expect(spec.data[0]).toBe(0); // the Spectra is not modified
   });
 
+  it("centres the window on the sample holding peakTime (s from the file's start), not the brightest", () => {
+    const spectra = new Spectra(pulse(200, 100).data, { nchan: 4, ntime: 200, fbottom: 400, df: 100, dt: 1e-3, start: 0.5 });
+    const fig = prepareFigureData(spectra, { peakTime: 0.5 + 0.0604 });
+    expect([fig.rawPeak, fig.peak, fig.sampleStart]).toEqual([60, 60, 36]);
+    expect(prepareFigureData(spectra, { peakTime: 0.5 + 0.06 }).peak).toBe(60); // a sample's start time is inside it
+    expect(() => prepareFigureData(spectra, { peakTime: 0.2 })).toThrow(/peakTime 0.2 s is outside the data \(0\.500000 to 0\.700000 s\)/);
+    expect(() => prepareFigureData(spectra, { peakTime: -1 })).toThrow(/peakTime/);
+  });
+
   it("honours explicit limits and window", () => {
     const fig = prepareFigureData(pulse(200, 100), { vmin: -1, vmax: 2, windowMs: 10 });
     expect([fig.vmin, fig.vmax, fig.ncols]).toEqual([-1, 2, 19]);

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   multi: async () => (await import("./commands/multi.js")).multiCommand,
   build: async () => (await import("./commands/build.js")).buildCommand,
   info: async () => (await import("./commands/info.js")).infoCommand,
+  view: async () => (await import("./commands/view.js")).viewCommand,
 };
 
 const COMMAND_LIST = `Commands:
@@ -28,6 +29,7 @@ const COMMAND_LIST = `Commands:
   plot multi      several waterfalls in one figure (plot multi --help)
   plot build      render the figures of a manifest (plot build --help)
   plot info       what a file holds (plot info --help)
+  plot view       interactive viewer and triage in the browser (plot view --help)
 `;
 
 const COMMON_FLAGS: Flag[] = [

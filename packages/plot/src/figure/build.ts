@@ -6,7 +6,7 @@
 import { extname } from "node:path";
 
 import { openWaterfall, type Spectra, WaterfallError, type FigureData, type Waterfall } from "@wfall/spectra";
-import { checkOptions } from "@wfall/spectra/internal";
+import { checkOptions, sweepTargetOf } from "@wfall/spectra/internal";
 
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
@@ -57,8 +57,7 @@ function checkOutputs(description: FigureDescription): void {
 /** A panel's data: read from its file (holding the dispersion sweep around the range asked for), or given. */
 async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<Spectra | Waterfall> {
   if (typeof panel.input !== "string") return panel.input;
-  const includeSweep = options.dm === undefined ? undefined : { dm: options.dm, kdm: options.kdm, reference: options.reference };
-  const waterfall = await openWaterfall(panel.input, { ...panel.read, includeSweep });
+  const waterfall = await openWaterfall(panel.input, { ...panel.read, includeSweep: sweepTargetOf(options) });
   if (waterfall.notes.length) notes.push(`${panel.input}: ${waterfall.notes.join("; ")}`);
   return waterfall;
 }

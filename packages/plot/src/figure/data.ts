@@ -18,15 +18,23 @@ export interface PanelFigure {
  */
 export function panelFigure(input: Spectra | Waterfall, options: PanelOptions, dmTime?: DmTimePlane): PanelFigure {
   const { spectra, notes } = input instanceof Spectra ? { spectra: processSpectra(input.clone(), options), notes: [] } : processWaterfall(input, options);
-  const factor = options.downsample ?? 1;
   const plane = dmTime ?? (input instanceof Spectra ? undefined : input.dmTime);
-  const figure = prepareFigureData(spectra, { ...options, dmTime: plane && factor !== 1 ? downsampleDmTime(plane, factor, spectra.source) : plane });
-  return { figure, notes };
+  return { figure: figureDataOfProcessed(spectra, options, plane), notes };
 }
 
 /** The figure data of a Spectra after the options' processing (the Spectra itself is not modified). */
 export function figureDataFor(spectra: Spectra, options: PanelOptions, dmTime?: DmTimePlane): FigureData {
   return panelFigure(spectra, options, dmTime).figure;
+}
+
+/**
+ * The figure data of a Spectra already processed by `options` (what
+ * {@link panelFigure} does after processing; the viewer keeps the processed
+ * Spectra and calls this alone when only the window or colours change).
+ */
+export function figureDataOfProcessed(processed: Spectra, options: PanelOptions, dmTime?: DmTimePlane): FigureData {
+  const factor = options.downsample ?? 1;
+  return prepareFigureData(processed, { ...options, dmTime: dmTime && factor !== 1 ? downsampleDmTime(dmTime, factor, processed.source) : dmTime });
 }
 
 /** A DM-time plane averaged in time as the waterfall is, so the two stay on one time axis. */

@@ -14,6 +14,12 @@ export const WINDOW_OPTIONS = {
     default: "off-pulse",
     help: "where vmax's percentile is taken: the off-pulse samples (the tutorial's rule; a bright burst saturates) or the plotted window",
   },
+  peakTime: {
+    kind: "number",
+    min: 0,
+    help: "centre the window on the sample holding this time, s from the start of the file (at the reference frequency)",
+    defaultText: "the time-series peak",
+  },
 } as const satisfies OptionTable;
 
 /** Window and colour-limit options of a figure (see {@link WINDOW_OPTIONS}). */

@@ -2,6 +2,7 @@
 import { basename } from "node:path";
 
 import { openWaterfall, PROCESS_OPTIONS, processWaterfall, READ_OPTIONS, WaterfallError, writeWaterfall } from "@wfall/spectra";
+import { sweepTargetOf } from "@wfall/spectra/internal";
 
 import { VERSION } from "../../version.js";
 import { printNotes, singleInput, type Command } from "../command.js";
@@ -28,8 +29,7 @@ export const prepareCommand: Command = {
     const options = { ...optionsFrom(PROCESS_OPTIONS, parsed) };
     options.nsub ??= "all";
     const read = optionsFrom(READ_OPTIONS, parsed);
-    const includeSweep = options.dm === undefined ? undefined : { dm: options.dm, kdm: options.kdm, reference: options.reference };
-    const waterfall = await openWaterfall(input, { ...read, includeSweep });
+    const waterfall = await openWaterfall(input, { ...read, includeSweep: sweepTargetOf(options) });
     const { spectra, notes, applied } = processWaterfall(waterfall, options);
     printNotes(
       [...waterfall.notes, ...notes].map((n) => `${input}: ${n}`),
