@@ -18,6 +18,13 @@ function defaultOf(spec) {
   return "default" in spec && spec.default !== undefined ? `\`${JSON.stringify(spec.default)}\`` : "";
 }
 
+/** A markdown table with its columns padded to one width, as the formatter (Biome) writes it. */
+function alignedTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
 /** The markdown text of docs/options.md. */
 export async function optionsReference() {
   const lines = [
@@ -28,13 +35,12 @@ export async function optionsReference() {
     "",
   ];
   for (const [title, table] of GROUPS) {
-    lines.push(`## ${title}`, "", "| key | flag | value | default | meaning |", "|---|---|---|---|---|");
-    for (const [key, spec] of Object.entries(table)) {
+    const rows = Object.entries(table).map(([key, spec]) => {
       const flag = spec.kind === "boolean" && spec.negation ? `--${spec.negation} (sets false)` : `--${flagOf(key, spec)}`;
       const value = spec.kind === "enum" || spec.kind === "numberOr" ? [...spec.values, ...(spec.kind === "numberOr" ? ["number"] : [])].join(", ") : spec.kind;
-      lines.push(`| \`${key}\` | \`${flag}\` | ${cell(value)} | ${cell(defaultOf(spec))} | ${cell(spec.help)} |`);
-    }
-    lines.push("");
+      return [`\`${key}\``, `\`${flag}\``, cell(value), cell(defaultOf(spec)), cell(spec.help)];
+    });
+    lines.push(`## ${title}`, "", ...alignedTable(["key", "flag", "value", "default", "meaning"], rows), "");
   }
   return lines.join("\n");
 }

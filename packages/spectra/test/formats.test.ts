@@ -3,7 +3,6 @@
  * frequencies, bursts that line up at their documented DMs), other tools' npz
  * layouts, plain .npy, FETCH/your candidates, and filterbank writing.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

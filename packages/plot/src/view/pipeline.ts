@@ -116,7 +116,11 @@ export class FilePipeline {
       return { spectra: Spectra.fromWaterfall(waterfall), dmTime, notes, layout, dtype, window };
     });
     const channelsKey = `${readKey}|${canonical(channelOptions)}`;
-    const { spectra: channels, masked, notes } = await this.#channels.get(channelsKey, "channels", ran, () => {
+    const {
+      spectra: channels,
+      masked,
+      notes,
+    } = await this.#channels.get(channelsKey, "channels", ran, () => {
       const { options: resolved, note } = resolveNormalise(read.spectra, options, read.dtype);
       const spectra = processChannels(read.spectra.clone(), resolved);
       return { spectra, masked: spectra.maskedChannels(), notes: note ? [note] : [] };
@@ -136,7 +140,17 @@ export class FilePipeline {
     return {
       spec,
       figure,
-      read: { nchan: s.nchan, ntime, fbottom: s.fbottom, df: s.df, dt: s.dt, start: s.start + offset * s.dt, dm: s.dm, layout: read.layout, notes: [...read.notes, ...notes] },
+      read: {
+        nchan: s.nchan,
+        ntime,
+        fbottom: s.fbottom,
+        df: s.df,
+        dt: s.dt,
+        start: s.start + offset * s.dt,
+        dm: s.dm,
+        layout: read.layout,
+        notes: [...read.notes, ...notes],
+      },
       masked,
       ran,
     };
