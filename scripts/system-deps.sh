@@ -5,6 +5,10 @@ set -euo pipefail
 
 updated=0
 apt_install() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing Debian packages: $*; install them as root: apt-get install --no-install-recommends $*" >&2
+    exit 1
+  fi
   if [ "$updated" = 0 ]; then
     apt-get update -qq
     updated=1
