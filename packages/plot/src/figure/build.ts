@@ -33,9 +33,9 @@ export interface BuiltFigure {
 
 /** The figure format of an output path, from its extension. */
 export function formatOf(path: string): FigureFormat {
-  const ext = extname(path).slice(1).toLowerCase();
+  const ext = extname(path).slice(1).toLowerCase().replace(/^jpeg$/, "jpg");
   if (!(FORMATS as readonly string[]).includes(ext)) {
-    throw new WaterfallError("E_ARGUMENT", `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg or .png`, {
+    throw new WaterfallError("E_ARGUMENT", `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg, .png, .jpg or .webp`, {
       file: path,
     });
   }
