@@ -6,7 +6,7 @@
  */
 export type ThumbnailFormat = "jpg" | "webp";
 
-type Sharp = (typeof import("sharp"))["default"];
+type Sharp = typeof import("sharp")["default"];
 let sharp: Promise<Sharp> | undefined;
 
 /** JPEG quality and WebP quality (0-100): small files, text still legible. */

@@ -59,7 +59,10 @@ describe("each: one figure per file", () => {
   });
 
   it("reads a list of paths (relative to the list, comments and blank lines skipped)", async () => {
-    const dir = folder({ "lists/cands.txt": "# survey\n../data/one.h5\n\n  ../data/two.h5  \n", "data/one.h5": "", "data/two.h5": "" }, EACH("lists/cands.txt"));
+    const dir = folder(
+      { "lists/cands.txt": "# survey\n../data/one.h5\n\n  ../data/two.h5  \n", "data/one.h5": "", "data/two.h5": "" },
+      EACH("lists/cands.txt"),
+    );
     const m = await loadManifest(join(dir, "figures.yaml"));
     expect(m.figures.map((f) => [f.name, f.inputs[0]])).toEqual([
       ["c-one", join(dir, "data/one.h5")],
@@ -79,21 +82,45 @@ describe("each: one figure per file", () => {
   const outside = mkdtempSync(join(tmpdir(), "wfall-outside-"));
   writeFileSync(join(outside, "secret.h5"), "");
   const cases: [string, () => string, RegExp][] = [
-    ["an unknown placeholder", () => folder({ "a.h5": "" }, EACH("*.h5").replace("{stem}.png", "{stm}.png")), /uses \{stm\} \(did you mean \{stem\}\?\): only \{stem\} and \{path\} are replaced/],
-    ["a placeholder without each", () => folder({ "a.h5": "" }, EACH("*.h5").replace(/each: "[^"]*", /, "")), /figure 'c-\{stem\}' uses \{stem\} but has no 'each:'/],
-    ["a glob reaching outside", () => folder({}, EACH(`../${outside.split("/").pop()}/*.h5`)), /each '.*' reaches files, outside the manifest's folder: move the files inside, or pass --allow-outside/],
-    ["a glob through a link to outside", () => {
-      const dir = folder({}, EACH("cands/*.h5"));
-      symlinkSync(outside, join(dir, "cands"));
-      return dir;
-    }, /each 'cands\/\*\.h5' walks cands, a link, outside the manifest's folder/],
-    ["a file linked from outside", () => {
-      const dir = folder({ "cands/a.h5": "" }, EACH("cands/*.h5"));
-      symlinkSync(join(outside, "secret.h5"), join(dir, "cands/b.h5"));
-      return dir;
-    }, /matches cands\/b\.h5, a link, outside the manifest's folder/],
+    [
+      "an unknown placeholder",
+      () => folder({ "a.h5": "" }, EACH("*.h5").replace("{stem}.png", "{stm}.png")),
+      /uses \{stm\} \(did you mean \{stem\}\?\): only \{stem\} and \{path\} are replaced/,
+    ],
+    [
+      "a placeholder without each",
+      () => folder({ "a.h5": "" }, EACH("*.h5").replace(/each: "[^"]*", /, "")),
+      /figure 'c-\{stem\}' uses \{stem\} but has no 'each:'/,
+    ],
+    [
+      "a glob reaching outside",
+      () => folder({}, EACH(`../${outside.split("/").pop()}/*.h5`)),
+      /each '.*' reaches files, outside the manifest's folder: move the files inside, or pass --allow-outside/,
+    ],
+    [
+      "a glob through a link to outside",
+      () => {
+        const dir = folder({}, EACH("cands/*.h5"));
+        symlinkSync(outside, join(dir, "cands"));
+        return dir;
+      },
+      /each 'cands\/\*\.h5' walks cands, a link, outside the manifest's folder/,
+    ],
+    [
+      "a file linked from outside",
+      () => {
+        const dir = folder({ "cands/a.h5": "" }, EACH("cands/*.h5"));
+        symlinkSync(join(outside, "secret.h5"), join(dir, "cands/b.h5"));
+        return dir;
+      },
+      /matches cands\/b\.h5, a link, outside the manifest's folder/,
+    ],
     ["a list naming files outside", () => folder({ "l.txt": `${outside}/secret.h5\n` }, EACH("l.txt")), /lists .*secret\.h5, outside the manifest's folder/],
-    ["a stem that climbs out of the output folder", () => folder({ "...h5": "" }, EACH(".*.h5").replace("out/{stem}.png", "{stem}/x.png").replace('"c-{stem}"', "c")), /figure 'c' \(.*\) writes \.\.\/x\.png, outside the manifest's folder/],
+    [
+      "a stem that climbs out of the output folder",
+      () => folder({ "...h5": "" }, EACH(".*.h5").replace("out/{stem}.png", "{stem}/x.png").replace('"c-{stem}"', "c")),
+      /figure 'c' \(.*\) writes \.\.\/x\.png, outside the manifest's folder/,
+    ],
     ["a glob matching nothing", () => folder({}, EACH("cands/*.h5")), /figure 'c-\{stem\}': each 'cands\/\*\.h5' names no file/],
     ["a file name that is not a figure name", () => folder({ "a b.h5": "" }, EACH("*.h5")), /for a b\.h5 would be named 'c-a b'/],
     ["two files with one stem", () => folder({ "a.h5": "", "a.fil": "" }, EACH("a.*")), /duplicate figure name 'c-a'/],
@@ -140,13 +167,22 @@ describe("shards", () => {
       from: expect.stringMatching(/^Slurm array task 3 of 8/),
     });
     // a resubmission of some tasks (--array=3,7) has another task count: --shards says the real one
-    expect(resolveShard("auto", "8", { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_COUNT: "2", SLURM_ARRAY_TASK_MIN: "3" })).toMatchObject({ index: 7, count: 8 });
-    expect(resolveShard("auto", "4", { JOB_COMPLETION_INDEX: "1" })).toMatchObject({ index: 1, count: 4, from: expect.stringMatching(/^Kubernetes completion index 1 of 4/) });
+    expect(resolveShard("auto", "8", { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_COUNT: "2", SLURM_ARRAY_TASK_MIN: "3" })).toMatchObject({
+      index: 7,
+      count: 8,
+    });
+    expect(resolveShard("auto", "4", { JOB_COMPLETION_INDEX: "1" })).toMatchObject({
+      index: 1,
+      count: 4,
+      from: expect.stringMatching(/^Kubernetes completion index 1 of 4/),
+    });
     expect(() => resolveShard("auto", undefined, { JOB_COMPLETION_INDEX: "1" })).toThrow(/JOB_COMPLETION_INDEX .* but no --shards N/);
     expect(() => resolveShard("auto", undefined, {})).toThrow(/found neither SLURM_ARRAY_TASK_ID .* nor JOB_COMPLETION_INDEX/);
     expect(() => resolveShard("5/5", undefined, {})).toThrow(/shard 5 does not exist: there are 5 shards/);
     expect(() => resolveShard("1-of-3", undefined, {})).toThrow(/--shard expects I\/N/);
-    expect(() => resolveShard("auto", undefined, { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "1" })).toThrow(/must start at 0/);
+    expect(() => resolveShard("auto", undefined, { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "1" })).toThrow(
+      /must start at 0/,
+    );
   });
 });
 
@@ -159,7 +195,8 @@ describe("sharded builds", () => {
     sharded = surveyProject(COUNT);
     const report = await buildManifest(join(single, "figures.yaml"), { progress: quiet(), jobs: 2 });
     expect(report.ok).toBe(true);
-    for (let i = 0; i < 3; i++) expect((await buildManifest(join(sharded, "figures.yaml"), { progress: quiet(), jobs: 1, shard: { index: i, count: 3 } })).ok).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect((await buildManifest(join(sharded, "figures.yaml"), { progress: quiet(), jobs: 1, shard: { index: i, count: 3 } })).ok).toBe(true);
   });
 
   it("shards together write exactly the bytes of one process, each figure once", () => {
@@ -196,7 +233,9 @@ describe("sharded builds", () => {
     const report = await buildManifest(join(sharded, "figures.yaml"), { progress: quiet(), jobs: 1, shard });
     expect(new Set(report.figures.map((f) => f.status))).toEqual(new Set(["cached"]));
     expect(statSync(join(sharded, "thumbs/cand_00003.png")).mtimeMs).toBe(before);
-    const lines = readFileSync(join(sharded, ".figures.yaml.wfall-shards", `shard-${shard.index}-of-3.jsonl`), "utf8").trim().split("\n");
+    const lines = readFileSync(join(sharded, ".figures.yaml.wfall-shards", `shard-${shard.index}-of-3.jsonl`), "utf8")
+      .trim()
+      .split("\n");
     expect(lines.length).toBe(2 * report.figures.length); // the kept lines plus this run's: the file does not grow without bound
   });
 
@@ -236,10 +275,13 @@ describe("sharded builds", () => {
 
 describe("JPEG and WebP thumbnails", () => {
   it("are the PNG's pixels, re-encoded: same size, close values, the same bytes every time", async () => {
-    const dir = surveyProject(2, `version: 1
+    const dir = surveyProject(
+      2,
+      `version: 1
 figures:
   - { name: "t-{stem}", each: "cands/*.h5", input: "{path}", dpi: 80, output: ["t/{stem}.png", "t/{stem}.jpg", "t/{stem}.webp"] }
-`);
+`,
+    );
     await buildManifest(join(dir, "figures.yaml"), { progress: quiet(), jobs: 0 });
     const grey = (file: string) => sharp(file).flatten({ background: "#ffffff" }).grayscale().raw().toBuffer({ resolveWithObject: true });
     const meanDifference = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0) / a.length;

@@ -5,6 +5,7 @@
  * index per shard). Shards are sized so a task lasts minutes: scheduling a
  * task costs seconds, so a task of a few seconds wastes most of its slot.
  */
+import type { Job } from "kubernetes-types/batch/v1.js";
 import { stringify } from "yaml";
 
 import { VERSION } from "../version.js";
@@ -115,7 +116,8 @@ export interface KubernetesOptions {
  */
 export function kubernetesJob(plan: EmitPlan, options: KubernetesOptions): string {
   const manifest = `${options.mountPath.replace(/\/$/, "")}/${plan.manifest.split("/").pop()}`;
-  const job = {
+  // typed as the API's Job: the compiler refuses an unknown field or a wrong type
+  const job: Job = {
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: { name: options.name, labels: { "app.kubernetes.io/name": "wfall", "app.kubernetes.io/component": "build" } },

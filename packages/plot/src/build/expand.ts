@@ -189,7 +189,11 @@ export function* expandFigures(templates: RawFigureTemplate[], ctx: ExpandContex
           ...base,
           name,
           output: outputs.map((o) => substitute(o, values)),
-          panels: figure.panels.map((p, i) => ({ ...p, input: substitute(inputs[i], values), title: p.title === undefined ? undefined : substitute(p.title, values) })),
+          panels: figure.panels.map((p, i) => ({
+            ...p,
+            input: substitute(inputs[i], values),
+            title: p.title === undefined ? undefined : substitute(p.title, values),
+          })),
         },
         index,
         source: values.path,

@@ -42,7 +42,14 @@ function matchers(pattern: string): Matcher[] {
   return pattern
     .split("/")
     .filter((s) => s !== "" && s !== ".")
-    .map((s): Matcher => (s === "**" ? { kind: "any-depth" } : hasGlobSyntax(s) ? { kind: "pattern", re: segmentRegExp(s), dot: s.startsWith(".") } : { kind: "literal", name: s }));
+    .map(
+      (s): Matcher =>
+        s === "**"
+          ? { kind: "any-depth" }
+          : hasGlobSyntax(s)
+            ? { kind: "pattern", re: segmentRegExp(s), dot: s.startsWith(".") }
+            : { kind: "literal", name: s },
+    );
 }
 
 function entries(dir: string): Dirent[] {
@@ -80,8 +87,7 @@ export function* glob(base: string, pattern: string): Generator<GlobMatch> {
       return;
     }
     for (const entry of entries(dir)) {
-      const ok =
-        part.kind === "literal" ? entry.name === part.name : part.re.test(entry.name) && (part.dot || !entry.name.startsWith("."));
+      const ok = part.kind === "literal" ? entry.name === part.name : part.re.test(entry.name) && (part.dot || !entry.name.startsWith("."));
       if (!ok) continue;
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (last) {

@@ -242,7 +242,8 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
   }
   checkConsistency(figures, fail);
   const gallery = raw.gallery === undefined ? undefined : path(raw.gallery);
-  if (gallery !== undefined && !allowOutside && !isInside(gallery)) fail(`the gallery ${raw.gallery} is outside the manifest's folder: move it inside, or pass --allow-outside`);
+  if (gallery !== undefined && !allowOutside && !isInside(gallery))
+    fail(`the gallery ${raw.gallery} is outside the manifest's folder: move it inside, or pass --allow-outside`);
   return { file, dir, figures, gallery, redact };
 }
 

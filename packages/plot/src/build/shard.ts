@@ -73,7 +73,5 @@ export function resolveShard(spec: string, shards: string | undefined, env: Node
     const count = wholeNumber(shards, "--shards", 1);
     return checked(index, count, `Kubernetes completion index ${index} of ${count} (JOB_COMPLETION_INDEX, --shards)`);
   }
-  throw usage(
-    "--shard auto found neither SLURM_ARRAY_TASK_ID (a Slurm array job) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job): give --shard I/N",
-  );
+  throw usage("--shard auto found neither SLURM_ARRAY_TASK_ID (a Slurm array job) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job): give --shard I/N");
 }

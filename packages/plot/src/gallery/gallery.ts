@@ -36,7 +36,12 @@ export interface GalleryOptions {
 const url = (from: string, to: string) => relative(from, to).split(sep).map(encodeURIComponent).join("/");
 
 /** Writes `folder/index.html` for the figures that `status` (default: the shard reports) says are done. */
-export async function writeGallery(manifest: Manifest, folder: string, status: SurveyStatus = surveyStatus(manifest), options: GalleryOptions = {}): Promise<GalleryResult> {
+export async function writeGallery(
+  manifest: Manifest,
+  folder: string,
+  status: SurveyStatus = surveyStatus(manifest),
+  options: GalleryOptions = {},
+): Promise<GalleryResult> {
   const done = status.figures.filter((f) => f.state === "done").map((f) => f.figure);
   const label = labelLookup();
   const entries: GalleryEntry[] = new Array(done.length);
