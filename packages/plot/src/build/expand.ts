@@ -97,8 +97,8 @@ function checkPlaceholders(figure: ExpandedFigure["figure"], each: boolean, fail
 
 const toPosix = (p: string) => (sep === "/" ? p : p.split(sep).join("/"));
 
-/** The path of a file for `{path}`: relative to the manifest's folder when inside it, else absolute. */
-function placeholderPath(dir: string, file: string): string {
+/** A path as `{path}` and the shard reports write it: relative to the manifest's folder when inside it, else absolute; `/`-separated. */
+export function manifestPath(dir: string, file: string): string {
   const rel = relative(dir, file);
   return rel.startsWith("..") || isAbsolute(rel) ? toPosix(file) : toPosix(rel);
 }
@@ -126,7 +126,7 @@ function* eachFiles(each: string, name: string, ctx: ExpandContext): Generator<s
     if (!ctx.allowOutside && root !== ctx.dir && !ctx.isInside(root)) outside(`walks ${base}, a link`);
     for (const match of glob(root, rest)) {
       const file = resolve(root, match.relative);
-      if (match.throughLink && !ctx.allowOutside && !isInsideReal(ctx.dir, file)) outside(`matches ${placeholderPath(ctx.dir, file)}, a link`);
+      if (match.throughLink && !ctx.allowOutside && !isInsideReal(ctx.dir, file)) outside(`matches ${manifestPath(ctx.dir, file)}, a link`);
       yield file;
     }
     return;
@@ -180,7 +180,7 @@ export function* expandFigures(templates: RawFigureTemplate[], ctx: ExpandContex
     let count = 0;
     for (const file of eachFiles(template.each, figure.name, ctx)) {
       count++;
-      const values = { stem: basename(file, extname(file)), path: placeholderPath(ctx.dir, file) };
+      const values = { stem: basename(file, extname(file)), path: manifestPath(ctx.dir, file) };
       const name = substitute(figure.name, values);
       if (!FIGURE_NAME_PATTERN.test(name))
         ctx.fail(`figure '${figure.name}' for ${values.path} would be named '${name}': names may hold only letters, digits, '_', '.' and '-'`);

@@ -11,11 +11,12 @@
  * paths relative to the manifest's folder.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 import { writeFileAtomic } from "@wfall/spectra/internal";
 
 import { definitionKey, figureKey, type CacheEntry } from "./cache.js";
+import { manifestPath } from "./expand.js";
 import type { ManifestFigure } from "./manifest.js";
 import type { Shard } from "./shard.js";
 
@@ -50,13 +51,8 @@ export function shardReportPath(manifestFile: string, shard: Shard): string {
   return join(shardReportDir(manifestFile), `shard-${String(shard.index).padStart(width, "0")}-of-${shard.count}.jsonl`);
 }
 
-const toPosix = (p: string) => (sep === "/" ? p : p.split(sep).join("/"));
-
-/** A path as a report writes it: relative to the manifest's folder when inside it. */
-export function reportPath(dir: string, path: string): string {
-  const rel = relative(dir, path);
-  return rel.startsWith("..") || isAbsolute(rel) ? toPosix(path) : toPosix(rel);
-}
+/** A path as a report writes it (see `manifestPath`). */
+export const reportPath = manifestPath;
 
 /** The records of one report file; a torn last line (a killed task) is left out. */
 function readRecords(file: string): FigureRecord[] {

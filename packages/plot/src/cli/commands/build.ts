@@ -1,7 +1,7 @@
 /** `plot build FIGURES.yaml`: every figure of a manifest, skipping unchanged ones; `--check` for CI. */
 import { buildManifest } from "../../build/build.js";
 import { resolveShard } from "../../build/shard.js";
-import type { Command } from "../command.js";
+import { manifestArgument, type Command } from "../command.js";
 import { lastValue, numberValue, UsageError, type Flag } from "../flags.js";
 
 /** Exit code of `plot build --check` when a committed figure is out of date. */
@@ -29,8 +29,7 @@ export const buildCommand: Command = {
     "plot build FIGURES.yaml [--check] [--only NAME,...] [--force] [--jobs N] [--shard I/N|auto [--shards N]] [--retry-failed]\n\nRenders every figure of a manifest (YAML or JSON; schema: @wfall/plot/schema/figures.schema.json), skipping unchanged ones. With --shard, only one shard's figures: run shards 0..N-1 anywhere (Slurm, Kubernetes: see plot emit), then plot merge.",
   flags: FLAGS,
   async run(parsed, io) {
-    if (parsed.positionals.length !== 1)
-      throw new UsageError(`build: expected one manifest file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ") || "none"} (see --help)`);
+    const file = manifestArgument(parsed, "build");
     const jobsText = lastValue(parsed, "jobs");
     const jobs = jobsText === undefined ? undefined : numberValue("jobs", jobsText);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 0))
@@ -40,7 +39,7 @@ export const buildCommand: Command = {
     if (shardText === undefined && parsed.values.has("shards")) throw new UsageError("--shards goes with --shard auto");
     const shard = shardText === undefined ? undefined : resolveShard(shardText, lastValue(parsed, "shards"), process.env);
     if (shard) io.err.write(`plot: building shard ${shard.index}/${shard.count} (${shard.from})\n`);
-    const report = await buildManifest(parsed.positionals[0], {
+    const report = await buildManifest(file, {
       check,
       only: parsed.values.get("only")?.flatMap((v) => v.split(",").filter(Boolean)),
       force: parsed.values.has("force"),

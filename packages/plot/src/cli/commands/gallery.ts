@@ -3,8 +3,8 @@ import { dirname, join, relative } from "node:path";
 
 import { loadManifest } from "../../build/manifest.js";
 import { writeGallery } from "../../gallery/gallery.js";
-import type { Command } from "../command.js";
-import { lastValue, UsageError, type Flag } from "../flags.js";
+import { manifestArgument, type Command } from "../command.js";
+import { lastValue, type Flag } from "../flags.js";
 
 const FLAGS: Flag[] = [
   { name: "output", short: "o", takes: "one", arg: "FOLDER", help: "where index.html goes", defaultText: "the manifest's gallery:, else gallery/ beside it" },
@@ -17,9 +17,7 @@ export const galleryCommand: Command = {
     "plot gallery FIGURES.yaml [-o FOLDER]\n\nWrites FOLDER/index.html: the manifest's built figures with their S/N, DM and width (from the candidate files) and triage labels (labels.csv beside the inputs, columns file,label), sortable and filterable, with no server and nothing fetched from the network.",
   flags: FLAGS,
   async run(parsed, io) {
-    if (parsed.positionals.length !== 1)
-      throw new UsageError(`gallery: expected one manifest file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ") || "none"} (see --help)`);
-    const file = parsed.positionals[0];
+    const file = manifestArgument(parsed, "gallery");
     const manifest = await loadManifest(file, { allowOutside: parsed.values.has("allow-outside") });
     const folder = lastValue(parsed, "output") ?? manifest.gallery ?? join(dirname(file), "gallery");
     const result = await writeGallery(manifest, folder);

@@ -8,11 +8,11 @@
 import { relative } from "node:path";
 
 import { mergeShardReports } from "../../build/merge.js";
-import { loadManifest } from "../../build/manifest.js";
+import { loadManifest, type Manifest } from "../../build/manifest.js";
 import { shardReportFiles } from "../../build/report-lines.js";
 import { surveyStatus, type SurveyStatus } from "../../build/status.js";
-import type { Command, Io } from "../command.js";
-import { lastValue, numberValue, UsageError, type Flag } from "../flags.js";
+import { manifestArgument, type Command, type Io } from "../command.js";
+import { lastValue, numberValue, UsageError, type Flag, type Parsed } from "../flags.js";
 
 /** Exit code when a figure is failed or missing. */
 export const INCOMPLETE = 1;
@@ -22,17 +22,13 @@ const FLAGS: Flag[] = [
   { name: "allow-outside", takes: "nothing", help: "the manifest may write outside its folder (as for plot build)" },
 ];
 
-function manifestArgument(parsed: { positionals: string[] }, command: string): string {
-  if (parsed.positionals.length !== 1)
-    throw new UsageError(`${command}: expected one manifest file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ") || "none"} (see --help)`);
-  return parsed.positionals[0];
-}
-
-function listLimit(parsed: Parameters<Command["run"]>[0]): number {
+/** The manifest and the --list limit of `status` and `merge`. */
+async function surveyArguments(parsed: Parsed, command: string): Promise<{ file: string; limit: number; manifest: Manifest }> {
+  const file = manifestArgument(parsed, command);
   const text = lastValue(parsed, "list");
-  const n = text === undefined ? 20 : numberValue("list", text);
-  if (!(Number.isInteger(n) && n >= 0)) throw new UsageError(`--list expects a whole number (0 or more), got '${text}'`);
-  return n;
+  const limit = text === undefined ? 20 : numberValue("list", text);
+  if (!(Number.isInteger(limit) && limit >= 0)) throw new UsageError(`--list expects a whole number (0 or more), got '${text}'`);
+  return { file, limit, manifest: await loadManifest(file, { allowOutside: parsed.values.has("allow-outside") }) };
 }
 
 /** Prints the counts, then up to `limit` failed and missing figures; returns the exit code. */
@@ -56,9 +52,7 @@ export const statusCommand: Command = {
     "plot status FIGURES.yaml [--list N]\n\nSays which figures of a manifest are done, failed or missing, from the reports its builds and shards wrote; exits 1 when any is failed or missing.",
   flags: FLAGS,
   async run(parsed, io) {
-    const file = manifestArgument(parsed, "status");
-    const limit = listLimit(parsed);
-    const manifest = await loadManifest(file, { allowOutside: parsed.values.has("allow-outside") });
+    const { file, limit, manifest } = await surveyArguments(parsed, "status");
     return printStatus(file, surveyStatus(manifest), shardReportFiles(file).length, limit, io);
   },
 };
@@ -69,9 +63,7 @@ export const mergeCommand: Command = {
     "plot merge FIGURES.yaml [--list N]\n\nAfter the shards of a build (plot build --shard): says which figures are done, failed or missing, folds the shards' reports into the build cache, and writes the manifest's gallery; exits 1 when any figure is failed or missing.",
   flags: FLAGS,
   async run(parsed, io) {
-    const file = manifestArgument(parsed, "merge");
-    const limit = listLimit(parsed);
-    const manifest = await loadManifest(file, { allowOutside: parsed.values.has("allow-outside") });
+    const { file, limit, manifest } = await surveyArguments(parsed, "merge");
     const merged = await mergeShardReports(manifest);
     const code = printStatus(file, merged.status, shardReportFiles(file).length, limit, io);
     io.out.write(`cache: ${merged.cached} figure(s) recorded\n`);
