@@ -18,8 +18,8 @@ export interface SlurmCluster {
   dir: string;
   /** Waits until none of these jobs is queued or running. */
   waitFor(jobIds: string[], timeoutMs: number): Promise<void>;
-  /** Stops the daemons this cluster started (by their pid files) and removes its folder. */
-  stop(): void;
+  /** Stops the daemons this cluster started (by their pid files), waits for them to exit, and removes its folder. */
+  stop(): Promise<void>;
 }
 
 function which(program: string): string | null {
@@ -59,16 +59,21 @@ export async function startSlurm(): Promise<SlurmCluster> {
   const dir = mkdtempSync(join(tmpdir(), "wfall-slurm-"));
   for (const sub of ["state", "spool"]) mkdirSync(join(dir, sub));
   const pidFiles = ["munged", "slurmctld", "slurmd"].map((d) => join(dir, `${d}.pid`));
-  const stop = () => {
-    for (const file of pidFiles.reverse()) {
-      const pid = daemonPid(file);
-      if (pid === null) continue;
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8")); // a zombie has exited
+    } catch {
+      return false;
     }
+  };
+  const stop = async () => {
+    const pids = [...pidFiles]
+      .reverse()
+      .map(daemonPid)
+      .filter((pid): pid is number => pid !== null);
+    for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGTERM");
+    const end = Date.now() + 20_000; // slurmctld saves its state as it stops
+    while (pids.some(alive) && Date.now() < end) await sleep(200);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -152,7 +157,7 @@ PartitionName=debug Nodes=${node} Default=YES MaxTime=INFINITE State=UP
       },
     };
   } catch (error) {
-    stop();
+    await stop();
     throw error;
   }
 }

@@ -27,7 +27,7 @@ describe("a Slurm job array from plot emit slurm", () => {
   beforeAll(async () => {
     cluster = await startSlurm();
   });
-  afterAll(() => cluster?.stop());
+  afterAll(async () => cluster?.stop());
 
   it(`builds ${COUNT} candidates in ${SHARDS} array tasks and a merge job, byte-identical to one process`, { timeout: 900_000 }, async () => {
     const single = surveyProject(COUNT);
