@@ -7,8 +7,8 @@
  * variables expand, values taken from the environment never appear in
  * messages, and YAML aliases are bounded.
  */
-import { realpathSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { lstatSync, realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 import { WaterfallError } from "@wfall/spectra";
 import { readInput } from "@wfall/spectra/internal";
@@ -165,21 +165,28 @@ export function expandVariables(
  */
 function insideChecker(dir: string): (path: string) => boolean {
   const known = new Map<string, string>();
-  const real = (p: string): string => {
+  const realFolder = (p: string): string => {
     let r = known.get(p);
     if (r === undefined) {
-      try {
-        r = realpathSync(p);
-      } catch {
-        r = p === dirname(p) ? p : resolve(real(dirname(p)), relative(dirname(p), p));
-      }
+      r = real(p);
       known.set(p, r);
     }
     return r;
   };
+  // only a link needs realpath; anything else is its folder's real path plus its name (one lstat, no exception when absent)
+  const real = (p: string): string => {
+    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      try {
+        return realpathSync.native(p);
+      } catch {
+        return "/\0 a dangling or looping link"; // inside nothing
+      }
+    }
+    return p === dirname(p) ? p : join(realFolder(dirname(p)), basename(p));
+  };
   const realDir = real(dir);
   return (path) => {
-    const rel = relative(realDir, real(path));
+    const rel = relative(realDir, real(resolve(path)));
     return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
   };
 }
