@@ -35,15 +35,18 @@ function record(workload, what, ours, theirs, competitor, target, extra = "") {
   log(`  ${workload} ${what}: ours ${ours.toFixed(3)} s, ${competitor} ${theirs.toFixed(3)} s, ${ratio.toFixed(1)}x ${extra}`);
 }
 
+const run = (name) => !only || only.has(name);
+
 log("> machine");
 const machine = describeMachine(join(here, "ours/bandwidth.mjs"));
 log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
 
-log("> workloads (bench/generate.py)");
-timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
+if (["W1", "W2", "W3", "W4"].some(run)) {
+  log("> workloads (bench/generate.py)");
+  timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
+}
 const w3 = quick ? join(work, "w3_1024x65536.fil") : join(work, "w3_4096x262144.fil");
 
-const run = (name) => !only || only.has(name);
 
 if (run("W1")) {
   log("> W1: paper figure, 128 x 1024 npz -> PDF, whole process");
@@ -158,7 +161,7 @@ if (run("W4")) {
 
 if (run("W5")) {
   const total = quick ? 1000 : 10000;
-  const compared = quick ? 100 : 300;
+  const compared = quick ? 50 : 100;
   log(`> W5: candidate thumbnails, 256 x 256 FETCH-style candidates -> PNG (${total} ours, ${compared} side by side with your_h5plotter)`);
   const dir = join(work, "w5");
   const cands = join(dir, "cands");
@@ -187,8 +190,8 @@ if (run("W5")) {
     });
   } else {
     rmSync(join(dir, "theirs"), { recursive: true, force: true });
-    // dpi 20 on your's 15 x 10 in figure gives about as many pixels as ours at dpi 60 (4.26 x 3 in)
-    const theirs = jsonCommand(peers.python, [join(here, "competitors/w5_your.py"), join(dir, "compared.csv"), join(dir, "theirs"), jobs, "20"]);
+    // your 0.6.7's plotter has one size: 15 x 10 in at 300 dpi (its --dpi came later)
+    const theirs = jsonCommand(peers.python, [join(here, "competitors/w5_your.py"), join(dir, "compared.csv"), join(dir, "theirs"), jobs]);
     if (theirs.figures !== compared) throw new Error(`your_h5plotter wrote ${theirs.figures} of ${compared} figures`);
     record(
       "W5",

@@ -2,7 +2,10 @@
 multiprocessing pool of NPROC workers) on the candidates listed in a CSV.
 Prints JSON with the wall time and the peak RSS of the largest process.
 
-    python bench/competitors/w5_your.py RESULTS_CSV OUT_DIR NPROC DPI
+    python bench/competitors/w5_your.py RESULTS_CSV OUT_DIR NPROC
+
+your 0.6.7 (the release on PyPI) draws every candidate at 15 x 10 inches and
+300 dpi; it has no option for a smaller figure.
 """
 
 import json
@@ -13,12 +16,12 @@ import subprocess
 import sys
 import time
 
-csv, out, nproc, dpi = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+csv, out, nproc = sys.argv[1], sys.argv[2], sys.argv[3]
 plotter = shutil.which("your_h5plotter.py", path=os.path.dirname(sys.executable))
 os.makedirs(out, exist_ok=True)
 start = time.perf_counter()
 subprocess.run(
-    [sys.executable, plotter, "-c", csv, "-o", out.rstrip("/") + "/", "-n", nproc, "--dpi", dpi, "--no_progress", "--no_log_file"],
+    [sys.executable, plotter, "-c", csv, "-o", out.rstrip("/") + "/", "-n", nproc, "--no_progress", "--no_log_file"],
     check=True,
     stdout=subprocess.DEVNULL,
 )
