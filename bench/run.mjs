@@ -17,7 +17,9 @@ import { peersPython, projectPython } from "./lib/python.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const work = join(here, ".work");
-const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, "no-record": { type: "boolean" } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: "boolean" }, only: { type: "string" }, "no-record": { type: "boolean" }, "w5-files": { type: "string" } },
+});
 const quick = Boolean(flags.quick);
 const only = flags.only ? new Set(flags.only.split(",")) : null;
 const reps = quick ? 3 : 5;
@@ -35,15 +37,17 @@ function record(workload, what, ours, theirs, competitor, target, extra = "") {
   log(`  ${workload} ${what}: ours ${ours.toFixed(3)} s, ${competitor} ${theirs.toFixed(3)} s, ${ratio.toFixed(1)}x ${extra}`);
 }
 
+const run = (name) => !only || only.has(name);
+
 log("> machine");
 const machine = describeMachine(join(here, "ours/bandwidth.mjs"));
 log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
 
-log("> workloads (bench/generate.py)");
-timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
+if (["W1", "W2", "W3", "W4"].some(run)) {
+  log("> workloads (bench/generate.py)");
+  timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
+}
 const w3 = quick ? join(work, "w3_1024x65536.fil") : join(work, "w3_4096x262144.fil");
-
-const run = (name) => !only || only.has(name);
 
 if (run("W1")) {
   log("> W1: paper figure, 128 x 1024 npz -> PDF, whole process");
@@ -184,6 +188,89 @@ if (run("WV")) {
   );
 }
 
+if (run("W5")) {
+  const total = flags["w5-files"] ? Number(flags["w5-files"]) : quick ? 1000 : 10000;
+  const compared = quick ? 20 : 40;
+  log(`> W5: candidate thumbnails, 256 x 256 FETCH-style candidates -> PNG (${total} ours, ${compared} side by side with your_h5plotter)`);
+  const dir = join(work, "w5");
+  const cands = join(dir, "cands");
+  const last = join(cands, `cand_${String(total - 1).padStart(5, "0")}.h5`);
+  if (!existsSync(last)) {
+    timeCommand(python, [join(root, "fixtures/make_candidates.py"), cands, String(total), "--nchan", "256", "--ntime", "256", "--ndm", "256"]);
+  }
+  // the same files for both: a list of the first `compared`, for our manifest and your's results CSV
+  const names = Array.from({ length: compared }, (_, i) => `cand_${String(i).padStart(5, "0")}.h5`);
+  writeFileSync(join(dir, "compared.txt"), names.map((n) => `cands/${n}\n`).join(""));
+  writeFileSync(join(dir, "compared.csv"), `candidate,label\n${names.map((n) => `${join(cands, n)},1\n`).join("")}`);
+  const manifest = (each, out) => `version: 1\nfigures:\n  - { name: "t-{stem}", each: "${each}", input: "{path}", dpi: 60, output: "${out}/{stem}.png" }\n`;
+  writeFileSync(join(dir, "compared.yaml"), manifest("compared.txt", "ours_compared"));
+  const everyName = Array.from({ length: total }, (_, i) => `cands/cand_${String(i).padStart(5, "0")}.h5\n`);
+  writeFileSync(join(dir, "all.txt"), everyName.join(""));
+  writeFileSync(join(dir, "all.yaml"), manifest("all.txt", "ours_all"));
+  const jobs = String(machine.cores);
+  const oursCompared = Array.from({ length: quick ? 1 : 3 }, () => jsonCommand(node, [join(here, "ours/w5_build.mjs"), join(dir, "compared.yaml"), jobs]));
+  const oursSeconds = median(oursCompared.map((o) => o.seconds));
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  if (!peers.tools.your.ok) {
+    log(`  your: unavailable (${peers.tools.your.why})`);
+    rows.push({
+      workload: "W5",
+      what: `${compared} candidate thumbnails`,
+      competitor: "your_h5plotter",
+      unavailable: `${peers.tools.your.why} (Python ${peers.version})`,
+    });
+  } else {
+    rmSync(join(dir, "theirs"), { recursive: true, force: true });
+    // your 0.6.7's plotter has one size: 15 x 10 in at 300 dpi (its --dpi came later)
+    const theirs = jsonCommand(peers.python, [join(here, "competitors/w5_your.py"), join(dir, "compared.csv"), join(dir, "theirs"), jobs]);
+    if (theirs.figures !== compared) throw new Error(`your_h5plotter wrote ${theirs.figures} of ${compared} figures`);
+    record(
+      "W5",
+      `${compared} candidate thumbnails (PNG, ${jobs} processes)`,
+      oursSeconds,
+      theirs.seconds,
+      "your_h5plotter",
+      ">= 10x",
+      `(ours ${(compared / oursSeconds).toFixed(1)} fig/s, peak RSS ${(Math.max(...oursCompared.map((o) => o.maxRssKiB)) / 1024).toFixed(0)} MiB; your ${(compared / theirs.seconds).toFixed(1)} fig/s, largest process ${(theirs.maxRssKiB / 1024).toFixed(0)} MiB)`,
+    );
+  }
+  const all = jsonCommand(node, [join(here, "ours/w5_build.mjs"), join(dir, "all.yaml"), jobs]);
+  const rate = all.figures / all.seconds;
+  rows.push({
+    workload: "W5",
+    what: `${all.figures} candidate thumbnails (PNG)`,
+    ours: all.seconds,
+    theirs: NaN,
+    competitor: "-",
+    ratio: NaN,
+    target: ">= 50 fig/s",
+    extra: `(${rate.toFixed(1)} fig/s wall, ${(all.figures / all.cpuSeconds).toFixed(1)} fig/s per CPU second (${all.cpuSeconds.toFixed(0)} s CPU), peak RSS ${(all.maxRssKiB / 1024).toFixed(0)} MiB)`,
+  });
+  log(
+    `  W5 ${all.figures} thumbnails: ${all.seconds.toFixed(1)} s, ${rate.toFixed(1)} fig/s, ${all.cpuSeconds.toFixed(1)} s CPU, peak RSS ${(all.maxRssKiB / 1024).toFixed(0)} MiB`,
+  );
+
+  const planned = quick ? 10000 : 100000;
+  const planDir = join(work, `w5plan_${planned}`);
+  if (!existsSync(join(planDir, "cands", `c${planned - 1}.h5`))) {
+    mkdirSync(join(planDir, "cands"), { recursive: true });
+    for (let i = 0; i < planned; i++) writeFileSync(join(planDir, "cands", `c${i}.h5`), "");
+  }
+  writeFileSync(join(planDir, "figures.yaml"), manifest("cands/*.h5", "thumbs"));
+  const plan = jsonCommand(node, [join(here, "ours/w5_plan.mjs"), join(planDir, "figures.yaml"), "200"]);
+  rows.push({
+    workload: "W5",
+    what: `list + plan ${plan.figures} files, pick shard 0 of 200`,
+    ours: plan.seconds,
+    theirs: NaN,
+    competitor: "-",
+    ratio: NaN,
+    target: "seconds, flat memory",
+    extra: `(load ${plan.loadSeconds.toFixed(2)} s, ${plan.selected} figures in the shard, peak RSS ${(plan.maxRssKiB / 1024).toFixed(0)} MiB)`,
+  });
+  log(`  W5 plan ${plan.figures}: ${plan.seconds.toFixed(2)} s, peak RSS ${(plan.maxRssKiB / 1024).toFixed(0)} MiB`);
+}
+
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
 const table = [
   "| workload | what | ours (s) | competitor | theirs (s) | ratio | target | notes |",
@@ -191,7 +278,9 @@ const table = [
   ...rows.map((r) =>
     r.unavailable
       ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${r.unavailable} |`
-      : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} |`,
+      : Number.isNaN(r.ratio)
+        ? `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | | | ${r.target} | ${r.extra} |`
+        : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} |`,
   ),
 ].join("\n");
 const section = [

@@ -32,6 +32,16 @@ export async function launchChromium() {
       `--user-data-dir=${profile}`,
     ],
   });
-  browser.once("disconnected", () => rmSync(profile, { recursive: true, force: true }));
+  const removeProfile = () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // a leftover temporary profile is harmless; never fail a test over it
+    }
+  };
+  // once Chromium has exited: until then it may still be writing to its profile
+  const child = browser.process();
+  if (child && child.exitCode === null) child.once("exit", removeProfile);
+  else removeProfile();
   return browser;
 }

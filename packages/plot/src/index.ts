@@ -22,5 +22,13 @@ export { FORMATS, renderFigure, renderSvg, type FigureFormat, type RenderOptions
 export { buildManifest, type BuildOptions, type BuildReport, type FigureOutcome, type FigureStatus } from "./build/build.js";
 export { expandVariables, loadManifest, type LoadManifestOptions, type Manifest, type ManifestFigure } from "./build/manifest.js";
 export { manifestSchema } from "./build/schema.js";
+export { inShard, resolveShard, shardOf, type ResolvedShard, type Shard } from "./build/shard.js";
+export { latestRecords, shardReportPath, type FigureRecord } from "./build/report-lines.js";
+export { surveyStatus, type FigureState, type FigureStatusLine, type SurveyStatus } from "./build/status.js";
+export { mergeShardReports, type MergeResult } from "./build/merge.js";
+export { chooseShards, kubernetesJob, slurmScript, type EmitPlan, type KubernetesOptions } from "./build/emit.js";
+export { writeGallery, type GalleryOptions, type GalleryResult } from "./gallery/gallery.js";
+export { DIAGNOSTICS_SOURCES, type Diagnostics, type DiagnosticsSource } from "./gallery/diagnostics.js";
+export { LABELS_FILE } from "./gallery/labels.js";
 export { main } from "./cli/main.js";
 export { VERSION } from "./version.js";

@@ -13,17 +13,27 @@ import { FIGURE_OPTIONS } from "./options.js";
 import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
 import { fontOptions, useRealTextMetrics } from "./spec/fonts.js";
 import { POINTS_PER_INCH } from "./spec/layout.js";
+import { encodeThumbnail } from "./thumbnail.js";
 import { compile, parse, resetSVGDefIds, View, type Spec, type TopLevelSpec } from "./vega.js";
 
-export type FigureFormat = "pdf" | "svg" | "png";
+export type FigureFormat = "pdf" | "svg" | "png" | "jpg" | "webp";
 
 export interface RenderOptions {
   format: FigureFormat;
-  /** Pixels per inch of a PNG. Default 300. */
+  /** Pixels per inch of a PNG, JPEG or WebP. Default 300. */
   dpi?: number;
 }
 
-export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png"];
+export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png", "jpg", "webp"];
+
+/** The media type of each figure format (for HTTP responses). */
+export const MEDIA_TYPES: Readonly<Record<FigureFormat, string>> = {
+  pdf: "application/pdf",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  webp: "image/webp",
+};
 
 /**
  * Compiles a Vega-Lite spec to Vega; a spec made by this package is pinned to
@@ -92,7 +102,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 /** Renders a Vega-Lite spec to the bytes of a PDF, SVG or PNG file. */
 export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): Promise<Buffer> {
   if (!FORMATS.includes(options.format)) {
-    throw new WaterfallError("E_ARGUMENT", `unknown figure format '${options.format}'; use pdf, svg or png`);
+    throw new WaterfallError("E_ARGUMENT", `unknown figure format '${options.format}'; use pdf, svg, png, jpg or webp`);
   }
   const dpi = options.dpi ?? FIGURE_OPTIONS.dpi.default;
   if (!(Number.isFinite(dpi) && dpi > 0 && dpi <= FIGURE_OPTIONS.dpi.max)) {
@@ -107,5 +117,8 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
       return native.svgToPdf(svg, fontOptions);
     case "png":
       return native.svgToPng(svg, fontOptions, dpi);
+    case "jpg":
+    case "webp":
+      return encodeThumbnail(native.svgToPng(svg, fontOptions, dpi), options.format);
   }
 }

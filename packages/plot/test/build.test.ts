@@ -203,7 +203,7 @@ describe("manifest errors name the manifest, the line and the figure", () => {
       MANIFEST.replace("      - { input: b.npz }\n", "      - { dm: 3 }\n"),
       /line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): missing key 'input'/,
     ],
-    ["a bad output extension", MANIFEST.replace("output: single.pdf", "output: single.jpg"), /line 6: figures\[0\]\.output \(figure 'single'\)/],
+    ["a bad output extension", MANIFEST.replace("output: single.pdf", "output: single.gif"), /line 6: figures\[0\]\.output \(figure 'single'\)/],
     ["a duplicate figure", MANIFEST.replace("name: only-b", "name: pair"), /duplicate figure name 'pair' \(.*figures\.yaml:9 and .*figures\.yaml:16\)/],
     ["two figures writing one file", MANIFEST.replace("output: only_b.svg", "output: single.pdf"), /figures 'single' and 'only-b' both write .*single\.pdf/],
     [

@@ -158,9 +158,9 @@ describe("plot errors: one line naming the file and the problem, exit 2 for inpu
     ["a flag given twice", (d) => [join(d, "145207799_wfall.npz"), "--dm", "1", "--dm", "2"], 2, /^plot: --dm given twice, with different values \(1, 2\)\n$/],
     [
       "unknown extension",
-      (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "x.jpg")],
+      (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "x.gif")],
       2,
-      /x\.jpg: cannot tell the figure format from the extension '\.jpg'/,
+      /x\.gif: cannot tell the figure format from the extension '\.gif'; use \.pdf, \.svg, \.png, \.jpg or \.webp/,
     ],
     [
       "output is the input",

@@ -26,6 +26,13 @@ export function singleInput(parsed: Parsed, command: string): string {
   );
 }
 
+/** The one manifest file a command takes. */
+export function manifestArgument(parsed: Parsed, command: string): string {
+  if (parsed.positionals.length !== 1)
+    throw new UsageError(`${command}: expected one manifest file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ") || "none"} (see --help)`);
+  return parsed.positionals[0];
+}
+
 /** Writes notes about how inputs were read to stderr, one line each. */
 export function printNotes(notes: readonly string[], io: Io): void {
   for (const note of notes) io.err.write(`plot: ${note}\n`);

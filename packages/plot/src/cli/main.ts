@@ -22,6 +22,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   build: async () => (await import("./commands/build.js")).buildCommand,
   info: async () => (await import("./commands/info.js")).infoCommand,
   view: async () => (await import("./commands/view.js")).viewCommand,
+  status: async () => (await import("./commands/status.js")).statusCommand,
+  merge: async () => (await import("./commands/status.js")).mergeCommand,
+  emit: async () => (await import("./commands/emit.js")).emitCommand,
+  gallery: async () => (await import("./commands/gallery.js")).galleryCommand,
 };
 
 const COMMAND_LIST = `Commands:
@@ -30,6 +34,10 @@ const COMMAND_LIST = `Commands:
   plot build      render the figures of a manifest (plot build --help)
   plot info       what a file holds (plot info --help)
   plot view       interactive viewer and triage in the browser (plot view --help)
+  plot status     which figures of a (sharded) build are done, failed, missing
+  plot merge      after a sharded build: status, cache, gallery
+  plot emit       a Slurm job array or Kubernetes Indexed Job for a sharded build
+  plot gallery    a static HTML page of a manifest's built figures
 `;
 
 const COMMON_FLAGS: Flag[] = [

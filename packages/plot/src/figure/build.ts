@@ -33,11 +33,18 @@ export interface BuiltFigure {
 
 /** The figure format of an output path, from its extension. */
 export function formatOf(path: string): FigureFormat {
-  const ext = extname(path).slice(1).toLowerCase();
+  const ext = extname(path)
+    .slice(1)
+    .toLowerCase()
+    .replace(/^jpeg$/, "jpg");
   if (!(FORMATS as readonly string[]).includes(ext)) {
-    throw new WaterfallError("E_ARGUMENT", `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg or .png`, {
-      file: path,
-    });
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg, .png, .jpg or .webp`,
+      {
+        file: path,
+      },
+    );
   }
   return ext as FigureFormat;
 }

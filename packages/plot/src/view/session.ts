@@ -11,7 +11,7 @@ import { describeFile, PROCESS_OPTIONS, READ_OPTIONS, reduceFilterbank, Waterfal
 
 import { buildFigure } from "../figure/build.js";
 import { FIGURE_OPTIONS, LOOK_OPTIONS, PANEL_OPTIONS } from "../options.js";
-import { FORMATS, vegaSpecOf, type FigureFormat } from "../render.js";
+import { FORMATS, MEDIA_TYPES, vegaSpecOf, type FigureFormat } from "../render.js";
 import { diagnosticsOf, type FileDiagnostics } from "./diagnostics.js";
 import { DEFAULT_LABELS, LabelStore, type LabelKey } from "./labels.js";
 import { appendToManifest } from "./manifest-append.js";
@@ -285,8 +285,7 @@ export class ViewSession {
     const { file, state, name, formats } = this.#exportArgs(body);
     const format = formats[0];
     const built = await buildFigure(describeState(file.path, state, [`${name}.${format}`]));
-    const type = { pdf: "application/pdf", svg: "image/svg+xml", png: "image/png" }[format];
-    return { name: `${name}.${format}`, bytes: built.outputs[0].bytes, type };
+    return { name: `${name}.${format}`, bytes: built.outputs[0].bytes, type: MEDIA_TYPES[format] };
   }
 
   /** Appends the state's entry to the `--manifest` file. */

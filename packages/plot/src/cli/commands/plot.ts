@@ -18,7 +18,7 @@ const FLAGS: Flag[] = [
     name: "figname",
     takes: "one",
     arg: "FILE",
-    help: "output figure; .pdf, .svg or .png (repeatable)",
+    help: "output figure; .pdf, .svg, .png, .jpg or .webp (repeatable)",
     defaultText: "the input's name with .pdf, in this folder",
     repeatable: true,
   },
