@@ -15,6 +15,7 @@ mod filterbank;
 mod masks;
 mod options;
 mod probe;
+mod psrfits;
 mod render;
 mod stats;
 
@@ -24,6 +25,7 @@ pub use filterbank::*;
 pub use masks::*;
 pub use options::*;
 pub use probe::*;
+pub use psrfits::*;
 pub use render::*;
 pub use stats::*;
 
