@@ -5,8 +5,19 @@
  */
 export { argmax, flipRows, sliceColumns, transpose } from "./arrays.js";
 export { isErrorCode } from "./errors.js";
-export { alignedBuffer, ioError, openSource, readInput, removeTemporaryFiles, writeFileAtomic, writeFilesAtomic, type Source } from "./io/files.js";
+export {
+  alignedBuffer,
+  ioError,
+  memorySource,
+  openSource,
+  readInput,
+  removeTemporaryFiles,
+  writeFileAtomic,
+  writeFilesAtomic,
+  type Source,
+} from "./io/files.js";
 export { checkSize, defaultMaxBytes } from "./io/limits.js";
+export { expandPattern, isPattern, MAX_GLOB_MATCHES } from "./io/glob.js";
 export { encodeNpy, parseNpy, toFloat32, toFloat64, toScalar, type NpyArray } from "./io/npy.js";
 export * as native from "./native.js";
 export { fromNative, type ImageBlock, type WaterfallView } from "./native.js";
