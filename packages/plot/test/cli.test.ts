@@ -173,7 +173,13 @@ describe("plot errors: one line naming the file and the problem, exit 2 for inpu
       1,
       /missing\/x\.pdf: cannot write: the folder does not exist/,
     ],
-    ["two inputs", (d) => [join(d, "145207799_wfall.npz"), join(d, "other.npz")], 2, /expected one input file, got 2/],
+    [
+      "two npz inputs",
+      (d) => [join(d, "145207799_wfall.npz"), join(d, "145207799_wfall.npz")],
+      2,
+      /2 files were given as one waterfall, but npz files cannot be combined/,
+    ],
+    ["a pattern matching nothing", (d) => [join(d, "nothing_*.fits")], 2, /no file matches the pattern/],
     ["no input", () => [], 2, /no input file given/],
   ];
   for (const [name, argv, code, message] of cases) {

@@ -3,15 +3,15 @@
  * against the schema made from the option tables (`schema.ts`). Each figure
  * becomes a {@link FigureDescription}. A manifest may come from someone
  * else's repository, so it is untrusted: outputs must stay inside its folder
- * (unless the caller allows more), only declared or `WFALL_` environment
- * variables expand, values taken from the environment never appear in
+ * (unless the caller allows more), an input pattern lists one folder (wildcards
+ * in the file name only), only declared or `WFALL_` environment variables expand, values taken from the environment never appear in
  * messages, and YAML aliases are bounded.
  */
 import { realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 
 import { WaterfallError, type ReadOptions } from "@wfall/spectra";
-import { readInput } from "@wfall/spectra/internal";
+import { expandPattern, isPattern, readInput } from "@wfall/spectra/internal";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 
@@ -45,7 +45,7 @@ export interface LoadManifestOptions {
 }
 
 interface RawPanel {
-  input: string;
+  input: string | string[];
   dm?: number;
   title?: string;
   read?: ReadOptions;
@@ -197,6 +197,29 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
   const figureDefaults = Object.fromEntries(Object.entries(defaults).filter(([k]) => Object.hasOwn(FIGURE_OPTIONS, k))) as FigureOptions;
   const panelDefaults = Object.fromEntries(Object.entries(defaults).filter(([k]) => !Object.hasOwn(FIGURE_OPTIONS, k))) as PanelOptions;
 
+  // An input is a file, a list of files, or a pattern (wildcards in the file name only), from the manifest's folder.
+  const inputFiles = async (input: string | string[]): Promise<string[]> => {
+    const files: string[] = [];
+    for (const entry of typeof input === "string" ? [input] : input) {
+      const expanded = expandVariables(entry, env, raw.variables ?? {}, fromEnv, fail);
+      if (!isPattern(expanded, dir)) files.push(resolve(dir, expanded));
+      else {
+        try {
+          files.push(...(await expandPattern(expanded, dir)).map((p) => resolve(dir, p)));
+        } catch (error) {
+          fail(`input '${entry}': ${(error as Error).message}`);
+        }
+      }
+    }
+    return files;
+  };
+  const panelInputs = new Map<RawPanel, string[]>();
+  for (const f of raw.figures) for (const p of f.panels) panelInputs.set(p, await inputFiles(p.input));
+  const inputOf = (p: RawPanel) => {
+    const files = panelInputs.get(p)!;
+    return files.length === 1 ? files[0] : files;
+  };
+
   const figures = raw.figures.map((f, i): ManifestFigure => {
     const { name, output, options: figureOptions, panels, ...layout } = f;
     const where = `${file}:${lineOf(doc, counter, ["figures", i])}`;
@@ -214,12 +237,12 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
       ...layout,
       options: { ...panelDefaults, ...figureOptions },
       panels: panels.map((p) => ({
-        input: path(p.input),
+        input: inputOf(p),
         title: p.title,
         read: p.read,
         options: { ...p.options, ...(p.dm !== undefined ? { dm: p.dm } : {}) },
       })),
-      inputs: panels.map((p) => path(p.input)),
+      inputs: panels.flatMap((p) => panelInputs.get(p)!),
     };
   });
   checkConsistency(figures, fail);

@@ -6,6 +6,7 @@
  *
  *   plot --fname X_wfall.npz --dm 87.81 --figname X_wfall.pdf   (the tutorial's flags)
  *   plot prepare X_wfall.npz --dm 87.81 --nsub 128 -o X_prepared.npz
+ *   plot convert obs.fits --to filterbank -o obs.fil
  */
 import { WaterfallError } from "@wfall/spectra";
 import { removeTemporaryFiles } from "@wfall/spectra/internal";
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   multi: async () => (await import("./commands/multi.js")).multiCommand,
   build: async () => (await import("./commands/build.js")).buildCommand,
   info: async () => (await import("./commands/info.js")).infoCommand,
+  convert: async () => (await import("./commands/convert.js")).convertCommand,
 };
 
 const COMMAND_LIST = `Commands:
@@ -28,6 +30,7 @@ const COMMAND_LIST = `Commands:
   plot multi      several waterfalls in one figure (plot multi --help)
   plot build      render the figures of a manifest (plot build --help)
   plot info       what a file holds (plot info --help)
+  plot convert    a waterfall as a filterbank or npz, e.g. from PSRFITS (plot convert --help)
 `;
 
 const COMMON_FLAGS: Flag[] = [

@@ -12,7 +12,7 @@ import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
 import { figureDataFor } from "./data.js";
-import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
+import { isFileInput, panelFiles, panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
 /** One rendered output file. */
 export interface RenderedOutput {
@@ -44,7 +44,7 @@ export function formatOf(path: string): FigureFormat {
 
 /** Refuses outputs that would overwrite an input or repeat. */
 function checkOutputs(description: FigureDescription): void {
-  const inputs = new Set(description.panels.map(panelSource).filter((s) => s !== undefined));
+  const inputs = new Set(description.panels.flatMap(panelFiles));
   const seen = new Set<string>();
   for (const output of description.outputs) {
     formatOf(output);
@@ -54,13 +54,19 @@ function checkOutputs(description: FigureDescription): void {
   }
 }
 
-async function loadPanel(panel: PanelDescription, notes: string[]): Promise<{ spectra: Spectra; dmTime: PanelDescription["dmTime"] }> {
-  if (typeof panel.input !== "string") return { spectra: panel.input, dmTime: panel.dmTime };
+interface LoadedPanel {
+  spectra: Spectra;
+  dmTime: PanelDescription["dmTime"];
+  modelTimeseries: PanelDescription["modelTimeseries"];
+}
+
+async function loadPanel(panel: PanelDescription, notes: string[]): Promise<LoadedPanel> {
+  if (!isFileInput(panel.input)) return { spectra: panel.input, dmTime: panel.dmTime, modelTimeseries: panel.modelTimeseries };
   const waterfall = await openWaterfall(panel.input, panel.read);
   if (!waterfall.layout.startsWith("tutorial"))
-    notes.push(`read ${panel.input} as ${waterfall.layout}${waterfall.notes.length ? ` (${waterfall.notes.join("; ")})` : ""}`);
-  else if (waterfall.notes.length) notes.push(`${panel.input}: ${waterfall.notes.join("; ")}`);
-  return { spectra: Spectra.fromWaterfall(waterfall), dmTime: waterfall.dmTime };
+    notes.push(`read ${waterfall.file} as ${waterfall.layout}${waterfall.notes.length ? ` (${waterfall.notes.join("; ")})` : ""}`);
+  else if (waterfall.notes.length) notes.push(`${waterfall.file}: ${waterfall.notes.join("; ")}`);
+  return { spectra: Spectra.fromWaterfall(waterfall), dmTime: waterfall.dmTime, modelTimeseries: waterfall.modelTimeseries };
 }
 
 /** The figure's spec and data, without rendering (for `--spec` and for checks). */
@@ -69,12 +75,17 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   checkOptions(FIGURE_OPTIONS, description);
   checkOutputs(description);
   const notes: string[] = [];
-  const loaded: Awaited<ReturnType<typeof loadPanel>>[] = [];
+  const loaded: LoadedPanel[] = [];
   for (const panel of description.panels) loaded.push(await loadPanel(panel, notes)); // in order: messages are deterministic
   const panels: SpecPanel[] = description.panels.map((panel, i) => {
     const options = panelOptions(description, panel);
     checkOptions(PANEL_OPTIONS, options, panelSource(panel));
-    return { figure: figureDataFor(loaded[i].spectra, options, loaded[i].dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi };
+    return {
+      figure: figureDataFor(loaded[i].spectra, options, loaded[i].dmTime, loaded[i].modelTimeseries),
+      title: panel.title,
+      cmap: options.cmap,
+      imageDpi: options.imageDpi,
+    };
   });
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }

@@ -1,7 +1,7 @@
 /** `plot prepare FILE -o OUT.npz`: the processed waterfall, as an npz numpy and the tutorial's scripts read. */
 import { openWaterfall, PROCESS_OPTIONS, processSpectra, READ_OPTIONS, Spectra, WaterfallError, writeWaterfall } from "@wfall/spectra";
 
-import { printNotes, singleInput, type Command } from "../command.js";
+import { printNotes, waterfallInput, type Command } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
 
 const FLAGS: Flag[] = [
@@ -17,13 +17,14 @@ export const prepareCommand: Command = {
     "plot prepare FILE [--dm DM] [--nsub N] [masks] -o OUTPUT.npz\n\nWrites the processed (dedispersed, masked, subbanded) waterfall as an npz that numpy and the tutorial's scripts read.",
   flags: FLAGS,
   async run(parsed, io) {
-    const input = singleInput(parsed, "prepare");
+    const input = await waterfallInput(parsed, "prepare");
     const output = lastValue(parsed, "output");
     if (!output) throw new UsageError("prepare: the output file is required (-o OUTPUT.npz)");
-    if (output === input) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
+    if ((typeof input === "string" ? [input] : input).includes(output))
+      throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
     const waterfall = await openWaterfall(input, optionsFrom(READ_OPTIONS, parsed));
     printNotes(
-      waterfall.notes.map((n) => `${input}: ${n}`),
+      waterfall.notes.map((n) => `${waterfall.file}: ${n}`),
       io,
     );
     const spectra = processSpectra(Spectra.fromWaterfall(waterfall), optionsFrom(PROCESS_OPTIONS, parsed));
