@@ -13,10 +13,11 @@ import { PassThrough } from "node:stream";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { buildManifest, figureOf, main } from "@wfall/plot";
+import { buildManifest, figureOf } from "@wfall/plot";
 import { openWaterfall } from "@wfall/spectra";
 
-import { generatedPath, runPython } from "../../../test-utils/helpers.js";
+import { runCli } from "../../../test-utils/cli.js";
+import { expectIdentical, generatedPath, runPython } from "../../../test-utils/helpers.js";
 
 const psrfits = generatedPath("psrfits");
 const chime = generatedPath("chime");
@@ -26,21 +27,7 @@ beforeAll(() => {
   if (!existsSync(join(chime, "chime_catalogue_minimal.h5"))) runPython("fixtures/make_chime_catalogue.py", [chime]);
 }, 60_000);
 
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: "", err: "" };
-  out.on("data", (d) => (chunks.out += d));
-  err.on("data", (d) => (chunks.err += d));
-  const code = await main(argv, { out, err });
-  return { code, ...chunks };
-}
-
-/** The same values, NaN at the same places. */
-function expectSame(a: Float32Array, b: Float32Array): void {
-  expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) if (!(a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])))) expect.fail(`value ${i}: ${a[i]} against ${b[i]}`);
-}
+const run = runCli;
 
 /** A folder with copies of the gap sequence (and nothing else). */
 function sequenceDir(): string {
@@ -108,7 +95,7 @@ describe("plot convert", () => {
       expect(r.out).toBe(`converted ${input} (16 channels x 63 samples) to ${to}: ${output}\n`);
       const original = await openWaterfall(input, { applyOffsets: false, start: 0.001, duration: 0.004 });
       const back = await openWaterfall(output);
-      expectSame(back.intensity, original.intensity);
+      expectIdentical(back.intensity, original.intensity);
       expect([back.nchan, back.ntime, back.dt, back.df]).toEqual([original.nchan, original.ntime, original.dt, original.df]);
       expect(back.fbottom).toBeCloseTo(original.fbottom, 9);
       if (to === "filterbank") expect(back.startMjd!).toBeCloseTo(original.startMjd! + original.start / 86400, 9);

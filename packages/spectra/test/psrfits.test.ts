@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { describeFile, openWaterfall, Spectra, type ReadOptions } from "@wfall/spectra";
 import { FORMATS, memorySource, parseNpy, toFloat32, type Source } from "@wfall/spectra/internal";
 
-import { generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
+import { expectIdentical, generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
 interface OracleCase {
   entry: number;
@@ -63,15 +63,6 @@ function oracle(c: OracleCase): Float32Array {
   return toFloat32(parseNpy(readFileSync(path), path), path);
 }
 
-/** Exact float32 equality, NaN at the same places; reports the first difference. */
-function expectSame(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, b] = [actual[i], expected[i]];
-    if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) expect.fail(`${label}: value ${i} is ${a}, astropy's oracle has ${b}`);
-  }
-}
-
 describe("PSRFITS fixtures against the astropy oracle", () => {
   it("every fixture and decode option gives astropy's values exactly", async () => {
     expect(cases.length).toBeGreaterThanOrEqual(80);
@@ -85,7 +76,7 @@ describe("PSRFITS fixtures against the astropy oracle", () => {
       const wf = await openWaterfall(inputOf(c.files), readOptions(c.options));
       expect([wf.nchan, wf.ntime], label).toEqual(c.shape);
       expect(wf.format).toBe("psrfits");
-      expectSame(wf.intensity, oracle(c), label);
+      expectIdentical(wf.intensity, oracle(c), label);
       compared++;
     }
     expect(compared).toBe(cases.length - 1);
@@ -138,7 +129,7 @@ describe("PSRFITS fixtures against the astropy oracle", () => {
       ["CR", 2],
       ["CI", 3],
     ] as const) {
-      expectSame((await openWaterfall(file, { pol: name })).intensity, (await openWaterfall(file, { pol: k })).intensity, name);
+      expectIdentical((await openWaterfall(file, { pol: name })).intensity, (await openWaterfall(file, { pol: k })).intensity, name);
     }
     const cr = await openWaterfall(file, { pol: "CR" });
     expect(cr.notes[0]).toBe("polarisation: pol 2 (CR) of AABBCRCI");
@@ -175,12 +166,12 @@ describe("PSRFITS fixtures against the astropy oracle", () => {
     const wf = await openWaterfall(inputOf(gap.files), { start: 90 * dt, duration: 60 * dt });
     const expected = new Float32Array(nchan * 60);
     for (let c = 0; c < nchan; c++) expected.set(all.subarray(c * ntime + 90, c * ntime + 150), c * 60);
-    expectSame(wf.intensity, expected, "samples 90..149 of the gap sequence");
+    expectIdentical(wf.intensity, expected, "samples 90..149 of the gap sequence");
     expect(Array.from(wf.intensity.subarray(6, 6 + 37)).every(Number.isNaN)).toBe(true); // samples 96..132: the gap
     expect(wf.notes.join(" ")).toMatch(/a gap of 37 samples .* between sequence_gap_0\.fits and sequence_gap_1\.fits: left as missing/);
     // the files in any order are the same observation
     const reversed = await openWaterfall([...(inputOf(gap.files) as string[])].reverse());
-    expectSame(reversed.intensity, all, "files given in reverse order");
+    expectIdentical(reversed.intensity, all, "files given in reverse order");
   });
 
   it("reads only the rows a time range needs (positioned reads, never the whole file)", async () => {
@@ -198,7 +189,8 @@ describe("PSRFITS fixtures against the astropy oracle", () => {
     const block = await opened.read(40, 10); // samples 40..49: row 1 of 3
     expect(read - afterOpen).toBe(rowBytes);
     const whole = await openWaterfall(file);
-    for (let c = 0; c < 16; c++) expectSame(block.intensity.subarray(c * 10, c * 10 + 10), whole.intensity.subarray(c * 96 + 40, c * 96 + 50), `channel ${c}`);
+    for (let c = 0; c < 16; c++)
+      expectIdentical(block.intensity.subarray(c * 10, c * 10 + 10), whole.intensity.subarray(c * 96 + 40, c * 96 + 50), `channel ${c}`);
   });
 
   it("several files of other formats, or of mixed formats, are refused with one clear line", async () => {
@@ -227,7 +219,7 @@ describe.skipIf(!real)("real PSRFITS files", () => {
     const fil = await openWaterfall(join(real!, "askap_FRB180417", "28.fil"));
     expect([fits.nchan, fits.ntime, fits.dt, fits.df, fits.fbottom]).toEqual([336, 5120, fil.dt, 1, 1129.5]);
     expect([fil.df, fil.fbottom]).toEqual([1, 1129.5]);
-    expectSame(fits.intensity, fil.intensity, "28.fits against 28.fil");
+    expectIdentical(fits.intensity, fil.intensity, "28.fits against 28.fil");
     const d = await describeFile(join(real!, "askap_FRB180417", "28.fits"));
     expect(Object.values(d.details).join(" ")).toMatch(/the last 403 samples of the last row are all zero/);
     const peak = Spectra.fromWaterfall(fits).normalise("zscore").dedisperse(475.284).peak();
