@@ -5,7 +5,8 @@
 //   pnpm bench            the full run (about ten minutes)
 //   pnpm bench --quick    fewer repetitions and a smaller workload 3
 //   pnpm bench --only W1,W4
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+//   pnpm bench --only W5 --no-record   (a workload alone, without rewriting RESULTS.md)
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -154,6 +155,28 @@ if (run("W4")) {
   );
   record("W4", "24 figures, cold build", cold, seed, "24 seed runs", ">= 10x");
   record("W4", "24 figures, warm rebuild (nothing changed)", warm, seed, "24 seed runs", "< 1 s", warm < 1 ? "(under 1 s)" : "(over 1 s)");
+}
+
+if (run("W5")) {
+  const w5 = join(work, `w5_${quick ? 8 : 32}rows.fits`);
+  log(`> W5: PSRFITS search mode, 4-bit AABBCRCI, 1024 channels x ${quick ? 32768 : 131072} samples -> AA + BB waterfall`);
+  const samples = (cmd, a) => Array.from({ length: quick ? 2 : 3 }, () => jsonCommand(cmd, a));
+  const median = (runs) => runs.map((o) => o.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  const ours = samples(node, [join(here, "ours/w5.mjs"), w5]);
+  const oursRss = Math.max(...ours.map((o) => o.maxRssKiB)) * 1024;
+  const inputBytes = statSync(w5).size;
+  const rssNote = `(peak RSS ${(oursRss / 2 ** 20).toFixed(0)} MiB for a ${(inputBytes / 2 ** 20).toFixed(0)} MiB file and a ${((ours[0].shape[0] * ours[0].shape[1] * 4) / 2 ** 20).toFixed(0)} MiB float32 waterfall)`;
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  for (const tool of ["numpy", "your", "sigpyproc"]) {
+    if (tool !== "numpy" && !peers.tools[tool].ok) {
+      log(`  ${tool}: unavailable (${peers.tools[tool].why}; Python ${peers.version})`);
+      rows.push({ workload: "W5", what: "PSRFITS -> AA+BB waterfall", competitor: tool, unavailable: `${peers.tools[tool].why} (Python ${peers.version})` });
+      continue;
+    }
+    const theirs = samples(tool === "numpy" ? python : peers.python, [join(here, "competitors/w5_peers.py"), tool, w5]);
+    const rss = Math.max(...theirs.map((o) => o.maxRssKiB)) * 1024;
+    record("W5", "PSRFITS -> AA+BB waterfall", median(ours), median(theirs), tool, "faster", `${rssNote}; ${tool} peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);
+  }
 }
 
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
