@@ -110,7 +110,7 @@ async function openPsrfits(inputs: readonly { source: Source; file: string }[], 
   for (const { source, file } of inputs) parts.push(await openPart(source, file));
   const label = parts.length === 1 ? parts[0].file : `${parts[0].file} and ${parts.length - 1} more`;
   const decode = decodeOptions(options);
-  const polarisation = parts.map((p) => p.handle.polarisation(decode))[0];
+  const polarisation = parts.map((p) => p.handle.polarisation(decode))[0]; // checks the option against every file, before any read
   const plan =
     parts.length === 1
       ? {
