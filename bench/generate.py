@@ -68,8 +68,14 @@ def psrfits(path, nrows, seed, nchan=1024, nsblk=4096, npol=4):
 
     rng = np.random.default_rng(seed)
     primary = fits.PrimaryHDU()
-    for key, value in [("FITSTYPE", "PSRFITS"), ("TELESCOP", "Parkes"), ("BACKEND", "Medusa"), ("OBS_MODE", "SEARCH"),
-                       ("OBSFREQ", 2368.0), ("STT_IMJD", 60000), ("STT_SMJD", 3600), ("STT_OFFS", 0.0)]:
+    # the primary keywords a Medusa file has (your's reader needs all of them)
+    for key, value in [("FITSTYPE", "PSRFITS"), ("TELESCOP", "Parkes"), ("OBSERVER", "bench"), ("PROJID", "P000"), ("FRONTEND", "UWL"),
+                       ("BACKEND", "Medusa"), ("OBS_MODE", "SEARCH"), ("DATE-OBS", "2023-02-25T01:00:00"), ("SRC_NAME", "J0534+2200"),
+                       ("RA", "05:34:31.9"), ("DEC", "+22:00:52.1"), ("FD_POLN", "LIN"), ("TRK_MODE", "TRACK"), ("OBSFREQ", 2368.0),
+                       ("OBSBW", -3328.0), ("OBSNCHAN", nchan), ("CHAN_DM", 0.0), ("BMIN", 0.1), ("STT_IMJD", 60000), ("STT_SMJD", 3600),
+                       ("STT_OFFS", 0.0), ("ANT_X", -4554231.5), ("ANT_Y", 2816759.1), ("ANT_Z", -3454036.3), ("NRCVR", 2), ("FD_HAND", 1),
+                       ("FD_SANG", 45.0), ("FD_XYPH", 0.0), ("FD_MODE", "FA"), ("FA_REQ", 0.0), ("BECONFIG", "N/A"), ("BE_PHASE", 0),
+                       ("BE_DCC", 0), ("BE_DELAY", 0.0), ("TCYCLE", 0.0)]:
         primary.header[key] = value
     nbytes = nsblk * npol * nchan // 2
     freqs = 4030.0 - 3328.0 / nchan * np.arange(nchan)
@@ -80,11 +86,13 @@ def psrfits(path, nrows, seed, nchan=1024, nsblk=4096, npol=4):
         fits.Column(name="DAT_WTS", format=f"{nchan}E", array=np.ones((nrows, nchan), np.float32)),
         fits.Column(name="DAT_OFFS", format=f"{nchan * npol}E", array=rng.normal(0, 1, (nrows, nchan * npol)).astype(np.float32)),
         fits.Column(name="DAT_SCL", format=f"{nchan * npol}E", array=rng.uniform(0.5, 2, (nrows, nchan * npol)).astype(np.float32)),
-        fits.Column(name="DATA", format=f"{nbytes}B", array=rng.integers(0, 256, (nrows, nbytes), dtype=np.uint8)),
+        # TDIM in bytes, (NCHAN, NPOL, NSBLK/2) for 4 bits, as Medusa writes it
+        fits.Column(name="DATA", format=f"{nbytes}B", dim=f"({nchan},{npol},{nsblk // 2})",
+                    array=rng.integers(0, 256, (nrows, nsblk // 2, npol, nchan), dtype=np.uint8)),
     ]
     table = fits.BinTableHDU.from_columns(columns, name="SUBINT")
     for key, value in [("NPOL", npol), ("POL_TYPE", "AABBCRCI"), ("TBIN", 64e-6), ("NBIN", 1), ("NBITS", 4), ("NCHAN", nchan),
-                       ("CHAN_BW", -3328.0 / nchan), ("NSBLK", nsblk), ("ZERO_OFF", 7.5), ("NSUBOFFS", 0)]:
+                       ("CHAN_BW", -3328.0 / nchan), ("NSBLK", nsblk), ("ZERO_OFF", 7.5), ("NSUBOFFS", 0), ("NCHNOFFS", 0), ("NSTOT", nrows * nsblk), ("SIGNINT", 0)]:
         table.header[key] = value
     fits.HDUList([primary, table]).writeto(path)
 

@@ -173,7 +173,16 @@ if (run("W5")) {
       rows.push({ workload: "W5", what: "PSRFITS -> AA+BB waterfall", competitor: tool, unavailable: `${peers.tools[tool].why} (Python ${peers.version})` });
       continue;
     }
-    const theirs = samples(tool === "numpy" ? python : peers.python, [join(here, "competitors/w5_peers.py"), tool, w5]);
+    let theirs;
+    try {
+      theirs = samples(tool === "numpy" ? python : peers.python, [join(here, "competitors/w5_peers.py"), tool, w5]);
+    } catch (error) {
+      // a reader that cannot read the file is a result too (your reshapes by the byte TDIM of 4-bit data)
+      const why = String(error.message).trim().split("\n").pop().slice(0, 160);
+      log(`  ${tool}: fails on this file (${why})`);
+      rows.push({ workload: "W5", what: "PSRFITS -> AA+BB waterfall", competitor: tool, unavailable: `fails on this file: ${why.replaceAll("|", "/")}` });
+      continue;
+    }
     const rss = Math.max(...theirs.map((o) => o.maxRssKiB)) * 1024;
     record("W5", "PSRFITS -> AA+BB waterfall", median(ours), median(theirs), tool, "faster", `${rssNote}; ${tool} peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);
   }

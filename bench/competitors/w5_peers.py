@@ -36,7 +36,7 @@ else:
         nsblk, npol, nchan, zero = h["NSBLK"], h["NPOL"], h["NCHAN"], h["ZERO_OFF"]
         rows = []
         for r in range(h["NAXIS2"]):
-            raw = np.asarray(sub.data["DATA"][r])
+            raw = np.asarray(sub.data["DATA"][r]).ravel()  # TDIM (NCHAN, NPOL, NSBLK/2) gives bytes, not samples
             nibbles = np.empty(raw.size * 2, np.uint8)
             nibbles[0::2] = raw >> 4
             nibbles[1::2] = raw & 15
