@@ -5,7 +5,8 @@
 //   pnpm bench            the full run (about ten minutes)
 //   pnpm bench --quick    fewer repetitions and a smaller workload 3
 //   pnpm bench --only W1,W4
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+//   pnpm bench --only W5 --no-record   (a workload alone, without rewriting RESULTS.md)
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -43,7 +44,7 @@ log("> machine");
 const machine = describeMachine(join(here, "ours/bandwidth.mjs"));
 log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
 
-if (["W1", "W2", "W3", "W4"].some(run)) {
+if (["W1", "W2", "W3", "W4", "WV", "W6"].some(run)) {
   log("> workloads (bench/generate.py)");
   timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
 }
@@ -269,6 +270,37 @@ if (run("W5")) {
     extra: `(load ${plan.loadSeconds.toFixed(2)} s, ${plan.selected} figures in the shard, peak RSS ${(plan.maxRssKiB / 1024).toFixed(0)} MiB)`,
   });
   log(`  W5 plan ${plan.figures}: ${plan.seconds.toFixed(2)} s, peak RSS ${(plan.maxRssKiB / 1024).toFixed(0)} MiB`);
+}
+
+if (run("W6")) {
+  const w6 = join(work, `w6_${quick ? 8 : 32}rows.fits`);
+  log(`> W6: PSRFITS search mode, 4-bit AABBCRCI, 1024 channels x ${quick ? 32768 : 131072} samples -> AA + BB waterfall`);
+  const samples = (cmd, a) => Array.from({ length: quick ? 2 : 3 }, () => jsonCommand(cmd, a));
+  const median = (runs) => runs.map((o) => o.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  const ours = samples(node, [join(here, "ours/w6_psrfits.mjs"), w6]);
+  const oursRss = Math.max(...ours.map((o) => o.maxRssKiB)) * 1024;
+  const inputBytes = statSync(w6).size;
+  const rssNote = `(peak RSS ${(oursRss / 2 ** 20).toFixed(0)} MiB for a ${(inputBytes / 2 ** 20).toFixed(0)} MiB file and a ${((ours[0].shape[0] * ours[0].shape[1] * 4) / 2 ** 20).toFixed(0)} MiB float32 waterfall)`;
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  for (const tool of ["numpy", "your", "sigpyproc"]) {
+    if (tool !== "numpy" && !peers.tools[tool].ok) {
+      log(`  ${tool}: unavailable (${peers.tools[tool].why}; Python ${peers.version})`);
+      rows.push({ workload: "W6", what: "PSRFITS -> AA+BB waterfall", competitor: tool, unavailable: `${peers.tools[tool].why} (Python ${peers.version})` });
+      continue;
+    }
+    let theirs;
+    try {
+      theirs = samples(tool === "numpy" ? python : peers.python, [join(here, "competitors/w6_peers.py"), tool, w6]);
+    } catch (error) {
+      // a reader that cannot read the file is a result too (your reshapes by the byte TDIM of 4-bit data)
+      const why = String(error.message).trim().split("\n").pop().slice(0, 160);
+      log(`  ${tool}: fails on this file (${why})`);
+      rows.push({ workload: "W6", what: "PSRFITS -> AA+BB waterfall", competitor: tool, unavailable: `fails on this file: ${why.replaceAll("|", "/")}` });
+      continue;
+    }
+    const rss = Math.max(...theirs.map((o) => o.maxRssKiB)) * 1024;
+    record("W6", "PSRFITS -> AA+BB waterfall", median(ours), median(theirs), tool, "faster", `${rssNote}; ${tool} peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);
+  }
 }
 
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;

@@ -25,6 +25,63 @@ export declare class FilterbankReducer {
   finish(): Reduced
 }
 
+/** A PSRFITS search-mode file as its headers, row 0 and last row describe it. */
+export declare class PsrfitsFile {
+  /** The file described by the headers a reader collected (`nextRange` returned null). */
+  static fromHeaders(reader: PsrfitsHeaderReader): PsrfitsFile
+  get layout(): PsrfitsLayout
+  /** Reads the channel order and the weights summary from row 0's bytes. */
+  setFirstRow(row: Uint8Array): PsrfitsChannels
+  /**
+   * Drops trailing all-zero samples of the last row (`lastRow`, its bytes) when the file has no
+   * `NSTOT` (some writers pad the last row); returns how many were dropped.
+   */
+  trimPadding(lastRow: Uint8Array): number
+  /** The rows holding samples `[start, end)` (clipped to the valid samples): `{offset: first row, length: rows}`. */
+  rowsFor(sampleStart: number, sampleEnd: number): ByteRange
+  /**
+   * What the options decode (`pols 0 and 1 of AABBCRCI summed`, `pol 2 (CR) of AABBCRCI`); fails
+   * on a pol the file does not have.
+   */
+  polarisation(options: PsrfitsReadOptions): string
+  /**
+   * Decodes samples `[sampleStart, sampleEnd)` from whole rows (`rows`, starting at row `firstRow`)
+   * into columns `outOffset..` of `out`, a `[nchan][outNtime]` block (row 0 the lowest frequency);
+   * other columns are left as they are.
+   */
+  decode(rows: Uint8Array, firstRow: number, sampleStart: number, sampleEnd: number, options: PsrfitsReadOptions, out: Float32Array, outNtime: number, outOffset: number): PsrfitsDecoded
+  /** The `plot info` lines: the header summary and how row 0 weights the channels. */
+  summary(): Array<SummaryLine>
+  /** Things the user should know (the file may be damaged, or other tools read it differently). */
+  get warnings(): Array<string>
+  /** Quirks handled as a matter of course (TDIM describing bytes, scales of NCHAN values, padding trimmed). */
+  get notes(): Array<string>
+}
+
+/** Collects the bytes of a file's headers as they are read, and says what to read next. */
+export declare class PsrfitsHeaderReader {
+  constructor(fileSize: number)
+  /** Adds bytes read at `offset`. */
+  add(offset: number, bytes: Uint8Array): void
+  /**
+   * The next range to read, or null when every header is in. Fails when the file is not a
+   * PSRFITS search-mode file or a header before the SUBINT table is damaged.
+   */
+  nextRange(): ByteRange | null
+}
+
+/** Files of one observation, split in time, combined into one waterfall. */
+export declare class PsrfitsSequence {
+  constructor()
+  /** Adds a file (after its `setFirstRow` and `trimPadding`). */
+  add(file: PsrfitsFile): void
+  /**
+   * Orders the files by start time and places them: gaps between them are left for the caller
+   * to fill as missing samples, overlaps keep the earlier file's samples.
+   */
+  plan(): PsrfitsPlan
+}
+
 /** The physical axes of a waterfall. */
 export interface Axes {
   /** Sample time, s. */
@@ -33,6 +90,12 @@ export interface Axes {
   fbottomMhz: number
   /** Channel width, MHz (positive). */
   dfMhz: number
+}
+
+/** A byte range of a file. */
+export interface ByteRange {
+  offset: number
+  length: number
 }
 
 /** A block of a waterfall: channels `[channelStart, channelEnd)` x samples `[sampleStart, sampleEnd)`. */
@@ -156,6 +219,84 @@ export declare function packFilterbank(intensity: Float32Array, ntime: number, l
 /** numpy's linear-method percentiles of the finite values of a block (NaN when it has none). */
 export declare function percentiles(intensity: Float32Array, grid: Grid, range: CellRange, qs: Array<number>): Array<number>
 
+/** The frequency axis of a file, row 0 the lowest frequency. */
+export interface PsrfitsChannels {
+  fbottomMhz: number
+  dfMhz: number
+  /** The file stores the highest frequency first. */
+  descendingInFile: boolean
+}
+
+/** What one decode call wrote. */
+export interface PsrfitsDecoded {
+  /** Output columns written: `[start, end)`. */
+  columnStart: number
+  columnEnd: number
+  warnings: Array<string>
+}
+
+/** Where the rows are and what they hold. */
+export interface PsrfitsLayout {
+  /** Byte offset of row 0. */
+  dataOffset: number
+  /** Bytes per row (`NAXIS1`). */
+  rowBytes: number
+  /** Whole rows in the file. */
+  nrows: number
+  /** Samples per row (`NSBLK`). */
+  nsblk: number
+  /** Valid samples (`NSTOT`, clipped, less any zero padding trimmed). */
+  nstot: number
+  nchan: number
+  nbits: number
+  npol: number
+  /** numpy-style type of the stored samples (`uint4`, `int8`, `uint16`, `float32`, ...). */
+  dtype: string
+  /** Sample time (`TBIN`), s. */
+  tbinSeconds: number
+  /** `CHAN_DM`, when the file has it. */
+  chanDm?: number
+  /** Start MJD of sample 0, when the file has `STT_IMJD`. */
+  startMjd?: number
+}
+
+/** Where one file's samples go in a combined waterfall. */
+export interface PsrfitsPlacement {
+  /** Index of the file, in the order added. */
+  file: number
+  /** The file's samples to decode: `[sampleStart, sampleEnd)`. */
+  sampleStart: number
+  sampleEnd: number
+  /** Output column of `sampleStart`. */
+  outOffset: number
+}
+
+/** Several files of one observation on one time axis. */
+export interface PsrfitsPlan {
+  /** In time order. */
+  placements: Array<PsrfitsPlacement>
+  /** Output samples in all (gaps included). */
+  ntime: number
+  /** Start MJD of output sample 0. */
+  startMjd: number
+  warnings: Array<string>
+}
+
+/** The polarisation and the parts of the PSRFITS formula to apply. */
+export interface PsrfitsReadOptions {
+  /**
+   * `sum` (default) or `mean`: total intensity (pol 0 of `AA+BB`, `INTEN`, `IQUV`; AA + BB summed or
+   * averaged for `AABB`, `AABBCRCI`); or one pol by number from 0 or by name (`AA`, `CR`, `V`, ...).
+   */
+  pol?: string
+  /** Apply `DAT_SCL` (default true). */
+  scales?: boolean
+  /** Apply `DAT_OFFS` (default true). */
+  offsets?: boolean
+  /** Apply `DAT_WTS` (default true; weight 0 masks a channel as NaN). */
+  weights?: boolean
+}
+
 /** Reads every value once, in parallel; returns their sum. */
 export declare function readAll(values: Float32Array): number
 
@@ -179,6 +320,12 @@ export interface RgbaImage {
 
 /** Weighted mean over valid samples of `nchan / nsub` adjacent channels. */
 export declare function subband(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, nsub: number): Reduced
+
+/** One line of `plot info`. */
+export interface SummaryLine {
+  label: string
+  value: string
+}
 
 /** The SVG with its text drawn as paths in the project's font (self-contained). */
 export declare function svgTextToPaths(svg: string, fontsOptions: FontOptions): string

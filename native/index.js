@@ -773,8 +773,11 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, crc32, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+const { FilterbankReducer, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, crc32, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
 export { FilterbankReducer }
+export { PsrfitsFile }
+export { PsrfitsHeaderReader }
+export { PsrfitsSequence }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }

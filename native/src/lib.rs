@@ -16,6 +16,7 @@ mod filterbank;
 mod masks;
 mod options;
 mod probe;
+mod psrfits;
 mod render;
 mod stats;
 
@@ -26,6 +27,7 @@ pub use filterbank::*;
 pub use masks::*;
 pub use options::*;
 pub use probe::*;
+pub use psrfits::*;
 pub use render::*;
 pub use stats::*;
 

@@ -7,25 +7,15 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 
 import { describe, expect, it } from "vitest";
 
-import { main } from "@wfall/plot";
-
+import { runCli } from "../../../test-utils/cli.js";
 import { fixtures, generatedFixture, repoRoot, runPython } from "../../../test-utils/helpers.js";
 
 const synthetic = join(fixtures, "synthetic_128x1024.npz");
 
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: "", err: "" };
-  out.on("data", (d) => (chunks.out += d));
-  err.on("data", (d) => (chunks.err += d));
-  const code = await main(argv, { out, err });
-  return { code, ...chunks };
-}
+const run = runCli;
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), "wfall-cli-"));
@@ -124,7 +114,7 @@ describe("plot errors: one line naming the file and the problem, exit 2 for inpu
       "not an npz",
       (d) => (writeFileSync(join(d, "bad.npz"), "hello"), [join(d, "bad.npz")]),
       2,
-      /bad\.npz: not a waterfall file: expected npz, npy, SIGPROC filterbank or FETCH\/your HDF5 candidate/,
+      /bad\.npz: not a waterfall file: expected npz, npy, SIGPROC filterbank, HDF5 \(FETCH\/your candidate, CHIME\/FRB catalogue\) or PSRFITS search mode/,
     ],
     ["unknown flag", (d) => [join(d, "145207799_wfall.npz"), "--colour", "red"], 2, /^plot: unknown flag '--colour' \(see --help\)\n$/],
     [
@@ -176,7 +166,13 @@ describe("plot errors: one line naming the file and the problem, exit 2 for inpu
       1,
       /missing\/x\.pdf: cannot write: the folder does not exist/,
     ],
-    ["two inputs", (d) => [join(d, "145207799_wfall.npz"), join(d, "other.npz")], 2, /expected one input file, got 2/],
+    [
+      "two npz inputs",
+      (d) => [join(d, "145207799_wfall.npz"), join(d, "145207799_wfall.npz")],
+      2,
+      /2 files were given as one waterfall, but npz files cannot be combined/,
+    ],
+    ["a pattern matching nothing", (d) => [join(d, "nothing_*.fits")], 2, /no file matches the pattern/],
     ["no input", () => [], 2, /no input file given/],
   ];
   for (const [name, argv, code, message] of cases) {

@@ -74,7 +74,7 @@ describe("a candidate's DM-time plane", () => {
     for (let c = 0; c < nchan; c++) data[c * ntime + 200] = 20;
     const spec = new Spectra(data, { nchan, ntime, fbottom: 400, df: 25, dt: 5e-4 });
     const plane = { data: new Float32Array(ndm * ntime).map((_, i) => i % ntime), ndm, ntime, dmRange: [0, 100] as [number, number] };
-    const fd = figureDataFor(spec, { downsample: 4 }, plane);
+    const fd = figureDataFor(spec, { downsample: 4 }, { dmTime: plane });
     expect(fd.dmTime?.ndm).toBe(ndm);
     expect(fd.dmTime!.intensity.length).toBe(ndm * fd.ncols);
     // each plane sample holds its time index: a 4-sample mean of column k is 4k + 1.5

@@ -17,6 +17,8 @@ export interface FigureDataOptions extends WindowOptions {
   peak?: number;
   /** A DM-time plane on the same time axis as the Spectra (FETCH/your candidates), shown under the waterfall. */
   dmTime?: DmTimePlane;
+  /** A model of the burst's time series on the same time axis as the Spectra (CHIME/FRB catalogue files), drawn over the data's. */
+  modelTimeseries?: Float32Array;
 }
 
 /** The DM-time plane of a figure, cropped to the plotted samples, with its colour limits. */
@@ -63,6 +65,12 @@ export interface FigureData {
   source?: string;
   /** The DM-time plane, when the input had one on the same time axis. */
   dmTime?: FigureDmTime;
+  /**
+   * The model time series of the plotted samples, when the input had one:
+   * `a·model + b` with `a`, `b` fitted to `timeseries` by least squares
+   * (processing changes the data's units, so only the model's shape carries over).
+   */
+  modelTimeseries?: Float64Array;
 }
 
 const ms = 1000;
@@ -163,7 +171,44 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
     dm: spectra.dm,
     source: file,
     dmTime: options.dmTime && options.dmTime.ntime === ntime ? cropDmTime(options.dmTime, sampleStart, sampleEnd, file) : undefined,
+    modelTimeseries:
+      options.modelTimeseries?.length === ntime
+        ? fitModel(options.modelTimeseries.subarray(sampleStart, sampleEnd), series.subarray(sampleStart, sampleEnd))
+        : undefined,
   };
+}
+
+/**
+ * `a·model + b` with `a` and `b` minimising the squared difference to `data`
+ * over the samples where both are finite; undefined when the model is
+ * constant there (nothing to fit).
+ */
+export function fitModel(model: ArrayLike<number>, data: ArrayLike<number>): Float64Array | undefined {
+  let n = 0;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < model.length; i++) {
+    if (Number.isFinite(model[i]) && Number.isFinite(data[i])) {
+      n++;
+      mx += model[i];
+      my += data[i];
+    }
+  }
+  if (n < 2) return undefined;
+  mx /= n;
+  my /= n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < model.length; i++) {
+    if (Number.isFinite(model[i]) && Number.isFinite(data[i])) {
+      sxx += (model[i] - mx) ** 2;
+      sxy += (model[i] - mx) * (data[i] - my);
+    }
+  }
+  if (!(sxx > 0)) return undefined;
+  const a = sxy / sxx;
+  const b = my - a * mx;
+  return Float64Array.from(model, (m) => (Number.isFinite(m) ? a * m + b : Number.NaN));
 }
 
 /** The plotted samples of a DM-time plane, with 1st and 99.9th percentile colour limits. */

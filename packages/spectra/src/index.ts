@@ -16,7 +16,7 @@
  */
 export { ERROR_CODES, WaterfallError, type ErrorCode } from "./errors.js";
 export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "./model.js";
-export { describeFile, detectFormat, openWaterfall, type FileDescription } from "./formats/index.js";
+export { describeFile, detectFormat, inputLabel, openWaterfall, type FileDescription, type Input } from "./formats/index.js";
 export { readFilterbankInfo, type FilterbankInfo, type HeaderValue } from "./formats/filterbank/header.js";
 export { writeFilterbank, type WriteFilterbankOptions } from "./formats/filterbank/write.js";
 export { writeWaterfall, type WaterfallData, type WaterfallLike, type WriteWaterfallOptions } from "./formats/npz/write.js";

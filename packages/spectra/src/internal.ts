@@ -8,6 +8,7 @@ export { isErrorCode } from "./errors.js";
 export {
   alignedBuffer,
   ioError,
+  memorySource,
   openSource,
   readInput,
   removeTemporaryFiles,
@@ -17,6 +18,7 @@ export {
   type Source,
 } from "./io/files.js";
 export { checkSize, defaultMaxBytes } from "./io/limits.js";
+export { expandPattern, glob, hasGlobSyntax, isPattern, MAX_GLOB_MATCHES, type GlobMatch } from "./io/glob.js";
 export { encodeNpy, parseNpy, toFloat32, toFloat64, toScalar, type NpyArray } from "./io/npy.js";
 export * as native from "./native.js";
 export { fromNative, type ImageBlock, type WaterfallView } from "./native.js";

@@ -8,7 +8,21 @@ import * as core from "@wfall/native";
 
 import { isErrorCode, WaterfallError } from "./errors.js";
 
-export type { Axes, CellRange, ColourMap, Dedispersion, FilterbankLayout, FontOptions, Normalisation, Reduced, Reference, Wrap } from "@wfall/native";
+export type {
+  Axes,
+  CellRange,
+  ColourMap,
+  Dedispersion,
+  FilterbankLayout,
+  FontOptions,
+  Normalisation,
+  PsrfitsLayout,
+  PsrfitsPlan,
+  PsrfitsReadOptions,
+  Reduced,
+  Reference,
+  Wrap,
+} from "@wfall/native";
 
 /** CHIME's (pulsar-convention) dispersion constant `1/2.41e-4` MHz² s cm³/pc, from the core. */
 export const K_DM_CHIME: number = core.K_DM_CHIME;
@@ -106,6 +120,76 @@ export function filterbankReducer(
     add: (bytes: Uint8Array, first: number) => call(file, () => reducer.add(bytes, first)),
     finish: () => call(file, () => reducer.finish()),
   };
+}
+
+/** A PSRFITS search-mode file, its every call reporting failures about `file` (see {@link psrfitsHeaderReader}). */
+export interface PsrfitsHandle {
+  readonly file: string;
+  /** Where the rows are and what they hold. */
+  layout(): core.PsrfitsLayout;
+  /** Reads the channel order (and the weights summary) from row 0's bytes. */
+  setFirstRow(row: Uint8Array): core.PsrfitsChannels;
+  /** Drops the zero padding of a last row (`row`, its bytes) in a file without NSTOT; returns the samples dropped. */
+  trimPadding(row: Uint8Array): number;
+  /** The rows holding samples `[start, end)`: `offset` is the first row, `length` the number of rows. */
+  rowsFor(start: number, end: number): core.ByteRange;
+  /** What `options` decode ("pols 0 and 1 of AABB summed"); fails on a pol the file lacks. */
+  polarisation(options: core.PsrfitsReadOptions): string;
+  /** Decodes samples `[start, end)` of whole rows from `firstRow` into columns `outOffset..` of `out` (`[nchan][outNtime]`). */
+  decode(
+    rows: Uint8Array,
+    firstRow: number,
+    start: number,
+    end: number,
+    options: core.PsrfitsReadOptions,
+    out: Float32Array,
+    outNtime: number,
+    outOffset: number,
+  ): core.PsrfitsDecoded;
+  summary(): core.SummaryLine[];
+  warnings(): string[];
+  notes(): string[];
+}
+
+const psrfitsFiles = new WeakMap<PsrfitsHandle, core.PsrfitsFile>();
+
+/**
+ * Reads a PSRFITS file's headers from the bytes the caller reads: `add` what
+ * `nextRange` asks for until it returns null, then `open`.
+ */
+export function psrfitsHeaderReader(fileSize: number, file: string) {
+  const reader = call(file, () => new core.PsrfitsHeaderReader(fileSize));
+  return {
+    add: (offset: number, bytes: Uint8Array) => call(file, () => reader.add(offset, bytes)),
+    nextRange: () => call(file, () => reader.nextRange()),
+    open(): PsrfitsHandle {
+      const f = call(file, () => core.PsrfitsFile.fromHeaders(reader));
+      const handle: PsrfitsHandle = {
+        file,
+        layout: () => f.layout,
+        setFirstRow: (row) => call(file, () => f.setFirstRow(row)),
+        trimPadding: (row) => call(file, () => f.trimPadding(row)),
+        rowsFor: (start, end) => call(file, () => f.rowsFor(start, end)),
+        polarisation: (options) => call(file, () => f.polarisation(options)),
+        decode: (rows, firstRow, start, end, options, out, outNtime, outOffset) =>
+          call(file, () => f.decode(rows, firstRow, start, end, options, out, outNtime, outOffset)),
+        summary: () => f.summary(),
+        warnings: () => f.warnings,
+        notes: () => f.notes,
+      };
+      psrfitsFiles.set(handle, f);
+      return handle;
+    },
+  };
+}
+
+/** Places files of one observation on one time axis (ordered by start time; gaps are left to the caller). */
+export function psrfitsPlan(files: readonly PsrfitsHandle[], label: string): core.PsrfitsPlan {
+  return call(label, () => {
+    const sequence = new core.PsrfitsSequence();
+    for (const handle of files) sequence.add(psrfitsFiles.get(handle)!);
+    return sequence.plan();
+  });
 }
 
 /** An image block to colour-map: `[rows][cols]`, row 0 drawn at the bottom. */

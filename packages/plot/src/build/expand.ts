@@ -19,14 +19,15 @@ import type { ReadOptions } from "@wfall/spectra";
 
 import type { PanelOptions } from "../options.js";
 import { closestName } from "../suggest.js";
-import { glob, hasGlobSyntax } from "./glob.js";
+import { glob, hasGlobSyntax } from "@wfall/spectra/internal";
 import { FIGURE_NAME_PATTERN } from "./schema.js";
 
 /** The placeholders an `each` figure may use. */
 export const PLACEHOLDERS = ["stem", "path"] as const;
 
 export interface RawPanel {
-  input: string;
+  /** A file, a list of files, or a glob: several files are one waterfall (PSRFITS files of one observation). */
+  input: string | string[];
   dm?: number;
   title?: string;
   read?: ReadOptions;
@@ -79,7 +80,7 @@ function normalise(template: RawFigureTemplate, fail: ExpandContext["fail"]): Ex
 
 /** The strings of a figure that placeholders may appear in. */
 function templated(figure: ExpandedFigure["figure"]): string[] {
-  return [figure.name, ...figure.output, ...figure.panels.flatMap((p) => [p.input, p.title ?? ""])];
+  return [figure.name, ...figure.output, ...figure.panels.flatMap((p) => [...inputsOf(p), p.title ?? ""])];
 }
 
 function checkPlaceholders(figure: ExpandedFigure["figure"], each: boolean, fail: ExpandContext["fail"]): void {
@@ -110,25 +111,42 @@ function splitPattern(pattern: string): { base: string; rest: string } {
   return { base: segments.slice(0, first).join("/") || (pattern.startsWith("/") ? "/" : "."), rest: segments.slice(first).join("/") };
 }
 
+/** A panel's input as a list of entries (files or globs). */
+function inputsOf(panel: RawPanel): string[] {
+  return typeof panel.input === "string" ? [panel.input] : panel.input;
+}
+
+/** Whether `file` is in the manifest's folder (by path; links are checked apart). */
+function insideByPath(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/**
+ * The files a glob (variables already expanded) matches, as absolute paths,
+ * confined to the manifest's folder unless outside is allowed; `what` names
+ * the glob in messages (`each 'cands/*.h5'`, `input 'obs_*.fits'`).
+ */
+export function* globFiles(spec: string, what: string, name: string, ctx: ExpandContext): Generator<string> {
+  const outside = (how: string) => ctx.fail(`figure '${name}': ${what} ${how}, outside the manifest's folder: move the files inside, or pass --allow-outside`);
+  const { base, rest } = splitPattern(spec);
+  const root = resolve(ctx.dir, base);
+  if (!ctx.allowOutside && (!insideByPath(ctx.dir, root) || rest.split("/").includes(".."))) outside("reaches files");
+  if (!ctx.allowOutside && root !== ctx.dir && !ctx.isInside(root)) outside(`walks ${base}, a link`);
+  for (const match of glob(root, rest)) {
+    const file = resolve(root, match.relative);
+    if (match.throughLink && !ctx.allowOutside && !isInsideReal(ctx.dir, file)) outside(`matches ${manifestPath(ctx.dir, file)}, a link`);
+    yield file;
+  }
+}
+
 /** The files an `each` names, as absolute paths. */
 function* eachFiles(each: string, name: string, ctx: ExpandContext): Generator<string> {
   const spec = ctx.expandVariables(each);
   const outside = (what: string) =>
     ctx.fail(`figure '${name}': each '${each}' ${what}, outside the manifest's folder: move the files inside, or pass --allow-outside`);
-  const inside = (file: string) => {
-    const rel = relative(ctx.dir, file);
-    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-  };
   if (hasGlobSyntax(spec)) {
-    const { base, rest } = splitPattern(spec);
-    const root = resolve(ctx.dir, base);
-    if (!ctx.allowOutside && (!inside(root) || rest.split("/").includes(".."))) outside("reaches files");
-    if (!ctx.allowOutside && root !== ctx.dir && !ctx.isInside(root)) outside(`walks ${base}, a link`);
-    for (const match of glob(root, rest)) {
-      const file = resolve(root, match.relative);
-      if (match.throughLink && !ctx.allowOutside && !isInsideReal(ctx.dir, file)) outside(`matches ${manifestPath(ctx.dir, file)}, a link`);
-      yield file;
-    }
+    yield* globFiles(spec, `each '${each}'`, name, ctx);
     return;
   }
   const list = resolve(ctx.dir, spec);
@@ -143,7 +161,7 @@ function* eachFiles(each: string, name: string, ctx: ExpandContext): Generator<s
     const entry = line.trim();
     if (entry === "" || entry.startsWith("#")) continue;
     const file = resolve(dirname(list), entry);
-    if (!ctx.allowOutside && (!inside(file) || !ctx.isInside(file))) outside(`lists ${entry}`);
+    if (!ctx.allowOutside && (!insideByPath(ctx.dir, file) || !ctx.isInside(file))) outside(`lists ${entry}`);
     yield file;
   }
 }
@@ -176,7 +194,7 @@ export function* expandFigures(templates: RawFigureTemplate[], ctx: ExpandContex
     }
     const { each: _, ...base } = figure;
     const outputs = figure.output.map((o) => ctx.expandVariables(o));
-    const inputs = figure.panels.map((p) => ctx.expandVariables(p.input));
+    const inputs = figure.panels.map((p) => inputsOf(p).map((entry) => ctx.expandVariables(entry)));
     let count = 0;
     for (const file of eachFiles(template.each, figure.name, ctx)) {
       count++;
@@ -191,7 +209,7 @@ export function* expandFigures(templates: RawFigureTemplate[], ctx: ExpandContex
           output: outputs.map((o) => substitute(o, values)),
           panels: figure.panels.map((p, i) => ({
             ...p,
-            input: substitute(inputs[i], values),
+            input: inputs[i].map((entry) => substitute(entry, values)),
             title: p.title === undefined ? undefined : substitute(p.title, values),
           })),
         },

@@ -3,22 +3,23 @@
  * against the schema made from the option tables (`schema.ts`). Each figure
  * becomes a {@link FigureDescription}. A manifest may come from someone
  * else's repository, so it is untrusted: outputs must stay inside its folder
- * (unless the caller allows more), only declared or `WFALL_` environment
- * variables expand, values taken from the environment never appear in
- * messages, and YAML aliases are bounded.
+ * (unless the caller allows more), so must the files a glob (an input or an
+ * `each:`) matches, only declared or `WFALL_` environment variables expand,
+ * values taken from the environment never appear in messages, and YAML
+ * aliases are bounded.
  */
 import { lstatSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 import { WaterfallError } from "@wfall/spectra";
-import { readInput } from "@wfall/spectra/internal";
+import { isPattern, readInput } from "@wfall/spectra/internal";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 
 import type { FigureDescription } from "../figure/description.js";
 import { FIGURE_OPTIONS, type FigureOptions, type PanelOptions } from "../options.js";
 import { closestName } from "../suggest.js";
-import { expandFigures, type RawFigureTemplate } from "./expand.js";
+import { expandFigures, globFiles, type RawFigureTemplate } from "./expand.js";
 import { manifestSchema } from "./schema.js";
 
 /** One figure of a manifest: its description (paths resolved, defaults merged), its name and where it is. */
@@ -237,7 +238,8 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
   const allowOutside = Boolean(options.allowOutside);
   const lines = new Map<number, number>();
   const figures: ManifestFigure[] = [];
-  for (const expanded of expandFigures(raw.figures, { dir, allowOutside, expandVariables: expand, isInside, fail })) {
+  const expandContext = { dir, allowOutside, expandVariables: expand, isInside, fail };
+  for (const expanded of expandFigures(raw.figures, expandContext)) {
     const { name, output, options: figureOptions, panels, ...layout } = expanded.figure;
     const line = lines.get(expanded.index) ?? lineOf(doc, counter, ["figures", expanded.index]);
     lines.set(expanded.index, line);
@@ -249,7 +251,14 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
         fail(`figure '${name}' (${where}) writes ${relative(dir, out) || out}, outside the manifest's folder: move it inside, or pass --allow-outside`);
       }
     }
-    const inputs = panels.map((p) => resolvePath(p.input));
+    // a panel's input is a file, a list of files or a glob; several files are one waterfall
+    const panelInputs = panels.map((p) => {
+      const entries = (typeof p.input === "string" ? [p.input] : p.input).map((e) => (expanded.variablesExpanded ? e : expand(e)));
+      const files = entries.flatMap((e) => (isPattern(e, dir) ? [...globFiles(e, `input '${e}'`, name, expandContext)] : [resolve(dir, e)]));
+      if (files.length === 0) fail(`figure '${name}' (${where}): input '${entries.join(" ")}': no file matches the pattern`);
+      return files;
+    });
+    const inputs = panelInputs.flat();
     figures.push({
       name,
       where,
@@ -258,7 +267,7 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
       ...(layout as FigureOptions),
       options: { ...panelDefaults, ...figureOptions },
       panels: panels.map((p, i) => ({
-        input: inputs[i],
+        input: panelInputs[i].length === 1 ? panelInputs[i][0] : panelInputs[i],
         title: p.title,
         read: p.read,
         options: { ...p.options, ...(p.dm !== undefined ? { dm: p.dm } : {}) },

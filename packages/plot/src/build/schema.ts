@@ -89,7 +89,14 @@ export function manifestSchema(): Record<string, unknown> {
         additionalProperties: false,
         required: ["input"],
         properties: {
-          input: { type: "string", minLength: 1, description: "Waterfall: npz (any known layout), .npy (axes in read), SIGPROC .fil or FETCH/your .h5." },
+          input: {
+            description:
+              "Waterfall: npz (any known layout), .npy (axes in read), SIGPROC .fil, FETCH/your or CHIME/FRB .h5, PSRFITS; several PSRFITS files of one observation as a list, or a pattern with wildcards in the file name (obs_*.fits), relative to the manifest's folder.",
+            oneOf: [
+              { type: "string", minLength: 1 },
+              { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+            ],
+          },
           dm: { type: "number", description: "Target DM, pc cm^-3 (the same as options.dm)." },
           title: { type: "string", description: "Panel title, e.g. the TNS name." },
           read: { type: "object", additionalProperties: false, description: "How to read the input.", properties: schemaProperties(READ_OPTIONS) },

@@ -1,4 +1,7 @@
 /** What a command of the `plot` program is: its usage, its flags, and what it does. */
+import type { Input } from "@wfall/spectra";
+import { expandPattern, isPattern } from "@wfall/spectra/internal";
+
 import { UsageError, type Flag, type Parsed } from "./flags.js";
 
 /** Where a command writes. */
@@ -16,14 +19,18 @@ export interface Command {
   run(parsed: Parsed, io: Io): Promise<number>;
 }
 
-/** The single input of a command: `--fname` or the positional argument. */
-export function singleInput(parsed: Parsed, command: string): string {
-  const inputs = [...(parsed.values.get("fname") ?? []), ...parsed.positionals];
-  if (inputs.length === 1) return inputs[0];
+/**
+ * The input of a command: `--fname` or the positional arguments. Several
+ * files, or a quoted pattern such as "obs_*.fits" (wildcards in the file
+ * name), are one waterfall: PSRFITS files of one observation.
+ */
+export async function waterfallInput(parsed: Parsed, command: string): Promise<Input> {
+  const given = [...(parsed.values.get("fname") ?? []), ...parsed.positionals];
   const prefix = command === "plot" ? "" : `${command}: `; // main prefixes every message with "plot: " already
-  throw new UsageError(
-    inputs.length === 0 ? `${prefix}no input file given (see --help)` : `${prefix}expected one input file, got ${inputs.length}: ${inputs.join(" ")}`,
-  );
+  if (given.length === 0) throw new UsageError(`${prefix}no input file given (see --help)`);
+  const files: string[] = [];
+  for (const path of given) files.push(...(isPattern(path) ? await expandPattern(path) : [path]));
+  return files.length === 1 ? files[0] : files;
 }
 
 /** The one manifest file a command takes. */

@@ -6,6 +6,7 @@
  *
  *   plot --fname X_wfall.npz --dm 87.81 --figname X_wfall.pdf   (the tutorial's flags)
  *   plot prepare X_wfall.npz --dm 87.81 --nsub 128 -o X_prepared.npz
+ *   plot convert obs.fits --to filterbank -o obs.fil
  */
 import { WaterfallError } from "@wfall/spectra";
 import { removeTemporaryFiles } from "@wfall/spectra/internal";
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   merge: async () => (await import("./commands/status.js")).mergeCommand,
   emit: async () => (await import("./commands/emit.js")).emitCommand,
   gallery: async () => (await import("./commands/gallery.js")).galleryCommand,
+  convert: async () => (await import("./commands/convert.js")).convertCommand,
 };
 
 const COMMAND_LIST = `Commands:
@@ -38,6 +40,7 @@ const COMMAND_LIST = `Commands:
   plot merge      after a sharded build: status, cache, gallery
   plot emit       a Slurm job array or Kubernetes Indexed Job for a sharded build
   plot gallery    a static HTML page of a manifest's built figures
+  plot convert    a waterfall as a filterbank or npz, e.g. from PSRFITS (plot convert --help)
 `;
 
 const COMMON_FLAGS: Flag[] = [

@@ -12,7 +12,7 @@ import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js"
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
 import { panelFigure } from "./data.js";
-import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
+import { isFileInput, panelFiles, panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
 /** One rendered output file. */
 export interface RenderedOutput {
@@ -51,7 +51,7 @@ export function formatOf(path: string): FigureFormat {
 
 /** Refuses outputs that would overwrite an input or repeat. */
 function checkOutputs(description: FigureDescription): void {
-  const inputs = new Set(description.panels.map(panelSource).filter((s) => s !== undefined));
+  const inputs = new Set(description.panels.flatMap(panelFiles));
   const seen = new Set<string>();
   for (const output of description.outputs) {
     formatOf(output);
@@ -61,11 +61,11 @@ function checkOutputs(description: FigureDescription): void {
   }
 }
 
-/** A panel's data: read from its file (holding the dispersion sweep around the range asked for), or given. */
+/** A panel's data: read from its file(s) (holding the dispersion sweep around the range asked for), or given. */
 async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<Spectra | Waterfall> {
-  if (typeof panel.input !== "string") return panel.input;
+  if (!isFileInput(panel.input)) return panel.input;
   const waterfall = await openWaterfall(panel.input, { ...panel.read, includeSweep: sweepTargetOf(options) });
-  if (waterfall.notes.length) notes.push(`${panel.input}: ${waterfall.notes.join("; ")}`);
+  if (waterfall.notes.length) notes.push(`${waterfall.file}: ${waterfall.notes.join("; ")}`);
   return waterfall;
 }
 
@@ -81,7 +81,7 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
     const options = panelOptions(description, panel);
     checkOptions(PANEL_OPTIONS, options, panelSource(panel));
     const data = await loadPanel(panel, options, notes);
-    const { figure, notes: processing } = panelFigure(data, options, panel.dmTime);
+    const { figure, notes: processing } = panelFigure(data, options, { dmTime: panel.dmTime, modelTimeseries: panel.modelTimeseries });
     notes.push(...processing.map((n) => `${panelSource(panel) ?? "the data"}: ${n}`));
     panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi });
   }

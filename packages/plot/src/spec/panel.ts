@@ -10,6 +10,8 @@ import { axisDomain, dmTicks, frequencyTicks, timeTicks, type Ticks } from "./ti
 
 /** matplotlib's "tab:blue". */
 export const SERIES_COLOUR = "#1f77b4";
+/** matplotlib's "tab:orange": a model time series over the data's. */
+export const MODEL_COLOUR = "#ff7f0e";
 
 /** How one panel is drawn. */
 export interface PanelStyle {
@@ -88,7 +90,12 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
       y: {
         field: "flux",
         type: "quantitative",
-        scale: { domain: seriesDomain(fd.timeseries), range: [top, 0], nice: false, zero: false },
+        scale: {
+          domain: seriesDomain(fd.modelTimeseries ? [...fd.timeseries, ...fd.modelTimeseries] : fd.timeseries),
+          range: [top, 0],
+          nice: false,
+          zero: false,
+        },
         axis: null,
       },
     },
@@ -125,8 +132,15 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
     height,
     ...(style.title ? { title: { text: style.title } } : {}),
     resolve: { scale: { y: "independent" }, axis: { y: "independent" } },
-    layer: [series, waterfall, ...planes, frameLayer(0, top), frameLayer(top, bottom)],
+    layer: [series, ...(fd.modelTimeseries ? [modelLayer(fd, series)] : []), waterfall, ...planes, frameLayer(0, top), frameLayer(top, bottom)],
   };
+}
+
+/** The model time series over the data's: the same steps and scales, in another colour. */
+function modelLayer(fd: FigureData, series: { mark: object; encoding: object }): Record<string, unknown> {
+  const model = fd.modelTimeseries!;
+  const steps = Array.from({ length: fd.ncols + 1 }, (_, k) => ({ t: fd.timeEdgesMs[k], flux: model[Math.min(k, fd.ncols - 1)] }));
+  return { data: { values: steps }, mark: { ...series.mark, stroke: MODEL_COLOUR }, encoding: series.encoding };
 }
 
 /** The DM-time plane under the waterfall, with its DM axis on the right. */

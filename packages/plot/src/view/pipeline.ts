@@ -57,6 +57,8 @@ class Stage<T> {
 export interface ReadFile {
   spectra: Spectra;
   dmTime?: DmTimePlane;
+  /** A CHIME/FRB catalogue file's model time series, drawn while the DM stays the file's. */
+  modelTimeseries?: Float32Array;
   notes: string[];
   layout: string;
   dtype: string;
@@ -112,8 +114,8 @@ export class FilePipeline {
     const readKey = canonical(readOptions);
     const read = await this.#read.get(readKey, "read", ran, async () => {
       const waterfall = await openWaterfall(this.file, readOptions);
-      const { dmTime, notes, layout, dtype, window } = waterfall;
-      return { spectra: Spectra.fromWaterfall(waterfall), dmTime, notes, layout, dtype, window };
+      const { dmTime, modelTimeseries, notes, layout, dtype, window } = waterfall;
+      return { spectra: Spectra.fromWaterfall(waterfall), dmTime, modelTimeseries, notes, layout, dtype, window };
     });
     const channelsKey = `${readKey}|${canonical(channelOptions)}`;
     const {
@@ -130,7 +132,9 @@ export class FilePipeline {
       processTime(processTimeWritesInPlace(channels.nchan, options) ? channels.clone() : channels.sharingArrays(), options, read.window),
     );
     const figureKey = `${timeKey}|${canonical(options)}`;
-    const figure = await this.#figure.get(figureKey, "figure", ran, () => figureDataOfProcessed(reduced, options, read.dmTime));
+    const modelTimeseries = reduced.dm === read.spectra.dm ? read.modelTimeseries : undefined;
+    const rows = { dmTime: read.dmTime, modelTimeseries, window: read.window };
+    const figure = await this.#figure.get(figureKey, "figure", ran, () => figureDataOfProcessed(reduced, options, rows));
     const spec = await this.#spec.get(`${figureKey}|${canonical(state.figure)}|${canonical(state.title ?? null)}`, "spec", ran, () =>
       figureSpec([{ figure, title: state.title, cmap: options.cmap, imageDpi: options.imageDpi }], state.figure),
     );

@@ -1,7 +1,7 @@
 /** `plot info FILE`: what a waterfall file holds, without drawing anything. */
 import { bandEdges, describeFile, READ_OPTIONS, type FileDescription } from "@wfall/spectra";
 
-import { singleInput, type Command } from "../command.js";
+import { waterfallInput, type Command } from "../command.js";
 import { flagsOf, optionsFrom, type Flag } from "../flags.js";
 
 const FLAGS: Flag[] = [{ name: "json", takes: "nothing", help: "print JSON" }, ...flagsOf(READ_OPTIONS)];
@@ -55,10 +55,11 @@ export function formatDescription(d: FileDescription): string {
 
 export const infoCommand: Command = {
   name: "info",
-  usage: "plot info FILE [--json]\n\nPrints what a file holds: format, layout, shape, band, sample time, DM, duration, header.",
+  usage:
+    "plot info FILE [FILE...] [--json]\n\nPrints what a file holds: format, layout, shape, band, sample time, DM, duration, header (several PSRFITS files: one observation).",
   flags: FLAGS,
   async run(parsed, io) {
-    const description = await describeFile(singleInput(parsed, "info"), optionsFrom(READ_OPTIONS, parsed));
+    const description = await describeFile(await waterfallInput(parsed, "info"), optionsFrom(READ_OPTIONS, parsed));
     io.out.write(parsed.values.has("json") ? `${JSON.stringify(description, null, 2)}\n` : formatDescription(description));
     return 0;
   },

@@ -6,14 +6,19 @@ import type { FigureDescription } from "../../figure/description.js";
 import { defaultOutput, writeFigure } from "../../figure/write.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../../options.js";
 import type { FigureMeta, VegaLiteSpec } from "../../spec/figure.js";
-import { printNotes, singleInput, type Command, type Io } from "../command.js";
+import { printNotes, waterfallInput, type Command, type Io } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, type Flag, type Parsed } from "../flags.js";
 
 /** Flags shared by the figure commands: the Vega-Lite spec instead of rendering. */
 export const SPEC_FLAG: Flag = { name: "spec", takes: "nothing", help: "print the Vega-Lite JSON instead of rendering" };
 
 const FLAGS: Flag[] = [
-  { name: "fname", takes: "one", arg: "FILE", help: "input: npz, .npy, SIGPROC .fil or FETCH .h5 (or give it as the first argument)" },
+  {
+    name: "fname",
+    takes: "one",
+    arg: "FILE",
+    help: "input: npz, .npy, SIGPROC .fil, FETCH/CHIME .h5 or PSRFITS (or give it as the first argument; several PSRFITS files, or a quoted pattern, are one observation)",
+  },
   {
     name: "figname",
     takes: "one",
@@ -53,10 +58,10 @@ export async function runFigure(description: FigureDescription, parsed: Parsed, 
 export const plotCommand: Command = {
   name: "plot",
   usage:
-    "plot [--fname] FILE [--dm DM] [--figname OUT.pdf|.svg|.png] [options]\n\nDraws the tutorial's waterfall figure: the time series over the dedispersed, subbanded waterfall.",
+    "plot [--fname] FILE [FILE...] [--dm DM] [--figname OUT.pdf|.svg|.png] [options]\n\nDraws the tutorial's waterfall figure: the time series over the dedispersed, subbanded waterfall.",
   flags: FLAGS,
   async run(parsed, io) {
-    const input = singleInput(parsed, "plot");
+    const input = await waterfallInput(parsed, "plot");
     const outputs = parsed.values.get("figname") ?? [defaultOutput(input)];
     const description: FigureDescription = {
       ...optionsFrom(FIGURE_OPTIONS, parsed),

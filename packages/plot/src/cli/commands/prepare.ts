@@ -5,7 +5,7 @@ import { openWaterfall, PROCESS_OPTIONS, processWaterfall, READ_OPTIONS, Waterfa
 import { sweepTargetOf } from "@wfall/spectra/internal";
 
 import { VERSION } from "../../version.js";
-import { printNotes, singleInput, type Command } from "../command.js";
+import { printNotes, waterfallInput, type Command } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
 
 const FLAGS: Flag[] = [
@@ -22,20 +22,21 @@ export const prepareCommand: Command = {
     "plot prepare FILE [--dm DM] [--nsub N] [masks] -o OUTPUT.npz\n\nWrites the processed (dedispersed, masked, subbanded) waterfall as an npz that numpy and the tutorial's scripts read, with a 'provenance' key (JSON) saying what was done.",
   flags: FLAGS,
   async run(parsed, io) {
-    const input = singleInput(parsed, "prepare");
+    const input = await waterfallInput(parsed, "prepare");
     const output = lastValue(parsed, "output");
     if (!output) throw new UsageError("prepare: the output file is required (-o OUTPUT.npz)");
-    if (output === input) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
+    const files = typeof input === "string" ? [input] : input;
+    if (files.includes(output)) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
     const options = { ...optionsFrom(PROCESS_OPTIONS, parsed) };
     options.nsub ??= "all";
     const read = optionsFrom(READ_OPTIONS, parsed);
     const waterfall = await openWaterfall(input, { ...read, includeSweep: sweepTargetOf(options) });
     const { spectra, notes, applied } = processWaterfall(waterfall, options);
     printNotes(
-      [...waterfall.notes, ...notes].map((n) => `${input}: ${n}`),
+      [...waterfall.notes, ...notes].map((n) => `${waterfall.file}: ${n}`),
       io,
     );
-    const provenance = { tool: `wfall ${VERSION}`, input: basename(input), format: waterfall.layout, read, processing: applied };
+    const provenance = { tool: `wfall ${VERSION}`, input: files.map((f) => basename(f)).join(" "), format: waterfall.layout, read, processing: applied };
     await writeWaterfall(output, spectra, { compressed: parsed.values.has("compressed"), extra: { provenance: { text: JSON.stringify(provenance) } } });
     io.out.write(`prepared waterfall (${spectra.nchan} channels x ${spectra.ntime} samples, DM ${spectra.dm}) saved to: ${output}\n`);
     return 0;

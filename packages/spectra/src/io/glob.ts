@@ -1,19 +1,31 @@
 /**
- * A small, fast file glob for manifests: `*`, `?`, `[...]` within one path
- * segment and `**` for any number of folders. Matches are sorted (the same
- * folder gives the same list on every machine), hidden names match only a
- * pattern segment that starts with a dot, and `**` never follows a
- * symbolic link to a folder (no loops, no escape through links).
+ * File globs: `*`, `?` and `[...]` within one path segment, and `**` for any
+ * number of folders. Matches are sorted (the same folder gives the same list
+ * on every machine), hidden names match only a pattern segment that starts
+ * with a dot, as in the shell, and `**` never follows a symbolic link to a
+ * folder (no loops, no escape through links). Used for several files given
+ * as one argument or manifest input (`obs_*.fits`, one observation) and for
+ * a manifest's `each:` (one figure per file).
  */
-import { readdirSync, type Dirent } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, type Dirent } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+
+import { WaterfallError } from "../errors.js";
+
+/** The most files a pattern of {@link expandPattern} may match. */
+export const MAX_GLOB_MATCHES = 10000;
 
 /** Whether a pattern segment has glob syntax (otherwise it names one entry). */
 export function hasGlobSyntax(text: string): boolean {
   return /[*?[]/.test(text);
 }
 
-/** A pattern segment as a regular expression over one name. */
+/** Whether `path` is a pattern: it has glob syntax and is not the name of an existing file. */
+export function isPattern(path: string, baseDir = "."): boolean {
+  return hasGlobSyntax(path) && !existsSync(resolve(baseDir, path));
+}
+
+/** A pattern segment as a regular expression over one name (a `[` without its `]` is itself). */
 function segmentRegExp(segment: string): RegExp {
   let source = "";
   for (let i = 0; i < segment.length; i++) {
@@ -99,4 +111,25 @@ export function* glob(base: string, pattern: string): Generator<GlobMatch> {
     }
   }
   yield* walk(base, "", 0, false);
+}
+
+/**
+ * The files a pattern matches, sorted, written as the pattern is (a relative
+ * pattern gives paths relative to `baseDir`, where it is looked up; an
+ * absolute one absolute paths). `E_FILE_NOT_FOUND` when none matches,
+ * `E_ARGUMENT` for more than {@link MAX_GLOB_MATCHES}.
+ */
+export function expandPattern(pattern: string, baseDir = "."): string[] {
+  const segments = pattern.split("/");
+  const firstWild = segments.findIndex(hasGlobSyntax);
+  const prefix = segments.slice(0, firstWild).join("/") || (isAbsolute(pattern) ? "/" : ".");
+  const root = resolve(baseDir, prefix);
+  const matches: string[] = [];
+  for (const match of glob(root, segments.slice(firstWild).join("/"))) {
+    if (matches.length === MAX_GLOB_MATCHES) throw new WaterfallError("E_ARGUMENT", `the pattern '${pattern}' matches more than ${MAX_GLOB_MATCHES} files`);
+    const full = join(root, match.relative);
+    matches.push(isAbsolute(pattern) ? full : relative(resolve(baseDir), full) || ".");
+  }
+  if (matches.length === 0) throw new WaterfallError("E_FILE_NOT_FOUND", `no file matches the pattern '${pattern}'`);
+  return matches;
 }
