@@ -773,8 +773,10 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+const { FilterbankReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, dmSnrCurve, dmTimePlane, downsample, heatmapPng, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, PlaneMethod, readAll, Reference, SnrDefinition, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
 export { FilterbankReducer }
+export { bestDmByStructure }
+export { boxcarPeak }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }
@@ -782,17 +784,22 @@ export { colormapRgba }
 export { ColourMap }
 export { dedisperse }
 export { dedisperseSubband }
+export { dmSnrCurve }
+export { dmTimePlane }
 export { downsample }
 export { heatmapPng }
 export { K_DM_CHIME }
 export { maskChannels }
+export { measureSnr }
 export { nativeErrorCodes }
 export { Normalisation }
 export { normalise }
 export { packFilterbank }
 export { percentiles }
+export { PlaneMethod }
 export { readAll }
 export { Reference }
+export { SnrDefinition }
 export { subband }
 export { svgToPdf }
 export { svgToPng }
