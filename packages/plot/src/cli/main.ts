@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   multi: async () => (await import("./commands/multi.js")).multiCommand,
   build: async () => (await import("./commands/build.js")).buildCommand,
   info: async () => (await import("./commands/info.js")).infoCommand,
+  snr: async () => (await import("./commands/snr.js")).snrCommand,
+  dm: async () => (await import("./commands/dm.js")).dmCommand,
 };
 
 const COMMAND_LIST = `Commands:
@@ -28,6 +30,8 @@ const COMMAND_LIST = `Commands:
   plot multi      several waterfalls in one figure (plot multi --help)
   plot build      render the figures of a manifest (plot build --help)
   plot info       what a file holds (plot info --help)
+  plot snr        the burst's S/N, width and arrival time (plot snr --help)
+  plot dm         the best DM by S/N and by structure (plot dm --help)
 `;
 
 const COMMON_FLAGS: Flag[] = [

@@ -11,6 +11,7 @@ import { checkOptions } from "@wfall/spectra/internal";
 import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
+import { contentsKey, panelContents } from "./contents.js";
 import { figureDataFor } from "./data.js";
 import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
@@ -71,11 +72,17 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   const notes: string[] = [];
   const loaded: Awaited<ReturnType<typeof loadPanel>>[] = [];
   for (const panel of description.panels) loaded.push(await loadPanel(panel, notes)); // in order: messages are deterministic
-  const panels: SpecPanel[] = description.panels.map((panel, i) => {
+  const panels: SpecPanel[] = [];
+  for (const [i, panel] of description.panels.entries()) {
     const options = panelOptions(description, panel);
-    checkOptions(PANEL_OPTIONS, options, panelSource(panel));
-    return { figure: figureDataFor(loaded[i].spectra, options, loaded[i].dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi };
-  });
+    const file = panelSource(panel);
+    checkOptions(PANEL_OPTIONS, options, file);
+    const parts = panelContents(options, loaded[i].dmTime !== undefined, file);
+    if (i > 0 && contentsKey(parts) !== contentsKey(panels[0].parts!))
+      throw new WaterfallError("E_ARGUMENT", `panels: every panel of a figure shows the same parts (${[...panels[0].parts!].join(", ")}), this one ${[...parts].join(", ")}`, { file });
+    const figure = await figureDataFor(loaded[i].spectra, options, loaded[i].dmTime, parts);
+    panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi, parts });
+  }
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }
 
