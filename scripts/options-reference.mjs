@@ -21,7 +21,7 @@ function defaultOf(spec) {
 }
 
 /** What values an option takes, in words. */
-function valueOf(spec) {
+function valuesText(spec) {
   if (spec.kind === "enum" || spec.kind === "numberOr") return [...spec.values, ...(spec.kind === "numberOr" ? ["number"] : [])].join(", ");
   if (spec.kind === "list") return `${Object.keys(spec.presets).join(", ")}, or a list of ${spec.values.join(", ")}`;
   if (spec.kind === "pair") return "[low, high]";
@@ -41,7 +41,7 @@ export async function optionsReference() {
     lines.push(`## ${title}`, "", "| key | flag | value | default | meaning |", "|---|---|---|---|---|");
     for (const [key, spec] of Object.entries(table)) {
       const flag = spec.kind === "boolean" && spec.negation ? `--${spec.negation} (sets false)` : `--${flagOf(key, spec)}`;
-      const value = valueOf(spec);
+      const value = valuesText(spec);
       lines.push(`| \`${key}\` | \`${flag}\` | ${cell(value)} | ${cell(defaultOf(spec))} | ${cell(spec.help)} |`);
     }
     lines.push("");

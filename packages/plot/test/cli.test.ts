@@ -7,25 +7,15 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 
 import { describe, expect, it } from "vitest";
 
-import { main } from "@wfall/plot";
-
+import { runPlot } from "../../../test-utils/cli.js";
 import { fixtures, generatedFixture, repoRoot, runPython } from "../../../test-utils/helpers.js";
 
 const synthetic = join(fixtures, "synthetic_128x1024.npz");
 
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: "", err: "" };
-  out.on("data", (d) => (chunks.out += d));
-  err.on("data", (d) => (chunks.err += d));
-  const code = await main(argv, { out, err });
-  return { code, ...chunks };
-}
+const run = runPlot;
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), "wfall-cli-"));

@@ -7,26 +7,18 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 
 import { describe, expect, it } from "vitest";
 
-import { figureOf, main, type FigureMeta } from "@wfall/plot";
+import { figureOf, type FigureMeta } from "@wfall/plot";
 import { bestDm, figureWindow, measureSnr, openWaterfall, processSpectra, Spectra } from "@wfall/spectra";
 
+import { runPlot } from "../../../test-utils/cli.js";
 import { fixtures, realDataDir } from "../../../test-utils/helpers.js";
 
 const burst = join(fixtures, "burst_64x2048.npz");
 
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: "", err: "" };
-  out.on("data", (d) => (chunks.out += d));
-  err.on("data", (d) => (chunks.err += d));
-  const code = await main(argv, { out, err });
-  return { code, ...chunks };
-}
+const run = runPlot;
 
 async function processed(file: string, options: Parameters<typeof processSpectra>[1]) {
   return processSpectra(Spectra.fromWaterfall(await openWaterfall(file)), options);
@@ -62,7 +54,7 @@ describe("plot snr", () => {
   it("refuses an unknown definition with one line", async () => {
     const r = await run(["snr", burst, "--definition", "fetch"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe("plot: --definition: expected one of heimdall, presto, peak, weq, got \"fetch\"\n");
+    expect(r.err).toBe('plot: --definition: expected one of heimdall, presto, peak, weq, got "fetch"\n');
   });
 });
 
@@ -153,7 +145,10 @@ describe.skipIf(!real)("real bursts (../shared/real)", () => {
     for (const [file, dm, half, documented] of cases) {
       const r = await bestDm(await processed(file, { dm }), { dmRange: [dm - half, dm + half] });
       expect(Math.abs(r.snr.dm - documented), `${file}: ${r.snr.dm} +/- ${r.snr.uncertainty}`).toBeLessThanOrEqual(r.snr.uncertainty);
-      if (file === ASKAP) expect(Math.abs(r.structure.dm - documented), `structure ${r.structure.dm} +/- ${r.structure.uncertainty}`).toBeLessThanOrEqual(r.structure.uncertainty);
+      if (file === ASKAP)
+        expect(Math.abs(r.structure.dm - documented), `structure ${r.structure.dm} +/- ${r.structure.uncertainty}`).toBeLessThanOrEqual(
+          r.structure.uncertainty,
+        );
     }
   });
 });

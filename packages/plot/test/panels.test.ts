@@ -52,7 +52,11 @@ describe("nothing clips, whatever the parts and the size", () => {
   for (const l of layouts) {
     it(`${JSON.stringify(l.panels)} at ${l.widthIn} x ${l.heightIn} in, ${l.fontSize} pt`, async () => {
       const { spec } = await figureOf(
-        figure([{ input: burst, title: "a title", options: { dm: 87.77, panels: l.panels as never } }], { widthIn: l.widthIn, heightIn: l.heightIn, fontSize: l.fontSize }),
+        figure([{ input: burst, title: "a title", options: { dm: 87.77, panels: l.panels as never } }], {
+          widthIn: l.widthIn,
+          heightIn: l.heightIn,
+          fontSize: l.fontSize,
+        }),
       );
       await expectNothingClipped(spec, l.widthIn, l.heightIn);
     });
@@ -151,7 +155,12 @@ describe("bad panel lists", () => {
 
   it("panels of one figure show the same parts", async () => {
     await expect(
-      figureOf(figure([{ input: burst, options: { dm: 87.77, panels: "burst" } }, { input: burst, options: { dm: 87.77 } }])),
+      figureOf(
+        figure([
+          { input: burst, options: { dm: 87.77, panels: "burst" } },
+          { input: burst, options: { dm: 87.77 } },
+        ]),
+      ),
     ).rejects.toMatchObject({ code: "E_ARGUMENT", message: expect.stringMatching(/every panel of a figure shows the same parts/) });
   });
 

@@ -16,8 +16,8 @@ import { WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
 import type { Spectra } from "./spectra.js";
 
 /** Options of {@link prepareFigureData}: the window and colour options, where to centre, what to measure. */
-export interface FigureDataOptions extends WindowOptions, WindowCentreOptions, Pick<MeasureOptions, "definition"> {  /** A DM-time plane on the same time axis as the Spectra (FETCH/your candidates, or computed), shown under the waterfall. */
-  dmTime?: DmTimePlane;
+export interface FigureDataOptions extends WindowOptions, WindowCentreOptions, Pick<MeasureOptions, "definition"> {
+  /** A DM-time plane on the same time axis as the Spectra (FETCH/your candidates, or computed), shown under the waterfall. */ dmTime?: DmTimePlane;
   /** An S/N-vs-DM curve to draw beside the DM-time plane. */
   snrCurve?: FigureSnrCurve;
   /** Measure the burst: S/N by `definition` within the window, its on-pulse samples and the spectrum. */
@@ -35,7 +35,6 @@ export interface FigureSnrCurve {
   dmLow: number;
   dmHigh: number;
 }
-
 
 /** The burst's spectrum: on-pulse mean minus off-pulse mean of each plotted channel. */
 export interface FigureSpectrum {

@@ -75,7 +75,16 @@ export function measureSnr(spectra: TimedSeries & { timeseries(): Float64Array }
   let widthSamples = options.widthSamples;
   if (definition === "peak" && widthSamples === undefined) widthSamples = native.measureSnr(values, common, file).widthSamples;
   const r = native.measureSnr(values, { ...common, definition, widthSamples }, file);
-  return { ...arrival(spectra, r.peakSample), definition, snr: r.snr, widthSamples: r.widthSamples, widthMs: r.widthSamples * spectra.dt * 1000, onPulse: [r.onStart, r.onEnd], search: [searchStart, searchEnd], dt: spectra.dt };
+  return {
+    ...arrival(spectra, r.peakSample),
+    definition,
+    snr: r.snr,
+    widthSamples: r.widthSamples,
+    widthMs: r.widthSamples * spectra.dt * 1000,
+    onPulse: [r.onStart, r.onEnd],
+    search: [searchStart, searchEnd],
+    dt: spectra.dt,
+  };
 }
 
 /** The time of sample `peakSample` from the file's start, as an MJD too, and its reference. */
@@ -133,9 +142,7 @@ export interface MeasureInput {
 
 function dispersionOf(input: MeasureInput, wrap: Wrap = "invalidate"): native.Dispersion {
   const { kdm, referenceMhz } = input.dispersion;
-  return Number.isFinite(referenceMhz)
-    ? { dmNow: input.dm, kDm: kdm, referenceMhz, wrap }
-    : { dmNow: input.dm, kDm: kdm, reference: "infinite", wrap };
+  return Number.isFinite(referenceMhz) ? { dmNow: input.dm, kDm: kdm, referenceMhz, wrap } : { dmNow: input.dm, kDm: kdm, reference: "infinite", wrap };
 }
 
 /**
@@ -211,7 +218,15 @@ export async function bestDm(spectra: Spectra, options: BestDmOptions): Promise<
   return {
     burst,
     structureSamples,
-    snr: { dm: curve.bestDm, uncertainty: curve.dmUncertainty, snr: curve.snrMax, definition, dmLow: curve.dmLow, dmHigh: curve.dmHigh, bounded: curve.bounded },
+    snr: {
+      dm: curve.bestDm,
+      uncertainty: curve.dmUncertainty,
+      snr: curve.snrMax,
+      definition,
+      dmLow: curve.dmLow,
+      dmHigh: curve.dmHigh,
+      bounded: curve.bounded,
+    },
     structure: { dm: structure.bestDm, uncertainty: structure.dmUncertainty, snr: structure.snrMax, fitted: structure.fitted },
     curve: Array.from(curve.dms, (dm, j) => ({ dm, snr: finite(curve.snr[j]), structure: structure.curve[j] })),
     method: plane.method,

@@ -172,16 +172,28 @@ export const measureSnr = (series: Float64Array, options: core.SnrOptions, file?
 export const boxcarPeak = (series: Float64Array, maxWidthSamples: number, file?: string) => call(file, () => core.boxcarPeak(series, maxWidthSamples));
 
 /** The DM-time plane, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
-export const dmTimePlane = (v: WaterfallView, axes: core.Axes, dispersion: core.Dispersion, trials: core.DmTrials, options?: core.PlaneOptions, file?: string) =>
-  callAsync(file, () => core.dmTimePlane(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, options));
+export const dmTimePlane = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  options?: core.PlaneOptions,
+  file?: string,
+) => callAsync(file, () => core.dmTimePlane(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, options));
 
 /** The S/N-vs-DM curve of a plane's rows (each measured whole). */
 export const dmSnrCurve = (plane: { dms: Float64Array; ntime: number; data: Float64Array }, options: core.SnrOptions, file?: string) =>
   call(file, () => core.dmSnrCurve(plane.dms, plane.ntime, plane.data, options));
 
 /** DM_phase's structure-maximising DM, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
-export const bestDmByStructure = (v: WaterfallView, axes: core.Axes, dispersion: core.Dispersion, trials: core.DmTrials, maxFourierIndex?: number, file?: string) =>
-  callAsync(file, () => core.bestDmByStructure(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, maxFourierIndex));
+export const bestDmByStructure = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  maxFourierIndex?: number,
+  file?: string,
+) => callAsync(file, () => core.bestDmByStructure(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, maxFourierIndex));
 
 /** The benchmarks' memory-bandwidth probe: sums every value once, in parallel. */
 export const readAll = (values: Float32Array) => call(undefined, () => core.readAll(values));

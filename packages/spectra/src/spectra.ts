@@ -131,7 +131,13 @@ export class Spectra {
    * does, 0 where the intensity is exactly 0 (or NaN) and 1 elsewhere.
    */
   static fromWaterfall(wf: Waterfall): Spectra {
-    return new Spectra(wf.intensity, { ...wf, weights: wf.weights ?? null, zerosMissing: wf.zerosMissing ?? !wf.weights, source: wf.file, startMjd: wf.startMjd });
+    return new Spectra(wf.intensity, {
+      ...wf,
+      weights: wf.weights ?? null,
+      zerosMissing: wf.zerosMissing ?? !wf.weights,
+      source: wf.file,
+      startMjd: wf.startMjd,
+    });
   }
 
   get nchan(): number {

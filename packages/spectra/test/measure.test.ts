@@ -109,7 +109,12 @@ for (const c of cases) {
       for (const v of plane.data) sum += v;
       expect(Math.abs(sum - ref.plane_sum)).toBeLessThanOrEqual(1e-9 * Math.abs(ref.plane_sum));
       const curve = snrVersusDm(plane);
-      expectClose(curve.snr, ref.dm_snr.snr.map((v: number | null) => v ?? Number.NaN), 1e-6, "S/N per trial");
+      expectClose(
+        curve.snr,
+        ref.dm_snr.snr.map((v: number | null) => v ?? Number.NaN),
+        1e-6,
+        "S/N per trial",
+      );
       expect(curve.bestIndex).toBe(ref.dm_snr.best_index);
       for (const key of ["dm_low", "dm_high", "dm_uncertainty"] as const) {
         const got = { dm_low: curve.dmLow, dm_high: curve.dmHigh, dm_uncertainty: curve.dmUncertainty }[key];

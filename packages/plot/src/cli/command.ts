@@ -1,5 +1,7 @@
 /** What a command of the `plot` program is: its usage, its flags, and what it does. */
-import { UsageError, type Flag, type Parsed } from "./flags.js";
+import { openWaterfall, PROCESS_OPTIONS, processSpectra, READ_OPTIONS, Spectra, type ProcessOptions } from "@wfall/spectra";
+
+import { optionsFrom, UsageError, type Flag, type Parsed } from "./flags.js";
 
 /** Where a command writes. */
 export interface Io {
@@ -28,4 +30,18 @@ export function singleInput(parsed: Parsed, command: string): string {
 /** Writes notes about how inputs were read to stderr, one line each. */
 export function printNotes(notes: readonly string[], io: Io): void {
   for (const note of notes) io.err.write(`plot: ${note}\n`);
+}
+
+/**
+ * Reads a command's single input with its read flags, reports how it was read,
+ * and processes it as a figure would (the process flags, then `overrides`).
+ */
+export async function processedInput(parsed: Parsed, command: string, io: Io, overrides: (options: ProcessOptions) => ProcessOptions = (o) => o) {
+  const input = singleInput(parsed, command);
+  const waterfall = await openWaterfall(input, optionsFrom(READ_OPTIONS, parsed));
+  printNotes(
+    waterfall.notes.map((n) => `${input}: ${n}`),
+    io,
+  );
+  return { input, spectra: processSpectra(Spectra.fromWaterfall(waterfall), overrides(optionsFrom(PROCESS_OPTIONS, parsed))) };
 }

@@ -60,7 +60,8 @@ export function flagsOf(table: OptionTable, except: readonly string[] = []): Fla
     .map(([key, spec]): Flag => {
       if (spec.kind === "boolean" && spec.negation) return { name: spec.negation, takes: "nothing", help: spec.negationHelp ?? `not: ${spec.help}` };
       const list = spec.kind === "channels" || spec.kind === "ranges" || spec.kind === "pairs";
-      const arg = spec.kind === "numberOr" ? `${spec.values.join("|")}|N` : spec.kind === "list" ? `${Object.keys(spec.presets).join("|")}|A,B,..` : ARG[spec.kind];
+      const arg =
+        spec.kind === "numberOr" ? `${spec.values.join("|")}|N` : spec.kind === "list" ? `${Object.keys(spec.presets).join("|")}|A,B,..` : ARG[spec.kind];
       return {
         name: flagOf(key, spec),
         takes: spec.kind === "boolean" ? "nothing" : spec.kind === "pair" ? "numbers" : "one",

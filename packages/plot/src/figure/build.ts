@@ -79,7 +79,11 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
     checkOptions(PANEL_OPTIONS, options, file);
     const parts = panelContents(options, loaded[i].dmTime !== undefined, file);
     if (i > 0 && contentsKey(parts) !== contentsKey(panels[0].parts!))
-      throw new WaterfallError("E_ARGUMENT", `panels: every panel of a figure shows the same parts (${[...panels[0].parts!].join(", ")}), this one ${[...parts].join(", ")}`, { file });
+      throw new WaterfallError(
+        "E_ARGUMENT",
+        `panels: every panel of a figure shows the same parts (${[...panels[0].parts!].join(", ")}), this one ${[...parts].join(", ")}`,
+        { file },
+      );
     const figure = await figureDataFor(loaded[i].spectra, options, loaded[i].dmTime, parts);
     panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi, parts });
   }

@@ -97,7 +97,9 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   const curveBeside = Boolean(parts?.has("snrdm") && figures.some((f) => f.snrCurve && f.dmTime));
   const withText = Boolean(parts?.has("text"));
   // The first S/N tick label sits at the left edge of the curves column, under the time labels' overhang.
-  const sideXLabelReach = curveBeside ? Math.max(...figures.map((f) => textWidth(snrTicks(snrDomain(f), Infinity, fontSize).labels[0] ?? "", { fontSize }) / 2)) : 0;
+  const sideXLabelReach = curveBeside
+    ? Math.max(...figures.map((f) => textWidth(snrTicks(snrDomain(f), Infinity, fontSize).labels[0] ?? "", { fontSize }) / 2))
+    : 0;
   // A grown page keeps the tutorial's waterfall size: side columns widen it, text lengthens it.
   const sidePt = sideColumns.reduce((sum, c) => sum + c.gapPt + c.extraPt + c.fraction * ((size.widthIn * POINTS_PER_INCH) / columns) * 0.8, 0);
   const widthPt = options.widthIn !== undefined ? options.widthIn * POINTS_PER_INCH : size.widthIn * POINTS_PER_INCH + columns * sidePt;

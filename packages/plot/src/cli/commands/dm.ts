@@ -1,12 +1,12 @@
 /** `plot dm FILE --dm-range LO HI`: the best DM by S/N and by structure, and their curves. */
-import { bestDm, MEASURE_OPTIONS, openWaterfall, PROCESS_OPTIONS, processSpectra, READ_OPTIONS, Spectra, WINDOW_OPTIONS, type BestDm } from "@wfall/spectra";
+import { bestDm, MEASURE_OPTIONS, PROCESS_OPTIONS, READ_OPTIONS, WINDOW_OPTIONS, type BestDm } from "@wfall/spectra";
 import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import { formatOf } from "../../figure/build.js";
 import { FIGURE_OPTIONS } from "../../options.js";
 import { renderFigure } from "../../render.js";
 import { dmCurvesSpec } from "../../spec/dm-curves.js";
-import { printNotes, singleInput, type Command } from "../command.js";
+import { processedInput, type Command } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
 import { fixed } from "./info.js";
 import { WHERE_FLAGS } from "./snr.js";
@@ -17,7 +17,9 @@ const FLAGS: Flag[] = [
   { name: "figname", takes: "one", arg: "FILE", help: "also draw the S/N and structure curves; .pdf, .svg or .png (repeatable)", repeatable: true },
   { name: "title", takes: "one", arg: "TEXT", help: "title above the curves" },
   ...flagsOf(MEASURE_OPTIONS),
-  ...flagsOf(PROCESS_OPTIONS).map((f) => (f.name === "dm" ? { ...f, help: "dedisperse to this DM first (the burst is found there)", defaultText: "the middle of --dm-range" } : f)),
+  ...flagsOf(PROCESS_OPTIONS).map((f) =>
+    f.name === "dm" ? { ...f, help: "dedisperse to this DM first (the burst is found there)", defaultText: "the middle of --dm-range" } : f,
+  ),
   ...WHERE_FLAGS,
   ...flagsOf(READ_OPTIONS),
   ...flagsOf(FIGURE_OPTIONS, ["columns", "sharedScale", "label"]),
@@ -25,11 +27,17 @@ const FLAGS: Flag[] = [
 
 /** The result as aligned text lines. */
 export function formatBestDm(file: string, r: BestDm): string {
-  const structure = r.structure.uncertainty > 0 ? `${fixed(r.structure.dm, 4)} +/- ${fixed(r.structure.uncertainty, 4)}` : `${fixed(r.structure.dm, 4)} (no maximum in the fit range)`;
+  const structure =
+    r.structure.uncertainty > 0
+      ? `${fixed(r.structure.dm, 4)} +/- ${fixed(r.structure.uncertainty, 4)}`
+      : `${fixed(r.structure.dm, 4)} (no maximum in the fit range)`;
   const lines: [string, string][] = [
     ["file", file],
     ["trials", `${r.curve.length} DMs from ${fixed(r.curve[0].dm, 6)} to ${fixed(r.curve[r.curve.length - 1].dm, 6)} (${r.method})`],
-    ["S/N", `${fixed(r.snr.dm, 4)} +/- ${fixed(r.snr.uncertainty, 4)} pc cm^-3, S/N ${fixed(r.snr.snr, 2)} (${r.snr.definition})${r.snr.bounded ? "" : ", interval reaches the end of the trials"}`],
+    [
+      "S/N",
+      `${fixed(r.snr.dm, 4)} +/- ${fixed(r.snr.uncertainty, 4)} pc cm^-3, S/N ${fixed(r.snr.snr, 2)} (${r.snr.definition})${r.snr.bounded ? "" : ", interval reaches the end of the trials"}`,
+    ],
     ["structure", `${structure} pc cm^-3 (DM_phase, S/N ${fixed(r.structure.snr, 2)}, samples ${r.structureSamples[0]} .. ${r.structureSamples[1] - 1})`],
   ];
   return `${lines.map(([k, v]) => `${k.padEnd(10)} ${v}`).join("\n")}\n`;
@@ -41,19 +49,13 @@ export const dmCommand: Command = {
     "plot dm FILE --dm-range LO HI [--trials N] [--json] [--figname OUT.pdf]\n\nFinds the best DM by S/N (the S/N-vs-DM curve of the DM-time plane) and by structure (DM_phase), each with its uncertainty. The data are dedispersed to --dm (default the middle of the range) and processed as for a figure; the burst is found there.",
   flags: FLAGS,
   async run(parsed, io) {
-    const input = singleInput(parsed, "dm");
     const measure = optionsFrom(MEASURE_OPTIONS, parsed);
-    if (!measure.dmRange) throw new UsageError("dm: --dm-range LOW HIGH is required");
-    const waterfall = await openWaterfall(input, optionsFrom(READ_OPTIONS, parsed));
-    printNotes(
-      waterfall.notes.map((n) => `${input}: ${n}`),
-      io,
-    );
-    const process = optionsFrom(PROCESS_OPTIONS, parsed);
-    const [low, high] = measure.dmRange;
-    const spectra = processSpectra(Spectra.fromWaterfall(waterfall), { ...process, dm: process.dm ?? (low + high) / 2 });
-    const result = await bestDm(spectra, { ...measure, dmRange: measure.dmRange, ...optionsFrom(WINDOW_OPTIONS, parsed) });
-    if (!(result.structure.uncertainty > 0)) io.err.write(`plot: ${input}: DM_phase's fit has no maximum in its range: its DM is the middle of the range, without uncertainty\n`);
+    const range = measure.dmRange;
+    if (!range) throw new UsageError("dm: --dm-range LOW HIGH is required");
+    const { input, spectra } = await processedInput(parsed, "dm", io, (o) => ({ ...o, dm: o.dm ?? (range[0] + range[1]) / 2 }));
+    const result = await bestDm(spectra, { ...measure, dmRange: range, ...optionsFrom(WINDOW_OPTIONS, parsed) });
+    if (!(result.structure.uncertainty > 0))
+      io.err.write(`plot: ${input}: DM_phase's fit has no maximum in its range: its DM is the middle of the range, without uncertainty\n`);
     const outputs = parsed.values.get("figname") ?? [];
     if (outputs.length) {
       const figure = optionsFrom(FIGURE_OPTIONS, parsed);

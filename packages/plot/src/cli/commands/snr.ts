@@ -1,7 +1,7 @@
 /** `plot snr FILE`: the S/N, width and arrival time of the burst, by a named definition. */
-import { figureWindow, measureSnr, MEASURE_OPTIONS, openWaterfall, PROCESS_OPTIONS, processSpectra, READ_OPTIONS, Spectra, WINDOW_OPTIONS, type BurstSnr } from "@wfall/spectra";
+import { figureWindow, measureSnr, MEASURE_OPTIONS, PROCESS_OPTIONS, READ_OPTIONS, WINDOW_OPTIONS, type BurstSnr } from "@wfall/spectra";
 
-import { printNotes, singleInput, type Command } from "../command.js";
+import { processedInput, type Command } from "../command.js";
 import { flagsOf, optionsFrom, type Flag } from "../flags.js";
 import { fixed } from "./info.js";
 
@@ -50,13 +50,7 @@ export const snrCommand: Command = {
     "plot snr FILE [--dm DM] [--definition heimdall|presto|peak|weq] [--json]\n\nMeasures the burst's S/N, width and arrival time in the band-summed time series (after the same processing as the figure). The burst is looked for in the window a figure would plot (--peak, --peak-time, --window-ms); the noise comes from the whole series.",
   flags: FLAGS,
   async run(parsed, io) {
-    const input = singleInput(parsed, "snr");
-    const waterfall = await openWaterfall(input, optionsFrom(READ_OPTIONS, parsed));
-    printNotes(
-      waterfall.notes.map((n) => `${input}: ${n}`),
-      io,
-    );
-    const spectra = processSpectra(Spectra.fromWaterfall(waterfall), optionsFrom(PROCESS_OPTIONS, parsed));
+    const { input, spectra } = await processedInput(parsed, "snr", io);
     const { definition } = optionsFrom(MEASURE_OPTIONS, parsed);
     const series = spectra.timeseries();
     const window = figureWindow(spectra, series, optionsFrom(WINDOW_OPTIONS, parsed));
