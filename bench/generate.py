@@ -10,6 +10,7 @@ w4/      4 different 128 x 1024 bursts for the 24-figure manifest
 w6.fits  PSRFITS search mode as Parkes UWL (Medusa) writes it: 4-bit, 4 pols AABBCRCI, ZERO_OFF 7.5,
          1024 channels, NSBLK 4096, 32 rows (256 MiB; --quick: 8 rows), random samples, per-pol
          DAT_SCL/DAT_OFFS, descending DAT_FREQ
+w7.fil   w2.npz's 16384 x 2048 as a 32-bit SIGPROC filterbank (for your's Candidate)
 """
 
 import argparse
@@ -41,6 +42,21 @@ def header_bytes(fields):
             out.extend(np.float64(value).tobytes())
     string("HEADER_END")
     return bytes(out)
+
+
+def float_filterbank(path, npz):
+    """The waterfall of a tutorial npz as a 32-bit filterbank, highest frequency first."""
+    z = np.load(npz)
+    x, df, fbottom = z["intensity"].astype(np.float32), float(z["df"]), float(z["fbottom"])
+    nchan = x.shape[0]
+    fields = [
+        ("telescope_id", 0), ("machine_id", 0), ("data_type", 1), ("source_name", "bench"),
+        ("fch1", fbottom + (nchan - 0.5) * df), ("foff", -df), ("nchans", nchan), ("nbits", 32), ("nifs", 1),
+        ("tstart", 60000.0), ("tsamp", float(z["dt"])),
+    ]
+    with open(path, "wb") as f:
+        f.write(header_bytes(fields))
+        f.write(np.ascontiguousarray(x[::-1].T).tobytes())
 
 
 def filterbank(path, nchan, ntime, seed):
@@ -113,7 +129,8 @@ def main():
         return path
 
     make("w1.npz", lambda p: write(p, *synthetic(128, 1024, 1, 87.0, 87.77)))
-    make("w2.npz", lambda p: write(p, *synthetic(16384, 2048, 2, 87.0, 87.77)))
+    w2 = make("w2.npz", lambda p: write(p, *synthetic(16384, 2048, 2, 87.0, 87.77)))
+    make("w7.fil", lambda p: float_filterbank(p, w2))
     nchan, ntime = (1024, 65536) if a.quick else (4096, 262144)
     make(f"w3_{nchan}x{ntime}.fil", lambda p: filterbank(p, nchan, ntime, 3))
     (a.out / "w4").mkdir(exist_ok=True)

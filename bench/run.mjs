@@ -44,7 +44,7 @@ log("> machine");
 const machine = describeMachine(join(here, "ours/bandwidth.mjs"));
 log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
 
-if (["W1", "W2", "W3", "W4", "WV", "W6"].some(run)) {
+if (["W1", "W2", "W3", "W4", "WV", "W6", "W7"].some(run)) {
   log("> workloads (bench/generate.py)");
   timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
 }
@@ -303,10 +303,68 @@ if (run("W6")) {
   }
 }
 
+if (run("W7")) {
+  const [nchan3, ntime3] = quick ? [1024, 65536] : [4096, 262144];
+  const window = { nstart: (3 * ntime3) / 8, nsamp: ntime3 / 4, tsamp: 64e-6 }; // the middle quarter: 1 GiB of float32 in the full run
+  const windowGiB = (nchan3 * window.nsamp * 4) / 2 ** 30;
+  log(`> W7: DM-time plane, 256 trials over 0 .. 2 DM: 16384 x 2048 (128 MiB) and a ${windowGiB} GiB filterbank window (${nchan3} x ${window.nsamp})`);
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  const subset = quick ? 4 : 8;
+  const cases = [
+    {
+      what: "DM-time plane, 16384 x 2048 (128 MiB)",
+      ours: [join(work, "w2.npz"), "87.77", "256", String(reps), String(reps)],
+      file: join(work, "w7.fil"),
+      dm: "87.77",
+      read: [],
+    },
+    {
+      what: `DM-time plane, ${windowGiB} GiB filterbank window (${nchan3} x ${window.nsamp})`,
+      ours: [w3, "500", "256", String(reps), "1", String(window.nstart * window.tsamp), String(window.nsamp * window.tsamp)],
+      file: w3,
+      dm: "500",
+      read: [String(window.nstart), String(window.nsamp)],
+    },
+  ];
+  for (const c of cases) {
+    const ours = jsonCommand(node, [join(here, "ours/w7_plane.mjs"), ...c.ours]);
+    const oursNote = `(auto: ${ours.method}; exact brute force ${ours.brute.toFixed(2)} s; peak RSS ${(ours.maxRssKiB / 1024).toFixed(0)} MiB)`;
+    for (const tool of ["numpy", "your"]) {
+      if (tool === "your" && !peers.tools.your.ok) {
+        log(`  your: unavailable (${peers.tools.your.why}; Python ${peers.version})`);
+        rows.push({ workload: "W7", what: c.what, competitor: tool, unavailable: `${peers.tools.your.why} (Python ${peers.version})` });
+        continue;
+      }
+      const theirs = jsonCommand(tool === "numpy" ? python : peers.python, [
+        join(here, "competitors/plane_peers.py"),
+        tool,
+        c.file,
+        c.dm,
+        "256",
+        String(subset),
+        ...c.read,
+      ]);
+      const name = tool === "numpy" ? "numpy brute force" : "your (Candidate.dmtime, CPU)";
+      const note = `${oursNote}; ${name}: ${theirs.perTrial.toFixed(2)} s per trial x 256 (${theirs.timedTrials} timed)`;
+      record("W7", c.what, ours.auto, theirs.seconds, name, tool === "numpy" ? ">= 20x" : ">= 5x", note);
+    }
+  }
+}
+
+// Workloads not run this time keep their rows of the last run that did run them.
+const recordedPath = join(here, "RESULTS.md");
+const kept =
+  only && existsSync(recordedPath)
+    ? readFileSync(recordedPath, "utf8")
+        .split("\n")
+        .filter((line) => /^\|\s*W\d+\s*\|/.test(line) && !only.has(line.split("|")[1].trim()))
+    : [];
+
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
 const table = [
   "| workload | what | ours (s) | competitor | theirs (s) | ratio | target | notes |",
   "|---|---|---|---|---|---|---|---|",
+  ...kept,
   ...rows.map((r) =>
     r.unavailable
       ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${r.unavailable} |`
@@ -316,7 +374,7 @@ const table = [
   ),
 ].join("\n");
 const section = [
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` (medians of ${reps} runs; ratio = competitor time / ours).`,
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` (medians of ${reps} runs; ratio = competitor time / ours)${kept.length ? "; the other workloads' rows are from their last run" : ""}.`,
   "",
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}; read bandwidth measured by the harness: ${(machine.bandwidth / 1e9).toFixed(1)} GB/s (parallel sum of 1 GiB).`,
   "",

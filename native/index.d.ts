@@ -92,6 +92,22 @@ export interface Axes {
   dfMhz: number
 }
 
+/**
+ * The DM that maximises structure (DM_phase) over trial DMs (at least 3; at least 22 samples).
+ * `maxFourierIndex`: use only Fourier indices below it (default all, as DM_phase).
+ */
+export declare function bestDmByStructure(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dispersionOptions: Dispersion, trials: DmTrials, maxFourierIndex?: number | undefined | null): Promise<StructureDm>
+
+export declare function boxcarPeak(series: Float64Array, maxWidthSamples: number): BoxcarPeak
+
+/** The boxcar of largest S/N (widths 1 ..= `maxWidthSamples`): where a figure centres its window. */
+export interface BoxcarPeak {
+  centreSample: number
+  widthSamples: number
+  startSample: number
+  snr: number
+}
+
 /** A byte range of a file. */
 export interface ByteRange {
   offset: number
@@ -156,6 +172,35 @@ export interface Dedispersion {
   wrap?: Wrap
 }
 
+/** How the data are dispersed now and how a trial DM is removed from them. */
+export interface Dispersion {
+  /** The DM the data are dedispersed to now, pc cm^-3. */
+  dmNow: number
+  /** Dispersion constant, MHz² s cm³ / pc. Default `K_DM_CHIME`. */
+  kDm?: number
+  /** Default "top"; ignored when `referenceMhz` is given. */
+  reference?: Reference
+  referenceMhz?: number
+  /** What a shift moves past an end of the data: "roll" (default) or "invalidate". */
+  wrap?: Wrap
+}
+
+/** The S/N-vs-DM curve of the rows `[dms.length][ntime]` of a plane (each row measured whole). */
+export declare function dmSnrCurve(dms: Float64Array, ntime: number, rows: Float64Array, options: SnrOptions): SnrCurve
+
+/**
+ * The DM-time plane of a waterfall over trial DMs: row `j` is the band sum of the data
+ * dedispersed from `dispersion.dmNow` to trial `j` (samples that do not count add nothing).
+ */
+export declare function dmTimePlane(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dispersionOptions: Dispersion, trials: DmTrials, options?: PlaneOptions | undefined | null): Promise<MeasuredPlane>
+
+/** Trial DMs `start + j·step`, `j = 0 .. count`. */
+export interface DmTrials {
+  start: number
+  step: number
+  count: number
+}
+
 /** Weighted mean over valid samples of `factor` adjacent samples (a partial tail is dropped). */
 export declare function downsample(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, factor: number): Reduced
 
@@ -201,6 +246,22 @@ export declare const K_DM_CHIME: number
 /** Sets the listed channels to NaN with weight 0. */
 export declare function maskChannels(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid, channels: Array<number>): void
 
+/** A DM-time plane: `[dms.length][ntime]` band sums, row 0 the lowest trial DM. */
+export interface MeasuredPlane {
+  dms: Float64Array
+  ntime: number
+  data: Float64Array
+  /** "brute" or "subband". */
+  method: string
+  /** Subband method: subbands, trial groups, and the largest shift error the grouping added (samples). */
+  nsub?: number
+  groups?: number
+  maxShiftErrorSamples?: number
+}
+
+/** The S/N of a time series by a named definition (missing samples skipped). */
+export declare function measureSnr(series: Float64Array, options: SnrOptions): SnrResult
+
 /** Every error code the native core can throw (the TypeScript list of codes includes them all). */
 export declare function nativeErrorCodes(): Array<string>
 
@@ -218,6 +279,18 @@ export declare function packFilterbank(intensity: Float32Array, ntime: number, l
 
 /** numpy's linear-method percentiles of the finite values of a block (NaN when it has none). */
 export declare function percentiles(intensity: Float32Array, grid: Grid, range: CellRange, qs: Array<number>): Array<number>
+
+/** The method of the DM-time plane. */
+export type PlaneMethod = 'auto' | 'brute' | 'subband'
+
+export interface PlaneOptions {
+  /** Default "auto". */
+  method?: PlaneMethod
+  /** Subbands of the subband method; default: the number of least work. */
+  nsub?: number
+  /** Largest shift error the grouping of trials may add, samples (default 0.5). */
+  toleranceSamples?: number
+}
 
 /** The frequency axis of a file, row 0 the lowest frequency. */
 export interface PsrfitsChannels {
@@ -316,6 +389,78 @@ export interface RgbaImage {
   data: Buffer
   width: number
   height: number
+}
+
+/** The S/N of every trial and the DM of largest S/N, with the interval where the S/N stays within 1 of it. */
+export interface SnrCurve {
+  definition: string
+  dms: Float64Array
+  /** S/N per trial (NaN where a row could not be measured). */
+  snr: Float64Array
+  widthSamples: Float64Array
+  peakSample: Float64Array
+  bestIndex: number
+  bestDm: number
+  snrMax: number
+  dmLow: number
+  dmHigh: number
+  /** `(dmHigh − dmLow)/2`. */
+  dmUncertainty: number
+  dmCentre: number
+  /** False when the interval reaches an end of the trials. */
+  bounded: boolean
+}
+
+/** The S/N definitions (research.md §5.2; papers must say which one they used). */
+export type SnrDefinition = 'heimdall' | 'presto' | 'peak' | 'weq'
+
+/** How to measure an S/N. Every field is optional. */
+export interface SnrOptions {
+  /** Default "heimdall". */
+  definition?: SnrDefinition
+  /** Largest boxcar, samples (heimdall, weq: default min(4096, the search range); presto: 30). */
+  maxWidthSamples?: number
+  /** Heimdall's `get_rms` constant 1.4862 instead of 1.4826 (heimdall, weq). */
+  heimdallConstant?: boolean
+  /** PRESTO's detrending block, samples (default 1000). */
+  detrendSamples?: number
+  /** `peak`: the width masked around the argmax, samples (default 0: nothing masked). */
+  widthSamples?: number
+  /** Look for the burst in samples `[searchStart, searchEnd)` only; the noise still comes from the whole series. */
+  searchStart?: number
+  searchEnd?: number
+}
+
+/** A measured S/N with its width and on-pulse samples `[onStart, onEnd)`. */
+export interface SnrResult {
+  definition: string
+  snr: number
+  /** The boxcar width (heimdall, presto), the masked width (peak) or `W_eq` (weq, fractional). */
+  widthSamples: number
+  /** The centre of the best window, `start + ⌊w/2⌋` (peak: the argmax). */
+  peakSample: number
+  onStart: number
+  onEnd: number
+}
+
+/** DM_phase's result: the coherent-power curve and the DM that maximises it. */
+export interface StructureDm {
+  dms: Float64Array
+  /** `C(d)`, the `k²`-weighted coherent power up to each trial's cut-off. */
+  curve: Float64Array
+  /** DM_phase's S/N of each trial's curve value. */
+  snr: Float64Array
+  /** Channels that entered the sum, and Fourier indices used. */
+  nchanUsed: number
+  nfourier: number
+  bestDm: number
+  dmUncertainty: number
+  snrMax: number
+  /** Trials `[fitStart, fitEnd)` of the polynomial fit. */
+  fitStart: number
+  fitEnd: number
+  /** False when too few trials were in range to fit (the best trial is reported). */
+  fitted: boolean
 }
 
 /** Weighted mean over valid samples of `nchan / nsub` adjacent channels. */

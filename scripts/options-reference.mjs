@@ -1,6 +1,6 @@
 // docs/options.md from the option tables: one table per group.
-import { FIGURE_OPTIONS, LOOK_OPTIONS } from "@wfall/plot";
-import { PROCESS_OPTIONS, READ_OPTIONS, WINDOW_OPTIONS } from "@wfall/spectra";
+import { CONTENT_OPTIONS, FIGURE_OPTIONS, LOOK_OPTIONS } from "@wfall/plot";
+import { MEASURE_OPTIONS, PROCESS_OPTIONS, READ_OPTIONS, WINDOW_OPTIONS } from "@wfall/spectra";
 import { flagOf } from "@wfall/spectra/internal";
 
 const GROUPS = [
@@ -8,6 +8,8 @@ const GROUPS = [
   ["Processing (`options:`)", PROCESS_OPTIONS],
   ["Window and colour scale (`options:`)", WINDOW_OPTIONS],
   ["Look (`options:`)", LOOK_OPTIONS],
+  ["Measurements (`options:`; `plot snr`, `plot dm`)", MEASURE_OPTIONS],
+  ["Panels (`options:`)", CONTENT_OPTIONS],
   ["Figure layout (keys of a manifest figure)", FIGURE_OPTIONS],
 ];
 
@@ -25,6 +27,14 @@ function alignedTable(header, rows) {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
+/** What values an option takes, in words. */
+function valuesText(spec) {
+  if (spec.kind === "enum" || spec.kind === "numberOr") return [...spec.values, ...(spec.kind === "numberOr" ? ["number"] : [])].join(", ");
+  if (spec.kind === "list") return `${Object.keys(spec.presets).join(", ")}, or a list of ${spec.values.join(", ")}`;
+  if (spec.kind === "pair") return "[low, high]";
+  return spec.kind;
+}
+
 /** The markdown text of docs/options.md. */
 export async function optionsReference() {
   const lines = [
@@ -37,8 +47,7 @@ export async function optionsReference() {
   for (const [title, table] of GROUPS) {
     const rows = Object.entries(table).map(([key, spec]) => {
       const flag = spec.kind === "boolean" && spec.negation ? `--${spec.negation} (sets false)` : `--${flagOf(key, spec)}`;
-      const value = spec.kind === "enum" || spec.kind === "numberOr" ? [...spec.values, ...(spec.kind === "numberOr" ? ["number"] : [])].join(", ") : spec.kind;
-      return [`\`${key}\``, `\`${flag}\``, cell(value), cell(defaultOf(spec)), cell(spec.help)];
+      return [`\`${key}\``, `\`${flag}\``, cell(valuesText(spec)), cell(defaultOf(spec)), cell(spec.help)];
     });
     lines.push(`## ${title}`, "", ...alignedTable(["key", "flag", "value", "default", "meaning"], rows), "");
   }

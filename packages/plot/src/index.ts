@@ -15,7 +15,9 @@ export type { FigureDescription, PanelDescription } from "./figure/description.j
 export { buildFigure, figureOf, formatOf, type BuiltFigure, type RenderedOutput } from "./figure/build.js";
 export { defaultOutput, plotWaterfall, singlePanelFigure, writeFigure, type PlotWaterfallOptions } from "./figure/write.js";
 export { figureDataFor } from "./figure/data.js";
-export { FIGURE_OPTIONS, LOOK_OPTIONS, PANEL_OPTIONS, type FigureOptions, type PanelOptions } from "./options.js";
+export { CONTENT_OPTIONS, FIGURE_OPTIONS, LOOK_OPTIONS, PANEL_OPTIONS, PANEL_PARTS, PANEL_PRESETS, type FigureOptions, type PanelOptions } from "./options.js";
+export { panelContents, type PanelContents, type PanelPart } from "./figure/contents.js";
+export { dmCurvesSpec, type DmCurvesOptions } from "./spec/dm-curves.js";
 export { defaultSize, figureSpec, type FigureMeta, type SpecPanel, type VegaLiteSpec } from "./spec/figure.js";
 export { FONT_FAMILY, FONT_FILES, textWidth } from "./spec/fonts.js";
 export { FORMATS, renderFigure, renderSvg, type FigureFormat, type RenderOptions } from "./render.js";

@@ -53,7 +53,7 @@ for (const input of inputs) {
 
     beforeAll(async () => {
       const spectra = Spectra.fromWaterfall(await openWaterfall(input.file!));
-      fd = figureDataFor(spectra, input.options);
+      fd = await figureDataFor(spectra, input.options);
       spec = figureSpec([{ figure: fd }]);
       pdf = await renderFigure(spec, { format: "pdf" });
       svg = await renderFigure(spec, { format: "svg" });
@@ -172,7 +172,7 @@ for (const input of inputs) {
     });
 
     it("the same input gives byte-identical PDF, SVG and PNG", async () => {
-      const again = figureSpec([{ figure: figureDataFor(Spectra.fromWaterfall(await openWaterfall(input.file!)), input.options) }]);
+      const again = figureSpec([{ figure: await figureDataFor(Spectra.fromWaterfall(await openWaterfall(input.file!)), input.options) }]);
       expect(JSON.stringify(again)).toBe(JSON.stringify(spec));
       for (const [format, first] of [
         ["pdf", pdf],

@@ -65,7 +65,7 @@ describe("the viewer's pipeline", () => {
   it("reports a figure that cannot be made as the library's error, and recovers", async () => {
     const p = new FilePipeline(burst);
     await expect(p.figure(state({ dm: 87.77, windowMs: 1e6 }))).rejects.toMatchObject({ code: "E_EMPTY_WINDOW" });
-    await expect(p.figure(state({ dm: 87.77, peakTime: 99 }))).rejects.toThrow(/peakTime 99 s is outside the data/);
+    await expect(p.figure(state({ dm: 87.77, peakTime: 99 }))).rejects.toThrow(/peak time 99 s is outside the data read \(0 \.\. 2\.013266 s\)/);
     await expectSameAsBuild(p, state({ dm: 87.77 }));
   });
 

@@ -20,6 +20,17 @@ export interface DedisperseOptions {
   wrap?: Wrap;
 }
 
+/**
+ * The frequency a dedispersion aligns the channels to, MHz (`Infinity` for
+ * "infinite"), on the axes of the waterfall being dedispersed (channel centres).
+ */
+export function referenceFrequency(axes: { fbottom: number; df: number }, nchan: number, reference: Reference | number = "top"): number {
+  if (typeof reference === "number") return reference;
+  const lowest = axes.fbottom + 0.5 * axes.df;
+  const highest = axes.fbottom + (nchan - 0.5) * axes.df;
+  return { top: highest, bottom: lowest, centre: 0.5 * (lowest + highest), infinite: Number.POSITIVE_INFINITY }[reference];
+}
+
 /** The core's description of dedispersing from `fromDm` to `toDm`. */
 export function dedispersionStep(fromDm: number, toDm: number, options: DedisperseOptions = {}, file?: string): Dedispersion {
   if (!Number.isFinite(toDm)) throw new WaterfallError("E_DM_RANGE", `DM must be a finite number, got ${toDm}`, { file });

@@ -10,17 +10,28 @@ import { isErrorCode, WaterfallError } from "./errors.js";
 
 export type {
   Axes,
+  BoxcarPeak,
   CellRange,
   ColourMap,
   Dedispersion,
+  Dispersion,
+  DmTrials,
   FilterbankLayout,
   FontOptions,
+  MeasuredPlane,
   Normalisation,
+  PlaneMethod,
+  PlaneOptions,
   PsrfitsLayout,
   PsrfitsPlan,
   PsrfitsReadOptions,
   Reduced,
   Reference,
+  SnrCurve,
+  SnrDefinition,
+  SnrOptions,
+  SnrResult,
+  StructureDm,
   Wrap,
 } from "@wfall/native";
 
@@ -53,6 +64,15 @@ export function fromNative(error: unknown, file?: string): WaterfallError {
 function call<T>(file: string | undefined, run: () => T): T {
   try {
     return run();
+  } catch (error) {
+    throw fromNative(error, file);
+  }
+}
+
+/** {@link call} for the core's promises (its async tasks). */
+async function callAsync<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (error) {
     throw fromNative(error, file);
   }
@@ -223,6 +243,36 @@ export const textWidth = (text: string, style: { fontSize: number; family: strin
 /** The zip CRC-32 of `bytes`, computed in parallel in the core. */
 export const crc32 = (bytes: Uint8Array, file?: string) => call(file, () => core.crc32(bytes));
 
+/** The S/N of a time series by a named definition (missing samples skipped). */
+export const measureSnr = (series: Float64Array, options: core.SnrOptions, file?: string) => call(file, () => core.measureSnr(series, options));
+
+/** The boxcar of largest S/N over widths 1 ..= `maxWidthSamples`. */
+export const boxcarPeak = (series: Float64Array, maxWidthSamples: number, file?: string) => call(file, () => core.boxcarPeak(series, maxWidthSamples));
+
+/** The DM-time plane, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
+export const dmTimePlane = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  options?: core.PlaneOptions,
+  file?: string,
+) => callAsync(file, () => core.dmTimePlane(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, options));
+
+/** The S/N-vs-DM curve of a plane's rows (each measured whole). */
+export const dmSnrCurve = (plane: { dms: Float64Array; ntime: number; data: Float64Array }, options: core.SnrOptions, file?: string) =>
+  call(file, () => core.dmSnrCurve(plane.dms, plane.ntime, plane.data, options));
+
+/** DM_phase's structure-maximising DM, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
+export const bestDmByStructure = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  maxFourierIndex?: number,
+  file?: string,
+) => callAsync(file, () => core.bestDmByStructure(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, maxFourierIndex));
+
 /** The benchmarks' memory-bandwidth probe: sums every value once, in parallel. */
 export const readAll = (values: Float32Array) => call(undefined, () => core.readAll(values));
 
@@ -235,6 +285,8 @@ export const COLOUR_MAPS = ["viridis", "magma", "inferno", "plasma", "cividis", 
 export const NORMALISATIONS = ["fractional", "zscore", "robust"] as const satisfies readonly core.Normalisation[];
 export const REFERENCES = ["top", "bottom", "centre", "infinite"] as const satisfies readonly core.Reference[];
 export const WRAPS = ["roll", "invalidate"] as const satisfies readonly core.Wrap[];
+export const SNR_DEFINITIONS = ["heimdall", "presto", "peak", "weq"] as const satisfies readonly core.SnrDefinition[];
+export const PLANE_METHODS = ["auto", "brute", "subband"] as const satisfies readonly core.PlaneMethod[];
 
 type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : false;
 type AssertTrue<T extends true> = T;
@@ -243,5 +295,7 @@ export type EnumListsComplete = AssertTrue<
   Lists<core.ColourMap, (typeof COLOUR_MAPS)[number]> &
     Lists<core.Normalisation, (typeof NORMALISATIONS)[number]> &
     Lists<core.Reference, (typeof REFERENCES)[number]> &
-    Lists<core.Wrap, (typeof WRAPS)[number]>
+    Lists<core.Wrap, (typeof WRAPS)[number]> &
+    Lists<core.SnrDefinition, (typeof SNR_DEFINITIONS)[number]> &
+    Lists<core.PlaneMethod, (typeof PLANE_METHODS)[number]>
 >;

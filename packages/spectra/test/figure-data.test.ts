@@ -78,7 +78,7 @@ describe("prepareFigureData", () => {
     const fig = prepareFigureData(spectra, { peakTime: 0.5 + 0.0604 });
     expect([fig.rawPeak, fig.peak, fig.sampleStart]).toEqual([60, 60, 36]);
     expect(prepareFigureData(spectra, { peakTime: 0.5 + 0.06 }).peak).toBe(60); // a sample's start time is inside it
-    expect(() => prepareFigureData(spectra, { peakTime: 0.2 })).toThrow(/peakTime 0.2 s is outside the data \(0\.500000 to 0\.700000 s\)/);
+    expect(() => prepareFigureData(spectra, { peakTime: 0.2 })).toThrow(/peak time 0\.2 s is outside the data read \(0\.5 \.\. 0\.7 s\)/);
     expect(() => prepareFigureData(spectra, { peakTime: -1 })).toThrow(/peakTime/);
   });
 

@@ -1,8 +1,27 @@
 /** What a command of the `plot` program is: its usage, its flags, and what it does. */
-import type { Input } from "@wfall/spectra";
-import { expandPattern, isPattern } from "@wfall/spectra/internal";
+import {
+  openWaterfall,
+  PROCESS_OPTIONS,
+  processWaterfall,
+  READ_OPTIONS,
+  WaterfallError,
+  type Input,
+  type Processed,
+  type ProcessOptions,
+  type ReadOptions,
+  type Waterfall,
+} from "@wfall/spectra";
+import { expandPattern, isPattern, sweepTargetOf } from "@wfall/spectra/internal";
 
-import { UsageError, type Flag, type Parsed } from "./flags.js";
+import { optionsFrom, UsageError, type Flag, type Parsed } from "./flags.js";
+
+/** The input flag of the commands that read one waterfall (it may also be given as the first argument). */
+export const INPUT_FLAG: Flag = {
+  name: "fname",
+  takes: "one",
+  arg: "FILE",
+  help: "input: npz, .npy, SIGPROC .fil, FETCH/CHIME .h5 or PSRFITS (or give it as the first argument; several PSRFITS files, or a quoted pattern, are one observation)",
+};
 
 /** Where a command writes. */
 export interface Io {
@@ -43,4 +62,42 @@ export function manifestArgument(parsed: Parsed, command: string): string {
 /** Writes notes about how inputs were read to stderr, one line each. */
 export function printNotes(notes: readonly string[], io: Io): void {
   for (const note of notes) io.err.write(`plot: ${note}\n`);
+}
+
+/** How {@link processedInput} processes a command's input. */
+export interface ProcessedInputOptions {
+  /** Changes to the process flags' options (a command's own defaults). */
+  overrides?: (options: ProcessOptions) => ProcessOptions;
+  /** An output file the command will write, refused when it is one of the inputs. */
+  output?: string;
+}
+
+/** A command's input as read and processed, with what the read and processing did. */
+export interface ProcessedInput extends Processed {
+  input: Input;
+  files: string[];
+  waterfall: Waterfall;
+  read: ReadOptions;
+}
+
+/**
+ * Reads a command's input (one file, or several files of one observation)
+ * with its read flags, holding the dispersion sweep around a time range,
+ * processes it as a figure would (the process flags, then `overrides`), and
+ * reports on stderr how it was read and what processing decided on its own.
+ */
+export async function processedInput(parsed: Parsed, command: string, io: Io, how: ProcessedInputOptions = {}): Promise<ProcessedInput> {
+  const input = await waterfallInput(parsed, command);
+  const files = typeof input === "string" ? [input] : [...input];
+  if (how.output !== undefined && files.includes(how.output))
+    throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: how.output });
+  const options = (how.overrides ?? ((o) => o))(optionsFrom(PROCESS_OPTIONS, parsed));
+  const read = optionsFrom(READ_OPTIONS, parsed);
+  const waterfall = await openWaterfall(input, { ...read, includeSweep: sweepTargetOf(options) });
+  const processed = processWaterfall(waterfall, options);
+  printNotes(
+    [...waterfall.notes, ...processed.notes].map((n) => `${waterfall.file}: ${n}`),
+    io,
+  );
+  return { input, files, waterfall, read, ...processed };
 }

@@ -28,6 +28,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   emit: async () => (await import("./commands/emit.js")).emitCommand,
   gallery: async () => (await import("./commands/gallery.js")).galleryCommand,
   convert: async () => (await import("./commands/convert.js")).convertCommand,
+  snr: async () => (await import("./commands/snr.js")).snrCommand,
+  dm: async () => (await import("./commands/dm.js")).dmCommand,
 };
 
 const COMMAND_LIST = `Commands:
@@ -41,6 +43,8 @@ const COMMAND_LIST = `Commands:
   plot emit       a Slurm job array or Kubernetes Indexed Job for a sharded build
   plot gallery    a static HTML page of a manifest's built figures
   plot convert    a waterfall as a filterbank or npz, e.g. from PSRFITS (plot convert --help)
+  plot snr        the burst's S/N, width and arrival time (plot snr --help)
+  plot dm         the best DM by S/N and by structure (plot dm --help)
 `;
 
 const COMMON_FLAGS: Flag[] = [

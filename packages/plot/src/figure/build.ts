@@ -11,6 +11,7 @@ import { checkOptions, sweepTargetOf } from "@wfall/spectra/internal";
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
+import { contentsKey, panelContents } from "./contents.js";
 import { panelFigure } from "./data.js";
 import { isFileInput, panelFiles, panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
@@ -76,14 +77,24 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   checkOutputs(description);
   const notes: string[] = [];
   const panels: SpecPanel[] = [];
-  for (const panel of description.panels) {
+  for (const [i, panel] of description.panels.entries()) {
     // one panel after the other: messages come in a deterministic order
     const options = panelOptions(description, panel);
-    checkOptions(PANEL_OPTIONS, options, panelSource(panel));
+    const file = panelSource(panel);
+    checkOptions(PANEL_OPTIONS, options, file);
     const data = await loadPanel(panel, options, notes);
-    const { figure, notes: processing } = panelFigure(data, options, { dmTime: panel.dmTime, modelTimeseries: panel.modelTimeseries });
-    notes.push(...processing.map((n) => `${panelSource(panel) ?? "the data"}: ${n}`));
-    panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi });
+    const dmTime = panel.dmTime ?? (isFileInput(panel.input) ? (data as Waterfall).dmTime : undefined);
+    const parts = panelContents(options, dmTime !== undefined, file);
+    if (i > 0 && contentsKey(parts) !== contentsKey(panels[0].parts!))
+      throw new WaterfallError(
+        "E_ARGUMENT",
+        `panels: every panel of a figure shows the same parts (${[...panels[0].parts!].join(", ")}), this one ${[...parts].join(", ")}`,
+        { file },
+      );
+    const extras = { dmTime: panel.dmTime, modelTimeseries: panel.modelTimeseries };
+    const { figure, notes: processing } = await panelFigure(data, options, extras, parts);
+    notes.push(...processing.map((n) => `${file ?? "the data"}: ${n}`));
+    panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi, parts });
   }
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }

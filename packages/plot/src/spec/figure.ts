@@ -7,7 +7,9 @@
  * band differs from its row's first, which would otherwise be misread), and
  * a figure label such as "(a)".
  */
-import { WaterfallError, type ColourMap, type FigureData } from "@wfall/spectra";
+import { WaterfallError, type BurstSnr, type ColourMap, type FigureData } from "@wfall/spectra";
+
+import type { PanelContents } from "../figure/contents.js";
 
 import type { FigureOptions } from "../options.js";
 import { FIGURE_OPTIONS, LOOK_OPTIONS } from "../options.js";
@@ -15,6 +17,8 @@ import { figureConfig } from "./config.js";
 import { textWidth } from "./fonts.js";
 import { gridLayout, POINTS_PER_INCH, STYLE, wrapText, type GridLayout } from "./layout.js";
 import { panelSpec, panelTicks } from "./panel.js";
+import { sideColumnsFor, snrDomain, snrTicks } from "./side.js";
+import { textItems, wrapItems } from "./textbox.js";
 
 /** A Vega-Lite specification (plain JSON). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -24,8 +28,17 @@ export interface FigureMeta {
   widthPt: number;
   heightPt: number;
   padding: GridLayout["padding"];
-  /** Per panel: its file, DM, centre sample, plotted samples and the colour limits drawn. */
-  panels: { source?: string; dm: number; peak: number; samples: [number, number]; vmin: number; vmax: number; limitsFrom: FigureData["limitsFrom"] }[];
+  /** Per panel: its file, DM, centre sample, plotted samples and the colour limits drawn (and the burst's measurement, when made). */
+  panels: {
+    source?: string;
+    dm: number;
+    peak: number;
+    samples: [number, number];
+    vmin: number;
+    vmax: number;
+    limitsFrom: FigureData["limitsFrom"];
+    measurement?: BurstSnr;
+  }[];
 }
 
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -36,6 +49,8 @@ export interface SpecPanel {
   title?: string;
   cmap?: ColourMap;
   imageDpi?: number;
+  /** The parts to draw (default: the tutorial's, with a DM-time plane when the data have one). */
+  parts?: PanelContents;
 }
 
 /**
@@ -55,6 +70,11 @@ function rightOverhang(fd: FigureData, panelWidth: number, fontSize: number): nu
   if (last < 0) return 0;
   const distance = ((t1 - time.values[last]) / (t1 - t0)) * panelWidth;
   return Math.max(0, textWidth(time.labels[last], { fontSize }) / 2 - distance);
+}
+
+/** The height of `lines` lines of text under a panel (and the gap above them), pt. */
+function textBlockPt(lines: number, fontSize: number): number {
+  return lines ? STYLE.edge + lines * fontSize * STYLE.lineHeight : 0;
 }
 
 /** One colour scale for all panels: the lowest vmin and the highest vmax. */
@@ -84,27 +104,53 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   const tickKey = (f: FigureData) => `${panelTicks(f).frequency.values.join(",")}|${f.freqExtent.join(",")}`;
   const labelled = figures.map((f, i) => i % columns === 0 || tickKey(f) !== tickKey(figures[i - (i % columns)]));
   const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
-  const solve = (xLabelOverhang: number, panelTitleLines: number, figureTitleLines: number) =>
+  const parts = panels[0].parts;
+  const sideColumns = parts ? sideColumnsFor(parts) : [];
+  const curveBeside = Boolean(parts?.has("snrdm") && figures.some((f) => f.snrCurve && f.dmTime));
+  const withText = Boolean(parts?.has("text"));
+  // The first S/N tick label sits at the left edge of the curves column, under the time labels' overhang.
+  const sideXLabelReach = curveBeside
+    ? Math.max(...figures.map((f) => textWidth(snrTicks(snrDomain(f), Infinity, fontSize).labels[0] ?? "", { fontSize }) / 2))
+    : 0;
+  // A grown page keeps the tutorial's waterfall size: side columns widen it, text lengthens it.
+  const sidePt = sideColumns.reduce((sum, c) => sum + c.gapPt + c.extraPt + c.fraction * ((size.widthIn * POINTS_PER_INCH) / columns) * 0.8, 0);
+  const widthPt = options.widthIn !== undefined ? options.widthIn * POINTS_PER_INCH : size.widthIn * POINTS_PER_INCH + columns * sidePt;
+  const solve = (xLabelOverhang: number, titleLines: { panel: number; figure: number }, textLines: number) =>
     gridLayout({
-      widthPt: (options.widthIn ?? size.widthIn) * POINTS_PER_INCH,
-      heightPt: (options.heightIn ?? size.heightIn) * POINTS_PER_INCH,
+      widthPt,
+      heightPt: options.heightIn !== undefined ? options.heightIn * POINTS_PER_INCH : size.heightIn * POINTS_PER_INCH + rows * textBlockPt(textLines, fontSize),
       fontSize,
       rows,
       columns,
       yTickLabels: figures.filter((_, i) => labelled[i]).flatMap((f) => panelTicks(f).frequency.labels),
       innerYLabels: labelled.some((l, i) => l && i % columns !== 0),
-      panelTitleLines,
-      figureTitleLines,
+      panelTitleLines: titleLines.panel,
+      figureTitleLines: titleLines.figure,
       wspace: 0.1, // the tutorial's
       xLabelOverhang,
-      dmTickLabels: figures.flatMap((f) => panelTicks(f).dm?.labels ?? []),
+      dmTickLabels: figures.flatMap((f) => (parts && !parts.has("dmtime") ? [] : (panelTicks(f).dm?.labels ?? []))),
+      timeseries: parts ? parts.has("timeseries") : true,
+      sideColumns,
+      dmAxisAt: curveBeside ? "side" : "plane",
+      sideXLabelReach,
+      textLines,
     });
-  // Titles wrap to the panels' width and the label to the figure's; the layout makes room for their lines.
-  const draft = solve(0, panels.some((p) => p.title) ? 1 : 0, options.label ? 1 : 0);
+  // Titles wrap to the panels' width and the label to the figure's, text under a panel to its view; the layout makes room for their lines.
+  const textOf = (width: number) => figures.map((f) => (withText ? wrapItems(textItems(f), width, fontSize) : []));
+  const draft = solve(0, { panel: panels.some((p) => p.title) ? 1 : 0, figure: options.label ? 1 : 0 }, 0);
   const titleLines = panels.map((p) => (p.title ? wrapText(p.title, draft.panelWidth, fontSize) : []));
   const labelLines = options.label ? wrapText(options.label, draft.widthPt - 2 * STYLE.edge, fontSize) : [];
+  const titles = { panel: Math.max(0, ...titleLines.map((l) => l.length)), figure: labelLines.length };
   const overhang = Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize)));
-  const layout = solve(overhang, Math.max(0, ...titleLines.map((l) => l.length)), labelLines.length);
+  let layout = solve(overhang, titles, 0);
+  let text = textOf(layout.viewWidth);
+  // wrapped lines take height, which leaves the width alone: at most a pass or two to agree
+  for (let pass = 0; pass < 3 && withText; pass++) {
+    const lines = Math.max(0, ...text.map((t) => t.length));
+    layout = solve(overhang, titles, lines);
+    text = textOf(layout.viewWidth);
+    if (Math.max(0, ...text.map((t) => t.length)) === lines) break;
+  }
 
   const views = panels.map((p, i) =>
     panelSpec(p.figure, layout, {
@@ -112,6 +158,9 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
       title: titleLines[i].length > 1 ? titleLines[i] : p.title,
       showFrequencyLabels: labelled[i],
       imageDpi: p.imageDpi ?? LOOK_OPTIONS.imageDpi.default,
+      parts: p.parts,
+      textLines: text[i],
+      fontSize,
     }),
   );
   const only = figures.length === 1 ? figures[0] : undefined;
@@ -131,6 +180,7 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
           vmin: f.vmin,
           vmax: f.vmax,
           limitsFrom: f.limitsFrom,
+          ...(f.measurement ? { measurement: f.measurement } : {}),
         })),
       } satisfies FigureMeta,
     },

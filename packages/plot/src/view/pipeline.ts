@@ -23,6 +23,7 @@ import {
   TIME_STEP_OPTIONS,
 } from "@wfall/spectra/internal";
 
+import { panelContents } from "../figure/contents.js";
 import { figureDataOfProcessed } from "../figure/data.js";
 import { figureSpec, type VegaLiteSpec } from "../spec/figure.js";
 import type { ViewState } from "./state.js";
@@ -134,9 +135,10 @@ export class FilePipeline {
     const figureKey = `${timeKey}|${canonical(options)}`;
     const modelTimeseries = reduced.dm === read.spectra.dm ? read.modelTimeseries : undefined;
     const rows = { dmTime: read.dmTime, modelTimeseries, window: read.window };
-    const figure = await this.#figure.get(figureKey, "figure", ran, () => figureDataOfProcessed(reduced, options, rows));
+    const parts = panelContents(options, read.dmTime !== undefined, this.file);
+    const figure = await this.#figure.get(figureKey, "figure", ran, () => figureDataOfProcessed(reduced, options, rows, parts));
     const spec = await this.#spec.get(`${figureKey}|${canonical(state.figure)}|${canonical(state.title ?? null)}`, "spec", ran, () =>
-      figureSpec([{ figure, title: state.title, cmap: options.cmap, imageDpi: options.imageDpi }], state.figure),
+      figureSpec([{ figure, title: state.title, cmap: options.cmap, imageDpi: options.imageDpi, parts }], state.figure),
     );
     const s = read.spectra;
     // the samples asked for, without the sweep read around them

@@ -8,13 +8,14 @@ import { extname } from "node:path";
 
 import { inputLabel, openWaterfall, READ_OPTIONS, Spectra, WaterfallError, writeFilterbank, writeWaterfall } from "@wfall/spectra";
 
-import { printNotes, waterfallInput, type Command } from "../command.js";
+import { INPUT_FLAG, printNotes, waterfallInput, type Command } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
 
 const TARGETS = { filterbank: [".fil"], npz: [".npz"] } as const;
 type Target = keyof typeof TARGETS;
 
 const FLAGS: Flag[] = [
+  INPUT_FLAG,
   { name: "to", takes: "one", arg: "filterbank|npz", help: "the output format", defaultText: "from the output's extension: .fil or .npz" },
   { name: "output", short: "o", takes: "one", arg: "FILE", help: "output file (required)" },
   { name: "compressed", takes: "nothing", help: "npz only: deflate it (np.savez_compressed)" },

@@ -1,10 +1,10 @@
 /** `plot info FILE`: what a waterfall file holds, without drawing anything. */
 import { bandEdges, describeFile, READ_OPTIONS, type FileDescription } from "@wfall/spectra";
 
-import { waterfallInput, type Command } from "../command.js";
+import { INPUT_FLAG, waterfallInput, type Command } from "../command.js";
 import { flagsOf, optionsFrom, type Flag } from "../flags.js";
 
-const FLAGS: Flag[] = [{ name: "json", takes: "nothing", help: "print JSON" }, ...flagsOf(READ_OPTIONS)];
+const FLAGS: Flag[] = [INPUT_FLAG, { name: "json", takes: "nothing", help: "print JSON" }, ...flagsOf(READ_OPTIONS)];
 
 /** A number with at most `digits` decimals and no float noise (21.183, not 21.183000000000003). */
 export const fixed = (v: number, digits: number) => String(Number(v.toFixed(digits)));

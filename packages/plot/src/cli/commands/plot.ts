@@ -6,19 +6,14 @@ import type { FigureDescription } from "../../figure/description.js";
 import { defaultOutput, writeFigure } from "../../figure/write.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../../options.js";
 import type { FigureMeta, VegaLiteSpec } from "../../spec/figure.js";
-import { printNotes, waterfallInput, type Command, type Io } from "../command.js";
+import { INPUT_FLAG, printNotes, waterfallInput, type Command, type Io } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, type Flag, type Parsed } from "../flags.js";
 
 /** Flags shared by the figure commands: the Vega-Lite spec instead of rendering. */
 export const SPEC_FLAG: Flag = { name: "spec", takes: "nothing", help: "print the Vega-Lite JSON instead of rendering" };
 
 const FLAGS: Flag[] = [
-  {
-    name: "fname",
-    takes: "one",
-    arg: "FILE",
-    help: "input: npz, .npy, SIGPROC .fil, FETCH/CHIME .h5 or PSRFITS (or give it as the first argument; several PSRFITS files, or a quoted pattern, are one observation)",
-  },
+  INPUT_FLAG,
   {
     name: "figname",
     takes: "one",
