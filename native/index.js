@@ -773,31 +773,43 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, downsample, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, parseRfifindMask, percentiles, readAll, Reference, rfiChannelStats, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
+const { FilterbankReducer, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, crc32, dedisperse, dedisperseSubband, dmSnrCurve, dmTimePlane, downsample, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
 export { FilterbankReducer }
+export { PsrfitsFile }
+export { PsrfitsHeaderReader }
+export { PsrfitsSequence }
+export { bestDmByStructure }
+export { boxcarPeak }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }
 export { colormapRgba }
 export { ColourMap }
+export { crc32 }
 export { dedisperse }
 export { dedisperseSubband }
+export { dmSnrCurve }
+export { dmTimePlane }
 export { downsample }
 export { flagChannels }
 export { heatmapPng }
 export { IqrmStatistic }
 export { K_DM_CHIME }
 export { maskChannels }
+export { measureSnr }
 export { nativeErrorCodes }
 export { Normalisation }
 export { normalise }
 export { packFilterbank }
 export { parseRfifindMask }
 export { percentiles }
+export { PlaneMethod }
 export { readAll }
 export { Reference }
 export { rfiChannelStats }
+export { SnrDefinition }
 export { subband }
+export { svgTextToPaths }
 export { svgToPdf }
 export { svgToPng }
 export { textWidth }

@@ -1,10 +1,10 @@
-/** Runs the `plot` program in this process, capturing what it writes. */
+/** Runs the `plot` program in this process, collecting what it writes. */
 import { PassThrough } from "node:stream";
 
 import { main } from "@wfall/plot";
 
-/** `plot ARGV...`: its exit code and what it wrote to stdout and stderr. */
-export async function runPlot(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+/** The exit code and what `plot ARGV...` wrote to stdout and stderr. */
+export async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks = { out: "", err: "" };

@@ -15,8 +15,8 @@
  * @packageDocumentation
  */
 export { ERROR_CODES, WaterfallError, type ErrorCode } from "./errors.js";
-export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type Waterfall, type WaterfallAxes } from "./model.js";
-export { describeFile, detectFormat, openWaterfall, type FileDescription } from "./formats/index.js";
+export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "./model.js";
+export { describeFile, detectFormat, inputLabel, openWaterfall, type FileDescription, type Input } from "./formats/index.js";
 export { readFilterbankInfo, type FilterbankInfo, type HeaderValue } from "./formats/filterbank/header.js";
 export { writeFilterbank, type WriteFilterbankOptions } from "./formats/filterbank/write.js";
 export { encodeWaterfall, writeWaterfall, type WaterfallData, type WaterfallLike, type WriteWaterfallOptions } from "./formats/npz/write.js";
@@ -27,13 +27,20 @@ export {
   COLOUR_MAPS,
   IQRM_STATISTICS,
   NORMALISATIONS,
+  PLANE_METHODS,
   REFERENCES,
+  SNR_DEFINITIONS,
   WRAPS,
   ZERO_DM_VARIANTS,
   type ColourMap,
   type IqrmStatistic,
+  type MeasuredPlane,
   type Normalisation,
+  type PlaneMethod,
   type Reference,
+  type SnrCurve,
+  type SnrDefinition,
+  type StructureDm,
   type Wrap,
   type ZeroDmVariant,
 } from "./native.js";
@@ -65,12 +72,34 @@ export {
 export { MASK_KEYS } from "./masks/npz-keys.js";
 export type { RfiFlags, RfiMethods } from "./masks/rfi.js";
 export type { DedisperseOptions } from "./dedispersion.js";
-export { autoSubbands, masksRequested, processSpectra } from "./process.js";
+export { autoSubbands, looksRaw, masksRequested, processSpectra, processWaterfall, type Processed } from "./process.js";
 export { reduceFilterbank, type ReduceOptions } from "./reduce.js";
-export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
-export { READ_OPTIONS, type ReadOptions } from "./options/read.js";
+export { figureWindow, type FigureWindow, type PeakRule, type WindowCentreOptions } from "./figure-window.js";
+export {
+  prepareFigureData,
+  type FigureData,
+  type FigureDataOptions,
+  type FigureDmTime,
+  type FigureSnrCurve,
+  type FigureSpectrum,
+} from "./figure-data.js";
+export {
+  bestDm,
+  dmTrials,
+  fetchDmRange,
+  measureSnr,
+  snrVersusDm,
+  type BestDm,
+  type BestDmOptions,
+  type BurstSnr,
+  type DmTrialOptions,
+  type PlaneComputeOptions,
+  type SnrMeasureOptions,
+} from "./measure.js";
+export { READ_OPTIONS, type ReadOptions, type SweepTarget } from "./options/read.js";
 export { PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
-export { WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
+export { PEAK_RULES, WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
+export { DEFAULT_TRIALS, MEASURE_OPTIONS, type MeasureOptions } from "./options/measure.js";
 
 /** The other dispersion constant in use, from the physical constants: 4148.808 MHz² s cm³ / pc. */
 export const K_DM_PHYSICAL = 4148.808;

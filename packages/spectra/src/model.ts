@@ -8,7 +8,7 @@ import type { NpyArray } from "./io/npy.js";
 import type { ChannelMask } from "./masks/record.js";
 
 /** The formats {@link openWaterfall} reads. */
-export type FormatName = "npz" | "npy" | "filterbank" | "hdf5";
+export type FormatName = "npz" | "npy" | "filterbank" | "hdf5" | "psrfits";
 
 /**
  * A DM-time plane: the band-summed time series at each of `ndm` trial DMs,
@@ -47,7 +47,7 @@ export interface Waterfall extends WaterfallAxes {
   weights?: Float32Array;
   /** Whether exactly-zero samples mark missing data (weight 0), as in the tutorial's npz files. */
   zerosMissing: boolean;
-  /** The file it was read from. */
+  /** The file it was read from (for several files of one observation: "FIRST and N more"). */
   file: string;
   format: FormatName;
   /** How it was read: the npz layout, or the format's name. */
@@ -60,6 +60,8 @@ export interface Waterfall extends WaterfallAxes {
   startMjd?: number;
   /** A DM-time plane on the waterfall's time axis (FETCH/your candidates). */
   dmTime?: DmTimePlane;
+  /** A fitted model of the burst's band-summed time series, one value per sample (CHIME/FRB catalogue files). */
+  modelTimeseries?: Float32Array;
   /** The npz's other keys, undecoded. */
   extra?: Record<string, NpyArray>;
   /**
@@ -72,6 +74,18 @@ export interface Waterfall extends WaterfallAxes {
   channelMask?: ChannelMask;
   /** Whether the file stores its channels from the highest frequency (the reader flipped the rows). */
   fileDescending?: boolean;
+  /**
+   * When the read also holds a dispersion sweep (`includeSweep`): the samples
+   * asked for are `[offset, offset + count)`; the others are there so that
+   * dedispersion has real data to move in.
+   */
+  window?: SampleWindow;
+}
+
+/** A range of samples `[offset, offset + count)`. */
+export interface SampleWindow {
+  offset: number;
+  count: number;
 }
 
 /** Channel centres `fbottom + (i + 1/2)·df`, MHz. */

@@ -5,15 +5,25 @@
  */
 import ndarray from "ndarray";
 
-import { argmax } from "./arrays.js";
-import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
+import { argmax, sliceColumns } from "./arrays.js";
+import { dedispersionStep, referenceFrequency, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
-import { copyMask, emptyMask, maskedOn, recordOrigin, type ChannelMask, type MaskGrid, type MaskOrigin, type MaskStep } from "./masks/record.js";
 import { hasValidSample } from "./masks/file-channels.js";
+import { copyMask, emptyMask, maskedOn, recordOrigin, type ChannelMask, type MaskGrid, type MaskOrigin, type MaskStep } from "./masks/record.js";
 import { describeRfiSteps, rfiRequest, type RfiFlags, type RfiMethods } from "./masks/rfi.js";
+import { bestDmByStructureOf, dmTimePlaneOf, type DmTrialOptions, type MeasureInput, type PlaneComputeOptions } from "./measure.js";
 import { channelCentres, checkAxes, type Waterfall } from "./model.js";
 import * as native from "./native.js";
-import { NORMALISATIONS, ZERO_DM_VARIANTS, type Normalisation, type Reduced, type WaterfallView, type ZeroDmVariant } from "./native.js";
+import {
+  NORMALISATIONS,
+  ZERO_DM_VARIANTS,
+  type MeasuredPlane,
+  type Normalisation,
+  type Reduced,
+  type StructureDm,
+  type WaterfallView,
+  type ZeroDmVariant,
+} from "./native.js";
 
 /** Axes and weights of a new {@link Spectra}. */
 export interface SpectraOptions {
@@ -46,6 +56,12 @@ export interface SpectraOptions {
   channelMask?: ChannelMask;
   /** Whether the file stores its channels from the highest frequency (rows were flipped on reading). Default false. */
   fileDescending?: boolean;
+  /** Modified Julian Date of the start of the file (time 0 of `start`), when the file says. */
+  startMjd?: number;
+  /** How the data were last dedispersed: the constant (default {@link K_DM_CHIME}) ... */
+  kdm?: number;
+  /** ... and the frequency aligned to, MHz (`Infinity`: infinite frequency). Default the highest channel's centre. */
+  referenceMhz?: number;
 }
 
 /** How a mask step is reported: its description, the option that asked for it, its parameters. */
@@ -91,17 +107,35 @@ export class Spectra {
   #mask: ChannelMask;
   /** Whether the file stores its channels from the highest frequency (its channel 0 is our last row). */
   readonly fileDescending: boolean;
+  #kdm: number;
+  #referenceMhz: number;
   /** Lower edge of the band, MHz: channel `i` is centred at `fbottom + (i + 1/2)·df`. */
   readonly fbottom: number;
   readonly start: number;
   readonly source: string | undefined;
+  /** Modified Julian Date of the start of the file (time 0 of {@link Spectra.start}), when the file says. */
+  readonly startMjd: number | undefined;
 
   /**
    * Wraps (does not copy) a row-major intensity array.
    * @throws {WaterfallError} `E_SHAPE` when the length is not `nchan * ntime`, `E_VALUE` for bad axes.
    */
   constructor(intensity: Float32Array, options: SpectraOptions) {
-    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, zerosMissing = false, source, channelMask, fileDescending = false } = options;
+    const {
+      nchan,
+      ntime,
+      fbottom,
+      df,
+      dt,
+      start = 0,
+      dm = 0,
+      weights = null,
+      zerosMissing = false,
+      source,
+      startMjd,
+      channelMask,
+      fileDescending = false,
+    } = options;
     if (!(intensity instanceof Float32Array)) throw new WaterfallError("E_DTYPE", "intensity must be a Float32Array", { file: source });
     if (!(Number.isSafeInteger(nchan) && Number.isSafeInteger(ntime) && nchan > 0 && ntime > 0)) {
       throw new WaterfallError("E_SHAPE", `shape must be positive integers, got ${nchan} x ${ntime}`, { file: source });
@@ -127,6 +161,9 @@ export class Spectra {
     this.source = source;
     this.fileDescending = fileDescending;
     this.#mask = channelMask ? copyMask(channelMask) : emptyMask({ nchan, fbottom, df });
+    this.startMjd = startMjd;
+    this.#kdm = options.kdm ?? native.K_DM_CHIME;
+    this.#referenceMhz = options.referenceMhz ?? referenceFrequency({ fbottom, df }, nchan);
   }
 
   /**
@@ -140,6 +177,7 @@ export class Spectra {
       weights: wf.weights ?? null,
       zerosMissing: wf.zerosMissing ?? !wf.weights,
       source: wf.file,
+      startMjd: wf.startMjd,
       channelMask: undefined,
       fileDescending: wf.fileDescending,
     });
@@ -185,6 +223,16 @@ export class Spectra {
   /** The DM the data are dedispersed to now, pc cm^-3. */
   get dm(): number {
     return this.#dm;
+  }
+
+  /**
+   * How the data were last dedispersed: the dispersion constant and the
+   * frequency aligned to (MHz, `Infinity` for infinite frequency), which is
+   * the frequency arrival times refer to. Before any dedispersion: the
+   * defaults (CHIME's constant, the highest channel), assumed for the file.
+   */
+  get dispersion(): { kdm: number; referenceMhz: number } {
+    return { kdm: this.#kdm, referenceMhz: this.#referenceMhz };
   }
 
   /** Per-channel shifts (samples, positive = toward earlier time) of the last dedispersion. */
@@ -233,9 +281,44 @@ export class Spectra {
     return axis(this.#ntime, this.start + this.#dt / 2, this.#dt);
   }
 
+  /**
+   * Samples `[first, first + count)` as a new Spectra (a copy) with
+   * everything else of this one (axes, DM, how it was dedispersed), its
+   * `start` moved to the first of them.
+   * @throws {WaterfallError} `E_RANGE` for an empty range or one outside the data.
+   */
+  slice(first: number, count: number): Spectra {
+    if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= this.#ntime)) {
+      throw new WaterfallError("E_RANGE", `samples ${first}..${first + count - 1} are outside the ${this.#ntime} samples`, { file: this.source });
+    }
+    const cut = (data: Float32Array) => sliceColumns(data, this.#nchan, this.#ntime, first, count);
+    return new Spectra(cut(this.#data), {
+      nchan: this.#nchan,
+      ntime: count,
+      fbottom: this.fbottom,
+      df: this.#df,
+      dt: this.#dt,
+      start: this.start + first * this.#dt,
+      dm: this.#dm,
+      weights: this.#weights && cut(this.#weights),
+      zerosMissing: this.#zerosMissing,
+      source: this.source,
+      channelMask: this.#mask,
+      fileDescending: this.fileDescending,
+      startMjd: this.startMjd,
+      kdm: this.#kdm,
+      referenceMhz: this.#referenceMhz,
+    });
+  }
+
   /** A deep copy. */
   clone(): Spectra {
-    return new Spectra(this.#data.slice(), {
+    return this.#over(this.#data.slice(), this.#weights?.slice() ?? null);
+  }
+
+  /** A Spectra with this one's axes over the given arrays. */
+  #over(data: Float32Array, weights: Float32Array | null): Spectra {
+    return new Spectra(data, {
       nchan: this.#nchan,
       ntime: this.#ntime,
       fbottom: this.fbottom,
@@ -243,12 +326,24 @@ export class Spectra {
       dt: this.#dt,
       start: this.start,
       dm: this.#dm,
-      weights: this.#weights?.slice() ?? null,
+      weights,
       zerosMissing: this.#zerosMissing,
       source: this.source,
       channelMask: this.#mask,
       fileDescending: this.fileDescending,
+      startMjd: this.startMjd,
+      kdm: this.#kdm,
+      referenceMhz: this.#referenceMhz,
     });
+  }
+
+  /**
+   * A Spectra over the same arrays (no copy). Steps that make new arrays
+   * (`subband`, `dedisperseSubband`, `downsample`) leave `this` as it was;
+   * steps in place (`dedisperse`, masks, `normalise`) write into both.
+   */
+  sharingArrays(): Spectra {
+    return this.#over(this.#data, this.#weights);
   }
 
   /**
@@ -260,7 +355,7 @@ export class Spectra {
   dedisperse(dm: number, options: DedisperseOptions = {}): this {
     const step = dedispersionStep(this.#dm, dm, options, this.source);
     this.#lastShifts = native.dedisperse(this.#view(), this.#axes(), step, this.source);
-    this.#dm = dm;
+    this.#dedispersed(dm, options);
     return this;
   }
 
@@ -273,10 +368,16 @@ export class Spectra {
     const step = dedispersionStep(this.#dm, dm, options, this.source);
     const out = native.dedisperseSubband(this.#view(), this.#axes(), step, nsub, this.source);
     this.#lastShifts = native.channelShifts(this.#nchan, this.#axes(), step, this.source);
+    this.#dedispersed(dm, options);
     this.#df *= this.#nchan / out.nchan;
     this.#replace(out);
-    this.#dm = dm;
     return this;
+  }
+
+  #dedispersed(dm: number, options: DedisperseOptions): void {
+    this.#dm = dm;
+    this.#kdm = options.kdm ?? native.K_DM_CHIME;
+    this.#referenceMhz = referenceFrequency(this, this.#nchan, options.reference);
   }
 
   /**
@@ -519,6 +620,30 @@ export class Spectra {
   /** Sum over channels of every sample, skipping missing ones (`np.nansum(intensity, axis=0)`; ±inf are skipped too). */
   timeseries(): Float64Array {
     return native.timeseries(this.#view(), this.source);
+  }
+
+  #measureInput(): MeasureInput {
+    return { view: this.#view(), axes: this.#axes(), dm: this.#dm, dispersion: this.dispersion, source: this.source };
+  }
+
+  /**
+   * The DM-time plane (`[trials][ntime]`, float64): row `j` is the band-summed
+   * time series dedispersed from the current DM to trial DM `j`, with the
+   * constant and reference of the last dedispersion, computed on the core's
+   * thread pool. Samples shifted past an end add nothing unless `wrap: "roll"`.
+   * Do not modify this Spectra until the promise settles.
+   */
+  dmTimePlane(options: PlaneComputeOptions): Promise<MeasuredPlane> {
+    return dmTimePlaneOf(this.#measureInput(), options);
+  }
+
+  /**
+   * DM_phase's structure-maximising DM over the trial DMs (at least 3, and 22
+   * samples), with its uncertainty, on the core's thread pool. Do not modify
+   * this Spectra until the promise settles.
+   */
+  bestDmByStructure(options: DmTrialOptions): Promise<StructureDm> {
+    return bestDmByStructureOf(this.#measureInput(), options);
   }
 
   /** Index of the brightest sample of the time series (the first on ties). */

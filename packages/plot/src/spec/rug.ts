@@ -1,5 +1,6 @@
 /**
- * The mask rug: a narrow strip right of the waterfall with one coloured band
+ * The mask rug: a narrow strip right of the waterfall (a side column, see
+ * side.ts) with one coloured band
  * per run of masked channels (at their band edges in MHz, on the waterfall's
  * frequency scale), coloured by origin, and a legend line under the panel's
  * time axis naming the origins shown. Off by default (`maskRug`).
@@ -29,9 +30,6 @@ export const RUG_COLOURS: Record<MaskOrigin, string> = {
 
 /** Strip width and its gap from the waterfall, points. */
 export const RUG = { width: 4, gap: 2, minBand: 0.6, swatch: 0.7, itemGap: 0.8 } as const;
-
-/** Horizontal room the rug takes right of a panel, points. */
-export const rugExtent = (): number => RUG.gap + RUG.width;
 
 /** The origins a panel's rug shows, in their canonical order. */
 export function rugOrigins(fd: FigureData): MaskOrigin[] {
@@ -66,6 +64,9 @@ export function legendLines(fd: FigureData, widthPt: number, fontSize: number): 
 /** Geometry of the panel the rug is drawn beside (points, from the view's top-left). */
 export interface RugFrame {
   panelWidth: number;
+  /** The rug's column: its left and right edges. */
+  x0: number;
+  x1: number;
   /** Top and bottom of the waterfall. */
   top: number;
   bottom: number;
@@ -81,7 +82,7 @@ const pixel = (field: string) => ({ field, type: "quantitative", scale: null });
 /** The rug's layers: the coloured bands, the strip's outline and the legend. */
 export function rugLayers(fd: FigureData, frame: RugFrame): Record<string, unknown>[] {
   const { top, bottom, domain, fontSize } = frame;
-  const x0 = frame.panelWidth + RUG.gap;
+  const { x0, x1 } = frame;
   const y = (mhz: number) => bottom - ((mhz - domain[0]) / (domain[1] - domain[0])) * (bottom - top);
   const bands = maskIntervals(fd.channelMask).map((i) => {
     let [y0, y1] = [y(i.highMhz), y(i.lowMhz)];
@@ -96,12 +97,12 @@ export function rugLayers(fd: FigureData, frame: RugFrame): Record<string, unkno
     {
       data: { values: bands },
       mark: { type: "rect", clip: false, strokeWidth: 0 },
-      encoding: { x: { value: x0 }, x2: { value: x0 + RUG.width }, y: pixel("y0"), y2: pixel("y1"), fill: { field: "colour", type: "nominal", scale: null } },
+      encoding: { x: { value: x0 }, x2: { value: x1 }, y: pixel("y0"), y2: pixel("y1"), fill: { field: "colour", type: "nominal", scale: null } },
     },
     {
       data: { values: [{}] },
       mark: { type: "rect", fill: null, stroke: "#000000", strokeWidth: 0.4, clip: false },
-      encoding: { x: { value: x0 }, x2: { value: x0 + RUG.width }, y: { value: top }, y2: { value: bottom } },
+      encoding: { x: { value: x0 }, x2: { value: x1 }, y: { value: top }, y2: { value: bottom } },
     },
     ...(places.length
       ? [

@@ -229,18 +229,12 @@ export function toStrings(array: NpyArray, source: NpySource): string[] {
   });
 }
 
-/** Encodes a C-ordered little-endian float array, or text (`<U{n}`), exactly as `np.save` does. */
-export function encodeNpy(values: Float32Array | Float64Array | readonly string[], shape: readonly number[]): Uint8Array {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (size !== values.length) throw new WaterfallError("E_SHAPE", `${values.length} values cannot have shape ${shapeRepr(shape)}`);
-  const text = Array.isArray(values) ? encodeText(values as readonly string[]) : undefined;
-  const floats = values as Float32Array | Float64Array;
-  const descr = text?.descr ?? (values instanceof Float32Array ? "<f4" : "<f8");
-  const data = text?.bytes ?? new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
+/** The `.npy` bytes of a header dict and the data after it, as `np.save` lays them out. */
+function npyBytes(descr: string, shape: readonly number[], data: Uint8Array): Uint8Array {
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
   if (shape.length > 0) header += " ".repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
-  header += " ".repeat(ALIGN - (unpadded % ALIGN)) + "\n";
+  header += `${" ".repeat(ALIGN - (unpadded % ALIGN))}\n`;
   const out = new Uint8Array(10 + header.length + data.byteLength);
   out.set(MAGIC);
   out[6] = 1;
@@ -249,4 +243,21 @@ export function encodeNpy(values: Float32Array | Float64Array | readonly string[
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
   out.set(data, 10 + header.length);
   return out;
+}
+
+/** Encodes a C-ordered little-endian float array, or text (`<U{n}`), exactly as `np.save` does. */
+export function encodeNpy(values: Float32Array | Float64Array | readonly string[], shape: readonly number[]): Uint8Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size !== values.length) throw new WaterfallError("E_SHAPE", `${values.length} values cannot have shape ${shapeRepr(shape)}`);
+  if (Array.isArray(values)) {
+    const text = encodeText(values as readonly string[]);
+    return npyBytes(text.descr, shape, text.bytes);
+  }
+  const floats = values as Float32Array | Float64Array;
+  return npyBytes(floats instanceof Float32Array ? "<f4" : "<f8", shape, new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength));
+}
+
+/** Encodes a string as numpy's 0-d unicode array (`np.save(f, np.array(text))`: `<U{n}`, UTF-32LE). */
+export function encodeNpyText(text: string): Uint8Array {
+  return encodeNpy([text], []);
 }
