@@ -62,7 +62,7 @@ export interface FigureData {
   nchan: number;
   /** Number of plotted samples (`2*window - 1`). */
   ncols: number;
-  /** The plotted block `[nchan][ncols]`, row 0 lowest frequency, exact zeros as NaN (a copy). */
+  /** The plotted block `[nchan][ncols]`, row 0 lowest frequency, exact zeros as NaN unless the data were normalised (a copy). */
   intensity: Float32Array;
   /** Plotted samples of the Spectra: `[sampleStart, sampleEnd)`. */
   sampleStart: number;
@@ -145,9 +145,10 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
   const off = offPulseRange(sampleStart, sampleEnd, offPulseCount, ntime);
   const blockStart = Math.min(sampleStart, off?.[0] ?? sampleStart);
   const blockEnd = Math.max(sampleEnd, off?.[1] ?? sampleEnd);
-  // A copy of the plotted and off-pulse samples, zeros as NaN (the tutorial's rule for the figure).
+  // A copy of the plotted and off-pulse samples, zeros as NaN (the tutorial's rule for the figure)
+  // unless the values were normalised: the median sample of integer data is then exactly 0.
   const block = { data: sliceColumns(spectra.data, nchan, ntime, blockStart, blockEnd - blockStart), nchan, ntime: blockEnd - blockStart };
-  native.zerosToNan({ ...block, weights: null, zerosMissing: false }, file);
+  if (!spectra.normalised) native.zerosToNan({ ...block, weights: null, zerosMissing: false }, file);
   const percentile = (q: number, [from, to]: [number, number]) =>
     native.percentiles(block, { channelStart: 0, channelEnd: nchan, sampleStart: from - blockStart, sampleEnd: to - blockStart }, [q], file)[0];
 

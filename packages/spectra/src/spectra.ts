@@ -43,6 +43,8 @@ export interface SpectraOptions {
   kdm?: number;
   /** ... and the frequency aligned to, MHz (`Infinity`: infinite frequency). Default the highest channel's centre. */
   referenceMhz?: number;
+  /** How the values were normalised, when they were: an exact zero is then a value, not a dropped sample. */
+  normalised?: Normalisation;
 }
 
 /** Per-channel statistics of valid samples; NaN for a channel without one. */
@@ -90,6 +92,8 @@ export class Spectra {
   readonly source: string | undefined;
   /** Modified Julian Date of the start of the file (time 0 of {@link Spectra.start}), when the file says. */
   readonly startMjd: number | undefined;
+  /** How {@link Spectra.normalise} last normalised the values (an exact zero is then a value, not a dropped sample). */
+  normalised: Normalisation | undefined;
 
   /**
    * Wraps (does not copy) a row-major intensity array.
@@ -123,6 +127,7 @@ export class Spectra {
     this.startMjd = startMjd;
     this.#kdm = options.kdm ?? native.K_DM_CHIME;
     this.#referenceMhz = options.referenceMhz ?? referenceFrequency({ fbottom, df }, nchan);
+    this.normalised = options.normalised;
   }
 
   /**
@@ -240,6 +245,7 @@ export class Spectra {
       startMjd: this.startMjd,
       kdm: this.#kdm,
       referenceMhz: this.#referenceMhz,
+      normalised: this.normalised,
     });
   }
 
@@ -264,6 +270,7 @@ export class Spectra {
       startMjd: this.startMjd,
       kdm: this.#kdm,
       referenceMhz: this.#referenceMhz,
+      normalised: this.normalised,
     });
   }
 
@@ -441,6 +448,7 @@ export class Spectra {
     // Normalising turns zeros into other values: implied zero weights must become explicit first.
     if (this.#zerosMissing && this.#data.includes(0)) void this.weights;
     native.normalise(this.#view(), method, this.source);
+    this.normalised = method;
     return this;
   }
 
