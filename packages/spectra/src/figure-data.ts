@@ -155,17 +155,17 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
   const window: [number, number] = [sampleStart, sampleEnd];
   const vminPercentile = options.vminPercentile ?? WINDOW_OPTIONS.vminPercentile.default;
   const vmaxPercentile = options.vmaxPercentile ?? WINDOW_OPTIONS.vmaxPercentile.default;
-  const onPulse = (options.vmaxFrom ?? WINDOW_OPTIONS.vmaxFrom.default) === "on-pulse";
-  const vmaxRange = onPulse ? window : off;
+  const fromWindow = (options.vmaxFrom ?? WINDOW_OPTIONS.vmaxFrom.default) === "window";
+  const vmaxRange = fromWindow ? window : off;
   const vmin = options.vmin ?? percentile(vminPercentile, window);
   const vmax = options.vmax ?? (vmaxRange ? percentile(vmaxPercentile, vmaxRange) : Number.NaN);
   if (Number.isNaN(vmin))
     throw fail("E_EMPTY_WINDOW", `no valid (finite, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
-  if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly, or --vmax-from on-pulse`);
+  if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly, or --vmax-from window`);
   const offWords = off && off[0] >= sampleEnd ? `the ${off[1] - off[0]} samples after it` : `the ${off ? off[1] - off[0] : 0} samples before it`;
   const limitsFrom = {
     vmin: options.vmin !== undefined ? "given" : `${vminPercentile}th percentile of the plotted window`,
-    vmax: options.vmax !== undefined ? "given" : `${vmaxPercentile}th percentile of ${onPulse ? "the plotted window" : offWords}`,
+    vmax: options.vmax !== undefined ? "given" : `${vmaxPercentile}th percentile of ${fromWindow ? "the plotted window" : offWords}`,
   };
 
   const timeEdgesMs = new Float64Array(ncols + 1);

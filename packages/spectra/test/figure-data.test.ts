@@ -50,10 +50,10 @@ describe("prepareFigureData", () => {
     expect(on).toBeGreaterThan(off + 0.5);
     expect(fig.vmax).toBe(off);
     expect(fig.limitsFrom.vmax).toBe("97.5th percentile of the 41 samples before it");
-    const onPulse = prepareFigureData(spec, { vmaxFrom: "on-pulse" });
+    const onPulse = prepareFigureData(spec, { vmaxFrom: "window" });
     expect(onPulse.vmax).toBe(on);
     expect(onPulse.limitsFrom.vmax).toBe("97.5th percentile of the plotted window");
-    expect(prepareFigureData(spec, { vmaxFrom: "on-pulse", vmaxPercentile: 100 }).vmax).toBe(spec.percentile(100, { samples: [76, 125] }));
+    expect(prepareFigureData(spec, { vmaxFrom: "window", vmaxPercentile: 100 }).vmax).toBe(spec.percentile(100, { samples: [76, 125] }));
   });
 
   it("keeps exact zeros of normalised data (the median of integer samples), and blanks them otherwise", () => {
