@@ -198,6 +198,16 @@ export class Spectra {
     return this.#weights;
   }
 
+  /**
+   * The weights a file must store: `null` while they are implied and reading
+   * the intensity back from an npz implies the same ones (zeros are missing
+   * there, so only data whose zeros are values need the array).
+   */
+  weightsToStore(): Float32Array | null {
+    if (this.#weights === null && (this.#zerosMissing || !this.#data.includes(0))) return null;
+    return this.weights;
+  }
+
   /** The data and weights (the array, or how the intensity implies them) as the core sees them. */
   #view(): WaterfallView {
     return { data: this.#data, weights: this.#weights, zerosMissing: this.#zerosMissing, nchan: this.#nchan, ntime: this.#ntime };
