@@ -52,6 +52,16 @@ describe("plot", () => {
     );
     const fromWindow = await run([burst, "--dm", "87.77", "--vmax-from", "window", "--figname", figure]);
     expect(fromWindow.err).not.toMatch(/warning/);
+    // --quiet leaves out the notes (here the colour scale), not the warning
+    const quiet = await run([burst, "--dm", "87.77", "--figname", figure, "-q"]);
+    expect(quiet.err).toBe(
+      saturated.err
+        .split("\n")
+        .filter((line) => line.includes(" warning: "))
+        .map((line) => `${line}\n`)
+        .join(""),
+    );
+    expect(quiet.err).toMatch(/^plot: .* warning: .*\n$/);
   });
 
   it("defaults --figname to the input's name with .pdf in the current folder (where the tutorial crashes)", async () => {

@@ -68,7 +68,10 @@ describe("prepareFigureData", () => {
     expect(normalised.normalised).toBe("robust");
     expect(zerosIn(normalised)[0]).toBeGreaterThan(0);
     expect(zerosIn(normalised)[1]).toBe(0);
-    const raw = new Spectra(data.map((v) => v - 102), { nchan: 4, ntime, fbottom: 400, df: 100, dt: 1e-3 });
+    const raw = new Spectra(
+      data.map((v) => v - 102),
+      { nchan: 4, ntime, fbottom: 400, df: 100, dt: 1e-3 },
+    );
     expect(zerosIn(raw)[0]).toBe(0);
     expect(zerosIn(raw)[1]).toBeGreaterThan(0);
     expect(raw.slice(0, 10).normalised).toBeUndefined();

@@ -41,7 +41,10 @@ function colourScaleNotes(spec: VegaLiteSpec): string[] {
     const scale = `${label}: colour scale vmin ${number(p.vmin)} (${p.limitsFrom.vmin}), vmax ${number(p.vmax)} (${p.limitsFrom.vmax})`;
     if (p.saturated <= SATURATION_WARNING) return [scale];
     const percent = (100 * p.saturated).toFixed(0);
-    return [scale, `${label}: warning: ${percent}% of the plotted pixels are at or above vmax (one flat colour); --vmax-from window, a higher --vmax-percentile or --vmax shows their structure`];
+    return [
+      scale,
+      `${label}: warning: ${percent}% of the plotted pixels are at or above vmax (one flat colour); --vmax-from window, a higher --vmax-percentile or --vmax shows their structure`,
+    ];
   });
 }
 
