@@ -49,7 +49,9 @@ describe("plot snr", () => {
     }
     const { snr } = JSON.parse((await run(["snr", burst, "--dm", "87.77", "--json"])).out);
     const text = await run(["snr", burst, "--dm", "87.77"]);
-    expect(text.out).toMatch(new RegExp(`^file {8}.*\\ndefinition {2}heimdall\\nS/N {9}${snr.toFixed(3)}\\nwidth {7}2 samples = 1\\.96608 ms\\npeak {8}sample 151, `));
+    expect(text.out).toMatch(
+      new RegExp(`^file {8}.*\\ndefinition {2}heimdall\\nS/N {9}${snr.toFixed(3)}\\nwidth {7}2 samples = 1\\.96608 ms\\npeak {8}sample 151, `),
+    );
   });
 
   it("refuses an unknown definition with one line", async () => {

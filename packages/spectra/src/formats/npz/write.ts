@@ -19,6 +19,8 @@ export interface WaterfallLike extends WaterfallData {
   readonly channelMask?: ChannelMask;
   /** The file the data came from, recorded in `mask_json`. */
   readonly source?: string;
+  /** The weights an npz must store, or `null` when reading the intensity back implies them (a {@link Spectra} says). */
+  weightsToStore?(): Float32Array | null;
 }
 
 /** Options of {@link writeWaterfall}. */
@@ -28,11 +30,12 @@ export interface WriteWaterfallOptions extends WriteNpzOptions {
 }
 
 /**
- * Writes `intensity` (float32), `weights` (float32) and the scalars `dt`, `df`,
- * `dm`, `fbottom` (0-d float64) as an npz that `np.load` and the tutorial's
- * scripts read, with the channel masks as `mask_origin`, `mask_fbottom`,
- * `mask_df` and `mask_json` when any were made (masks/npz-keys.ts). The file is
- * written atomically; the same input gives the same bytes.
+ * Writes `intensity` (float32), `weights` (float32, unless the intensity
+ * implies them: NaN and, when zeros are missing samples, zeros have weight 0)
+ * and the scalars `dt`, `df`, `dm`, `fbottom` (0-d float64) as an npz that
+ * `np.load` and the tutorial's scripts read, with the channel masks as
+ * `mask_origin`, `mask_fbottom`, `mask_df` and `mask_json` when any were made
+ * (masks/npz-keys.ts). The file is written atomically; the same input gives the same bytes.
  */
 export async function writeWaterfall(file: string, waterfall: WaterfallLike, options: WriteWaterfallOptions = {}): Promise<void> {
   await writeFileAtomic(file, await encodeWaterfall(waterfall, options));
@@ -42,10 +45,11 @@ export async function writeWaterfall(file: string, waterfall: WaterfallLike, opt
 export async function encodeWaterfall(waterfall: WaterfallLike, options: WriteWaterfallOptions = {}): Promise<Uint8Array> {
   const shape = [waterfall.nchan, waterfall.ntime];
   const scalar = (v: number) => ({ values: Float64Array.of(v), shape: [] });
+  const weights = waterfall.weightsToStore ? waterfall.weightsToStore() : waterfall.weights;
   return encodeNpz(
     {
       intensity: { values: waterfall.data, shape },
-      weights: { values: waterfall.weights, shape },
+      ...(weights ? { weights: { values: weights, shape } } : {}),
       dt: scalar(waterfall.dt),
       df: scalar(waterfall.df),
       dm: scalar(waterfall.dm),
