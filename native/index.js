@@ -773,16 +773,18 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, dedisperse, dedisperseSubband, downsample, FigureFileFormat, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
 export { FilterbankReducer }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }
 export { colormapRgba }
 export { ColourMap }
+export { compareFigures }
 export { dedisperse }
 export { dedisperseSubband }
 export { downsample }
+export { FigureFileFormat }
 export { heatmapPng }
 export { K_DM_CHIME }
 export { maskChannels }
