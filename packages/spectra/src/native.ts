@@ -8,7 +8,21 @@ import * as core from "@wfall/native";
 
 import { isErrorCode, WaterfallError } from "./errors.js";
 
-export type { Axes, CellRange, ColourMap, Dedispersion, FilterbankLayout, FontOptions, Normalisation, Reduced, Reference, Wrap } from "@wfall/native";
+export type {
+  Axes,
+  CellRange,
+  ColourMap,
+  Dedispersion,
+  FigureComparison,
+  FigureFileFormat,
+  FilterbankLayout,
+  FontOptions,
+  MetadataEntry,
+  Normalisation,
+  Reduced,
+  Reference,
+  Wrap,
+} from "@wfall/native";
 
 /** CHIME's (pulsar-convention) dispersion constant `1/2.41e-4` MHz² s cm³/pc, from the core. */
 export const K_DM_CHIME: number = core.K_DM_CHIME;
@@ -127,9 +141,14 @@ export const heatmapPng = (b: ImageBlock, cmap: core.ColourMap, repeatX: number,
 export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string) =>
   call(file, () => core.colormapRgba(b.data, grid(b), { range: wholeBlock(b), vmin: b.vmin, vmax: b.vmax, cmap, repeatX: 1, repeatY: 1 }));
 
-export const svgToPdf = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgToPdf(svg, fonts));
+export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[]) => call(undefined, () => core.svgToPdf(svg, fonts, metadata));
 
-export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number) => call(undefined, () => core.svgToPng(svg, fonts, dpi));
+export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number, metadata?: core.MetadataEntry[]) =>
+  call(undefined, () => core.svgToPng(svg, fonts, dpi, metadata));
+
+/** Images (PNG) of two versions of a figure file and of their difference; `file` names it in errors. */
+export const compareFigures = (expected: Uint8Array, actual: Uint8Array, format: core.FigureFileFormat, fonts: core.FontOptions, dpi: number, file?: string) =>
+  call(file, () => core.compareFigures(expected, actual, format, fonts, dpi));
 
 export const textWidth = (text: string, style: { fontSize: number; family: string; weight: number; italic: boolean }, fonts: core.FontOptions) =>
   call(undefined, () => core.textWidth(text, style, fonts));

@@ -4,7 +4,6 @@
  * they were written; with `check`, renders in memory and reports each figure
  * whose committed output differs.
  */
-import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
@@ -12,9 +11,14 @@ import { WaterfallError, type ErrorCode } from "@wfall/spectra";
 import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import { buildFigure, type RenderedOutput } from "../figure/build.js";
-import { figureKey, hashFile, outputsIntact, readCache, sha256, writeCache } from "./cache.js";
+import type { MetadataEntry } from "../metadata.js";
+import { hashFile, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
+import { checkFigure, type OutputMismatch } from "./check.js";
+import { repositoryState } from "./git.js";
+import { verifyDeclaredInputs } from "./inputs.js";
 import { loadManifest, type ManifestFigure } from "./manifest.js";
 import { createProgress } from "./progress.js";
+import { cacheKey, provenanceMetadata, provenanceOf } from "./provenance.js";
 import type { JobReply, JobRequest } from "./worker.js";
 
 export interface BuildOptions {
@@ -31,6 +35,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** Allow outputs outside the manifest's folder. Default false. */
   allowOutside?: boolean;
+  /** With `check`: write images of each differing output (expected, actual, difference) into this folder. */
+  reportDir?: string;
 }
 
 export type FigureStatus = "built" | "cached" | "up to date" | "differs" | "failed";
@@ -41,6 +47,10 @@ export interface FigureOutcome {
   status: FigureStatus;
   /** For "differs": the outputs that are missing or differ. */
   differing?: string[];
+  /** For "differs": each output that is missing or differs, why, and its report images. */
+  mismatches?: OutputMismatch[];
+  /** Remarks on a figure that passed (e.g. its files record no provenance). */
+  notes?: string[];
   error?: WaterfallError;
 }
 
@@ -51,7 +61,7 @@ export interface BuildReport {
   ok: boolean;
 }
 
-type Render = (figure: ManifestFigure) => Promise<RenderedOutput[]>;
+type Render = (figure: ManifestFigure, metadata: readonly MetadataEntry[]) => Promise<RenderedOutput[]>;
 
 /** The compiled worker script (tests run the TypeScript sources, whose build sits in dist/). */
 function workerUrl(): URL {
@@ -123,12 +133,12 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
         : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 
   return {
-    render: async (figure) => {
+    render: async (figure, metadata) => {
       const worker = await acquire();
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject, worker });
-        worker.postMessage({ id, figure } satisfies JobRequest);
+        worker.postMessage({ id, figure, metadata } satisfies JobRequest);
       });
     },
     close: async () => {
@@ -137,14 +147,6 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
-}
-
-async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean> {
-  try {
-    return Buffer.from(bytes).equals(await readFile(path));
-  } catch {
-    return false;
-  }
 }
 
 /** Builds (or checks) the figures of a manifest. Failures of one figure do not stop the others. */
@@ -162,12 +164,16 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
 
   const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
   const inputHashes = new Map(await Promise.all(inputs.map(async (p) => [p, await hashFile(p)] as const)));
+  verifyDeclaredInputs(manifest.inputs, inputHashes, manifestFile);
+  const repository = await repositoryState(manifest.dir);
+  const commit = repository?.clean ? repository.commit : undefined;
+  const made = new Map(selected.map((f) => [f, provenanceOf(f, manifestFile, inputHashes, commit)]));
   const cache = await readCache(manifestFile);
   const outcomes = new Map<ManifestFigure, FigureOutcome>();
   const todo: ManifestFigure[] = [];
   for (const figure of selected) {
     const entry = cache.figures[figure.name];
-    const fresh = entry?.key === figureKey(figure, inputHashes) && (await outputsIntact(entry, figure.outputs));
+    const fresh = entry?.key === cacheKey(made.get(figure)!) && (await outputsIntact(manifestFile, entry, figure.outputs));
     if (fresh && !options.force && !options.check) outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
     else todo.push(figure);
   }
@@ -175,20 +181,23 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
   const progress = createProgress(todo.length, options.progress ?? process.stderr);
   const jobs = Math.min(options.jobs ?? availableParallelism(), todo.length);
   const pool = jobs > 0 ? workerPool(jobs) : null;
-  const render: Render = pool?.render ?? (async (figure) => (await buildFigure(figure)).outputs);
+  const render: Render = pool?.render ?? (async (figure, metadata) => (await buildFigure(figure, metadata)).outputs);
   try {
     await Promise.all(
       todo.map(async (figure) => {
         const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
+        const now = made.get(figure)!;
         try {
-          const outputs = await render(figure);
           if (options.check) {
-            const differing = [];
-            for (const o of outputs) if (!(await sameBytes(o.path, o.bytes))) differing.push(o.path);
-            Object.assign(outcome, differing.length ? { status: "differs", differing } : { status: "up to date" });
+            const found = await checkFigure(figure, { manifest: manifestFile, now, cached: cache.figures[figure.name], reportDir: options.reportDir, render });
+            const differing = found.mismatches.map((m) => m.path);
+            Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
+            if (found.notes.length) outcome.notes = found.notes;
           } else {
+            const outputs = await render(figure, provenanceMetadata(now));
             await writeFilesAtomic(outputs);
-            cache.figures[figure.name] = { key: figureKey(figure, inputHashes), outputs: Object.fromEntries(outputs.map((o) => [o.path, sha256(o.bytes)])) };
+            const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));
+            cache.figures[figure.name] = { key: cacheKey(now), made: { ...now, commit: undefined }, outputs: written };
           }
         } catch (error) {
           const known = error instanceof WaterfallError ? error : new WaterfallError("E_INTERNAL", (error as Error).message);

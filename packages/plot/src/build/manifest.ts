@@ -18,6 +18,7 @@ import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import type { FigureDescription } from "../figure/description.js";
 import { FIGURE_OPTIONS, type FigureOptions, type PanelOptions } from "../options.js";
 import { closestName } from "../suggest.js";
+import { declaredInputs, type DeclaredInput, type RawInputs } from "./inputs.js";
 import { manifestSchema } from "./schema.js";
 
 /** One figure of a manifest: its description (paths resolved, defaults merged), its name and where it is. */
@@ -27,12 +28,16 @@ export interface ManifestFigure extends FigureDescription {
   where: string;
   /** The input files of its panels. */
   inputs: string[];
+  /** Its paths as the manifest writes them (before variables and resolution): provenance records these. */
+  written: { inputs: string[]; outputs: string[] };
 }
 
 export interface Manifest {
   file: string;
   dir: string;
   figures: ManifestFigure[];
+  /** The inputs declared under `inputs:` with their SHA-256. */
+  inputs: DeclaredInput[];
   /** Replaces values that came from the environment by their `${NAME}` in a message. */
   redact(message: string): string;
 }
@@ -54,6 +59,7 @@ interface RawPanel {
 type RawFigure = FigureOptions & { name: string; output: string | string[]; options?: PanelOptions; panels: RawPanel[] };
 interface RawManifest {
   variables?: Record<string, string>;
+  inputs?: RawInputs;
   defaults?: PanelOptions & FigureOptions;
   figures: RawFigure[];
 }
@@ -200,7 +206,8 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
   const figures = raw.figures.map((f, i): ManifestFigure => {
     const { name, output, options: figureOptions, panels, ...layout } = f;
     const where = `${file}:${lineOf(doc, counter, ["figures", i])}`;
-    const outputs = (Array.isArray(output) ? output : [output]).map(path);
+    const writtenOutputs = Array.isArray(output) ? output : [output];
+    const outputs = writtenOutputs.map(path);
     for (const out of outputs) {
       if (!options.allowOutside && !isInside(dir, out)) {
         fail(`figure '${name}' (${where}) writes ${relative(dir, out) || out}, outside the manifest's folder: move it inside, or pass --allow-outside`);
@@ -220,10 +227,13 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
         options: { ...p.options, ...(p.dm !== undefined ? { dm: p.dm } : {}) },
       })),
       inputs: panels.map((p) => path(p.input)),
+      written: { inputs: panels.map((p) => p.input), outputs: writtenOutputs },
     };
   });
   checkConsistency(figures, fail);
-  return { file, dir, figures, redact };
+  const read = figures.flatMap((f) => f.inputs.map((p, j) => ({ path: p, written: f.written.inputs[j] })));
+  const inputs = declaredInputs(raw.inputs, read, path, (key) => lineOf(doc, counter, ["inputs"], key), fail);
+  return { file, dir, figures, inputs, redact };
 }
 
 function checkConsistency(figures: ManifestFigure[], fail: (message: string) => never): void {
