@@ -6,8 +6,7 @@
  * loud graph errors.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 
@@ -16,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { buildManifest, loadManifest, main } from "@wfall/plot";
 import { openWaterfall, Spectra, writeWaterfall } from "@wfall/spectra";
 
-import { fixtures, python } from "../../../test-utils/helpers.js";
+import { fixtures, manifestProject, python, pythonSha256 } from "../../../test-utils/helpers.js";
 import { decodePng } from "../../../test-utils/inspect.js";
 
 const MANIFEST = `version: 1
@@ -38,13 +37,7 @@ figures:
       - { input: b.npz }
 `;
 
-function project(manifest = MANIFEST): string {
-  const dir = mkdtempSync(join(tmpdir(), "wfall-check-"));
-  copyFileSync(join(fixtures, "synthetic_128x1024.npz"), join(dir, "a.npz"));
-  copyFileSync(join(fixtures, "synthetic_128x1024.npz"), join(dir, "b.npz"));
-  writeFileSync(join(dir, "figures.yaml"), manifest);
-  return dir;
-}
+const project = (manifest = MANIFEST) => manifestProject(manifest, { "a.npz": "synthetic_128x1024.npz", "b.npz": "synthetic_128x1024.npz" }, "wfall-check-");
 
 const quiet = () => new PassThrough();
 
@@ -206,8 +199,7 @@ describe("CI reports", () => {
 describe("plot build --explain", () => {
   it("prints the key's parts and whether and why the figure would be rendered again", async () => {
     const dir = await built();
-    const sha = (file: string) =>
-      execFileSync(python(), ["-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", file], { encoding: "utf8" }).trim();
+    const sha = pythonSha256;
     let { code, out } = await cli(["build", "--explain", "pair", join(dir, "figures.yaml")]);
     expect(code).toBe(0);
     expect(out).toContain(`figure 'pair' (${join(dir, "figures.yaml")}:7) writes pair.pdf, pair.svg\n`);
@@ -233,14 +225,7 @@ describe("plot build --explain", () => {
 
 describe("declared input checksums and graph errors", () => {
   const withInputs = (sha: string, key = "a.npz") => `inputs:\n  ${key}: { sha256: "${sha}" }\n${MANIFEST}`;
-  const shaOfFixture = () =>
-    execFileSync(
-      python(),
-      ["-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", join(fixtures, "synthetic_128x1024.npz")],
-      {
-        encoding: "utf8",
-      },
-    ).trim();
+  const shaOfFixture = () => pythonSha256(join(fixtures, "synthetic_128x1024.npz"));
 
   it("a matching SHA-256 builds", async () => {
     const dir = project(withInputs(shaOfFixture()));

@@ -7,8 +7,7 @@
  * build cache holds paths relative to the manifest.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 
@@ -16,7 +15,7 @@ import { describe, expect, it } from "vitest";
 
 import { buildFigure, buildManifest, loadManifest, main } from "@wfall/plot";
 
-import { fixtures, python } from "../../../test-utils/helpers.js";
+import { manifestProject, python, pythonSha256 } from "../../../test-utils/helpers.js";
 import { pdfObjects } from "../../../test-utils/inspect.js";
 
 const MANIFEST = `version: 1
@@ -28,18 +27,12 @@ figures:
       - { input: data/b6.npz, title: "FRB 20121102A \u03bd" }
 `;
 
-function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), "wfall-provenance-"));
-  cpSync(join(fixtures, "frb121102_B6_wfall.npz"), join(dir, "data", "b6.npz"), { recursive: true });
-  writeFileSync(join(dir, "figures.yaml"), MANIFEST);
-  return dir;
-}
+const project = () => manifestProject(MANIFEST, { "data/b6.npz": "frb121102_B6_wfall.npz" }, "wfall-provenance-");
 
 const quiet = () => new PassThrough();
 const files = ["b6.pdf", "b6.png", "b6.svg"];
 const bytesOf = (dir: string) => Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f))]));
-const sha256sum = (file: string) =>
-  execFileSync(python(), ["-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", file], { encoding: "utf8" }).trim();
+const sha256sum = pythonSha256;
 
 /** The PDF's document information dictionary, read with the test's own PDF reader: key to the raw string token. */
 function pdfInfo(pdf: Buffer): Record<string, string> {
