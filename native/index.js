@@ -773,29 +773,41 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, dedisperse, dedisperseSubband, downsample, FigureFileFormat, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+const { FilterbankReducer, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, crc32, dedisperse, dedisperseSubband, dmSnrCurve, dmTimePlane, downsample, FigureFileFormat, heatmapPng, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, PlaneMethod, readAll, Reference, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
 export { FilterbankReducer }
+export { PsrfitsFile }
+export { PsrfitsHeaderReader }
+export { PsrfitsSequence }
+export { bestDmByStructure }
+export { boxcarPeak }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }
 export { colormapRgba }
 export { ColourMap }
 export { compareFigures }
+export { crc32 }
 export { dedisperse }
 export { dedisperseSubband }
+export { dmSnrCurve }
+export { dmTimePlane }
 export { downsample }
 export { FigureFileFormat }
 export { heatmapPng }
 export { K_DM_CHIME }
 export { maskChannels }
+export { measureSnr }
 export { nativeErrorCodes }
 export { Normalisation }
 export { normalise }
 export { packFilterbank }
 export { percentiles }
+export { PlaneMethod }
 export { readAll }
 export { Reference }
+export { SnrDefinition }
 export { subband }
+export { svgTextToPaths }
 export { svgToPdf }
 export { svgToPng }
 export { textWidth }

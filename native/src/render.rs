@@ -85,6 +85,12 @@ fn entries(metadata: Option<Vec<MetadataEntry>>) -> Vec<wfall_render::Entry> {
     metadata.unwrap_or_default().into_iter().map(|e| (e.key, e.value)).collect()
 }
 
+/// The SVG with its text drawn as paths in the project's font (self-contained).
+#[napi]
+pub fn svg_text_to_paths(env: Env, svg: String, fonts_options: FontOptions) -> napi::Result<String> {
+    guard(&env, || wfall_render::svg_text_to_paths(&svg, &fonts(&fonts_options)?, &fonts_options.default_family))
+}
+
 /// The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and
 /// embedded; `metadata` in its document information dictionary.
 #[napi]

@@ -126,7 +126,8 @@ export function readMetadata(bytes: Uint8Array, format: FigureFormat): MetadataE
   try {
     if (format === "pdf") return pdfMetadata(buffer);
     if (format === "png") return pngMetadata(buffer);
-    return svgMetadata(buffer.toString("utf8"));
+    if (format === "svg") return svgMetadata(buffer.toString("utf8"));
+    return []; // JPEG and WebP thumbnails carry none
   } catch {
     return []; // a damaged file has no readable metadata; comparing its bytes says the rest
   }

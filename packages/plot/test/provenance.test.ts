@@ -172,3 +172,55 @@ describe("the build cache", () => {
     expect(tex).toContain("\\providecommand{\\wfallurl}[1]{\\wfallrepository/blob/\\wfallcommit{#1}/\\wfallentry{#1}}\n");
   });
 });
+
+describe("provenance of figures made over many files (each:) and in shards", () => {
+  const EACH = `version: 1
+variables: { DATA: data }
+figures:
+  - name: "burst-{stem}"
+    each: "data/*.npz"
+    output: "out/{stem}.png"
+    dpi: 30
+    input: "\${DATA}/{stem}.npz"
+`;
+  const eachProject = () => manifestProject(EACH, { "data/a.npz": "frb121102_B6_wfall.npz", "data/b.npz": "frb121102_B6_wfall.npz" }, "wfall-provenance-each-");
+  const recorded = (file: string) => JSON.parse(pngText(file).WfallProvenance);
+
+  it("records each expanded figure's paths as the manifest writes them: file put in, variables and folder not", async () => {
+    const dir = eachProject();
+    await buildManifest(join(dir, "figures.yaml"), { progress: quiet() });
+    const made = recorded(join(dir, "out", "b.png"));
+    expect(made.figure).toBe("burst-b");
+    expect(made.inputs).toEqual([{ path: "${DATA}/b.npz", sha256: sha256sum(join(dir, "data", "b.npz")) }]);
+    expect(made.definition.entry.outputs).toEqual(["out/b.png"]);
+    expect(made.definition.entry.panels[0].input).toBe("${DATA}/b.npz");
+    expect(JSON.stringify(made)).not.toContain(dir);
+  });
+
+  it("shards record what their figures were made from: after plot merge the build skips them and explains why", async () => {
+    const dir = eachProject();
+    const manifest = join(dir, "figures.yaml");
+    for (const shard of ["0/2", "1/2"]) expect(await main(["build", "--shard", shard, manifest], { out: quiet(), err: quiet() })).toBe(0);
+    const lines = ["shard-0-of-2.jsonl", "shard-1-of-2.jsonl"]
+      .flatMap((f) =>
+        readFileSync(join(dir, ".figures.yaml.wfall-shards", f), "utf8")
+          .split("\n")
+          .filter(Boolean),
+      )
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.figure, l.made.inputs[0].path]).sort()).toEqual([
+      ["burst-a", "${DATA}/a.npz"],
+      ["burst-b", "${DATA}/b.npz"],
+    ]);
+    expect(await main(["merge", manifest], { out: quiet(), err: quiet() })).toBe(0);
+    const report = await buildManifest(manifest, { progress: quiet() });
+    expect(report.figures.map((f) => f.status)).toEqual(["cached", "cached"]);
+    const out = new PassThrough();
+    let text = "";
+    out.on("data", (c) => (text += c));
+    expect(await main(["build", "--explain", "burst-a", manifest], { out, err: quiet() })).toBe(0);
+    expect(text).toContain("last build (.figures.yaml.wfall-cache.json): the same key\n");
+    expect(text).toContain("plot build would skip it: nothing it depends on has changed\n");
+    expect(await main(["build", "--check", manifest], { out: quiet(), err: quiet() })).toBe(0);
+  });
+});

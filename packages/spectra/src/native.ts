@@ -10,17 +10,31 @@ import { isErrorCode, WaterfallError } from "./errors.js";
 
 export type {
   Axes,
+  BoxcarPeak,
   CellRange,
   ColourMap,
   Dedispersion,
+  Dispersion,
+  DmTrials,
   FigureComparison,
   FigureFileFormat,
   FilterbankLayout,
   FontOptions,
+  MeasuredPlane,
   MetadataEntry,
   Normalisation,
+  PlaneMethod,
+  PlaneOptions,
+  PsrfitsLayout,
+  PsrfitsPlan,
+  PsrfitsReadOptions,
   Reduced,
   Reference,
+  SnrCurve,
+  SnrDefinition,
+  SnrOptions,
+  SnrResult,
+  StructureDm,
   Wrap,
 } from "@wfall/native";
 
@@ -53,6 +67,15 @@ export function fromNative(error: unknown, file?: string): WaterfallError {
 function call<T>(file: string | undefined, run: () => T): T {
   try {
     return run();
+  } catch (error) {
+    throw fromNative(error, file);
+  }
+}
+
+/** {@link call} for the core's promises (its async tasks). */
+async function callAsync<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (error) {
     throw fromNative(error, file);
   }
@@ -122,6 +145,76 @@ export function filterbankReducer(
   };
 }
 
+/** A PSRFITS search-mode file, its every call reporting failures about `file` (see {@link psrfitsHeaderReader}). */
+export interface PsrfitsHandle {
+  readonly file: string;
+  /** Where the rows are and what they hold. */
+  layout(): core.PsrfitsLayout;
+  /** Reads the channel order (and the weights summary) from row 0's bytes. */
+  setFirstRow(row: Uint8Array): core.PsrfitsChannels;
+  /** Drops the zero padding of a last row (`row`, its bytes) in a file without NSTOT; returns the samples dropped. */
+  trimPadding(row: Uint8Array): number;
+  /** The rows holding samples `[start, end)`: `offset` is the first row, `length` the number of rows. */
+  rowsFor(start: number, end: number): core.ByteRange;
+  /** What `options` decode ("pols 0 and 1 of AABB summed"); fails on a pol the file lacks. */
+  polarisation(options: core.PsrfitsReadOptions): string;
+  /** Decodes samples `[start, end)` of whole rows from `firstRow` into columns `outOffset..` of `out` (`[nchan][outNtime]`). */
+  decode(
+    rows: Uint8Array,
+    firstRow: number,
+    start: number,
+    end: number,
+    options: core.PsrfitsReadOptions,
+    out: Float32Array,
+    outNtime: number,
+    outOffset: number,
+  ): core.PsrfitsDecoded;
+  summary(): core.SummaryLine[];
+  warnings(): string[];
+  notes(): string[];
+}
+
+const psrfitsFiles = new WeakMap<PsrfitsHandle, core.PsrfitsFile>();
+
+/**
+ * Reads a PSRFITS file's headers from the bytes the caller reads: `add` what
+ * `nextRange` asks for until it returns null, then `open`.
+ */
+export function psrfitsHeaderReader(fileSize: number, file: string) {
+  const reader = call(file, () => new core.PsrfitsHeaderReader(fileSize));
+  return {
+    add: (offset: number, bytes: Uint8Array) => call(file, () => reader.add(offset, bytes)),
+    nextRange: () => call(file, () => reader.nextRange()),
+    open(): PsrfitsHandle {
+      const f = call(file, () => core.PsrfitsFile.fromHeaders(reader));
+      const handle: PsrfitsHandle = {
+        file,
+        layout: () => f.layout,
+        setFirstRow: (row) => call(file, () => f.setFirstRow(row)),
+        trimPadding: (row) => call(file, () => f.trimPadding(row)),
+        rowsFor: (start, end) => call(file, () => f.rowsFor(start, end)),
+        polarisation: (options) => call(file, () => f.polarisation(options)),
+        decode: (rows, firstRow, start, end, options, out, outNtime, outOffset) =>
+          call(file, () => f.decode(rows, firstRow, start, end, options, out, outNtime, outOffset)),
+        summary: () => f.summary(),
+        warnings: () => f.warnings,
+        notes: () => f.notes,
+      };
+      psrfitsFiles.set(handle, f);
+      return handle;
+    },
+  };
+}
+
+/** Places files of one observation on one time axis (ordered by start time; gaps are left to the caller). */
+export function psrfitsPlan(files: readonly PsrfitsHandle[], label: string): core.PsrfitsPlan {
+  return call(label, () => {
+    const sequence = new core.PsrfitsSequence();
+    for (const handle of files) sequence.add(psrfitsFiles.get(handle)!);
+    return sequence.plan();
+  });
+}
+
 /** An image block to colour-map: `[rows][cols]`, row 0 drawn at the bottom. */
 export interface ImageBlock {
   data: Float32Array;
@@ -143,6 +236,8 @@ export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string)
 
 export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[]) => call(undefined, () => core.svgToPdf(svg, fonts, metadata));
 
+export const svgTextToPaths = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgTextToPaths(svg, fonts));
+
 export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number, metadata?: core.MetadataEntry[]) =>
   call(undefined, () => core.svgToPng(svg, fonts, dpi, metadata));
 
@@ -152,6 +247,39 @@ export const compareFigures = (expected: Uint8Array, actual: Uint8Array, format:
 
 export const textWidth = (text: string, style: { fontSize: number; family: string; weight: number; italic: boolean }, fonts: core.FontOptions) =>
   call(undefined, () => core.textWidth(text, style, fonts));
+
+/** The zip CRC-32 of `bytes`, computed in parallel in the core. */
+export const crc32 = (bytes: Uint8Array, file?: string) => call(file, () => core.crc32(bytes));
+
+/** The S/N of a time series by a named definition (missing samples skipped). */
+export const measureSnr = (series: Float64Array, options: core.SnrOptions, file?: string) => call(file, () => core.measureSnr(series, options));
+
+/** The boxcar of largest S/N over widths 1 ..= `maxWidthSamples`. */
+export const boxcarPeak = (series: Float64Array, maxWidthSamples: number, file?: string) => call(file, () => core.boxcarPeak(series, maxWidthSamples));
+
+/** The DM-time plane, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
+export const dmTimePlane = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  options?: core.PlaneOptions,
+  file?: string,
+) => callAsync(file, () => core.dmTimePlane(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, options));
+
+/** The S/N-vs-DM curve of a plane's rows (each measured whole). */
+export const dmSnrCurve = (plane: { dms: Float64Array; ntime: number; data: Float64Array }, options: core.SnrOptions, file?: string) =>
+  call(file, () => core.dmSnrCurve(plane.dms, plane.ntime, plane.data, options));
+
+/** DM_phase's structure-maximising DM, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
+export const bestDmByStructure = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  maxFourierIndex?: number,
+  file?: string,
+) => callAsync(file, () => core.bestDmByStructure(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, maxFourierIndex));
 
 /** The benchmarks' memory-bandwidth probe: sums every value once, in parallel. */
 export const readAll = (values: Float32Array) => call(undefined, () => core.readAll(values));
@@ -165,6 +293,8 @@ export const COLOUR_MAPS = ["viridis", "magma", "inferno", "plasma", "cividis", 
 export const NORMALISATIONS = ["fractional", "zscore", "robust"] as const satisfies readonly core.Normalisation[];
 export const REFERENCES = ["top", "bottom", "centre", "infinite"] as const satisfies readonly core.Reference[];
 export const WRAPS = ["roll", "invalidate"] as const satisfies readonly core.Wrap[];
+export const SNR_DEFINITIONS = ["heimdall", "presto", "peak", "weq"] as const satisfies readonly core.SnrDefinition[];
+export const PLANE_METHODS = ["auto", "brute", "subband"] as const satisfies readonly core.PlaneMethod[];
 
 type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : false;
 type AssertTrue<T extends true> = T;
@@ -173,5 +303,7 @@ export type EnumListsComplete = AssertTrue<
   Lists<core.ColourMap, (typeof COLOUR_MAPS)[number]> &
     Lists<core.Normalisation, (typeof NORMALISATIONS)[number]> &
     Lists<core.Reference, (typeof REFERENCES)[number]> &
-    Lists<core.Wrap, (typeof WRAPS)[number]>
+    Lists<core.Wrap, (typeof WRAPS)[number]> &
+    Lists<core.SnrDefinition, (typeof SNR_DEFINITIONS)[number]> &
+    Lists<core.PlaneMethod, (typeof PLANE_METHODS)[number]>
 >;

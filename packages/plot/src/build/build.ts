@@ -4,7 +4,9 @@
  * they were written; with `check`, renders in memory and reports each figure
  * whose committed output differs.
  */
+import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 
 import { WaterfallError, type ErrorCode } from "@wfall/spectra";
@@ -19,6 +21,9 @@ import { verifyDeclaredInputs } from "./inputs.js";
 import { loadManifest, type ManifestFigure } from "./manifest.js";
 import { createProgress } from "./progress.js";
 import { cacheKey, provenanceMetadata, provenanceOf } from "./provenance.js";
+import { cacheEntryOf, openShardReport, recordOf } from "./report-lines.js";
+import { inShard, type Shard } from "./shard.js";
+import { unfinishedFigures } from "./status.js";
 import type { JobReply, JobRequest } from "./worker.js";
 
 export interface BuildOptions {
@@ -37,6 +42,10 @@ export interface BuildOptions {
   allowOutside?: boolean;
   /** With `check`: write images of each differing output (expected, actual, difference) into this folder. */
   reportDir?: string;
+  /** Only the figures of this shard (see shard.ts); each build records its figures in its shard's report. Default 0 of 1. */
+  shard?: Shard;
+  /** Only the figures the shard reports list as failed or missing. */
+  retryFailed?: boolean;
 }
 
 export type FigureStatus = "built" | "cached" | "up to date" | "differs" | "failed";
@@ -61,7 +70,11 @@ export interface BuildReport {
   ok: boolean;
 }
 
-type Render = (figure: ManifestFigure, metadata: readonly MetadataEntry[]) => Promise<RenderedOutput[]>;
+/**
+ * Renders a figure with `metadata` embedded; `onStart` is called when a
+ * thread starts on it (after waiting for a free one).
+ */
+type Render = (figure: ManifestFigure, metadata: readonly MetadataEntry[], onStart?: () => void) => Promise<RenderedOutput[]>;
 
 /** The compiled worker script (tests run the TypeScript sources, whose build sits in dist/). */
 function workerUrl(): URL {
@@ -133,8 +146,9 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
         : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 
   return {
-    render: async (figure, metadata) => {
+    render: async (figure, metadata, onStart) => {
       const worker = await acquire();
+      onStart?.();
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject, worker });
@@ -160,7 +174,10 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
       { file: manifestFile },
     );
   }
-  const selected = options.only?.length ? manifest.figures.filter((f) => options.only!.includes(f.name)) : manifest.figures;
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const unfinished = options.retryFailed ? unfinishedFigures(manifest) : undefined;
+  const only = options.only?.length ? new Set(options.only) : undefined;
+  const selected = manifest.figures.filter((f) => (!only || only.has(f.name)) && inShard(f.name, shard) && (!unfinished || unfinished.has(f.name)));
 
   const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
   const inputHashes = new Map(await Promise.all(inputs.map(async (p) => [p, await hashFile(p)] as const)));
@@ -169,32 +186,56 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
   const commit = repository?.clean ? repository.commit : undefined;
   const made = new Map(selected.map((f) => [f, provenanceOf(f, manifestFile, inputHashes, commit)]));
   const cache = await readCache(manifestFile);
+  const names = new Set(manifest.figures.map((f) => f.name));
+  const report = options.check ? undefined : await openShardReport(manifestFile, shard, (name) => names.has(name) && inShard(name, shard));
+  for (const [name, record] of report?.previous ?? []) {
+    const entry = cacheEntryOf(record); // what this shard finished before (it may have been killed since)
+    if (entry) cache.figures[name] = entry;
+  }
   const outcomes = new Map<ManifestFigure, FigureOutcome>();
   const todo: ManifestFigure[] = [];
   for (const figure of selected) {
     const entry = cache.figures[figure.name];
     const fresh = entry?.key === cacheKey(made.get(figure)!) && (await outputsIntact(manifestFile, entry, figure.outputs));
-    if (fresh && !options.force && !options.check) outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
-    else todo.push(figure);
+    if (fresh && !options.force && !options.check) {
+      outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
+      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry!.outputs, seconds: 0 }, inputHashes, made.get(figure)!));
+    } else todo.push(figure);
   }
 
   const progress = createProgress(todo.length, options.progress ?? process.stderr);
   const jobs = Math.min(options.jobs ?? availableParallelism(), todo.length);
   const pool = jobs > 0 ? workerPool(jobs) : null;
-  const render: Render = pool?.render ?? (async (figure, metadata) => (await buildFigure(figure, metadata)).outputs);
+  const render: Render =
+    pool?.render ??
+    (async (figure, metadata, onStart) => {
+      onStart?.();
+      return (await buildFigure(figure, metadata)).outputs;
+    });
   try {
     await Promise.all(
       todo.map(async (figure) => {
         const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
         const now = made.get(figure)!;
+        let started = performance.now();
+        const onStart = () => {
+          started = performance.now();
+        };
         try {
           if (options.check) {
-            const found = await checkFigure(figure, { manifest: manifestFile, now, cached: cache.figures[figure.name], reportDir: options.reportDir, render });
+            const found = await checkFigure(figure, {
+              manifest: manifestFile,
+              now,
+              cached: cache.figures[figure.name],
+              reportDir: options.reportDir,
+              render,
+            });
             const differing = found.mismatches.map((m) => m.path);
             Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
             if (found.notes.length) outcome.notes = found.notes;
           } else {
-            const outputs = await render(figure, provenanceMetadata(now));
+            const outputs = await render(figure, provenanceMetadata(now), onStart);
+            await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((d) => mkdir(d, { recursive: true })));
             await writeFilesAtomic(outputs);
             const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));
             cache.figures[figure.name] = { key: cacheKey(now), made: { ...now, commit: undefined }, outputs: written };
@@ -205,15 +246,21 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
           Object.assign(outcome, { status: "failed", error: e });
           delete cache.figures[figure.name];
         }
+        const seconds = (performance.now() - started) / 1000;
+        const status = outcome.status === "failed" ? "failed" : "built";
+        report?.append(
+          recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes, now),
+        );
         outcomes.set(figure, outcome);
         progress.done(figure.name, outcome.status);
       }),
     );
   } finally {
     progress.finish();
+    report?.close();
     await pool?.close();
   }
-  if (!options.check) await writeCache(manifestFile, cache);
+  if (!options.check && shard.count === 1) await writeCache(manifestFile, cache); // shards keep to their reports: no two write one file
   const figures = selected.map((f) => outcomes.get(f)!);
   return { manifest: manifestFile, figures, ok: figures.every((f) => f.status !== "failed" && f.status !== "differs") };
 }

@@ -60,9 +60,13 @@ export const sha256 = (data: Uint8Array | string): string => createHash("sha256"
 /** A figure's definition: what it draws, with paths as the manifest writes them (machine-independent). */
 export function definitionOf(figure: ManifestFigure): Record<string, unknown> {
   const { name: _name, where: _where, inputs: _inputs, written, outputs: _outputs, panels, ...layout } = figure;
-  return JSON.parse(
-    canonicalJson({ ...layout, outputs: written.outputs, panels: panels.map((panel, i) => ({ ...panel, input: written.inputs[i] })) }),
-  ) as Record<string, unknown>;
+  let next = 0; // a panel of several files takes as many of `written.inputs`
+  const writtenPanels = panels.map((panel) => {
+    const count = Array.isArray(panel.input) ? panel.input.length : 1;
+    const files = written.inputs.slice(next, (next += count));
+    return { ...panel, input: Array.isArray(panel.input) ? files : files[0] };
+  });
+  return JSON.parse(canonicalJson({ ...layout, outputs: written.outputs, panels: writtenPanels })) as Record<string, unknown>;
 }
 
 let fontsHash: string | undefined;
@@ -97,6 +101,14 @@ export function provenanceOf(
     tool: toolVersions(),
     commit,
   };
+}
+
+/**
+ * A hash of a figure's definition and the tool versions, not of its inputs'
+ * contents: what `plot status` compares without re-hashing the inputs.
+ */
+export function definitionKey(figure: ManifestFigure): string {
+  return sha256(canonicalJson({ definition: sha256(canonicalJson(definitionOf(figure))), tool: toolVersions() }));
 }
 
 /** The cache key: a hash of the definition, the inputs and the tool (not of the name or commit). */

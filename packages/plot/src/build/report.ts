@@ -13,6 +13,7 @@ import { native } from "@wfall/spectra/internal";
 
 import type { RenderedOutput } from "../figure/build.js";
 import { fontOptions } from "../spec/fonts.js";
+import { thumbnailToPng } from "../thumbnail.js";
 
 /** Pixels per inch of the report's images of PDF and SVG outputs. */
 export const REPORT_DPI = 150;
@@ -44,17 +45,22 @@ export async function writeComparison(
   const folder = join(reportDir, figure);
   await mkdir(folder, { recursive: true });
   const base = join(folder, name.replace(/[/\\]/g, "_"));
-  const compare = (expected: Uint8Array) => native.compareFigures(expected, output.bytes, output.format, fontOptions, REPORT_DPI, name);
-  let pictures: ReturnType<typeof compare> | undefined;
+  // JPEG and WebP thumbnails are compared as PNGs of their pixels
+  const thumbnail = output.format === "jpg" || output.format === "webp";
+  const readable = (bytes: Uint8Array) => (thumbnail ? thumbnailToPng(bytes) : bytes);
+  const format = thumbnail ? "png" : (output.format as native.FigureFileFormat);
+  const actual = await readable(output.bytes);
+  const compare = async (expected: Uint8Array) => native.compareFigures(await readable(expected), actual, format, fontOptions, REPORT_DPI, name);
+  let pictures: Awaited<ReturnType<typeof compare>> | undefined;
   let unreadable: string | undefined;
   try {
-    if (committed) pictures = compare(committed);
+    if (committed) pictures = await compare(committed);
   } catch (error) {
     unreadable = (error as Error).message;
   }
   const images: ComparisonImages = { actual: `${base}.actual.png`, unreadable };
   // With nothing (readable) committed, the rendered file is compared with itself: its picture, no difference.
-  await writeFile(images.actual, (pictures ?? compare(output.bytes)).actual);
+  await writeFile(images.actual, (pictures ?? (await compare(output.bytes))).actual);
   if (pictures) {
     Object.assign(images, { expected: `${base}.expected.png`, difference: `${base}.diff.png`, changedPixels: pictures.changedPixels });
     await writeFile(images.expected!, pictures.expected);

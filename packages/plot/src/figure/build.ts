@@ -5,15 +5,16 @@
  */
 import { extname } from "node:path";
 
-import { openWaterfall, Spectra, WaterfallError, type FigureData } from "@wfall/spectra";
-import { checkOptions } from "@wfall/spectra/internal";
+import { openWaterfall, type Spectra, WaterfallError, type FigureData, type Waterfall } from "@wfall/spectra";
+import { checkOptions, sweepTargetOf } from "@wfall/spectra/internal";
 
 import type { MetadataEntry } from "../metadata.js";
-import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
+import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
-import { figureDataFor } from "./data.js";
-import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
+import { contentsKey, panelContents } from "./contents.js";
+import { panelFigure } from "./data.js";
+import { isFileInput, panelFiles, panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
 /** One rendered output file. */
 export interface RenderedOutput {
@@ -34,18 +35,25 @@ export interface BuiltFigure {
 
 /** The figure format of an output path, from its extension. */
 export function formatOf(path: string): FigureFormat {
-  const ext = extname(path).slice(1).toLowerCase();
+  const ext = extname(path)
+    .slice(1)
+    .toLowerCase()
+    .replace(/^jpeg$/, "jpg");
   if (!(FORMATS as readonly string[]).includes(ext)) {
-    throw new WaterfallError("E_ARGUMENT", `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg or .png`, {
-      file: path,
-    });
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg, .png, .jpg or .webp`,
+      {
+        file: path,
+      },
+    );
   }
   return ext as FigureFormat;
 }
 
 /** Refuses outputs that would overwrite an input or repeat. */
 function checkOutputs(description: FigureDescription): void {
-  const inputs = new Set(description.panels.map(panelSource).filter((s) => s !== undefined));
+  const inputs = new Set(description.panels.flatMap(panelFiles));
   const seen = new Set<string>();
   for (const output of description.outputs) {
     formatOf(output);
@@ -55,13 +63,12 @@ function checkOutputs(description: FigureDescription): void {
   }
 }
 
-async function loadPanel(panel: PanelDescription, notes: string[]): Promise<{ spectra: Spectra; dmTime: PanelDescription["dmTime"] }> {
-  if (typeof panel.input !== "string") return { spectra: panel.input, dmTime: panel.dmTime };
-  const waterfall = await openWaterfall(panel.input, panel.read);
-  if (!waterfall.layout.startsWith("tutorial"))
-    notes.push(`read ${panel.input} as ${waterfall.layout}${waterfall.notes.length ? ` (${waterfall.notes.join("; ")})` : ""}`);
-  else if (waterfall.notes.length) notes.push(`${panel.input}: ${waterfall.notes.join("; ")}`);
-  return { spectra: Spectra.fromWaterfall(waterfall), dmTime: waterfall.dmTime };
+/** A panel's data: read from its file(s) (holding the dispersion sweep around the range asked for), or given. */
+async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<Spectra | Waterfall> {
+  if (!isFileInput(panel.input)) return panel.input;
+  const waterfall = await openWaterfall(panel.input, { ...panel.read, includeSweep: sweepTargetOf(options) });
+  if (waterfall.notes.length) notes.push(`${waterfall.file}: ${waterfall.notes.join("; ")}`);
+  return waterfall;
 }
 
 /** The figure's spec and data, without rendering (for `--spec` and for checks). */
@@ -70,13 +77,26 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   checkOptions(FIGURE_OPTIONS, description);
   checkOutputs(description);
   const notes: string[] = [];
-  const loaded: Awaited<ReturnType<typeof loadPanel>>[] = [];
-  for (const panel of description.panels) loaded.push(await loadPanel(panel, notes)); // in order: messages are deterministic
-  const panels: SpecPanel[] = description.panels.map((panel, i) => {
+  const panels: SpecPanel[] = [];
+  for (const [i, panel] of description.panels.entries()) {
+    // one panel after the other: messages come in a deterministic order
     const options = panelOptions(description, panel);
-    checkOptions(PANEL_OPTIONS, options, panelSource(panel));
-    return { figure: figureDataFor(loaded[i].spectra, options, loaded[i].dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi };
-  });
+    const file = panelSource(panel);
+    checkOptions(PANEL_OPTIONS, options, file);
+    const data = await loadPanel(panel, options, notes);
+    const dmTime = panel.dmTime ?? (isFileInput(panel.input) ? (data as Waterfall).dmTime : undefined);
+    const parts = panelContents(options, dmTime !== undefined, file);
+    if (i > 0 && contentsKey(parts) !== contentsKey(panels[0].parts!))
+      throw new WaterfallError(
+        "E_ARGUMENT",
+        `panels: every panel of a figure shows the same parts (${[...panels[0].parts!].join(", ")}), this one ${[...parts].join(", ")}`,
+        { file },
+      );
+    const extras = { dmTime: panel.dmTime, modelTimeseries: panel.modelTimeseries };
+    const { figure, notes: processing } = await panelFigure(data, options, extras, parts);
+    notes.push(...processing.map((n) => `${file ?? "the data"}: ${n}`));
+    panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi, parts });
+  }
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }
 

@@ -20,6 +20,11 @@ export interface WaterfallFormat {
    * where the format allows. `source` stays open until the returned file is closed.
    */
   open(source: Source, file: string, options: ReadOptions): Promise<OpenedFile>;
+  /**
+   * Opens several files of one observation (split in time) as one waterfall,
+   * for formats that can combine them; the others refuse several files.
+   */
+  openSequence?(inputs: readonly { source: Source; file: string }[], options: ReadOptions): Promise<OpenedFile>;
 }
 
 /** The samples of a file, as a reader returns them (row 0 the lowest frequency). */
@@ -28,6 +33,8 @@ export interface SampleBlock {
   ntime: number;
   weights?: Float32Array;
   dmTime?: DmTimePlane;
+  /** A model of the burst's time series, one value per sample (CHIME/FRB catalogue files). */
+  modelTimeseries?: Float32Array;
   extra?: Record<string, NpyArray>;
 }
 

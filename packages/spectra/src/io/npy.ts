@@ -203,21 +203,31 @@ function shapeRepr(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 }
 
-/** Encodes a C-ordered little-endian float array exactly as `np.save` does. */
-export function encodeNpy(values: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (size !== values.length) throw new WaterfallError("E_SHAPE", `${values.length} values cannot have shape ${shapeRepr(shape)}`);
-  const descr = values instanceof Float32Array ? "<f4" : "<f8";
+/** The `.npy` bytes of a header dict and the data after it, as `np.save` lays them out. */
+function npyBytes(descr: string, shape: readonly number[], data: Uint8Array): Uint8Array {
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
   if (shape.length > 0) header += " ".repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
-  header += " ".repeat(ALIGN - (unpadded % ALIGN)) + "\n";
-  const out = new Uint8Array(10 + header.length + values.byteLength);
+  header += `${" ".repeat(ALIGN - (unpadded % ALIGN))}\n`;
+  const out = new Uint8Array(10 + header.length + data.byteLength);
   out.set(MAGIC);
   out[6] = 1;
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 10 + header.length);
+  out.set(data, 10 + header.length);
   return out;
+}
+
+/** Encodes a C-ordered little-endian float array exactly as `np.save` does. */
+export function encodeNpy(values: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size !== values.length) throw new WaterfallError("E_SHAPE", `${values.length} values cannot have shape ${shapeRepr(shape)}`);
+  return npyBytes(values instanceof Float32Array ? "<f4" : "<f8", shape, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/** Encodes a string as numpy's 0-d unicode array (`np.save(f, np.array(text))`: `<U{n}`, UTF-32LE). */
+export function encodeNpyText(text: string): Uint8Array {
+  const codePoints = Uint32Array.from([...text], (c) => c.codePointAt(0)!);
+  return npyBytes(`<U${Math.max(1, codePoints.length)}`, [], new Uint8Array(codePoints.length ? codePoints.buffer : new ArrayBuffer(4)));
 }

@@ -6,7 +6,7 @@
  */
 import { WaterfallError } from "../errors.js";
 import { checkSize, defaultMaxBytes } from "./limits.js";
-import { encodeNpy, parseNpy, type NpyArray } from "./npy.js";
+import { encodeNpy, encodeNpyText, parseNpy, type NpyArray } from "./npy.js";
 import { encodeZip } from "./zip-writer.js";
 import type { Source } from "./files.js";
 import { ZipReader, type ZipEntry } from "./zip.js";
@@ -76,11 +76,8 @@ export class Npz {
   }
 }
 
-/** An array to store: C-ordered float values and their shape (`[]` for a scalar). */
-export interface NpzEntry {
-  values: Float32Array | Float64Array;
-  shape: readonly number[];
-}
+/** An array to store: C-ordered float values and their shape (`[]` for a scalar), or a string (a 0-d unicode array). */
+export type NpzEntry = { values: Float32Array | Float64Array; shape: readonly number[] } | { text: string };
 
 /** Options for writing archives. */
 export interface WriteNpzOptions {
@@ -90,6 +87,9 @@ export interface WriteNpzOptions {
 
 /** Encodes arrays as npz bytes that `np.load` reads back identically (the same input gives the same bytes). */
 export async function encodeNpz(entries: Record<string, NpzEntry>, options: WriteNpzOptions = {}): Promise<Uint8Array> {
-  const members = Object.entries(entries).map(([key, { values, shape }]) => ({ name: `${key}.npy`, data: encodeNpy(values, shape) }));
+  const members = Object.entries(entries).map(([key, entry]) => ({
+    name: `${key}.npy`,
+    data: "text" in entry ? encodeNpyText(entry.text) : encodeNpy(entry.values, entry.shape),
+  }));
   return encodeZip(members, options.compressed ?? false);
 }

@@ -5,9 +5,10 @@
  * in place, without a copy). Stored and deflated members, zip64 sizes.
  * Declared sizes are checked against a limit before anything is allocated.
  */
-import { crc32, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
 
 import { WaterfallError } from "../errors.js";
+import { crc32 } from "../native.js";
 import { alignedBuffer, memorySource, openSource, type Source } from "./files.js";
 import { CENTRAL, DEFLATED, EOCD, LOCAL, STORED, ZIP64_EOCD, ZIP64_EXTRA, ZIP64_LOCATOR, ZIP64_MARK } from "./zip-format.js";
 
@@ -105,6 +106,7 @@ export class ZipReader {
       if (entry.compressedSize !== entry.size) throw corrupt("stored sizes disagree");
       const out = alignedBuffer(entry.size);
       await this.source.read(dataOffset, out);
+      if (crc32(out, this.file) !== entry.crc) throw corrupt("CRC mismatch");
       return out;
     }
     if (entry.method !== DEFLATED) throw corrupt(`unsupported compression method ${entry.method}`);
@@ -118,7 +120,7 @@ export class ZipReader {
       throw corrupt(tooLong ? `it inflates past its declared ${entry.size} bytes: a zip bomb?` : (error as Error).message);
     }
     if (out.length !== entry.size) throw corrupt(`inflated to ${out.length} of ${entry.size} bytes`);
-    if (crc32(out) !== entry.crc) throw corrupt("CRC mismatch");
+    if (crc32(out, this.file) !== entry.crc) throw corrupt("CRC mismatch");
     return out.byteOffset % 8 === 0 ? out : out.slice();
   }
 }

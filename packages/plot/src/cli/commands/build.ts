@@ -12,7 +12,8 @@ import { junitXml } from "../../build/junit.js";
 import { loadManifest } from "../../build/manifest.js";
 import { stepSummary } from "../../build/summary.js";
 import { writeTexMacros } from "../../build/tex.js";
-import type { Command } from "../command.js";
+import { resolveShard } from "../../build/shard.js";
+import { manifestArgument, type Command } from "../command.js";
 import { lastValue, numberValue, UsageError, type Flag } from "../flags.js";
 
 /** Exit code of `plot build --check` when a committed figure is out of date. */
@@ -23,7 +24,15 @@ const FLAGS: Flag[] = [
   { name: "only", takes: "one", arg: "NAME,...", help: "build only these figures (comma-separated; repeatable)", defaultText: "all", repeatable: true },
   { name: "force", takes: "nothing", help: "render every figure, even those unchanged since the last build" },
   { name: "jobs", takes: "one", arg: "N", help: "worker threads (0: render in this thread)", defaultText: "the number of cores" },
-  { name: "allow-outside", takes: "nothing", help: "let figures write outside the manifest's folder (absolute paths, ..)" },
+  { name: "allow-outside", takes: "nothing", help: "let figures write outside the manifest's folder (absolute paths, ..) and 'each' reach files there" },
+  {
+    name: "shard",
+    takes: "one",
+    arg: "I/N|auto",
+    help: "build only shard I of N (0-based; a figure's shard is a hash of its name); auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX",
+  },
+  { name: "shards", takes: "one", arg: "N", help: "the shard count for --shard auto (needed for a Kubernetes Indexed Job)" },
+  { name: "retry-failed", takes: "nothing", help: "build only the figures `plot status` lists as failed or missing" },
   { name: "report", takes: "one", arg: "DIR", help: "with --check: write expected, actual and difference images (PNG) of each differing output into DIR" },
   { name: "junit", takes: "one", arg: "FILE", help: "write the outcome as JUnit XML (one test case per figure) for CI" },
   {
@@ -44,16 +53,14 @@ async function writeStepSummary(report: BuildReport, manifest: string, check: bo
 export const buildCommand: Command = {
   name: "build",
   usage:
-    "plot build FIGURES.yaml [--check [--report DIR]] [--junit FILE] [--only NAME,...] [--force] [--jobs N] [--emit-tex FILE]\n       plot build FIGURES.yaml --explain NAME\n\nRenders every figure of a manifest (YAML or JSON; schema: @wfall/plot/schema/figures.schema.json), skipping unchanged ones, and records in each file what it was made from. Keep the cache beside the manifest (.FIGURES.yaml.wfall-cache.json) out of git.",
+    "plot build FIGURES.yaml [--check [--report DIR]] [--junit FILE] [--only NAME,...] [--force] [--jobs N] [--emit-tex FILE] [--shard I/N|auto [--shards N]] [--retry-failed]\n       plot build FIGURES.yaml --explain NAME\n\nRenders every figure of a manifest (YAML or JSON; schema: @wfall/plot/schema/figures.schema.json), skipping unchanged ones, and records in each file what it was made from. Keep the cache beside the manifest (.FIGURES.yaml.wfall-cache.json) out of git. With --shard, only one shard's figures: run shards 0..N-1 anywhere (Slurm, Kubernetes: see plot emit), then plot merge.",
   flags: FLAGS,
   async run(parsed, io) {
-    if (parsed.positionals.length !== 1)
-      throw new UsageError(`build: expected one manifest file, got ${parsed.positionals.length}: ${parsed.positionals.join(" ") || "none"} (see --help)`);
+    const manifest = manifestArgument(parsed, "build");
     const jobsText = lastValue(parsed, "jobs");
     const jobs = jobsText === undefined ? undefined : numberValue("jobs", jobsText);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 0))
       throw new UsageError(`--jobs expects a whole number of threads (0 or more), got '${jobsText}'`);
-    const manifest = parsed.positionals[0];
     const allowOutside = parsed.values.has("allow-outside");
     const explain = lastValue(parsed, "explain");
     if (explain !== undefined) {
@@ -63,6 +70,10 @@ export const buildCommand: Command = {
     const check = parsed.values.has("check");
     const reportDir = lastValue(parsed, "report");
     if (reportDir !== undefined && !check) throw new UsageError("--report compares committed figures: use it with --check");
+    const shardText = lastValue(parsed, "shard");
+    if (shardText === undefined && parsed.values.has("shards")) throw new UsageError("--shards goes with --shard auto");
+    const shard = shardText === undefined ? undefined : resolveShard(shardText, lastValue(parsed, "shards"), process.env);
+    if (shard) io.err.write(`plot: building shard ${shard.index}/${shard.count} (${shard.from})\n`);
     const report = await buildManifest(manifest, {
       check,
       only: parsed.values.get("only")?.flatMap((v) => v.split(",").filter(Boolean)),
@@ -71,6 +82,8 @@ export const buildCommand: Command = {
       allowOutside,
       reportDir,
       progress: io.err,
+      shard,
+      retryFailed: parsed.values.has("retry-failed"),
     });
     const count = (status: string) => report.figures.filter((f) => f.status === status).length;
     for (const f of report.figures) {
