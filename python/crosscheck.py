@@ -29,6 +29,7 @@ class Waterfall:
         # Spectra.fromWaterfall: weight 0 where the intensity is exactly 0 (or NaN)
         self.w = np.where((self.x == 0) | np.isnan(self.x), 0, 1).astype(np.float32)
         self.dt, self.df, self.dm, self.fbottom = (float(d[k]) for k in ("dt", "df", "dm", "fbottom"))
+        self.normalised = False
 
     @property
     def freqs(self):
@@ -92,6 +93,7 @@ class Waterfall:
         self.dt *= factor
 
     def normalise(self, method="fractional"):
+        self.normalised = True
         valid = self.valid()
         x = np.where(valid, self.x, np.nan).astype(np.float64)
         if method == "fractional":
@@ -129,7 +131,7 @@ class Waterfall:
 
     def figure(self, window_s=0.025):
         """The tutorial's figure arithmetic with SPEC.md's clamps."""
-        x = np.where(self.x == 0, np.nan, self.x)
+        x = self.x if self.normalised else np.where(self.x == 0, np.nan, self.x)
         n = x.shape[1]
         ts = np.nansum(x.astype(np.float64), axis=0)
         peak = int(np.argmax(ts))

@@ -215,9 +215,14 @@ describe("manifest errors name the manifest, the line and the figure", () => {
     ],
     ["broken YAML", MANIFEST.replace("figures:", "figures: [\n  - oops"), /figures\.yaml: line \d+: not valid YAML or JSON/],
     [
-      "an undeclared variable",
+      "an environment variable not named WFALL_",
       MANIFEST.replace("input: a.npz, dm: 87.77, title: A }\n  - name: pair", 'input: "${HOME}/a.npz" }\n  - name: pair'),
-      /\$\{HOME\} is not declared: declare it under 'variables:' with a default/,
+      /\$\{HOME\}: only WFALL_ environment variables are read .*: rename it WFALL_HOME, or declare a constant under 'variables:'/,
+    ],
+    [
+      "a secret asked for with a default",
+      MANIFEST.replace("output: single.pdf", 'output: "j_${MY_CI_TOKEN:-none}.pdf"'),
+      /\$\{MY_CI_TOKEN\}: only WFALL_ environment variables are read/,
     ],
     [
       "an unset WFALL_ variable",

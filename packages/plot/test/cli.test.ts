@@ -35,6 +35,35 @@ describe("plot", () => {
     expect(readFileSync(join(dir, "145207799_wfall.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
   });
 
+  it("warns when the colour scale saturates the waterfall, with the percentage and the options that show more", async () => {
+    const burst = join(fixtures, "burst_64x2048.npz");
+    const figure = join(mkdtempSync(join(tmpdir(), "wfall-sat-")), "b.png");
+    const saturated = await run([burst, "--dm", "87.77", "--figname", figure]);
+    const spec = JSON.parse((await run([burst, "--dm", "87.77", "--spec"])).out);
+    const percent = (100 * spec.usermeta.wfall.panels[0].saturated).toFixed(0);
+    expect(Number(percent)).toBeGreaterThan(10);
+    expect(saturated.err).toMatch(
+      new RegExp(
+        `\n plot: .*burst_64x2048\\.npz: warning: ${percent}% of the plotted pixels are at or above vmax \\(one flat colour\\); --vmax-from window`.replace(
+          "\n ",
+          "\n",
+        ),
+      ),
+    );
+    const fromWindow = await run([burst, "--dm", "87.77", "--vmax-from", "window", "--figname", figure]);
+    expect(fromWindow.err).not.toMatch(/warning/);
+    // --quiet leaves out the notes (here the colour scale), not the warning
+    const quiet = await run([burst, "--dm", "87.77", "--figname", figure, "-q"]);
+    expect(quiet.err).toBe(
+      saturated.err
+        .split("\n")
+        .filter((line) => line.includes(" warning: "))
+        .map((line) => `${line}\n`)
+        .join(""),
+    );
+    expect(quiet.err).toMatch(/^plot: .* warning: .*\n$/);
+  });
+
   it("defaults --figname to the input's name with .pdf in the current folder (where the tutorial crashes)", async () => {
     const data = workdir();
     const here = mkdtempSync(join(tmpdir(), "wfall-cwd-"));

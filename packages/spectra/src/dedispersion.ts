@@ -5,7 +5,7 @@
  * that cannot be applied and passes the rest through.
  */
 import { WaterfallError } from "./errors.js";
-import type { WaterfallAxes } from "./model.js";
+import { bandEdges, type WaterfallAxes } from "./model.js";
 import * as native from "./native.js";
 import { REFERENCES, WRAPS, type Dedispersion, type Reference, type Wrap } from "./native.js";
 import type { SweepTarget } from "./options/read.js";
@@ -46,6 +46,21 @@ export function dedispersionStep(fromDm: number, toDm: number, options: Dedisper
     ...(typeof reference === "number" ? { referenceMhz: reference } : { reference }),
     wrap,
   };
+}
+
+/**
+ * Refuses a dispersion sweep across the band longer than the `samples` there
+ * are (the whole file for a read, the data for processing), naming the numbers.
+ */
+export function checkSweepFits(axes: WaterfallAxes, nchan: number, target: SweepTarget, samples: number, file?: string): void {
+  const { before, after } = sweepMargins(axes, nchan, target, file);
+  if (before + after < samples) return;
+  const [low, high] = bandEdges(axes, nchan).map((f) => f.toFixed(0));
+  throw new WaterfallError(
+    "E_DM_RANGE",
+    `DM ${target.dm} needs ${((before + after) * axes.dt).toFixed(1)} s across ${low}-${high} MHz; the data hold ${(samples * axes.dt).toFixed(1)} s (a typo? --wrap roll wraps the data around anyway)`,
+    { file },
+  );
 }
 
 /** The samples the dispersion sweep needs before and after a range: the extremes of the channels' shifts. */

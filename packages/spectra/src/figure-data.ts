@@ -62,7 +62,7 @@ export interface FigureData {
   nchan: number;
   /** Number of plotted samples (`2*window - 1`). */
   ncols: number;
-  /** The plotted block `[nchan][ncols]`, row 0 lowest frequency, exact zeros as NaN (a copy). */
+  /** The plotted block `[nchan][ncols]`, row 0 lowest frequency, exact zeros as NaN unless the data were normalised (a copy). */
   intensity: Float32Array;
   /** Plotted samples of the Spectra: `[sampleStart, sampleEnd)`. */
   sampleStart: number;
@@ -145,26 +145,27 @@ export function prepareFigureData(spectra: Spectra, options: FigureDataOptions =
   const off = offPulseRange(sampleStart, sampleEnd, offPulseCount, ntime);
   const blockStart = Math.min(sampleStart, off?.[0] ?? sampleStart);
   const blockEnd = Math.max(sampleEnd, off?.[1] ?? sampleEnd);
-  // A copy of the plotted and off-pulse samples, zeros as NaN (the tutorial's rule for the figure).
+  // A copy of the plotted and off-pulse samples, zeros as NaN (the tutorial's rule for the figure)
+  // unless the values were normalised: the median sample of integer data is then exactly 0.
   const block = { data: sliceColumns(spectra.data, nchan, ntime, blockStart, blockEnd - blockStart), nchan, ntime: blockEnd - blockStart };
-  native.zerosToNan({ ...block, weights: null, zerosMissing: false }, file);
+  if (!spectra.normalised) native.zerosToNan({ ...block, weights: null, zerosMissing: false }, file);
   const percentile = (q: number, [from, to]: [number, number]) =>
     native.percentiles(block, { channelStart: 0, channelEnd: nchan, sampleStart: from - blockStart, sampleEnd: to - blockStart }, [q], file)[0];
 
   const window: [number, number] = [sampleStart, sampleEnd];
   const vminPercentile = options.vminPercentile ?? WINDOW_OPTIONS.vminPercentile.default;
   const vmaxPercentile = options.vmaxPercentile ?? WINDOW_OPTIONS.vmaxPercentile.default;
-  const onPulse = (options.vmaxFrom ?? WINDOW_OPTIONS.vmaxFrom.default) === "on-pulse";
-  const vmaxRange = onPulse ? window : off;
+  const fromWindow = (options.vmaxFrom ?? WINDOW_OPTIONS.vmaxFrom.default) === "window";
+  const vmaxRange = fromWindow ? window : off;
   const vmin = options.vmin ?? percentile(vminPercentile, window);
   const vmax = options.vmax ?? (vmaxRange ? percentile(vmaxPercentile, vmaxRange) : Number.NaN);
   if (Number.isNaN(vmin))
     throw fail("E_EMPTY_WINDOW", `no valid (finite, non-zero) sample in the plotted window ${sampleStart}..${sampleEnd - 1}: everything is masked`);
-  if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly, or --vmax-from on-pulse`);
+  if (Number.isNaN(vmax)) throw fail("E_EMPTY_WINDOW", `no valid sample in the off-pulse samples for vmax; give vmax explicitly, or --vmax-from window`);
   const offWords = off && off[0] >= sampleEnd ? `the ${off[1] - off[0]} samples after it` : `the ${off ? off[1] - off[0] : 0} samples before it`;
   const limitsFrom = {
     vmin: options.vmin !== undefined ? "given" : `${vminPercentile}th percentile of the plotted window`,
-    vmax: options.vmax !== undefined ? "given" : `${vmaxPercentile}th percentile of ${onPulse ? "the plotted window" : offWords}`,
+    vmax: options.vmax !== undefined ? "given" : `${vmaxPercentile}th percentile of ${fromWindow ? "the plotted window" : offWords}`,
   };
 
   const timeEdgesMs = new Float64Array(ncols + 1);

@@ -5,7 +5,7 @@
  * only the samples a read asked for when it read a dispersion sweep around
  * them, and decides what `normalise: "auto"` means for the file.
  */
-import { sweepMargins } from "./dedispersion.js";
+import { checkSweepFits } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
 import { bandEdges, type SampleWindow, type Waterfall } from "./model.js";
 import { AUTO_SUBBANDS, PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
@@ -56,23 +56,20 @@ export function looksRaw(spectra: Spectra, dtype?: string): boolean {
   return typicalRatio > 1 && Math.max(...levels) >= 10 * Math.min(...levels);
 }
 
-/** Refuses a DM whose sweep across the band is longer than the data, unless the data may wrap around. */
-function checkSweep(spectra: Spectra, options: ProcessOptions): void {
-  if (options.dm === undefined || options.wrap === "roll") return;
+/**
+ * Refuses a DM whose sweep across the band is longer than the data, unless the
+ * data may wrap around. A read of a range (`window`) was checked against the
+ * whole file when it was widened by the sweep.
+ */
+function checkSweep(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): void {
+  if (options.dm === undefined || options.wrap === "roll" || window) return;
   const axes = { dt: spectra.dt, df: spectra.df, fbottom: spectra.fbottom, dm: spectra.dm };
-  const { before, after } = sweepMargins(axes, spectra.nchan, { dm: options.dm, kdm: options.kdm, reference: options.reference }, spectra.source);
-  if (before + after < spectra.ntime) return;
-  const [low, high] = bandEdges(spectra, spectra.nchan).map((f) => f.toFixed(0));
-  throw new WaterfallError(
-    "E_DM_RANGE",
-    `DM ${options.dm} needs ${((before + after) * spectra.dt).toFixed(1)} s across ${low}-${high} MHz; the data hold ${(spectra.ntime * spectra.dt).toFixed(1)} s (a typo? --wrap roll wraps the data around anyway)`,
-    { file: spectra.source },
-  );
+  checkSweepFits(axes, spectra.nchan, { dm: options.dm, kdm: options.kdm, reference: options.reference }, spectra.ntime, spectra.source);
 }
 
 /** The DM a read must hold the dispersion sweep of (`includeSweep`) for these options, if they dedisperse. */
 export function sweepTargetOf(options: ProcessOptions): SweepTarget | undefined {
-  return options.dm === undefined ? undefined : { dm: options.dm, kdm: options.kdm, reference: options.reference };
+  return options.dm === undefined ? undefined : { dm: options.dm, kdm: options.kdm, reference: options.reference, wrap: options.wrap };
 }
 
 /**
@@ -120,7 +117,7 @@ export function processTimeWritesInPlace(nchan: number, options: ProcessOptions)
  * written only when {@link processTimeWritesInPlace} says so.
  */
 export function processTime(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
-  checkSweep(spectra, options);
+  checkSweep(spectra, options, window);
   const dedisperse = { kdm: options.kdm, reference: options.reference, wrap: options.wrap ?? PROCESS_OPTIONS.wrap.default };
   const nsub = subbandsFor(spectra.nchan, options.nsub);
   if (options.dm !== undefined && nsub !== null) spectra.dedisperseSubband(options.dm, nsub, dedisperse);
@@ -144,7 +141,7 @@ export function processTime(spectra: Spectra, options: ProcessOptions, window?: 
  */
 export function processSpectra(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
   checkOptions(PROCESS_OPTIONS, options, spectra.source);
-  checkSweep(spectra, options);
+  checkSweep(spectra, options, window);
   return processTime(processChannels(spectra, options), options, window);
 }
 

@@ -43,6 +43,8 @@ export interface SpectraOptions {
   kdm?: number;
   /** ... and the frequency aligned to, MHz (`Infinity`: infinite frequency). Default the highest channel's centre. */
   referenceMhz?: number;
+  /** How the values were normalised, when they were: an exact zero is then a value, not a dropped sample. */
+  normalised?: Normalisation;
 }
 
 /** Per-channel statistics of valid samples; NaN for a channel without one. */
@@ -90,6 +92,8 @@ export class Spectra {
   readonly source: string | undefined;
   /** Modified Julian Date of the start of the file (time 0 of {@link Spectra.start}), when the file says. */
   readonly startMjd: number | undefined;
+  /** How {@link Spectra.normalise} last normalised the values (an exact zero is then a value, not a dropped sample). */
+  normalised: Normalisation | undefined;
 
   /**
    * Wraps (does not copy) a row-major intensity array.
@@ -123,6 +127,7 @@ export class Spectra {
     this.startMjd = startMjd;
     this.#kdm = options.kdm ?? native.K_DM_CHIME;
     this.#referenceMhz = options.referenceMhz ?? referenceFrequency({ fbottom, df }, nchan);
+    this.normalised = options.normalised;
   }
 
   /**
@@ -193,6 +198,16 @@ export class Spectra {
     return this.#weights;
   }
 
+  /**
+   * The weights a file must store: `null` while they are implied and reading
+   * the intensity back from an npz implies the same ones (zeros are missing
+   * there, so only data whose zeros are values need the array).
+   */
+  weightsToStore(): Float32Array | null {
+    if (this.#weights === null && (this.#zerosMissing || !this.#data.includes(0))) return null;
+    return this.weights;
+  }
+
   /** The data and weights (the array, or how the intensity implies them) as the core sees them. */
   #view(): WaterfallView {
     return { data: this.#data, weights: this.#weights, zerosMissing: this.#zerosMissing, nchan: this.#nchan, ntime: this.#ntime };
@@ -240,6 +255,7 @@ export class Spectra {
       startMjd: this.startMjd,
       kdm: this.#kdm,
       referenceMhz: this.#referenceMhz,
+      normalised: this.normalised,
     });
   }
 
@@ -264,6 +280,7 @@ export class Spectra {
       startMjd: this.startMjd,
       kdm: this.#kdm,
       referenceMhz: this.#referenceMhz,
+      normalised: this.normalised,
     });
   }
 
@@ -441,6 +458,7 @@ export class Spectra {
     // Normalising turns zeros into other values: implied zero weights must become explicit first.
     if (this.#zerosMissing && this.#data.includes(0)) void this.weights;
     native.normalise(this.#view(), method, this.source);
+    this.normalised = method;
     return this;
   }
 

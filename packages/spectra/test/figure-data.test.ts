@@ -50,10 +50,32 @@ describe("prepareFigureData", () => {
     expect(on).toBeGreaterThan(off + 0.5);
     expect(fig.vmax).toBe(off);
     expect(fig.limitsFrom.vmax).toBe("97.5th percentile of the 41 samples before it");
-    const onPulse = prepareFigureData(spec, { vmaxFrom: "on-pulse" });
+    const onPulse = prepareFigureData(spec, { vmaxFrom: "window" });
     expect(onPulse.vmax).toBe(on);
     expect(onPulse.limitsFrom.vmax).toBe("97.5th percentile of the plotted window");
-    expect(prepareFigureData(spec, { vmaxFrom: "on-pulse", vmaxPercentile: 100 }).vmax).toBe(spec.percentile(100, { samples: [76, 125] }));
+    expect(prepareFigureData(spec, { vmaxFrom: "window", vmaxPercentile: 100 }).vmax).toBe(spec.percentile(100, { samples: [76, 125] }));
+  });
+
+  it("keeps exact zeros of normalised data (the median of integer samples), and blanks them otherwise", () => {
+    const ntime = 200;
+    const data = new Float32Array(4 * ntime);
+    for (let i = 0; i < data.length; i++) data[i] = 100 + (i % 5); // integer levels: each channel's median is a sample
+    const zerosIn = (spec: Spectra) => {
+      const fig = prepareFigureData(spec, { peak: "argmax" });
+      return [Array.from(fig.intensity).filter((v) => v === 0).length, Array.from(fig.intensity).filter(Number.isNaN).length];
+    };
+    const normalised = new Spectra(data.slice(), { nchan: 4, ntime, fbottom: 400, df: 100, dt: 1e-3 }).normalise("robust");
+    expect(normalised.normalised).toBe("robust");
+    expect(zerosIn(normalised)[0]).toBeGreaterThan(0);
+    expect(zerosIn(normalised)[1]).toBe(0);
+    const raw = new Spectra(
+      data.map((v) => v - 102),
+      { nchan: 4, ntime, fbottom: 400, df: 100, dt: 1e-3 },
+    );
+    expect(zerosIn(raw)[0]).toBe(0);
+    expect(zerosIn(raw)[1]).toBeGreaterThan(0);
+    expect(raw.slice(0, 10).normalised).toBeUndefined();
+    expect(normalised.slice(0, 10).normalised).toBe("robust");
   });
 
   it("takes vmin/vmax from the 2.5th and 97.5th percentiles, with zeros as missing", () => {

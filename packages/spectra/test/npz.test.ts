@@ -113,6 +113,7 @@ describe("writeWaterfall writes what numpy reads", () => {
     it(`${compressed ? "np.savez_compressed" : "np.savez"} layout, identical values and bytes`, async () => {
       const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "f8.npz")));
       spec.dedisperse(120);
+      void spec.weights; // explicit weights are stored
       const out = join(mkdtempSync(join(tmpdir(), "wfall-write-")), "out.npz");
       await writeWaterfall(out, spec, { compressed });
       const seen = JSON.parse(runPython("python/npz_inspect.py", [out]));
@@ -125,6 +126,19 @@ describe("writeWaterfall writes what numpy reads", () => {
       expect(seen.weights.values).toEqual(Array.from(spec.weights));
     });
   }
+
+  it("leaves out weights the intensity implies (NaN, and zeros of a tutorial npz): reading back gives the same ones", async () => {
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "f8.npz")));
+    spec.dedisperse(120, { wrap: "invalidate" });
+    expect(spec.data.some(Number.isNaN)).toBe(true);
+    const out = join(mkdtempSync(join(tmpdir(), "wfall-write-")), "out.npz");
+    await writeWaterfall(out, spec);
+    expect(Object.keys(JSON.parse(runPython("python/npz_inspect.py", [out])))).toEqual(["intensity", "dt", "df", "dm", "fbottom"]);
+    expect(Array.from(Spectra.fromWaterfall(await openWaterfall(out)).weights)).toEqual(Array.from(spec.weights));
+    // zeros that are values (normalised data read from a format without the zero rule) need the array
+    const values = new Spectra(Float32Array.of(0, 1, 2, 3), { nchan: 2, ntime: 2, fbottom: 400, df: 1, dt: 1 });
+    expect(values.weightsToStore()).toEqual(Float32Array.of(1, 1, 1, 1));
+  });
 
   it("is byte-identical across runs and leaves no temporary file", async () => {
     const spec = Spectra.fromWaterfall(await openWaterfall(join(dir, "f4.npz")));

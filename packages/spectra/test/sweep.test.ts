@@ -66,6 +66,18 @@ describe("a time range read for a DM holds its dispersion sweep", () => {
     expect(waterfall.notes.join("\n")).toMatch(
       /the dispersion sweep at DM 95 across 400-800 MHz needs 0\.\d+ s around the window; the file lacks 0\.\d+ s of it/,
     );
+    // a window near the end is drawn (the part of the sweep the file lacks stays blank), not refused as a typo
+    const near = processWaterfall(waterfall, { dm: 95, normalise: "none" }).spectra;
+    expect([near.ntime, near.start]).toEqual([Math.ceil(0.1 / near.dt), waterfall.start + waterfall.window!.offset * near.dt]);
+  });
+
+  it("refuses a range read for a DM whose sweep is longer than the whole file, with the file's numbers", async () => {
+    await expect(openWaterfall(filterbank, { start: 0.2, duration: 0.1, includeSweep: { dm: 1000 } })).rejects.toMatchObject({
+      code: "E_DM_RANGE",
+      message: expect.stringMatching(/DM 1000 needs \d+\.\d s across 400-800 MHz; the data hold 1\.0 s/),
+    });
+    const rolled = await openWaterfall(filterbank, { start: 0.2, duration: 0.1, includeSweep: { dm: 1000, wrap: "roll" } });
+    expect(rolled.ntime).toBeGreaterThan(rolled.window!.count); // asked to wrap: read with what the file holds of the sweep
   });
 });
 

@@ -120,7 +120,7 @@ pub fn channel_shifts(axis: &FrequencyAxis, plan: &DedispersePlan) -> CoreResult
             let samples = (scale * (axis.freq(i).powi(-2) - inv_ref)).round_ties_even();
             // i64 covers ±9.2e18 samples; anything beyond is not a DM but a typo.
             if !samples.is_finite() || samples.abs() > 9.0e18 {
-                bail!(code::DM_RANGE, "DM change {} gives a shift of {samples} samples in channel {i}", plan.delta_dm);
+                bail!(code::DM_RANGE, "DM change {:e} gives a shift of {samples:e} samples in channel {i} (a typo?)", plan.delta_dm);
             }
             Ok(samples as i64)
         })

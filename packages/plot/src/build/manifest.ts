@@ -4,7 +4,7 @@
  * becomes a {@link FigureDescription}. A manifest may come from someone
  * else's repository, so it is untrusted: outputs must stay inside its folder
  * (unless the caller allows more), so must the files a glob (an input or an
- * `each:`) matches, only declared or `WFALL_` environment variables expand,
+ * `each:`) matches, only `WFALL_` environment variables are read (others are refused; `variables:` declares constants),
  * values taken from the environment never appear in messages, and YAML
  * aliases are bounded.
  */
@@ -157,9 +157,10 @@ function unclosedBracket(text: string, end: number): number | undefined {
 }
 
 /**
- * Replaces `${NAME}` and `${NAME:-default}`: `NAME` must be declared under
- * `variables` (with its default), start with {@link ALLOWED_PREFIX}, or carry
- * an inline default. Values taken from the environment are recorded in
+ * Replaces `${NAME}` and `${NAME:-default}`. Only {@link ALLOWED_PREFIX}
+ * names are read from the environment (a manifest is untrusted: it must not
+ * copy a CI secret into a file name); a name declared under `variables` is a
+ * constant of the manifest. Values taken from the environment are recorded in
  * `fromEnv` so messages can hide them.
  */
 export function expandVariables(
@@ -171,8 +172,11 @@ export function expandVariables(
 ): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, inline?: string) => {
     const fallback = inline ?? declared[name];
-    if (fallback === undefined && !name.startsWith(ALLOWED_PREFIX)) {
-      fail(`\${${name}} is not declared: declare it under 'variables:' with a default, write \${${name}:-default}, or use a ${ALLOWED_PREFIX} variable`);
+    if (!name.startsWith(ALLOWED_PREFIX)) {
+      if (inline === undefined && fallback !== undefined) return fallback;
+      fail(
+        `\${${name}}: only ${ALLOWED_PREFIX} environment variables are read (a manifest must not copy other variables, such as CI secrets, into its outputs): rename it ${ALLOWED_PREFIX}${name}, or declare a constant under 'variables:'`,
+      );
     }
     const value = env[name];
     if (value === undefined) {

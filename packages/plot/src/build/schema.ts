@@ -23,7 +23,7 @@ export function manifestSchema(): Record<string, unknown> {
     $id: "figures.schema.json",
     title: "wfall figure manifest",
     description:
-      "The figures of a paper: outputs, panels (input waterfall, DM, title, options) and layout. Build with `plot build FILE`; check with `plot build --check FILE`. Paths are relative to the manifest's folder; outputs must stay inside it. ${NAME:-default} expands an environment variable with a default, ${WFALL_NAME} any WFALL_ variable, ${NAME} one declared under `variables`.",
+      "The figures of a paper: outputs, panels (input waterfall, DM, title, options) and layout. Build with `plot build FILE`; check with `plot build --check FILE`. Paths are relative to the manifest's folder; outputs must stay inside it. ${WFALL_NAME} and ${WFALL_NAME:-default} read an environment variable (only WFALL_ ones: a manifest is untrusted); ${NAME} is a constant declared under `variables`.",
     type: "object",
     additionalProperties: false,
     required: ["figures"],
@@ -32,7 +32,7 @@ export function manifestSchema(): Record<string, unknown> {
       version: { const: 1, description: "Manifest format version (1)." },
       variables: {
         type: "object",
-        description: "Environment variables the manifest may use as ${NAME}, with their defaults.",
+        description: "Constants the manifest uses as ${NAME} (a WFALL_ name may be overridden by the environment).",
         additionalProperties: { type: "string" },
         propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
       },

@@ -27,6 +27,8 @@ export const INPUT_FLAG: Flag = {
 export interface Io {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** `--quiet`: notes are left out, warnings kept. */
+  quiet?: boolean;
 }
 
 export interface Command {
@@ -61,7 +63,7 @@ export function manifestArgument(parsed: Parsed, command: string): string {
 
 /** Writes notes about how inputs were read to stderr, one line each. */
 export function printNotes(notes: readonly string[], io: Io): void {
-  for (const note of notes) io.err.write(`plot: ${note}\n`);
+  for (const note of notes) if (!io.quiet || / warning: /.test(` ${note}`)) io.err.write(`plot: ${note}\n`);
 }
 
 /** How {@link processedInput} processes a command's input. */

@@ -50,6 +50,7 @@ const COMMAND_LIST = `Commands:
 const COMMON_FLAGS: Flag[] = [
   { name: "help", short: "h", takes: "nothing", help: "show this help" },
   { name: "debug", takes: "nothing", help: "print stack traces of errors" },
+  { name: "quiet", short: "q", takes: "nothing", help: "leave out the notes on stderr (what was read and done); warnings and errors stay" },
 ];
 const VERSION_FLAG: Flag = { name: "version", takes: "nothing", help: "print the version (alone: plot --version)" };
 
@@ -97,7 +98,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.out.write(helpText(command));
     return 0;
   }
-  return command.run(parsed, io);
+  return command.run(parsed, parsed.values.has("quiet") ? { ...io, quiet: true } : io);
 }
 
 /**

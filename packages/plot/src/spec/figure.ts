@@ -37,11 +37,24 @@ export interface FigureMeta {
     vmin: number;
     vmax: number;
     limitsFrom: FigureData["limitsFrom"];
+    /** Fraction of the plotted valid pixels at or above vmax (drawn in the top colour). */
+    saturated: number;
     measurement?: BurstSnr;
   }[];
 }
 
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** The fraction of finite values at or above `vmax` (0 when none is finite). */
+function saturatedFraction(values: Float32Array, vmax: number): number {
+  let [finite, above] = [0, 0];
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    finite++;
+    if (v >= vmax) above++;
+  }
+  return finite ? above / finite : 0;
+}
 
 /** One panel as the spec needs it: its figure data and look. */
 export interface SpecPanel {
@@ -180,6 +193,7 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
           vmin: f.vmin,
           vmax: f.vmax,
           limitsFrom: f.limitsFrom,
+          saturated: saturatedFraction(f.intensity, f.vmax),
           ...(f.measurement ? { measurement: f.measurement } : {}),
         })),
       } satisfies FigureMeta,

@@ -6,7 +6,7 @@
  * line to {@link FORMATS}.
  */
 import { flipRows, sliceColumns } from "../arrays.js";
-import { sweepMargins } from "../dedispersion.js";
+import { checkSweepFits, sweepMargins } from "../dedispersion.js";
 import { WaterfallError } from "../errors.js";
 import { openSource, type Source } from "../io/files.js";
 import { bandEdges, checkAxes, frequencyAxis, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "../model.js";
@@ -153,6 +153,7 @@ export function sampleRange(options: Pick<ReadOptions, "start" | "duration">, dt
  */
 function widenBySweep(range: [number, number], ntime: number, axes: WaterfallAxes, nchan: number, target: SweepTarget, file: string) {
   const [first, count] = range;
+  if (target.wrap !== "roll") checkSweepFits(axes, nchan, target, ntime, file);
   const { before, after } = sweepMargins(axes, nchan, target, file);
   const start = Math.max(0, first - before);
   const end = Math.min(ntime, first + count + after);

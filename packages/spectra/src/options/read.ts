@@ -5,7 +5,7 @@
  * applies them once, for all); `layout` and `keys` are the npz format's own,
  * `pol` and `apply*` PSRFITS's, and an error for any other.
  */
-import type { Reference } from "../native.js";
+import type { Reference, Wrap } from "../native.js";
 import type { OptionTable, OptionValues } from "./spec.js";
 
 /** The named values of `pol`: total intensity summed or averaged, or a pol by its POL_TYPE name. */
@@ -68,6 +68,8 @@ export interface SweepTarget {
   dm: number;
   kdm?: number;
   reference?: Reference | number;
+  /** `roll` allows a sweep longer than the file (the data wrap around). */
+  wrap?: Wrap;
 }
 
 /** How {@link openWaterfall} reads a file (see {@link READ_OPTIONS} for each option). */

@@ -13,7 +13,7 @@ export const WINDOW_OPTIONS = {
   offPulseSamples: { kind: "number", integer: true, min: 1, default: 41, help: "off-pulse samples (just before the window) giving vmax" },
   vmaxFrom: {
     kind: "enum",
-    values: ["off-pulse", "on-pulse"],
+    values: ["off-pulse", "window"],
     default: "off-pulse",
     help: "where vmax's percentile is taken: the off-pulse samples (the tutorial's rule; a bright burst saturates) or the plotted window",
   },

@@ -29,11 +29,23 @@ const FLAGS: Flag[] = [
   ...flagsOf(READ_OPTIONS),
 ];
 
-/** The colour scale each panel was drawn with, as stderr says it (from the spec's usermeta). */
+/** Above this fraction of saturated pixels a waterfall hides its structure in one colour. */
+const SATURATION_WARNING = 0.1;
+
+/** The colour scale each panel was drawn with, as stderr says it (from the spec's usermeta), and a warning when it saturates. */
 function colourScaleNotes(spec: VegaLiteSpec): string[] {
   const { panels } = (spec.usermeta as { wfall: FigureMeta }).wfall;
   const number = (v: number) => String(Number(v.toPrecision(6)));
-  return panels.map((p) => `${p.source ?? "panel"}: colour scale vmin ${number(p.vmin)} (${p.limitsFrom.vmin}), vmax ${number(p.vmax)} (${p.limitsFrom.vmax})`);
+  return panels.flatMap((p) => {
+    const label = p.source ?? "panel";
+    const scale = `${label}: colour scale vmin ${number(p.vmin)} (${p.limitsFrom.vmin}), vmax ${number(p.vmax)} (${p.limitsFrom.vmax})`;
+    if (p.saturated <= SATURATION_WARNING) return [scale];
+    const percent = (100 * p.saturated).toFixed(0);
+    return [
+      scale,
+      `${label}: warning: ${percent}% of the plotted pixels are at or above vmax (one flat colour); --vmax-from window, a higher --vmax-percentile or --vmax shows their structure`,
+    ];
+  });
 }
 
 /** Prints the spec, or renders and writes the figure, reporting what was read and the colour scale. */
