@@ -195,6 +195,12 @@ export declare function colormapRgba(intensity: Float32Array, grid: Grid, option
 /** Colour maps (matplotlib's tables). */
 export type ColourMap = 'viridis' | 'magma' | 'inferno' | 'plasma' | 'cividis' | 'gray'
 
+/**
+ * Rasterises two versions of a figure file of `format` (PDFs and SVGs at
+ * `dpi`, SVG text with the given fonts) and compares them pixel by pixel.
+ */
+export declare function compareFigures(expected: Uint8Array, actual: Uint8Array, format: FigureFileFormat, fontsOptions: FontOptions, dpi: number): FigureComparison
+
 /** The CRC-32 (zip's) of `bytes`, computed in parallel. */
 export declare function crc32(bytes: Uint8Array): number
 
@@ -249,6 +255,23 @@ export interface DmTrials {
 
 /** Weighted mean over valid samples of `factor` adjacent samples (a partial tail is dropped). */
 export declare function downsample(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, factor: number): Reduced
+
+/** Images (PNG) of two versions of one figure file and of their difference. */
+export interface FigureComparison {
+  expected: Buffer
+  actual: Buffer
+  /** Changed pixels in red, the rest as a faint grey copy of `expected`. */
+  difference: Buffer
+  width: number
+  height: number
+  /** Pixels whose colour differs, or that only one version has. */
+  changedPixels: number
+  /** The largest change of one colour component, 0 to 255. */
+  maxChange: number
+}
+
+/** The formats of figure files. */
+export type FigureFileFormat = 'pdf' | 'svg' | 'png'
 
 /** How a filterbank stores its samples. */
 export interface FilterbankLayout {
@@ -320,6 +343,15 @@ export interface MeasuredPlane {
 
 /** The S/N of a time series by a named definition (missing samples skipped). */
 export declare function measureSnr(series: Float64Array, options: SnrOptions): SnrResult
+
+/**
+ * One entry of a figure file's metadata: a key of ASCII letters and digits
+ * (`Title`, `Creator`, or the caller's own) and its text.
+ */
+export interface MetadataEntry {
+  key: string
+  value: string
+}
 
 /** Every error code the native core can throw (the TypeScript list of codes includes them all). */
 export declare function nativeErrorCodes(): Array<string>
@@ -589,11 +621,17 @@ export interface SummaryLine {
 /** The SVG with its text drawn as paths in the project's font (self-contained). */
 export declare function svgTextToPaths(svg: string, fontsOptions: FontOptions): string
 
-/** The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and embedded. */
-export declare function svgToPdf(svg: string, fontsOptions: FontOptions): Buffer
+/**
+ * The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and
+ * embedded; `metadata` in its document information dictionary.
+ */
+export declare function svgToPdf(svg: string, fontsOptions: FontOptions, metadata?: Array<MetadataEntry> | undefined | null): Buffer
 
-/** The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG. */
-export declare function svgToPng(svg: string, fontsOptions: FontOptions, dpi: number): Buffer
+/**
+ * The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`
+ * as text chunks (`Creator` under the keyword `Software`).
+ */
+export declare function svgToPng(svg: string, fontsOptions: FontOptions, dpi: number, metadata?: Array<MetadataEntry> | undefined | null): Buffer
 
 /** The style of a piece of text to measure. */
 export interface TextStyle {

@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { FilterbankReducer, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, crc32, dedisperse, dedisperseSubband, dmSnrCurve, dmTimePlane, downsample, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
+const { FilterbankReducer, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, crc32, dedisperse, dedisperseSubband, dmSnrCurve, dmTimePlane, downsample, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
 export { FilterbankReducer }
 export { PsrfitsFile }
 export { PsrfitsHeaderReader }
@@ -785,12 +785,14 @@ export { channelMoments }
 export { channelShifts }
 export { colormapRgba }
 export { ColourMap }
+export { compareFigures }
 export { crc32 }
 export { dedisperse }
 export { dedisperseSubband }
 export { dmSnrCurve }
 export { dmTimePlane }
 export { downsample }
+export { FigureFileFormat }
 export { flagChannels }
 export { heatmapPng }
 export { IqrmStatistic }

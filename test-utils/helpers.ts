@@ -1,6 +1,7 @@
 /** Shared test helpers: paths, the Python venv, generated fixtures, comparisons. */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,6 +21,13 @@ export function python(): string {
 /** Runs a Python script of the repository with the venv's Python; returns its stdout. */
 export function runPython(script: string, args: string[]): string {
   return execFileSync(python(), [join(repoRoot, script), ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+}
+
+/** A file's SHA-256 as Python's hashlib computes it (an oracle independent of the code under test). */
+export function pythonSha256(file: string): string {
+  return execFileSync(python(), ["-c", "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", file], {
+    encoding: "utf8",
+  }).trim();
 }
 
 /** A path in fixtures/.generated (made on first use), for files generated at test time. */
@@ -65,6 +73,20 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
     if (!(Math.abs(a - b) <= rtol * Math.abs(b) + atol)) expect.fail(`${label}[${i}]: got ${a}, numpy has ${b}`);
   }
+}
+
+/**
+ * A fresh folder with a manifest (`figures.yaml`) and input files copied
+ * from the fixtures (`{ "a.npz": "synthetic_128x1024.npz" }`, folders made as needed).
+ */
+export function manifestProject(manifest: string, inputs: Record<string, string>, prefix = "wfall-project-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [name, fixture] of Object.entries(inputs)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    copyFileSync(join(fixtures, fixture), join(dir, name));
+  }
+  writeFileSync(join(dir, "figures.yaml"), manifest);
+  return dir;
 }
 
 /** Asserts two float arrays are identical: the same values, NaN at the same places; reports the first difference. */

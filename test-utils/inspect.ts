@@ -172,3 +172,30 @@ export function decodePng(png: Buffer): DecodedPng {
   }
   return { width, height, channels, pixels, pixelsPerMetre };
 }
+
+/**
+ * A figure file without the document metadata `plot build` adds (PDF document
+ * information entries besides svg2pdf's /Producer, PNG text chunks, the SVG's
+ * wfall <metadata>): what the same figure is without provenance.
+ */
+export function withoutMetadata(bytes: Buffer, format: "pdf" | "svg" | "png"): Buffer {
+  if (format === "svg") return Buffer.from(bytes.toString("utf8").replace(/<metadata xmlns:wfall="urn:wfall:metadata">.*?<\/metadata>/, ""));
+  if (format === "png") {
+    const chunks: Buffer[] = [bytes.subarray(0, 8)];
+    for (let offset = 8; offset < bytes.length; ) {
+      const length = bytes.readUInt32BE(offset);
+      const type = bytes.toString("latin1", offset + 4, offset + 8);
+      if (type !== "tEXt" && type !== "iTXt") chunks.push(bytes.subarray(offset, offset + 12 + length));
+      offset += 12 + length;
+    }
+    return Buffer.concat(chunks);
+  }
+  const text = bytes.toString("latin1");
+  const trailer = text.lastIndexOf("trailer");
+  const info = /\/Info (\d+) 0 R/.exec(text.slice(trailer))![1];
+  const start = text.lastIndexOf(`\n${info} 0 obj\n`, trailer) + 1;
+  const end = text.indexOf("endobj\n", start) + "endobj\n".length;
+  const stripped = `${text.slice(0, start)}${info} 0 obj\n<<\n  /Producer (svg2pdf)\n>>\nendobj\n${text.slice(end)}`;
+  const xref = stripped.lastIndexOf("\nxref\n") + 1;
+  return Buffer.from(stripped.replace(/startxref\n\d+\n%%EOF$/, `startxref\n${xref}\n%%EOF`), "latin1");
+}

@@ -187,3 +187,19 @@ pub fn spans(range: &CellRange) -> CoreResult<(Span, Span)> {
     };
     Ok((span(range.channel_start, range.channel_end, "channel")?, span(range.sample_start, range.sample_end, "sample")?))
 }
+
+/// The formats of figure files.
+#[napi(string_enum = "lowercase")]
+pub enum FigureFileFormat {
+    Pdf,
+    Svg,
+    Png,
+}
+
+pub fn file_format(f: &FigureFileFormat) -> wfall_render::compare::FileFormat {
+    match f {
+        FigureFileFormat::Pdf => wfall_render::compare::FileFormat::Pdf,
+        FigureFileFormat::Svg => wfall_render::compare::FileFormat::Svg,
+        FigureFileFormat::Png => wfall_render::compare::FileFormat::Png,
+    }
+}

@@ -9,11 +9,12 @@ use napi_derive::napi;
 use wfall_core::colormap::ColourScale;
 use wfall_core::heatmap::{self, Raster};
 use wfall_core::CoreResult;
+use wfall_render::compare;
 use wfall_render::fontdb::Database;
 use wfall_render::FontStyle;
 
 use crate::boundary::{count, guard};
-use crate::options::{colour_table, shape, spans, CellRange, ColourMap, Grid};
+use crate::options::{colour_table, file_format, shape, spans, CellRange, ColourMap, FigureFileFormat, Grid};
 
 /// What to draw of a waterfall and with which colours.
 #[napi(object)]
@@ -72,10 +73,16 @@ fn fonts(o: &FontOptions) -> CoreResult<Arc<Database>> {
     wfall_render::database(&o.files.iter().map(PathBuf::from).collect::<Vec<_>>())
 }
 
-/// The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and embedded.
-#[napi]
-pub fn svg_to_pdf(env: Env, svg: String, fonts_options: FontOptions) -> napi::Result<Buffer> {
-    guard(&env, || Ok(wfall_render::svg_to_pdf(&svg, &fonts(&fonts_options)?, &fonts_options.default_family)?.into()))
+/// One entry of a figure file's metadata: a key of ASCII letters and digits
+/// (`Title`, `Creator`, or the caller's own) and its text.
+#[napi(object)]
+pub struct MetadataEntry {
+    pub key: String,
+    pub value: String,
+}
+
+fn entries(metadata: Option<Vec<MetadataEntry>>) -> Vec<wfall_render::Entry> {
+    metadata.unwrap_or_default().into_iter().map(|e| (e.key, e.value)).collect()
 }
 
 /// The SVG with its text drawn as paths in the project's font (self-contained).
@@ -84,10 +91,70 @@ pub fn svg_text_to_paths(env: Env, svg: String, fonts_options: FontOptions) -> n
     guard(&env, || wfall_render::svg_text_to_paths(&svg, &fonts(&fonts_options)?, &fonts_options.default_family))
 }
 
-/// The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG.
+/// The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and
+/// embedded; `metadata` in its document information dictionary.
 #[napi]
-pub fn svg_to_png(env: Env, svg: String, fonts_options: FontOptions, dpi: f64) -> napi::Result<Buffer> {
-    guard(&env, || Ok(wfall_render::svg_to_png(&svg, &fonts(&fonts_options)?, &fonts_options.default_family, dpi)?.into()))
+pub fn svg_to_pdf(env: Env, svg: String, fonts_options: FontOptions, metadata: Option<Vec<MetadataEntry>>) -> napi::Result<Buffer> {
+    guard(&env, || Ok(wfall_render::svg_to_pdf(&svg, &fonts(&fonts_options)?, &fonts_options.default_family, &entries(metadata))?.into()))
+}
+
+/// The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`
+/// as text chunks (`Creator` under the keyword `Software`).
+#[napi]
+pub fn svg_to_png(
+    env: Env,
+    svg: String,
+    fonts_options: FontOptions,
+    dpi: f64,
+    metadata: Option<Vec<MetadataEntry>>,
+) -> napi::Result<Buffer> {
+    guard(&env, || {
+        Ok(wfall_render::svg_to_png(&svg, &fonts(&fonts_options)?, &fonts_options.default_family, dpi, &entries(metadata))?.into())
+    })
+}
+
+/// Images (PNG) of two versions of one figure file and of their difference.
+#[napi(object)]
+pub struct FigureComparison {
+    pub expected: Buffer,
+    pub actual: Buffer,
+    /// Changed pixels in red, the rest as a faint grey copy of `expected`.
+    pub difference: Buffer,
+    pub width: u32,
+    pub height: u32,
+    /// Pixels whose colour differs, or that only one version has.
+    pub changed_pixels: f64,
+    /// The largest change of one colour component, 0 to 255.
+    pub max_change: u32,
+}
+
+/// Rasterises two versions of a figure file of `format` (PDFs and SVGs at
+/// `dpi`, SVG text with the given fonts) and compares them pixel by pixel.
+#[napi]
+pub fn compare_figures(
+    env: Env,
+    expected: &[u8],
+    actual: &[u8],
+    format: FigureFileFormat,
+    fonts_options: FontOptions,
+    dpi: f64,
+) -> napi::Result<FigureComparison> {
+    guard(&env, || {
+        let database = fonts(&fonts_options)?;
+        let picture = |bytes: &[u8]| compare::rasterise(bytes, file_format(&format), &database, &fonts_options.default_family, dpi);
+        let (before, after) = (picture(expected)?, picture(actual)?);
+        let diff = compare::difference(&before, &after);
+        let png = |image: &compare::Image| heatmap::encode_png(&image.rgba, image.width, image.height, None);
+        Ok(FigureComparison {
+            expected: png(&before)?.into(),
+            actual: png(&after)?.into(),
+            difference: png(&diff.image)?.into(),
+            width: diff.image.width as u32,
+            height: diff.image.height as u32,
+            changed_pixels: diff.changed_pixels as f64,
+            max_change: u32::from(diff.max_change),
+        })
+    })
 }
 
 /// The style of a piece of text to measure.

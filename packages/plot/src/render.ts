@@ -9,6 +9,7 @@
 import { WaterfallError } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
 
+import { checkMetadata, svgWithMetadata, type MetadataEntry } from "./metadata.js";
 import { FIGURE_OPTIONS } from "./options.js";
 import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
 import { fontOptions, useRealTextMetrics } from "./spec/fonts.js";
@@ -22,6 +23,11 @@ export interface RenderOptions {
   format: FigureFormat;
   /** Pixels per inch of a PNG, JPEG or WebP. Default 300. */
   dpi?: number;
+  /**
+   * Document metadata to embed (PDF document information, PNG text chunks, SVG
+   * `<metadata>`), e.g. `plot build`'s provenance. Entries only: never a date.
+   */
+  metadata?: readonly MetadataEntry[];
 }
 
 export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png", "jpg", "webp"];
@@ -108,17 +114,20 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   if (!(Number.isFinite(dpi) && dpi > 0 && dpi <= FIGURE_OPTIONS.dpi.max)) {
     throw new WaterfallError("E_ARGUMENT", `dpi must be above 0 and at most ${FIGURE_OPTIONS.dpi.max}, got ${dpi}`);
   }
+  const metadata = [...(options.metadata ?? [])];
+  checkMetadata(metadata);
   const svg = await renderSvg(spec);
   switch (options.format) {
     case "svg":
       // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
-      return Buffer.from(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), "utf8");
+      return Buffer.from(svgWithMetadata(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), metadata), "utf8");
     case "pdf":
-      return native.svgToPdf(svg, fontOptions);
+      return native.svgToPdf(svg, fontOptions, metadata);
     case "png":
-      return native.svgToPng(svg, fontOptions, dpi);
+      return native.svgToPng(svg, fontOptions, dpi, metadata);
     case "jpg":
     case "webp":
+      // thumbnails: metadata stripped (see thumbnail.ts), so no provenance
       return encodeThumbnail(native.svgToPng(svg, fontOptions, dpi), options.format);
   }
 }

@@ -151,7 +151,9 @@ describe("plot build --check", () => {
     let summary = "";
     out.on("data", (d) => (summary += d));
     expect(await main(["build", "--check", manifest], { out, err })).toBe(1);
-    expect(text).toMatch(new RegExp(`plot: ${manifest}:9: figure 'pair' is out of date: .*pair\\.pdf, .*pair\\.png missing or different`));
+    expect(text).toContain(
+      `plot: ${manifest}:9: figure 'pair' is out of date: pair.pdf, pair.png: figure definition changed (panels[1].options.dm: 87.77 → 87.9)\n`,
+    );
     expect(text).not.toMatch(/figure 'single'/);
     expect(summary).toBe("checked 3 figure(s): 2 up to date, 1 out of date, 0 failed\n");
   });

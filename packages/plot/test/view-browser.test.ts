@@ -14,7 +14,10 @@ import { createInterface } from "node:readline";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { figureOf } from "../src/figure/build.js";
+import { loadManifest } from "../src/build/manifest.js";
+import { provenanceFrom } from "../src/build/provenance.js";
+import { buildFigure, figureOf } from "../src/figure/build.js";
+import { readMetadata } from "../src/metadata.js";
 import { vegaSpecOf } from "../src/render.js";
 import { parse, View } from "../src/vega.js";
 import { describeState, type ViewState } from "../src/view/state.js";
@@ -179,7 +182,10 @@ describe("plot view in a browser", () => {
       await page.waitForSelector("#yaml:not([hidden])");
       expect(await page.$eval("#yaml", (el) => el.textContent)).toContain("input: B6.npz");
       execFileSync(process.execPath, [plot, "build", join(dir, "figures.yaml"), "--jobs", "0"]);
-      expect(readFileSync(pdf).equals(readFileSync(join(dir, "B6.pdf")))).toBe(true);
+      // plot build's file adds the entry's provenance to what it renders: the download is what it renders
+      const entry = (await loadManifest(join(dir, "figures.yaml"))).figures[0];
+      expect(readFileSync(pdf).equals((await buildFigure(entry)).outputs.find((o) => o.format === "pdf")!.bytes)).toBe(true);
+      expect(provenanceFrom(readMetadata(readFileSync(join(dir, "B6.pdf")), "pdf"))?.figure).toBe(entry.name);
       await page.close();
     } finally {
       await stop(child);

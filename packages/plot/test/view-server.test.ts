@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { reduceFilterbank, type FileDescription } from "@wfall/spectra";
 
-import { figureOf } from "../src/figure/build.js";
+import { loadManifest } from "../src/build/manifest.js";
+import { provenanceFrom } from "../src/build/provenance.js";
+import { buildFigure, figureOf } from "../src/figure/build.js";
+import { readMetadata } from "../src/metadata.js";
 import { vegaSpecOf } from "../src/render.js";
 import { diagnosticsOf } from "../src/view/diagnostics.js";
 import { parseCsv, parseLabelKeys } from "../src/view/labels.js";
@@ -148,11 +151,15 @@ describe("the viewer's server", () => {
     expect(again.name).toBe("a-2");
     const manifest = join(dir, "paper", "figures.yaml");
     execFileSync(process.execPath, [plot, "build", manifest, "--jobs", "0"], { encoding: "utf8" });
-    for (const format of ["pdf", "svg", "png"]) {
+    // plot build's files add the entry's provenance to what it renders: the download is what it renders
+    const entry = (await loadManifest(manifest)).figures.find((f) => f.name === "a")!;
+    const rendered = (await buildFigure(entry)).outputs;
+    for (const format of ["pdf", "svg", "png"] as const) {
       const download = await api("/api/download", { file: 0, state, formats: [format] });
       expect(download.status).toBe(200);
       expect(download.headers["content-disposition"]).toBe(`attachment; filename="a.${format}"`);
-      expect(download.body.equals(readFileSync(join(dir, "paper", `a.${format}`))), format).toBe(true);
+      expect(download.body.equals(rendered.find((o) => o.format === format)!.bytes), format).toBe(true);
+      expect(provenanceFrom(readMetadata(readFileSync(join(dir, "paper", `a.${format}`)), format))?.figure, format).toBe("a");
     }
     // and the figure changes with the state (the comparison could fail)
     const other = await api("/api/download", { file: 0, state: { ...state, options: { ...state.options, dm: 80 } }, formats: ["pdf"] });

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   E_FONT: "a font file cannot be used",
   E_MANIFEST: "a figure manifest is invalid",
   E_INTERNAL: "a bug: please report it",
+  E_CHECKSUM: "a file's content does not match the SHA-256 a manifest declares for it",
 } as const;
 
 /** Stable error codes. */

@@ -18,10 +18,13 @@ export type {
   Dedispersion,
   Dispersion,
   DmTrials,
+  FigureComparison,
+  FigureFileFormat,
   FilterbankLayout,
   FontOptions,
   IqrmStatistic,
   MeasuredPlane,
+  MetadataEntry,
   Normalisation,
   PlaneMethod,
   PlaneOptions,
@@ -251,11 +254,16 @@ export const heatmapPng = (b: ImageBlock, cmap: core.ColourMap, repeatX: number,
 export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string) =>
   call(file, () => core.colormapRgba(b.data, grid(b), { range: wholeBlock(b), vmin: b.vmin, vmax: b.vmax, cmap, repeatX: 1, repeatY: 1 }));
 
-export const svgToPdf = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgToPdf(svg, fonts));
+export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[]) => call(undefined, () => core.svgToPdf(svg, fonts, metadata));
 
 export const svgTextToPaths = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgTextToPaths(svg, fonts));
 
-export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number) => call(undefined, () => core.svgToPng(svg, fonts, dpi));
+export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number, metadata?: core.MetadataEntry[]) =>
+  call(undefined, () => core.svgToPng(svg, fonts, dpi, metadata));
+
+/** Images (PNG) of two versions of a figure file and of their difference; `file` names it in errors. */
+export const compareFigures = (expected: Uint8Array, actual: Uint8Array, format: core.FigureFileFormat, fonts: core.FontOptions, dpi: number, file?: string) =>
+  call(file, () => core.compareFigures(expected, actual, format, fonts, dpi));
 
 export const textWidth = (text: string, style: { fontSize: number; family: string; weight: number; italic: boolean }, fonts: core.FontOptions) =>
   call(undefined, () => core.textWidth(text, style, fonts));

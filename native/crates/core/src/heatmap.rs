@@ -73,6 +73,18 @@ pub fn rgba(intensity: &[f32], shape: Shape, raster: &Raster, scale: &ColourScal
 /// Encodes straight-alpha RGBA bytes as a PNG, deterministically (fixed filter
 /// and compression); `dpi`, when given, is recorded in the pHYs chunk.
 pub fn encode_png(pixels: &[u8], width: usize, height: usize, dpi: Option<f64>) -> CoreResult<Vec<u8>> {
+    encode_png_with_text(pixels, width, height, dpi, &[])
+}
+
+/// [`encode_png`] with text chunks before the image data, in the given order:
+/// `tEXt` for printable ASCII, `iTXt` (UTF-8) otherwise. Keywords are the caller's to check.
+pub fn encode_png_with_text(
+    pixels: &[u8],
+    width: usize,
+    height: usize,
+    dpi: Option<f64>,
+    text: &[(String, String)],
+) -> CoreResult<Vec<u8>> {
     if pixels.len() != width * height * 4 {
         bail!(code::SHAPE, "{} bytes cannot be a {width} x {height} RGBA image", pixels.len());
     }
@@ -86,6 +98,16 @@ pub fn encode_png(pixels: &[u8], width: usize, height: usize, dpi: Option<f64>) 
     if let Some(dpi) = dpi {
         let per_metre = (dpi / 0.0254).round() as u32;
         encoder.set_pixel_dims(Some(png::PixelDimensions { xppu: per_metre, yppu: per_metre, unit: png::Unit::Meter }));
+    }
+    for (keyword, value) in text {
+        let added = if value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            encoder.add_text_chunk(keyword.clone(), value.clone())
+        } else {
+            encoder.add_itxt_chunk(keyword.clone(), value.clone())
+        };
+        if let Err(e) = added {
+            bail!(code::ARGUMENT, "PNG text chunk '{keyword}': {e}");
+        }
     }
     let result = encoder.write_header().and_then(|mut w| w.write_image_data(pixels));
     if let Err(e) = result {
@@ -121,5 +143,21 @@ mod tests {
         assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 2);
         assert!(png.windows(4).any(|w| w == b"pHYs"));
         assert!(encode_png(&[0; 7], 2, 1, None).is_err());
+    }
+
+    #[test]
+    fn png_text_chunks_are_written_and_decoded_back() {
+        let text = [("Title".to_owned(), "fig-1".to_owned()), ("Comment".to_owned(), "\u{3bd} = 1.4 GHz".to_owned())];
+        let png = encode_png_with_text(&[1, 2, 3, 4], 1, 1, None, &text).unwrap();
+        let reader = png::Decoder::new(std::io::Cursor::new(&png)).read_info().unwrap();
+        let info = reader.info();
+        assert_eq!(
+            info.uncompressed_latin1_text.iter().map(|t| (t.keyword.as_str(), t.text.as_str())).collect::<Vec<_>>(),
+            [("Title", "fig-1")]
+        );
+        assert_eq!(info.utf8_text[0].keyword, "Comment");
+        assert_eq!(info.utf8_text[0].get_text().unwrap(), "\u{3bd} = 1.4 GHz");
+        // The same text gives the same bytes.
+        assert_eq!(png, encode_png_with_text(&[1, 2, 3, 4], 1, 1, None, &text).unwrap());
     }
 }

@@ -5,10 +5,12 @@
 //! Output is deterministic: no dates, no random identifiers.
 
 mod canonical;
+pub mod compare;
 pub mod fonts;
 #[doc(hidden)]
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod metadata;
 pub use usvg::fontdb;
 
 use std::panic::AssertUnwindSafe;
@@ -17,9 +19,10 @@ use std::sync::Arc;
 use usvg::fontdb::Database;
 use wfall_core::bail;
 use wfall_core::error::{code, panic_message, CoreResult};
-use wfall_core::heatmap::encode_png;
+use wfall_core::heatmap::encode_png_with_text;
 
 pub use fonts::{database, text_width, FontStyle};
+pub use metadata::Entry;
 
 /// Largest PNG we agree to rasterise (pixels), about 100 megapixels.
 pub const MAX_PNG_PIXELS: f64 = 1e8;
@@ -38,11 +41,13 @@ fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tre
 /// A one-page PDF of the SVG: vector paths, text as real text with subset
 /// embedded fonts, raster images at their native resolution. Byte-stable
 /// provided the figure uses a single font face (svg2pdf numbers the objects of
-/// several faces in hash-map order).
-pub fn svg_to_pdf(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<Vec<u8>> {
+/// several faces in hash-map order). `metadata` goes into the document
+/// information dictionary (see [`metadata`]).
+pub fn svg_to_pdf(svg: &str, fonts: &Arc<Database>, family: &str, metadata: &[Entry]) -> CoreResult<Vec<u8>> {
+    metadata::check_keys(metadata)?;
     let tree = parse(svg, fonts, family)?;
     match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
-        Ok(pdf) => Ok(canonical::canonical_resource_order(&pdf)),
+        Ok(pdf) => metadata::pdf_with_info(&canonical::canonical_resource_order(&pdf), metadata),
         Err(e) => bail!(code::RENDER, "PDF conversion failed: {e}"),
     }
 }
@@ -57,8 +62,18 @@ pub fn svg_text_to_paths(svg: &str, fonts: &Arc<Database>, family: &str) -> Core
     Ok(tree.to_string(&options))
 }
 
-/// A PNG of the SVG at `dpi` pixels per inch (one user unit = 1/72 in).
-pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> CoreResult<Vec<u8>> {
+/// A PNG of the SVG at `dpi` pixels per inch (one user unit = 1/72 in), with
+/// `metadata` as text chunks (`Creator` under PNG's keyword `Software`).
+pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64, metadata: &[Entry]) -> CoreResult<Vec<u8>> {
+    metadata::check_keys(metadata)?;
+    let (pixels, w, h) = rasterise_svg(svg, fonts, family, dpi)?;
+    let text: Vec<Entry> =
+        metadata.iter().map(|(k, v)| (if k == "Creator" { "Software".to_owned() } else { k.clone() }, v.clone())).collect();
+    encode_png_with_text(&pixels, w, h, Some(dpi), &text)
+}
+
+/// The SVG rasterised at `dpi`: straight-alpha RGBA pixels, width, height.
+pub(crate) fn rasterise_svg(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> CoreResult<(Vec<u8>, usize, usize)> {
     if !(dpi.is_finite() && dpi > 0.0) {
         bail!(code::ARGUMENT, "dpi must be a positive number, got {dpi}");
     }
@@ -82,5 +97,5 @@ pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> C
             [c.red(), c.green(), c.blue(), c.alpha()]
         })
         .collect();
-    encode_png(&straight, w as usize, h as usize, Some(dpi))
+    Ok((straight, w as usize, h as usize))
 }

@@ -4,7 +4,7 @@
  * they were written; with `check`, renders in memory and reports each figure
  * whose committed output differs.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -13,9 +13,14 @@ import { WaterfallError, type ErrorCode } from "@wfall/spectra";
 import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import { buildFigure, type RenderedOutput } from "../figure/build.js";
-import { figureKey, hashFile, outputsIntact, readCache, sha256, writeCache } from "./cache.js";
+import type { MetadataEntry } from "../metadata.js";
+import { hashFile, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
+import { checkFigure, type OutputMismatch } from "./check.js";
+import { repositoryState } from "./git.js";
+import { verifyDeclaredInputs } from "./inputs.js";
 import { loadManifest, type ManifestFigure } from "./manifest.js";
 import { createProgress } from "./progress.js";
+import { cacheKey, provenanceMetadata, provenanceOf } from "./provenance.js";
 import { cacheEntryOf, openShardReport, recordOf } from "./report-lines.js";
 import { inShard, type Shard } from "./shard.js";
 import { unfinishedFigures } from "./status.js";
@@ -35,6 +40,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** Allow outputs outside the manifest's folder. Default false. */
   allowOutside?: boolean;
+  /** With `check`: write images of each differing output (expected, actual, difference) into this folder. */
+  reportDir?: string;
   /** Only the figures of this shard (see shard.ts); each build records its figures in its shard's report. Default 0 of 1. */
   shard?: Shard;
   /** Only the figures the shard reports list as failed or missing. */
@@ -49,6 +56,10 @@ export interface FigureOutcome {
   status: FigureStatus;
   /** For "differs": the outputs that are missing or differ. */
   differing?: string[];
+  /** For "differs": each output that is missing or differs, why, and its report images. */
+  mismatches?: OutputMismatch[];
+  /** Remarks on a figure that passed (e.g. its files record no provenance). */
+  notes?: string[];
   error?: WaterfallError;
 }
 
@@ -59,8 +70,11 @@ export interface BuildReport {
   ok: boolean;
 }
 
-/** Renders a figure; `onStart` is called when a thread starts on it (after waiting for a free one). */
-type Render = (figure: ManifestFigure, onStart?: () => void) => Promise<RenderedOutput[]>;
+/**
+ * Renders a figure with `metadata` embedded; `onStart` is called when a
+ * thread starts on it (after waiting for a free one).
+ */
+type Render = (figure: ManifestFigure, metadata: readonly MetadataEntry[], onStart?: () => void) => Promise<RenderedOutput[]>;
 
 /** The compiled worker script (tests run the TypeScript sources, whose build sits in dist/). */
 function workerUrl(): URL {
@@ -132,13 +146,13 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
         : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 
   return {
-    render: async (figure, onStart) => {
+    render: async (figure, metadata, onStart) => {
       const worker = await acquire();
       onStart?.();
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject, worker });
-        worker.postMessage({ id, figure } satisfies JobRequest);
+        worker.postMessage({ id, figure, metadata } satisfies JobRequest);
       });
     },
     close: async () => {
@@ -147,14 +161,6 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
-}
-
-async function sameBytes(path: string, bytes: Uint8Array): Promise<boolean> {
-  try {
-    return Buffer.from(bytes).equals(await readFile(path));
-  } catch {
-    return false;
-  }
 }
 
 /** Builds (or checks) the figures of a manifest. Failures of one figure do not stop the others. */
@@ -175,21 +181,25 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
 
   const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
   const inputHashes = new Map(await Promise.all(inputs.map(async (p) => [p, await hashFile(p)] as const)));
+  verifyDeclaredInputs(manifest.inputs, inputHashes, manifestFile);
+  const repository = await repositoryState(manifest.dir);
+  const commit = repository?.clean ? repository.commit : undefined;
+  const made = new Map(selected.map((f) => [f, provenanceOf(f, manifestFile, inputHashes, commit)]));
   const cache = await readCache(manifestFile);
   const names = new Set(manifest.figures.map((f) => f.name));
   const report = options.check ? undefined : await openShardReport(manifestFile, shard, (name) => names.has(name) && inShard(name, shard));
   for (const [name, record] of report?.previous ?? []) {
-    const entry = cacheEntryOf(manifest.dir, record); // what this shard finished before (it may have been killed since)
+    const entry = cacheEntryOf(record); // what this shard finished before (it may have been killed since)
     if (entry) cache.figures[name] = entry;
   }
   const outcomes = new Map<ManifestFigure, FigureOutcome>();
   const todo: ManifestFigure[] = [];
   for (const figure of selected) {
     const entry = cache.figures[figure.name];
-    const fresh = entry?.key === figureKey(figure, inputHashes) && (await outputsIntact(entry, [...figure.outputs, ...figure.maskOutputs]));
+    const fresh = entry?.key === cacheKey(made.get(figure)!) && (await outputsIntact(manifestFile, entry, [...figure.outputs, ...figure.maskOutputs]));
     if (fresh && !options.force && !options.check) {
       outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
-      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry!.outputs, seconds: 0 }, inputHashes));
+      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry!.outputs, seconds: 0 }, inputHashes, made.get(figure)!));
     } else todo.push(figure);
   }
 
@@ -198,27 +208,37 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
   const pool = jobs > 0 ? workerPool(jobs) : null;
   const render: Render =
     pool?.render ??
-    (async (figure, onStart) => {
+    (async (figure, metadata, onStart) => {
       onStart?.();
-      return (await buildFigure(figure)).outputs;
+      return (await buildFigure(figure, metadata)).outputs;
     });
   try {
     await Promise.all(
       todo.map(async (figure) => {
         const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
+        const now = made.get(figure)!;
         let started = performance.now();
+        const onStart = () => {
+          started = performance.now();
+        };
         try {
-          const outputs = await render(figure, () => {
-            started = performance.now();
-          });
           if (options.check) {
-            const differing = [];
-            for (const o of outputs) if (!(await sameBytes(o.path, o.bytes))) differing.push(o.path);
-            Object.assign(outcome, differing.length ? { status: "differs", differing } : { status: "up to date" });
+            const found = await checkFigure(figure, {
+              manifest: manifestFile,
+              now,
+              cached: cache.figures[figure.name],
+              reportDir: options.reportDir,
+              render,
+            });
+            const differing = found.mismatches.map((m) => m.path);
+            Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
+            if (found.notes.length) outcome.notes = found.notes;
           } else {
+            const outputs = await render(figure, provenanceMetadata(now), onStart);
             await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((d) => mkdir(d, { recursive: true })));
             await writeFilesAtomic(outputs);
-            cache.figures[figure.name] = { key: figureKey(figure, inputHashes), outputs: Object.fromEntries(outputs.map((o) => [o.path, sha256(o.bytes)])) };
+            const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));
+            cache.figures[figure.name] = { key: cacheKey(now), made: { ...now, commit: undefined }, outputs: written };
           }
         } catch (error) {
           const known = error instanceof WaterfallError ? error : new WaterfallError("E_INTERNAL", (error as Error).message);
@@ -228,7 +248,9 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
         }
         const seconds = (performance.now() - started) / 1000;
         const status = outcome.status === "failed" ? "failed" : "built";
-        report?.append(recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes));
+        report?.append(
+          recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes, now),
+        );
         outcomes.set(figure, outcome);
         progress.done(figure.name, outcome.status);
       }),

@@ -52,6 +52,11 @@ export interface ExpandedFigure {
   source?: string;
   /** Paths in it have had their `${VAR}` expanded already (made from file names). */
   variablesExpanded: boolean;
+  /**
+   * Its outputs and each panel's input entries as the manifest writes them:
+   * `{stem}` and `{path}` replaced, `${VAR}` not expanded, not resolved (what provenance records).
+   */
+  written: { outputs: string[]; inputs: string[][] };
 }
 
 /** What expansion needs from the manifest loader. */
@@ -85,7 +90,7 @@ function templated(figure: ExpandedFigure["figure"]): string[] {
 
 function checkPlaceholders(figure: ExpandedFigure["figure"], each: boolean, fail: ExpandContext["fail"]): void {
   for (const text of templated(figure)) {
-    for (const [, word] of text.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+    for (const [, word] of text.matchAll(/(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
       const known = (PLACEHOLDERS as readonly string[]).includes(word);
       if (known && !each) fail(`figure '${figure.name}' uses {${word}} but has no 'each:' to take it from`);
       if (!known && each) {
@@ -175,9 +180,9 @@ function isInsideReal(dir: string, file: string): boolean {
   }
 }
 
-/** Replaces `{stem}` and `{path}`. */
+/** Replaces `{stem}` and `{path}` (not `${stem}`, a variable). */
 function substitute(text: string, values: { stem: string; path: string }): string {
-  return text.replace(/\{(stem|path)\}/g, (_, key: "stem" | "path") => values[key]);
+  return text.replace(/(?<!\$)\{(stem|path)\}/g, (_, key: "stem" | "path") => values[key]);
 }
 
 /**
@@ -189,7 +194,7 @@ export function* expandFigures(templates: RawFigureTemplate[], ctx: ExpandContex
     const figure = normalise(template, ctx.fail);
     checkPlaceholders(figure, template.each !== undefined, ctx.fail);
     if (template.each === undefined) {
-      yield { figure, index, variablesExpanded: false };
+      yield { figure, index, variablesExpanded: false, written: { outputs: figure.output, inputs: figure.panels.map(inputsOf) } };
       continue;
     }
     const { each: _, ...base } = figure;
@@ -216,6 +221,10 @@ export function* expandFigures(templates: RawFigureTemplate[], ctx: ExpandContex
         index,
         source: values.path,
         variablesExpanded: true,
+        written: {
+          outputs: figure.output.map((o) => substitute(o, values)),
+          inputs: figure.panels.map((p) => inputsOf(p).map((entry) => substitute(entry, values))),
+        },
       };
     }
     if (count === 0) ctx.fail(`figure '${figure.name}': each '${template.each}' names no file`);

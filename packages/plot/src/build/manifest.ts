@@ -19,7 +19,8 @@ import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import type { FigureDescription } from "../figure/description.js";
 import { FIGURE_OPTIONS, type FigureOptions, type PanelOptions } from "../options.js";
 import { closestName } from "../suggest.js";
-import { expandFigures, globFiles, type RawFigureTemplate } from "./expand.js";
+import { declaredInputs, type DeclaredInput, type RawInputs } from "./inputs.js";
+import { expandFigures, globFiles, manifestPath, type RawFigureTemplate } from "./expand.js";
 import { manifestSchema } from "./schema.js";
 
 /** One figure of a manifest: its description (paths resolved, defaults merged), its name and where it is. */
@@ -31,12 +32,20 @@ export interface ManifestFigure extends FigureDescription {
   inputs: string[];
   /** The JSON mask files its panels write (`masksOut`), besides `outputs`. */
   maskOutputs: string[];
+  /**
+   * Its paths as the manifest writes them (before variables and resolution):
+   * provenance records these. `inputs` in the order of `inputs`; `maskFiles`
+   * maps each resolved `masksIn`/`masksOut` to its path relative to the manifest.
+   */
+  written: { inputs: string[]; outputs: string[]; maskFiles: Record<string, string> };
 }
 
 export interface Manifest {
   file: string;
   dir: string;
   figures: ManifestFigure[];
+  /** The inputs declared under `inputs:` with their SHA-256. */
+  inputs: DeclaredInput[];
   /** The folder of the manifest's gallery page (`gallery:`), if it has one. */
   gallery?: string;
   /** Replaces values that came from the environment by their `${NAME}` in a message. */
@@ -52,6 +61,7 @@ export interface LoadManifestOptions {
 
 interface RawManifest {
   variables?: Record<string, string>;
+  inputs?: RawInputs;
   defaults?: PanelOptions & FigureOptions;
   figures: RawFigureTemplate[];
   gallery?: string;
@@ -268,13 +278,21 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
       }
     }
     // a panel's input is a file, a list of files or a glob; several files are one waterfall
-    const panelInputs = panels.map((p) => {
+    const writtenInputs: string[] = []; // beside `inputs`: an entry as written, or a file a pattern matched (relative)
+    const panelInputs = panels.map((p, i) => {
+      const written = expanded.written.inputs[i];
       const entries = (typeof p.input === "string" ? [p.input] : p.input).map((e) => (expanded.variablesExpanded ? e : expand(e)));
-      const files = entries.flatMap((e) => (isPattern(e, dir) ? [...globFiles(e, `input '${e}'`, name, expandContext)] : [resolve(dir, e)]));
+      const files = entries.flatMap((e, j) => {
+        const pattern = isPattern(e, dir);
+        const matched = pattern ? [...globFiles(e, `input '${e}'`, name, expandContext)] : [resolve(dir, e)];
+        writtenInputs.push(...(pattern ? matched.map((f) => manifestPath(dir, f)) : [written[j]]));
+        return matched;
+      });
       if (files.length === 0) fail(`figure '${name}' (${where}): input '${entries.join(" ")}': no file matches the pattern`);
       return files;
     });
     const inputs = panelInputs.flat();
+    const maskInputs = [...new Set(panelOptions.flatMap((o) => (o.masksIn !== undefined ? [o.masksIn] : [])))];
     figures.push({
       name,
       where,
@@ -288,15 +306,22 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
         read: p.read,
         options: { ...withPaths(p.options, resolvePath), ...(p.dm !== undefined ? { dm: p.dm } : {}) },
       })),
-      inputs: [...inputs, ...new Set(panelOptions.flatMap((o) => (o.masksIn !== undefined ? [o.masksIn] : [])))],
+      inputs: [...inputs, ...maskInputs],
       maskOutputs,
+      written: {
+        inputs: [...writtenInputs, ...maskInputs.map((f) => manifestPath(dir, f))],
+        outputs: expanded.written.outputs,
+        maskFiles: Object.fromEntries([...maskInputs, ...maskOutputs].map((f) => [f, manifestPath(dir, f)])),
+      },
     });
   }
   checkConsistency(figures, fail);
+  const read = figures.flatMap((f) => f.inputs.map((p, j) => ({ path: p, written: f.written.inputs[j] })));
+  const inputs = declaredInputs(raw.inputs, read, path, (key) => lineOf(doc, counter, ["inputs"], key), fail);
   const gallery = raw.gallery === undefined ? undefined : path(raw.gallery);
   if (gallery !== undefined && !allowOutside && !isInside(gallery))
     fail(`the gallery ${raw.gallery} is outside the manifest's folder: move it inside, or pass --allow-outside`);
-  return { file, dir, figures, gallery, redact };
+  return { file, dir, figures, inputs, gallery, redact };
 }
 
 function checkConsistency(figures: ManifestFigure[], fail: (message: string) => never): void {

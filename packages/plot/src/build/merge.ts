@@ -23,7 +23,7 @@ export async function mergeShardReports(manifest: Manifest): Promise<MergeResult
   const cache = await readCache(manifest.file);
   let cached = 0;
   for (const line of status.figures) {
-    const entry = line.state === "done" && line.record ? cacheEntryOf(manifest.dir, line.record) : undefined;
+    const entry = line.state === "done" && line.record ? cacheEntryOf(line.record) : undefined;
     if (entry) {
       cache.figures[line.figure.name] = entry;
       cached++;

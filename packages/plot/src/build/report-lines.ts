@@ -7,7 +7,7 @@
  * of a figure is its state. A build reads its own report back as a cache.
  *
  * A line: `{"figure","status","outputs":{path:sha256},"inputs":{path:sha256},
- * "seconds","error":{code,message}|null,"definition","key","shard","at"}`,
+ * "seconds","error":{code,message}|null,"definition","key","made","shard","at"}`,
  * paths relative to the manifest's folder.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
@@ -15,9 +15,10 @@ import { basename, dirname, join, resolve } from "node:path";
 
 import { writeFileAtomic } from "@wfall/spectra/internal";
 
-import { definitionKey, figureKey, type CacheEntry } from "./cache.js";
+import type { CacheEntry } from "./cache.js";
 import { manifestPath } from "./expand.js";
 import type { ManifestFigure } from "./manifest.js";
+import { cacheKey, definitionKey, type Provenance } from "./provenance.js";
 import type { Shard } from "./shard.js";
 
 /** One figure's line in a shard report. */
@@ -30,10 +31,12 @@ export interface FigureRecord {
   inputs: Record<string, string | null>;
   seconds: number;
   error: { code: string; message: string } | null;
-  /** Hash of the figure's definition and the library version (see `definitionKey`). */
+  /** Hash of the figure's definition and the tool versions (see `definitionKey`). */
   definition: string;
-  /** The cache key (definition and input contents). */
+  /** The cache key (definition, input contents and tool versions: see `cacheKey`). */
   key: string;
+  /** What the key was made of, without the commit (the build cache's `made`). */
+  made?: Provenance;
   /** "I/N". */
   shard: string;
   /** ISO 8601 time the line was written. */
@@ -97,10 +100,10 @@ export function latestRecords(manifestFile: string): Map<string, FigureRecord> {
   return latest;
 }
 
-/** A record that built (or found current) its figure as a cache entry (absolute output paths). */
-export function cacheEntryOf(dir: string, record: FigureRecord): CacheEntry | undefined {
-  if (record.status === "failed") return undefined;
-  return { key: record.key, outputs: Object.fromEntries(Object.entries(record.outputs).map(([p, hash]) => [resolve(dir, p), hash])) };
+/** A record that built (or found current) its figure as a build-cache entry (none from a line that lacks `made`). */
+export function cacheEntryOf(record: FigureRecord): CacheEntry | undefined {
+  if (record.status === "failed" || !record.made) return undefined;
+  return { key: record.key, made: record.made, outputs: record.outputs };
 }
 
 /** An open shard report: append a line per figure as it finishes. */
@@ -137,21 +140,27 @@ export async function openShardReport(manifestFile: string, shard: Shard, keep: 
   };
 }
 
-/** A figure's report line (without shard and time, which the report adds). */
+/**
+ * A figure's report line (without shard and time, which the report adds);
+ * `outputs` as the build cache holds them (paths relative to the manifest),
+ * `made` the figure's provenance.
+ */
 export function recordOf(
   dir: string,
   figure: ManifestFigure,
   result: { status: FigureRecord["status"]; outputs?: Record<string, string>; seconds: number; error?: { code: string; message: string } },
-  inputHashes: Map<string, string | null>,
+  inputHashes: ReadonlyMap<string, string | null>,
+  made: Provenance,
 ): Omit<FigureRecord, "shard" | "at"> {
   return {
     figure: figure.name,
     status: result.status,
-    outputs: Object.fromEntries(Object.entries(result.outputs ?? {}).map(([p, hash]) => [reportPath(dir, p), hash])),
+    outputs: result.outputs ?? {},
     inputs: Object.fromEntries(figure.inputs.map((p) => [reportPath(dir, p), inputHashes.get(p) ?? null])),
     seconds: Math.round(result.seconds * 1e4) / 1e4,
     error: result.error ? { code: result.error.code, message: result.error.message } : null,
     definition: definitionKey(figure),
-    key: figureKey(figure, inputHashes),
+    key: cacheKey(made),
+    made: { ...made, commit: undefined },
   };
 }

@@ -43,6 +43,17 @@ export function manifestSchema(): Record<string, unknown> {
         properties: { ...schemaProperties(PANEL_OPTIONS), ...schemaProperties(FIGURE_OPTIONS) },
       },
       figures: { type: "array", minItems: 1, items: { $ref: "#/$defs/figure" } },
+      inputs: {
+        type: "object",
+        description:
+          "Input files (paths as the panels write them) with their SHA-256: a file whose content differs is an error before anything renders, and a declaration that no panel reads is an error.",
+        additionalProperties: {
+          type: "object",
+          additionalProperties: false,
+          required: ["sha256"],
+          properties: { sha256: { type: "string", pattern: "^[0-9a-fA-F]{64}$", description: "The file's SHA-256, 64 hexadecimal digits (sha256sum FILE)." } },
+        },
+      },
       gallery: {
         type: "string",
         minLength: 1,

@@ -10,8 +10,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 
-import { definitionKey } from "./cache.js";
 import type { Manifest, ManifestFigure } from "./manifest.js";
+import { definitionKey } from "./provenance.js";
 import { latestRecords, type FigureRecord } from "./report-lines.js";
 
 export type FigureState = "done" | "failed" | "missing";

@@ -4,18 +4,21 @@ import { parentPort } from "node:worker_threads";
 import type { WaterfallError } from "@wfall/spectra";
 
 import { buildFigure, type RenderedOutput } from "../figure/build.js";
+import type { MetadataEntry } from "../metadata.js";
 import type { ManifestFigure } from "./manifest.js";
 
 export interface JobRequest {
   id: number;
   figure: ManifestFigure;
+  /** Embedded in every output (the figure's provenance). */
+  metadata: readonly MetadataEntry[];
 }
 
 export type JobReply = { id: number; ok: true; outputs: RenderedOutput[] } | { id: number; ok: false; code: string; message: string; file?: string };
 
-parentPort?.on("message", async ({ id, figure }: JobRequest) => {
+parentPort?.on("message", async ({ id, figure, metadata }: JobRequest) => {
   try {
-    const { outputs } = await buildFigure(figure);
+    const { outputs } = await buildFigure(figure, metadata);
     parentPort!.postMessage({ id, ok: true, outputs } satisfies JobReply); // copied: napi buffers cannot be transferred
   } catch (error) {
     const e = error as Partial<WaterfallError>;

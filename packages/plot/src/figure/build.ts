@@ -17,6 +17,7 @@ import {
 } from "@wfall/spectra";
 import { checkOptions, sweepTargetOf } from "@wfall/spectra/internal";
 
+import type { MetadataEntry } from "../metadata.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
@@ -125,13 +126,13 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }
 
-/** Renders a figure description to the bytes of each of its outputs. */
-export async function buildFigure(description: FigureDescription): Promise<BuiltFigure> {
+/** Renders a figure description to the bytes of each of its outputs, with `metadata` embedded in each. */
+export async function buildFigure(description: FigureDescription, metadata?: readonly MetadataEntry[]): Promise<BuiltFigure> {
   const figure = await figureOf(description);
   const outputs: RenderedOutput[] = [];
   for (const path of description.outputs) {
     const format = formatOf(path);
-    outputs.push({ path, format, bytes: await renderFigure(figure.spec, { format, dpi: description.dpi }) });
+    outputs.push({ path, format, bytes: await renderFigure(figure.spec, { format, dpi: description.dpi, metadata }) });
   }
   maskOutputs(description).forEach((path, i) => {
     const fd = figure.figures[i];
