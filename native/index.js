@@ -773,8 +773,9 @@ if (
   }
 }
 
-const { FilterbankReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
-export { FilterbankReducer }
+const { ChannelStatsPass, StreamReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, dedisperseSubbandBy, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+export { ChannelStatsPass }
+export { StreamReducer }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }
@@ -782,12 +783,14 @@ export { colormapRgba }
 export { ColourMap }
 export { dedisperse }
 export { dedisperseSubband }
+export { dedisperseSubbandBy }
 export { downsample }
 export { heatmapPng }
 export { K_DM_CHIME }
 export { maskChannels }
 export { nativeErrorCodes }
 export { Normalisation }
+export { normalisationMaps }
 export { normalise }
 export { packFilterbank }
 export { percentiles }

@@ -17,6 +17,7 @@ mod options;
 mod probe;
 mod render;
 mod stats;
+mod stream;
 
 pub use blocks::*;
 pub use dedisperse::*;
@@ -26,6 +27,7 @@ pub use options::*;
 pub use probe::*;
 pub use render::*;
 pub use stats::*;
+pub use stream::*;
 
 use napi_derive::napi;
 

@@ -123,7 +123,12 @@ pub fn plan(axes: &Axes, d: &Dedispersion) -> DedispersePlan {
 }
 
 pub fn wrap(d: &Dedispersion) -> dedisperse::Wrap {
-    match d.wrap {
+    wrap_of(d.wrap.as_ref())
+}
+
+/// The wrap mode, "roll" by default.
+pub fn wrap_of(w: Option<&Wrap>) -> dedisperse::Wrap {
+    match w {
         None | Some(Wrap::Roll) => dedisperse::Wrap::Roll,
         Some(Wrap::Invalidate) => dedisperse::Wrap::Invalidate,
     }

@@ -22,7 +22,7 @@ pub struct Averaged {
 }
 
 #[inline]
-fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
+pub(crate) fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
     if sum_w > 0.0 {
         (sum_wx / sum_w) as f32
     } else {
@@ -32,7 +32,7 @@ fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
 
 /// Adds `w·x` and `w` of each valid sample of `x` into the accumulators, element by element.
 #[inline]
-fn accumulate(sum_wx: &mut [f64], sum_w: &mut [f64], x: &[f32], w: Weights) {
+pub(crate) fn accumulate(sum_wx: &mut [f64], sum_w: &mut [f64], x: &[f32], w: Weights) {
     for j in 0..x.len() {
         let wj = w.at(x[j], j);
         if wj > 0.0 {
