@@ -25,7 +25,8 @@ export { Npz, encodeNpz, type NpzEntry, type ReadNpzOptions, type WriteNpzOption
 export { K_DM_CHIME, COLOUR_MAPS, NORMALISATIONS, REFERENCES, WRAPS, type ColourMap, type Normalisation, type Reference, type Wrap } from "./native.js";
 export { Spectra, type ChannelStats, type IndexRange, type SpectraOptions } from "./spectra.js";
 export type { DedisperseOptions } from "./dedispersion.js";
-export { autoSubbands, processSpectra } from "./process.js";
+export { autoSubbands, processFile, processSpectra, type ProcessedFile } from "./process.js";
+export type { StreamOptions } from "./stream/index.js";
 export { reduceFilterbank, type ReduceOptions } from "./reduce.js";
 export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
 export { READ_OPTIONS, type ReadOptions } from "./options/read.js";

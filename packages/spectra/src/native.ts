@@ -8,7 +8,21 @@ import * as core from "@wfall/native";
 
 import { isErrorCode, WaterfallError } from "./errors.js";
 
-export type { Axes, CellRange, ColourMap, Dedispersion, FilterbankLayout, FontOptions, Normalisation, Reduced, Reference, Wrap } from "@wfall/native";
+export type {
+  Axes,
+  CellRange,
+  ChannelMaps,
+  ColourMap,
+  Dedispersion,
+  FilterbankLayout,
+  FontOptions,
+  Normalisation,
+  PassStats,
+  Reduced,
+  Reference,
+  StreamPlan,
+  Wrap,
+} from "@wfall/native";
 
 /** CHIME's (pulsar-convention) dispersion constant `1/2.41e-4` MHz² s cm³/pc, from the core. */
 export const K_DM_CHIME: number = core.K_DM_CHIME;
@@ -91,18 +105,28 @@ export const unpackFilterbank = (bytes: Uint8Array, layout: core.FilterbankLayou
 export const packFilterbank = (data: Float32Array, ntime: number, layout: core.FilterbankLayout, file?: string) =>
   call(file, () => core.packFilterbank(data, ntime, layout));
 
-/** A streaming filterbank reducer whose every call reports failures about `file`. */
-export function filterbankReducer(
-  layout: core.FilterbankLayout,
-  ntime: number,
-  axes: core.Axes,
-  step: core.Dedispersion,
-  tfactor: number,
-  nsub: number,
-  file: string,
-) {
-  const reducer = call(file, () => new core.FilterbankReducer(layout, ntime, axes, step, tfactor, nsub));
+/** `dedisperseSubband` with per-channel shifts given (as `channelShifts` gives them for a whole band). */
+export const dedisperseSubbandBy = (v: WaterfallView, shifts: Float64Array, wrap: core.Wrap | undefined, nsub: number, file?: string) =>
+  call(file, () => core.dedisperseSubbandBy(v.data, v.weights, v.zerosMissing, grid(v), shifts, wrap, nsub));
+
+/** A first pass of per-channel statistics over time-major rows, reporting failures about `file`. */
+export function channelStatsPass(layout: core.FilterbankLayout, medians: boolean, file: string) {
+  const pass = call(file, () => new core.ChannelStatsPass(layout, medians));
   return {
+    add: (bytes: Uint8Array) => call(file, () => pass.add(bytes)),
+    finish: () => call(file, () => pass.finish()),
+  };
+}
+
+/** Each channel's normalisation map from its statistics (NaN centre and scale: masked). */
+export const normalisationMaps = (method: core.Normalisation, stats: core.PassStats, file?: string) =>
+  call(file, () => core.normalisationMaps(method, stats.mean, stats.variance, stats.median, stats.mad));
+
+/** A streaming reducer of time-major rows (dedisperse, subband, downsample), reporting failures about `file`. */
+export function streamReducer(layout: core.FilterbankLayout, plan: core.StreamPlan, axes: core.Axes, step: core.Dedispersion | undefined, file: string) {
+  const reducer = call(file, () => new core.StreamReducer(layout, plan, axes, step));
+  return {
+    feedRange: () => call(file, () => reducer.feedRange()) as [number, number],
     add: (bytes: Uint8Array, first: number) => call(file, () => reducer.add(bytes, first)),
     finish: () => call(file, () => reducer.finish()),
   };

@@ -10,7 +10,7 @@ import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
 import { channelCentres, checkAxes, type Waterfall } from "./model.js";
 import * as native from "./native.js";
-import { NORMALISATIONS, type Normalisation, type Reduced, type WaterfallView } from "./native.js";
+import { NORMALISATIONS, type Normalisation, type Reduced, type WaterfallView, type Wrap } from "./native.js";
 
 /** Axes and weights of a new {@link Spectra}. */
 export interface SpectraOptions {
@@ -48,6 +48,30 @@ export interface ChannelStats {
   median: Float64Array;
   /** Median absolute deviation from the median, unscaled. */
   mad: Float64Array;
+}
+
+/** Which channels the masks remove: `|sum| > sum`, `variance > variance`, constant channels. */
+export interface MaskRules {
+  sum?: number;
+  variance?: number;
+  constant?: boolean;
+}
+
+/**
+ * The channels the mask rules select from per-channel moments (of the unweighted valid samples),
+ * and every channel without a valid sample.
+ */
+export function channelsMaskedBy({ sum, variance, constant }: MaskRules, m: { count: ArrayLike<number>; sum: ArrayLike<number>; variance: ArrayLike<number> }): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < m.count.length; c++) {
+    const masked =
+      m.count[c] === 0 ||
+      (sum !== undefined && Math.abs(m.sum[c]) > sum) ||
+      (variance !== undefined && m.variance[c] > variance) ||
+      (constant === true && m.variance[c] === 0);
+    if (masked) out.push(c);
+  }
+  return out;
 }
 
 /** A half-open index range `[start, end)`, like a Python slice. */
@@ -229,6 +253,21 @@ export class Spectra {
     return this;
   }
 
+  /**
+   * `dedisperseSubband` with the shifts given (samples per channel, positive = toward earlier
+   * time): for a block of channels cut from a larger waterfall, shifted as the whole band's
+   * channels are (`native.channelShifts`). The DM becomes `dm`. Returns `this`.
+   * @internal The streaming path's; use {@link Spectra.dedisperseSubband}.
+   */
+  dedisperseSubbandBy(shifts: Float64Array, wrap: Wrap | undefined, nsub: number, dm: number): this {
+    const out = native.dedisperseSubbandBy(this.#view(), shifts, wrap, nsub, this.source);
+    this.#lastShifts = shifts;
+    this.#df *= this.#nchan / out.nchan;
+    this.#replace(out);
+    this.#dm = dm;
+    return this;
+  }
+
   /** Sets the given channels to NaN (weight 0), in place. Returns `this`. */
   maskChannels(channels: Iterable<number>): this {
     const list = Array.from(channels);
@@ -261,20 +300,13 @@ export class Spectra {
    * sum`, with `nanvar > variance`, constant channels when `constant`, and
    * channels without a valid sample. Returns `this`.
    */
-  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }): this {
+  maskBy(rules: MaskRules): this {
     return this.maskChannels(this.#channelsBy(rules));
   }
 
-  #channelsBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }): number[] {
-    for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
-    const m = this.#moments(false);
-    return this.#select(
-      (c) =>
-        m.count[c] === 0 ||
-        (sum !== undefined && Math.abs(m.sum[c]) > sum) ||
-        (variance !== undefined && m.variance[c] > variance) ||
-        (constant === true && m.variance[c] === 0),
-    );
+  #channelsBy(rules: MaskRules): number[] {
+    for (const threshold of [rules.sum, rules.variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
+    return channelsMaskedBy(rules, this.#moments(false));
   }
 
   /** Channels without any valid (finite) sample. */

@@ -5,13 +5,13 @@
  */
 import { extname } from "node:path";
 
-import { openWaterfall, Spectra, WaterfallError, type FigureData } from "@wfall/spectra";
+import { processFile, processSpectra, WaterfallError, type FigureData, type Spectra } from "@wfall/spectra";
 import { checkOptions } from "@wfall/spectra/internal";
 
-import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
+import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
-import { figureDataFor } from "./data.js";
+import { processedFigureData } from "./data.js";
 import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
 /** One rendered output file. */
@@ -54,13 +54,16 @@ function checkOutputs(description: FigureDescription): void {
   }
 }
 
-async function loadPanel(panel: PanelDescription, notes: string[]): Promise<{ spectra: Spectra; dmTime: PanelDescription["dmTime"] }> {
-  if (typeof panel.input !== "string") return { spectra: panel.input, dmTime: panel.dmTime };
-  const waterfall = await openWaterfall(panel.input, panel.read);
-  if (!waterfall.layout.startsWith("tutorial"))
-    notes.push(`read ${panel.input} as ${waterfall.layout}${waterfall.notes.length ? ` (${waterfall.notes.join("; ")})` : ""}`);
-  else if (waterfall.notes.length) notes.push(`${panel.input}: ${waterfall.notes.join("; ")}`);
-  return { spectra: Spectra.fromWaterfall(waterfall), dmTime: waterfall.dmTime };
+/**
+ * A panel's waterfall processed by its options: a file through `processFile` (streamed in gulps
+ * when the options reduce it; a figure needs no weights), data in memory on a copy.
+ */
+async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<{ processed: Spectra; dmTime: PanelDescription["dmTime"] }> {
+  if (typeof panel.input !== "string") return { processed: processSpectra(panel.input.clone(), options), dmTime: panel.dmTime };
+  const file = await processFile(panel.input, panel.read ?? {}, options, { weights: false });
+  if (!file.layout.startsWith("tutorial")) notes.push(`read ${panel.input} as ${file.layout}${file.notes.length ? ` (${file.notes.join("; ")})` : ""}`);
+  else if (file.notes.length) notes.push(`${panel.input}: ${file.notes.join("; ")}`);
+  return { processed: file.spectra, dmTime: file.dmTime };
 }
 
 /** The figure's spec and data, without rendering (for `--spec` and for checks). */
@@ -69,13 +72,14 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   checkOptions(FIGURE_OPTIONS, description);
   checkOutputs(description);
   const notes: string[] = [];
-  const loaded: Awaited<ReturnType<typeof loadPanel>>[] = [];
-  for (const panel of description.panels) loaded.push(await loadPanel(panel, notes)); // in order: messages are deterministic
-  const panels: SpecPanel[] = description.panels.map((panel, i) => {
+  const panels: SpecPanel[] = [];
+  for (const panel of description.panels) {
+    // in order: messages are deterministic; one panel's full-resolution data at a time
     const options = panelOptions(description, panel);
     checkOptions(PANEL_OPTIONS, options, panelSource(panel));
-    return { figure: figureDataFor(loaded[i].spectra, options, loaded[i].dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi };
-  });
+    const { processed, dmTime } = await loadPanel(panel, options, notes);
+    panels.push({ figure: processedFigureData(processed, options, dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi });
+  }
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }
 

@@ -10,9 +10,13 @@ import type { PanelOptions } from "../options.js";
  * FETCH/your candidate) is downsampled and cropped as the waterfall is.
  */
 export function figureDataFor(spectra: Spectra, options: PanelOptions, dmTime?: DmTimePlane): FigureData {
-  const processed = processSpectra(spectra.clone(), options);
+  return processedFigureData(processSpectra(spectra.clone(), options), options, dmTime);
+}
+
+/** The figure data of a waterfall the options' processing has already been applied to (e.g. by `processFile`). */
+export function processedFigureData(processed: Spectra, options: PanelOptions, dmTime?: DmTimePlane): FigureData {
   const factor = options.downsample ?? 1;
-  return prepareFigureData(processed, { ...options, dmTime: dmTime && factor !== 1 ? downsampleDmTime(dmTime, factor, spectra.source) : dmTime });
+  return prepareFigureData(processed, { ...options, dmTime: dmTime && factor !== 1 ? downsampleDmTime(dmTime, factor, processed.source) : dmTime });
 }
 
 /** A DM-time plane averaged in time as the waterfall is, so the two stay on one time axis. */

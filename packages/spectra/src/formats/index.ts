@@ -122,6 +122,59 @@ function selectSamples(block: SampleBlock, nchan: number, first: number, count: 
 }
 
 /**
+ * A file opened by its format's module, with the caller's axes applied and the time range
+ * resolved: what {@link openWaterfall} reads whole and the streaming path reads in gulps.
+ */
+export interface ResolvedFile {
+  file: string;
+  format: FormatName;
+  opened: OpenedFile;
+  axes: WaterfallAxes;
+  /** Given frequencies descend: rows are flipped on reading. */
+  flip: boolean;
+  /** What the reader assumed or changed. */
+  notes: string[];
+  /** The samples the range selects: `[first, first + count)`. */
+  first: number;
+  count: number;
+}
+
+/** Opens and resolves a file (format, axes, range) and runs `use` on it; everything opened is closed afterwards. */
+export async function withResolvedFile<T>(file: string, options: ReadOptions, use: (resolved: ResolvedFile) => Promise<T>): Promise<T> {
+  return withOpenFile(file, options, async (opened, format) => {
+    if (opened.ntime === 0) throw new WaterfallError("E_SHAPE", "the file holds no samples", { file });
+    const { axes, flip, notes } = resolveAxes(opened, options, file);
+    const [first, count] = sampleRange(options, axes.dt, opened.ntime, file);
+    return use({ file, format: format.name, opened, axes, flip, notes: [...opened.notes, ...notes], first, count });
+  });
+}
+
+/** Reads a resolved file's samples whole. */
+export async function readWhole(resolved: ResolvedFile): Promise<Waterfall> {
+  const { opened, file, first, count, axes, flip } = resolved;
+  let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
+  if (flip)
+    block = { ...block, intensity: flipRows(block.intensity, opened.nchan, count), weights: block.weights && flipRows(block.weights, opened.nchan, count) };
+  return {
+    ...axes,
+    intensity: block.intensity,
+    nchan: opened.nchan,
+    ntime: block.ntime,
+    start: first * axes.dt,
+    weights: block.weights,
+    zerosMissing: opened.zerosMissing && !block.weights,
+    file,
+    format: resolved.format,
+    layout: opened.layout,
+    dtype: opened.dtype,
+    notes: resolved.notes,
+    startMjd: opened.startMjd,
+    dmTime: block.dmTime,
+    extra: block.extra,
+  };
+}
+
+/**
  * Reads a waterfall from any supported format (npz in any known layout, a
  * plain .npy with its axes given, SIGPROC filterbank, FETCH/your candidate).
  * `start`/`duration` select samples: a filterbank reads only those rows.
@@ -129,31 +182,7 @@ function selectSamples(block: SampleBlock, nchan: number, first: number, count: 
  * is an error, as is an axis that neither the file nor the caller gives.
  */
 export async function openWaterfall(file: string, options: ReadOptions = {}): Promise<Waterfall> {
-  return withOpenFile(file, options, async (opened, format) => {
-    if (opened.ntime === 0) throw new WaterfallError("E_SHAPE", "the file holds no samples", { file });
-    const { axes, flip, notes } = resolveAxes(opened, options, file);
-    const [first, count] = sampleRange(options, axes.dt, opened.ntime, file);
-    let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
-    if (flip)
-      block = { ...block, intensity: flipRows(block.intensity, opened.nchan, count), weights: block.weights && flipRows(block.weights, opened.nchan, count) };
-    return {
-      ...axes,
-      intensity: block.intensity,
-      nchan: opened.nchan,
-      ntime: block.ntime,
-      start: first * axes.dt,
-      weights: block.weights,
-      zerosMissing: opened.zerosMissing && !block.weights,
-      file,
-      format: format.name,
-      layout: opened.layout,
-      dtype: opened.dtype,
-      notes: [...opened.notes, ...notes],
-      startMjd: opened.startMjd,
-      dmTime: block.dmTime,
-      extra: block.extra,
-    };
-  });
+  return withResolvedFile(file, options, readWhole);
 }
 
 /** What a file holds, as `plot info` prints it. */

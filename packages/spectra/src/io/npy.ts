@@ -83,8 +83,19 @@ function parseHeaderDict(text: string, source: NpySource): { descr: string; shap
   return { descr, shape, fortranOrder: fortran === "True" };
 }
 
-/** Parses `.npy` bytes, checking the header and that the data has exactly the declared size. */
-export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
+/** What a `.npy` header says: the array's type, shape and order, and where its data start. */
+export interface NpyHeader {
+  descr: string;
+  shape: number[];
+  fortranOrder: boolean;
+  /** Bytes before the data (magic, version, header). */
+  dataOffset: number;
+  /** Bytes of the data the header describes; null for a pickle (objects: no fixed size). */
+  dataBytes: number | null;
+}
+
+/** Parses the header at the start of `.npy` bytes (`bytes` may hold only the first part of the file). */
+export function parseNpyHeader(bytes: Uint8Array, source: NpySource): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail(source, "E_HEADER", "not a .npy array (bad magic bytes)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
@@ -94,20 +105,30 @@ export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
   if (headerLength > MAX_HEADER_BYTES || start + headerLength > bytes.length) fail(source, "E_CORRUPT", "truncated or implausible .npy header");
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLength));
   const { descr, shape, fortranOrder } = parseHeaderDict(text, source);
-  const data = bytes.subarray(start + headerLength);
   const itemsize = itemsizeOf(descr, source);
-  if (itemsize === null) return { descr, shape, fortranOrder, data }; // a pickle: no size to check
-  const size = shape.reduce((a, b) => a * b, 1);
-  const expected = size * itemsize;
-  if (!Number.isSafeInteger(expected)) fail(source, "E_TOO_LARGE", `shape (${shape.join(", ")}) is too large`);
-  const available = data.length;
+  const dataBytes = itemsize === null ? null : shape.reduce((a, b) => a * b, 1) * itemsize;
+  if (dataBytes !== null && !Number.isSafeInteger(dataBytes)) fail(source, "E_TOO_LARGE", `shape (${shape.join(", ")}) is too large`);
+  return { descr, shape, fortranOrder, dataOffset: start + headerLength, dataBytes };
+}
+
+/** Checks that an array's data hold exactly the bytes its header describes. */
+export function checkNpyDataLength(header: NpyHeader, available: number, source: NpySource): void {
+  const { descr, shape, dataBytes: expected } = header;
+  if (expected === null) return; // a pickle: no size to check
   if (available < expected) {
     fail(source, "E_CORRUPT", `truncated: shape (${shape.join(", ")}) of ${descr} needs ${expected} bytes of data but only ${available} are present`);
   }
   if (available > expected) {
     fail(source, "E_SHAPE", `header shape (${shape.join(", ")}) of ${descr} describes ${expected} bytes but the array holds ${available}`);
   }
-  return { descr, shape, fortranOrder, data };
+}
+
+/** Parses `.npy` bytes, checking the header and that the data has exactly the declared size. */
+export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
+  const header = parseNpyHeader(bytes, source);
+  const data = bytes.subarray(header.dataOffset);
+  checkNpyDataLength(header, data.length, source);
+  return { descr: header.descr, shape: header.shape, fortranOrder: header.fortranOrder, data };
 }
 
 /** Number of elements. */

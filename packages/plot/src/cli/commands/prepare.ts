@@ -1,5 +1,5 @@
 /** `plot prepare FILE -o OUT.npz`: the processed waterfall, as an npz numpy and the tutorial's scripts read. */
-import { openWaterfall, PROCESS_OPTIONS, processSpectra, READ_OPTIONS, Spectra, WaterfallError, writeWaterfall } from "@wfall/spectra";
+import { PROCESS_OPTIONS, processFile, READ_OPTIONS, WaterfallError, writeWaterfall } from "@wfall/spectra";
 
 import { printNotes, singleInput, type Command } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
@@ -21,12 +21,11 @@ export const prepareCommand: Command = {
     const output = lastValue(parsed, "output");
     if (!output) throw new UsageError("prepare: the output file is required (-o OUTPUT.npz)");
     if (output === input) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
-    const waterfall = await openWaterfall(input, optionsFrom(READ_OPTIONS, parsed));
+    const { spectra, notes } = await processFile(input, optionsFrom(READ_OPTIONS, parsed), optionsFrom(PROCESS_OPTIONS, parsed));
     printNotes(
-      waterfall.notes.map((n) => `${input}: ${n}`),
+      notes.map((n) => `${input}: ${n}`),
       io,
     );
-    const spectra = processSpectra(Spectra.fromWaterfall(waterfall), optionsFrom(PROCESS_OPTIONS, parsed));
     await writeWaterfall(output, spectra, { compressed: parsed.values.has("compressed") });
     io.out.write(`prepared waterfall (${spectra.nchan} channels x ${spectra.ntime} samples, DM ${spectra.dm}) saved to: ${output}\n`);
     return 0;

@@ -44,6 +44,11 @@ async function openFilterbank(source: Source, file: string, options: ReadOptions
       const unpacked = native.unpackFilterbank(bytes, { nbits: info.nbits, nchan: info.nchans, descending: band.descending }, file);
       return { intensity: unpacked.intensity, ntime: unpacked.ntime };
     },
+    gulps: {
+      kind: "time",
+      layout: { nbits: info.nbits, descending: band.descending },
+      readRows: (first, count, target) => source.read(info.headerBytes + first * info.rowBytes, target.subarray(0, count * info.rowBytes)),
+    },
     details: () => ({ ...info.header, nbits: info.nbits, "header bytes": info.headerBytes }),
   };
 }
