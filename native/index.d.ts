@@ -233,8 +233,8 @@ export interface StreamPlan {
   masked?: Array<number>
   /** Per-channel normalisation (from `normalisationMaps`). */
   maps?: ChannelMaps
-  /** The most rows one `add` brings. */
-  maxGulp: number
+  /** Rows reduced at a time (tests). Default: a ring of a few MiB, which stays in cache. */
+  step?: number
   /** Whether to return the output weights. Default true. */
   weights?: boolean
 }

@@ -77,7 +77,14 @@ pub struct ChannelMaps {
 
 /// The normalisation maps of channels with these statistics (as `normalise` computes them).
 #[napi]
-pub fn normalisation_maps(env: Env, method: Normalisation, mean: &[f64], variance: &[f64], median: &[f64], mad: &[f64]) -> napi::Result<ChannelMaps> {
+pub fn normalisation_maps(
+    env: Env,
+    method: Normalisation,
+    mean: &[f64],
+    variance: &[f64],
+    median: &[f64],
+    mad: &[f64],
+) -> napi::Result<ChannelMaps> {
     guard(&env, || {
         let n = mean.len();
         if variance.len() != n || median.len() != n || mad.len() != n {
@@ -108,8 +115,8 @@ pub struct StreamPlan {
     pub masked: Option<Vec<u32>>,
     /// Per-channel normalisation (from `normalisationMaps`).
     pub maps: Option<ChannelMaps>,
-    /// The most rows one `add` brings.
-    pub max_gulp: f64,
+    /// Rows reduced at a time (tests). Default: a ring of a few MiB, which stays in cache.
+    pub step: Option<f64>,
     /// Whether to return the output weights. Default true.
     pub weights: Option<bool>,
 }
@@ -132,14 +139,16 @@ fn reduce_plan(nchan: usize, plan: &StreamPlan, axes: &Axes, dedispersion: Optio
             if m.centre.len() != nchan || m.scale.len() != nchan || m.offset.len() != nchan {
                 bail!(code::SHAPE, "normalisation maps must have one value per channel ({nchan})");
             }
-            let at = |c: usize| (m.scale[c].is_finite()).then_some(ChannelMap { centre: m.centre[c], scale: m.scale[c], offset: m.offset[c] });
+            let at =
+                |c: usize| (m.scale[c].is_finite()).then_some(ChannelMap { centre: m.centre[c], scale: m.scale[c], offset: m.offset[c] });
             Some((0..nchan).map(at).collect())
         }
         None => None,
     };
     Ok(ReducePlan {
         ntime,
-        outputs: plan.output_start.map_or(Ok(0), |s| count(s, "outputStart"))?..plan.output_end.map_or(Ok(ntime), |e| count(e, "outputEnd"))?,
+        outputs: plan.output_start.map_or(Ok(0), |s| count(s, "outputStart"))?
+            ..plan.output_end.map_or(Ok(ntime), |e| count(e, "outputEnd"))?,
         shifts,
         wrap,
         nsub: count(plan.nsub, "nsub")?,
@@ -147,7 +156,7 @@ fn reduce_plan(nchan: usize, plan: &StreamPlan, axes: &Axes, dedispersion: Optio
         zeros_missing: plan.zeros_missing.unwrap_or(false),
         maps,
         masked,
-        max_gulp: count(plan.max_gulp, "maxGulp")?,
+        step: plan.step.map_or(Ok(0), |s| count(s, "step"))?,
         weights: plan.weights.unwrap_or(true),
     })
 }
@@ -164,7 +173,13 @@ pub struct StreamReducer {
 impl StreamReducer {
     /// `axes` are the waterfall's (row 0 lowest); without `dedispersion` the channels are not shifted.
     #[napi(constructor)]
-    pub fn new(env: Env, layout_options: FilterbankLayout, plan: StreamPlan, axes: Axes, dedispersion: Option<Dedispersion>) -> napi::Result<Self> {
+    pub fn new(
+        env: Env,
+        layout_options: FilterbankLayout,
+        plan: StreamPlan,
+        axes: Axes,
+        dedispersion: Option<Dedispersion>,
+    ) -> napi::Result<Self> {
         guard(&env, || {
             let layout = layout(&layout_options)?;
             let plan = reduce_plan(layout.nchan, &plan, &axes, dedispersion.as_ref())?;

@@ -58,15 +58,20 @@ impl Layout {
     #[inline]
     pub(crate) fn sample(&self, row: &[u8], c: usize) -> f32 {
         match self.nbits {
-            8 => row[c] as f32,
             16 => u16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as f32,
             32 => f32::from_le_bytes([row[4 * c], row[4 * c + 1], row[4 * c + 2], row[4 * c + 3]]),
-            bits => {
-                let per_byte = 8 / bits;
-                let byte = row[c / per_byte];
-                ((byte >> ((c % per_byte) * bits)) & ((1u8 << bits) - 1)) as f32
-            }
+            _ => self.level(row, c) as f32,
         }
+    }
+
+    /// The level (0 .. 2^nbits) of file channel `c` in a row of samples of at most 8 bits, lowest bits first.
+    #[inline]
+    pub(crate) fn level(&self, row: &[u8], c: usize) -> usize {
+        if self.nbits == 8 {
+            return row[c] as usize;
+        }
+        let per_byte = 8 / self.nbits;
+        ((row[c / per_byte] >> ((c % per_byte) * self.nbits)) & ((1u8 << self.nbits) - 1)) as usize
     }
 
     pub(crate) fn rows<'a>(&self, bytes: &'a [u8]) -> CoreResult<std::slice::ChunksExact<'a, u8>> {

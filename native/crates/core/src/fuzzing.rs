@@ -9,7 +9,6 @@ use crate::blocks::{dedisperse_subband, downsample, subband};
 use crate::colormap::{table, ColourScale, NAMES};
 use crate::dedisperse::{apply_shifts, channel_shifts, DedispersePlan, FrequencyAxis, Reference, Wrap};
 use crate::filterbank::{pack, unpack, Layout};
-use crate::stream::{ChannelPass, ReducePlan, TimeReducer};
 use crate::heatmap::{encode_png, rgba, Raster};
 use crate::masks::{mask_channels, valid_weights, zeros_to_nan};
 use crate::normalise::{normalise, Normalisation};
@@ -17,6 +16,7 @@ use crate::percentile::block_percentiles;
 use crate::psrfits::{self, ChannelAxis, Combine, DecodeOptions, Polarisation};
 use crate::shape::{Shape, Span};
 use crate::stats::{channel_medians, channel_moments, timeseries};
+use crate::stream::{ChannelPass, ReducePlan, TimeReducer};
 use crate::weights::Weights;
 
 /// Runs every input kept for `target` (native/fuzz/regressions/TARGET, notes
@@ -128,7 +128,7 @@ pub fn filterbank(data: &[u8]) {
             zeros_missing: wrap == Wrap::Invalidate,
             maps: None,
             masked: (0..nchan).map(|c| c == nsub).collect(),
-            max_gulp: shape.ntime / 2 + 1,
+            step: shape.ntime / 5,
             weights: true,
         };
         if let Ok(mut reducer) = TimeReducer::new(layout, plan) {

@@ -92,13 +92,13 @@ export async function reduceTimeGulps(plan: StreamPlan, gulps: TimeGulps): Promi
   const { file, first, count, flip } = resolved;
   const layout = { nbits: gulps.layout.nbits, nchan, descending: gulps.layout.descending !== flip };
   const rowBytes = (nchan * layout.nbits) / 8;
-  // a gulp of about gulpBytes as float32 (the reducer's ring holds it and the sweep within a subband)
+  // rows read at a time: about gulpBytes as float32 (the reducer takes them a few MiB at a time)
   const maxRows = Math.max(1, Math.min(count, Math.floor(plan.gulpBytes / (4 * nchan))));
   const read = rowReader(gulps, rowBytes, maxRows);
   const { maps, masked } = await channelSteps(plan, layout, read, maxRows);
   const reducer = native.streamReducer(
     layout,
-    { ntime: count, nsub, factor, zerosMissing: plan.zerosMissing, masked, maps, maxGulp: maxRows, weights: plan.weights },
+    { ntime: count, nsub, factor, zerosMissing: plan.zerosMissing, masked, maps, weights: plan.weights },
     { dtSeconds: axes.dt, fbottomMhz: axes.fbottom, dfMhz: axes.df },
     plan.step,
     file,

@@ -24,6 +24,14 @@ use crate::normalise::ChannelMap;
 use crate::shape::Shape;
 use crate::weights::Weights;
 
+/// The rings' size when the plan leaves it to the reducer: a few MiB, so that the samples written
+/// into them are still in cache when the subbands read them.
+const RING_BYTES: usize = 8 << 20;
+/// The fewest rows reduced at a time.
+const MIN_STEP: usize = 16;
+/// Rows read together when adding levels.
+const TILE_ROWS: usize = 16;
+
 /// What a [`TimeReducer`] does to the samples.
 #[derive(Debug, Clone)]
 pub struct ReducePlan {
@@ -45,8 +53,9 @@ pub struct ReducePlan {
     pub maps: Option<Vec<Option<ChannelMap>>>,
     /// Channels left out (masked), one flag per channel.
     pub masked: Vec<bool>,
-    /// The most rows one [`TimeReducer::add`] brings.
-    pub max_gulp: usize,
+    /// Rows reduced at a time (any number may be added at once): the ring holds this many and the
+    /// sweep within a subband. 0 chooses a ring of a few MiB, which stays in cache.
+    pub step: usize,
     /// Whether to return the output weights (a figure does not need them).
     pub weights: bool,
 }
@@ -74,9 +83,10 @@ pub struct TimeReducer {
     v0: i64,
     v1: i64,
     fed: i64,
-    /// Ring samples per channel, and the rings (`[nchan][cap]`).
+    /// Rows reduced at a time; ring samples per channel, and the rings (`[nchan][cap]`).
+    step: usize,
     cap: usize,
-    ring: Vec<f32>,
+    ring: Ring,
     /// Per channel, the normalised value of each level of a ≤ 8-bit sample (`[nchan][2^nbits]`).
     levels: Option<Vec<f32>>,
     states: Vec<SubbandState>,
@@ -97,13 +107,15 @@ impl TimeReducer {
             bail!(code::SHAPE, "shifts, masks and normalisations must have one value per channel ({nchan})");
         }
         if plan.nsub == 0 || !nchan.is_multiple_of(plan.nsub) {
-            bail!(code::NSUB_DIVISOR, "cannot split {nchan} channels into {} subbands: {} is not a divisor of {nchan}", plan.nsub, plan.nsub);
+            bail!(
+                code::NSUB_DIVISOR,
+                "cannot split {nchan} channels into {} subbands: {} is not a divisor of {nchan}",
+                plan.nsub,
+                plan.nsub
+            );
         }
         if plan.factor == 0 || plan.factor > outputs.len() {
             bail!(code::ARGUMENT, "downsampling factor must be between 1 and the {} samples, got {}", outputs.len(), plan.factor);
-        }
-        if plan.max_gulp == 0 {
-            bail!(code::ARGUMENT, "a gulp must hold at least one sample");
         }
         let ni = n as i64;
         let shifts: Vec<i64> = plan.shifts.iter().map(|&s| if plan.wrap == Wrap::Roll { s % ni } else { s }).collect();
@@ -125,8 +137,12 @@ impl TimeReducer {
             last_shift.push(max);
             spread = spread.max(max - min);
         }
-        let cap = usize::try_from(spread).ok().and_then(|s| s.checked_add(plan.max_gulp)).unwrap_or(usize::MAX);
-        let cap = cap.min((v1 - v0).max(1) as usize);
+        let step = match plan.step {
+            0 => (RING_BYTES / (4 * nchan)).saturating_sub(spread as usize).max(MIN_STEP),
+            rows => rows,
+        };
+        let cap = usize::try_from(spread).ok().and_then(|s| s.checked_add(step)).unwrap_or(usize::MAX);
+        let mut cap = cap.min((v1 - v0).max(1) as usize);
         let Some(ring_len) = nchan.checked_mul(cap).filter(|&l| l <= isize::MAX as usize / 4) else {
             bail!(code::SHAPE, "the dispersion sweep within a subband ({spread} samples) is too long to hold for {nchan} channels");
         };
@@ -145,6 +161,14 @@ impl TimeReducer {
             }
             _ => None,
         };
+        let ring = if layout.nbits <= 8 && plan.maps.is_none() && !plan.zeros_missing {
+            // outputs in flight span a step and the sweep within a subband, and at the start the
+            // samples before the data that `Invalidate` does not feed
+            cap = spread as usize + step + (v0 - (first + lo)).max(0) as usize;
+            Ring::Sums(vec![0; plan.nsub * cap])
+        } else {
+            Ring::Float(vec![f32::NAN; ring_len])
+        };
         let nout = outputs.len() / plan.factor;
         let cells = Shape::new(plan.nsub, nout)?.len();
         let state = SubbandState { done: outputs.start, ..Default::default() };
@@ -155,8 +179,9 @@ impl TimeReducer {
             v0,
             v1,
             fed: v0,
+            step,
             cap,
-            ring: vec![f32::NAN; ring_len],
+            ring,
             levels,
             states: vec![state; plan.nsub],
             out: vec![f32::NAN; cells],
@@ -177,12 +202,15 @@ impl TimeReducer {
         if first != self.fed {
             bail!(code::RANGE, "rows must arrive in order: expected virtual sample {}, got {first}", self.fed);
         }
-        if rows > self.plan.max_gulp || first + rows as i64 > self.v1 {
-            bail!(code::RANGE, "{rows} rows from virtual sample {first} exceed the gulp of {} or the end {}", self.plan.max_gulp, self.v1);
+        if first + rows as i64 > self.v1 {
+            bail!(code::RANGE, "{rows} rows from virtual sample {first} run past the end {}", self.v1);
         }
-        self.fill_ring(bytes, rows);
-        self.fed += rows as i64;
-        self.reduce_ready();
+        let row_bytes = self.layout.row_bytes();
+        for part in bytes.chunks(self.step * row_bytes) {
+            self.fill_ring(part, part.len() / row_bytes);
+            self.fed += (part.len() / row_bytes) as i64;
+            self.reduce_ready();
+        }
         Ok(())
     }
 
@@ -195,23 +223,40 @@ impl TimeReducer {
         Ok(Averaged { intensity: self.out, weights: self.out_w, shape: Shape::new(self.plan.nsub, self.nout)? })
     }
 
-    /// Writes the rows into each channel's ring (normalised, or left out when masked).
+    /// Writes the rows into each channel's ring (normalised, or left out when masked), or adds
+    /// each ≤ 8-bit level where it belongs.
     fn fill_ring(&mut self, bytes: &[u8], rows: usize) {
         let layout = self.layout;
+        if let Ring::Sums(sums) = &mut self.ring {
+            let per = layout.nchan / self.plan.nsub;
+            let adder = LevelAdder {
+                layout,
+                bytes,
+                fed: self.fed,
+                cap: self.cap,
+                outputs: self.plan.outputs.clone(),
+                shifts: &self.shifts,
+                masked: &self.plan.masked,
+                per,
+            };
+            adder.add(sums);
+            return;
+        }
         let start = (self.fed - self.v0).rem_euclid(self.cap as i64) as usize;
-        let skip: Vec<bool> = (0..layout.nchan).map(|c| self.plan.masked[c] || self.plan.maps.as_ref().is_some_and(|m| m[c].is_none())).collect();
+        let skip: Vec<bool> =
+            (0..layout.nchan).map(|c| self.plan.masked[c] || self.plan.maps.as_ref().is_some_and(|m| m[c].is_none())).collect();
         let writer = RingWriter { layout, bytes, rows, cap: self.cap, start, skip: &skip };
-        match (&self.levels, &self.plan.maps, layout.nbits) {
-            (Some(levels), _, bits) => {
+        match (&mut self.ring, &self.levels, &self.plan.maps, layout.nbits) {
+            (Ring::Sums(_), ..) => {}
+            (Ring::Float(ring), Some(levels), _, bits) => {
                 let count = 1usize << bits;
-                writer.write(&mut self.ring, |row, file_channel, c| levels[c * count + level(row, file_channel, bits)]);
+                writer.write(ring, |row, file_channel, c| levels[c * count + layout.level(row, file_channel)]);
             }
-            (None, Some(maps), _) => writer.write(&mut self.ring, |row, file_channel, c| match maps[c] {
+            (Ring::Float(ring), None, Some(maps), _) => writer.write(ring, |row, file_channel, c| match maps[c] {
                 Some(map) => map.apply(layout.sample(row, file_channel)),
                 None => f32::NAN,
             }),
-            (None, None, 8) => writer.write(&mut self.ring, |row, file_channel, _| row[file_channel] as f32),
-            (None, None, _) => writer.write(&mut self.ring, |row, file_channel, _| layout.sample(row, file_channel)),
+            (Ring::Float(ring), None, None, _) => writer.write(ring, |row, file_channel, _| layout.sample(row, file_channel)),
         }
     }
 
@@ -221,8 +266,17 @@ impl TimeReducer {
         let finished = self.fed >= self.v1;
         let (first, end) = (self.plan.outputs.start as i64, self.plan.outputs.end as i64);
         let weights = if self.plan.zeros_missing { Weights::ValidNonZero } else { Weights::Valid };
+        let nout = self.nout;
+        let weight_rows: Vec<&mut [f32]> = match self.plan.weights {
+            true => self.out_w.chunks_mut(nout).collect(),
+            false => (0..self.plan.nsub).map(|_| <&mut [f32]>::default()).collect(),
+        };
+        let (floats, sums): (&[f32], Vec<&mut [u32]>) = match &mut self.ring {
+            Ring::Float(ring) => (ring, (0..self.plan.nsub).map(|_| <&mut [u32]>::default()).collect()),
+            Ring::Sums(sums) => (&[], sums.chunks_mut(self.cap).collect()),
+        };
         let job = SubbandJob {
-            ring: &self.ring,
+            ring: floats,
             cap: self.cap,
             v0: self.v0,
             ntime: self.plan.ntime as i64,
@@ -235,34 +289,22 @@ impl TimeReducer {
             weights,
             first_output: self.plan.outputs.start,
         };
-        let nout = self.nout;
-        let weight_rows: Vec<&mut [f32]> = match self.plan.weights {
-            true => self.out_w.chunks_mut(nout).collect(),
-            false => (0..self.plan.nsub).map(|_| <&mut [f32]>::default()).collect(),
-        };
         self.out
             .par_chunks_mut(nout)
             .zip(weight_rows.into_par_iter())
+            .zip(sums.into_par_iter())
             .zip(self.states.par_iter_mut())
             .zip(self.last_shift.par_iter())
             .enumerate()
-            .for_each(|(k, (((row, wrow), state), &last))| {
+            .for_each(|(k, ((((row, wrow), sums), state), &last))| {
                 let ready = if finished { end } else { (self.fed - last).clamp(first, end) } as usize;
                 if ready > state.done {
-                    job.run(k, state, ready, row, wrow);
+                    let (sum_wx, sum_w) =
+                        if sums.is_empty() { job.float_sums(k, state.done, ready) } else { job.level_sums(k, state.done, ready, sums) };
+                    job.emit(state, ready, &sum_wx, &sum_w, row, wrow);
                 }
             });
     }
-}
-
-/// The level (0 .. 2^bits) of file channel `c` of a row of ≤ 8-bit samples, lowest bits first.
-#[inline]
-fn level(row: &[u8], c: usize, bits: usize) -> usize {
-    if bits == 8 {
-        return row[c] as usize;
-    }
-    let per_byte = 8 / bits;
-    ((row[c / per_byte] >> ((c % per_byte) * bits)) & ((1u8 << bits) - 1)) as usize
 }
 
 /// Transposes a gulp of time-major rows into the channels' rings.
@@ -277,29 +319,102 @@ struct RingWriter<'a> {
 }
 
 impl RingWriter<'_> {
-    /// `value(row, file_channel, our_channel)` for every sample. Tasks own blocks of channels and walk
-    /// the rows in tiles that stay in cache.
-    fn write(&self, ring: &mut [f32], value: impl Fn(&[u8], usize, usize) -> f32 + Sync) {
-        const CHANNELS: usize = 64;
-        const TILE_ROWS: usize = 128;
+    /// `value(row, file_channel, our_channel)` for every sample. Tasks own blocks of channels wide
+    /// enough that each row is read in long runs, and take the rows in tiles that stay in cache:
+    /// each channel's ring is then written a cache line at a time.
+    fn write<T: Copy + Send>(&self, ring: &mut [T], value: impl Fn(&[u8], usize, usize) -> T + Sync) {
+        const TILE_ROWS: usize = 16;
         let row_bytes = self.layout.row_bytes();
-        ring.par_chunks_mut(self.cap * CHANNELS).enumerate().for_each(|(b, block)| {
+        let cap = self.cap;
+        let nchan = self.layout.nchan;
+        let per_task = nchan.div_ceil(2 * rayon::current_num_threads()).max(64);
+        ring.par_chunks_mut(cap * per_task).enumerate().for_each(|(b, block)| {
+            let first = b * per_task;
+            let channels: Vec<(usize, usize)> =
+                (first..first + block.len() / cap).filter(|&c| !self.skip[c]).map(|c| (c - first, self.layout.channel(c))).collect();
             for r0 in (0..self.rows).step_by(TILE_ROWS) {
-                let r1 = (r0 + TILE_ROWS).min(self.rows);
-                for (i, channel) in block.chunks_exact_mut(self.cap).enumerate() {
-                    let c = b * CHANNELS + i;
-                    if self.skip[c] {
-                        continue;
-                    }
-                    let file_channel = self.layout.channel(c);
-                    let mut at = (self.start + r0) % self.cap;
-                    for r in r0..r1 {
-                        channel[at] = value(&self.bytes[r * row_bytes..(r + 1) * row_bytes], file_channel, c);
+                let tile = &self.bytes[r0 * row_bytes..(r0 + TILE_ROWS).min(self.rows) * row_bytes];
+                let at0 = (self.start + r0) % cap;
+                for &(i, file_channel) in &channels {
+                    let ring_row = &mut block[i * cap..(i + 1) * cap];
+                    let mut at = at0;
+                    for row in tile.chunks_exact(row_bytes) {
+                        ring_row[at] = value(row, file_channel, first + i);
                         at += 1;
-                        if at == self.cap {
+                        if at == cap {
                             at = 0;
                         }
                     }
+                }
+            }
+        });
+    }
+}
+
+/// Each channel's recent samples (`[nchan][cap]`); or, for ≤ 8-bit samples that are neither
+/// normalised nor ever missing, each subband's sums of the outputs not yet complete (`[nsub][cap]`,
+/// output `j` at `(j - first output) mod cap`): their sums are exact integers, the same in any
+/// order, so each row's levels are added where they belong as it arrives, without transposing.
+enum Ring {
+    Float(Vec<f32>),
+    Sums(Vec<u32>),
+}
+
+/// Adds rows of ≤ 8-bit levels into the subbands' sums. Tasks own blocks of subbands and read their
+/// channels' bytes of each row in order.
+struct LevelAdder<'a> {
+    layout: Layout,
+    bytes: &'a [u8],
+    /// Virtual time of the first row.
+    fed: i64,
+    cap: usize,
+    outputs: Range<usize>,
+    shifts: &'a [i64],
+    masked: &'a [bool],
+    per: usize,
+}
+
+impl LevelAdder<'_> {
+    fn add(&self, sums: &mut [u32]) {
+        let nsub = self.layout.nchan / self.per;
+        let per_task = nsub.div_ceil(2 * rayon::current_num_threads()).max(1);
+        let (first, end) = (self.outputs.start as i64, self.outputs.end as i64);
+        let cap = self.cap as i64;
+        sums.par_chunks_mut(self.cap * per_task).enumerate().for_each(|(b, block)| {
+            let k0 = b * per_task;
+            // runs of adjacent channels in use with the same shift (their levels go to the same output):
+            // their file channels, their subband's sums, the output their next row goes to, its slot
+            let mut runs: Vec<(Range<usize>, usize, i64, usize)> = Vec::new();
+            for c in (k0 * self.per..(k0 + block.len() / self.cap) * self.per).filter(|&c| !self.masked[c]) {
+                let (file_channel, base, j) = (self.layout.channel(c), (c / self.per - k0) * self.cap, self.fed - self.shifts[c]);
+                match runs.last_mut() {
+                    Some((files, b, jj, _)) if *b == base && *jj == j && (files.end == file_channel || files.start == file_channel + 1) => {
+                        *files = files.start.min(file_channel)..files.end.max(file_channel + 1);
+                    }
+                    _ => runs.push((file_channel..file_channel + 1, base, j, (j - first).rem_euclid(cap) as usize)),
+                }
+            }
+            let bytes_per_level = self.layout.nbits == 8;
+            // a few rows at a time (their pages stay in the TLB), each run along them
+            for tile in self.bytes.chunks(TILE_ROWS * self.layout.row_bytes()) {
+                for (files, base, next_j, next_slot) in runs.iter_mut() {
+                    let (mut j, mut slot) = (*next_j, *next_slot);
+                    for row in tile.chunks_exact(self.layout.row_bytes()) {
+                        if j >= first && j < end {
+                            let sum: u32 = if bytes_per_level {
+                                row[files.clone()].iter().map(|&v| v as u32).sum()
+                            } else {
+                                files.clone().map(|f| self.layout.level(row, f) as u32).sum()
+                            };
+                            block[*base + slot] += sum;
+                        }
+                        j += 1;
+                        slot += 1;
+                        if slot == self.cap {
+                            slot = 0;
+                        }
+                    }
+                    (*next_j, *next_slot) = (j, slot);
                 }
             }
         });
@@ -324,10 +439,10 @@ struct SubbandJob<'a> {
 }
 
 impl SubbandJob<'_> {
-    /// Output samples `[state.done, ready)` of subband `k`: the channels' samples summed in channel
-    /// order (as `dedisperse_subband`), then averaged in groups of `factor` (as `downsample`).
-    fn run(&self, k: usize, state: &mut SubbandState, ready: usize, row: &mut [f32], wrow: &mut [f32]) {
-        let (done, len) = (state.done, ready - state.done);
+    /// `Σ w·x` and `Σ w` of output samples `[done, ready)` of subband `k` from the rings: the
+    /// channels' samples added in channel order, as `dedisperse_subband` adds them.
+    fn float_sums(&self, k: usize, done: usize, ready: usize) -> (Vec<f64>, Vec<f64>) {
+        let len = ready - done;
         let mut sum_wx = vec![0f64; len];
         let mut sum_w = vec![0f64; len];
         for c in k * self.per..(k + 1) * self.per {
@@ -353,6 +468,32 @@ impl SubbandJob<'_> {
                 j += run as i64;
             }
         }
+        (sum_wx, sum_w)
+    }
+
+    /// The same sums for levels added as they arrived (emptying their slots): exact integers, so
+    /// `Σ x` and the count of channels with an input are the float path's f64 sums.
+    fn level_sums(&self, k: usize, done: usize, ready: usize, sums: &mut [u32]) -> (Vec<f64>, Vec<f64>) {
+        let cap = self.cap;
+        let channels: Vec<i64> = (k * self.per..(k + 1) * self.per).filter(|&c| !self.masked[c]).map(|c| self.shifts[c]).collect();
+        let mut sum_wx = Vec::with_capacity(ready - done);
+        let mut sum_w = Vec::with_capacity(ready - done);
+        for j in done..ready {
+            let slot = &mut sums[(j - self.first_output) % cap];
+            sum_wx.push(std::mem::take(slot) as f64);
+            let count = match self.wrap {
+                Wrap::Roll => channels.len(),
+                Wrap::Invalidate => channels.iter().filter(|&&s| (0..self.ntime).contains(&(j as i64 + s))).count(),
+            };
+            sum_w.push(count as f64);
+        }
+        (sum_wx, sum_w)
+    }
+
+    /// Writes output samples `[state.done, ready)` from their sums: each subband sample as
+    /// `dedisperse_subband` rounds it, then averaged in groups of `factor` as `downsample` does.
+    fn emit(&self, state: &mut SubbandState, ready: usize, sum_wx: &[f64], sum_w: &[f64], row: &mut [f32], wrow: &mut [f32]) {
+        let (done, len) = (state.done, ready - state.done);
         let first = self.first_output;
         for i in 0..len {
             let value = block_value(sum_wx[i], sum_w[i]);
@@ -440,14 +581,19 @@ mod tests {
         let mut x = noise(nchan, ntime);
         x[5 * ntime + 17] = f32::NAN;
         x[2 * ntime + 90] = f32::INFINITY;
-        let shift_sets: [Vec<i64>; 3] =
-            [(0..12).map(|c| (11 - c) * 3).collect(), (0..12).map(|c| 20 - 4 * c).collect(), vec![250, -7, 0, 3, 101, -220, 5, 5, 9, 1, 0, 64]];
+        let shift_sets: [Vec<i64>; 3] = [
+            (0..12).map(|c| (11 - c) * 3).collect(),
+            (0..12).map(|c| 20 - 4 * c).collect(),
+            vec![250, -7, 0, 3, 101, -220, 5, 5, 9, 1, 0, 64],
+        ];
         for descending in [false, true] {
             let layout = Layout::new(32, nchan, descending).unwrap();
             let bytes = pack(&x, shape, layout).unwrap();
             for shifts in &shift_sets {
                 for wrap in [Wrap::Roll, Wrap::Invalidate] {
-                    for (nsub, factor, outputs) in [(3, 1, 0..101), (4, 5, 0..101), (12, 3, 0..80), (1, 7, 0..64), (6, 1, 0..1), (4, 5, 35..97), (3, 1, 50..51)] {
+                    for (nsub, factor, outputs) in
+                        [(3, 1, 0..101), (4, 5, 0..101), (12, 3, 0..80), (1, 7, 0..64), (6, 1, 0..1), (4, 5, 35..97), (3, 1, 50..51)]
+                    {
                         let plan = ReducePlan {
                             ntime,
                             outputs: outputs.clone(),
@@ -458,14 +604,54 @@ mod tests {
                             zeros_missing: false,
                             maps: None,
                             masked: vec![false; nchan],
-                            max_gulp: 16,
+                            step: 16,
                             weights: true,
                         };
                         let expected = reference(&x, shape, &plan);
                         for gulp in [1, 7, 16] {
-                            let what = format!("{shifts:?} {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?} gulp {gulp} descending {descending}");
-                            same(&stream(&bytes, layout, ReducePlan { max_gulp: gulp, ..plan.clone() }, gulp), &expected, &what);
+                            let what = format!(
+                                "{shifts:?} {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?} gulp {gulp} descending {descending}"
+                            );
+                            same(&stream(&bytes, layout, ReducePlan { step: gulp, ..plan.clone() }, gulp), &expected, &what);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn levels_summed_as_they_arrive_equal_the_whole_array_kernels_bit_for_bit() {
+        use crate::masks::mask_channels;
+        for (nbits, nchan) in [(8, 12), (2, 16), (1, 24)] {
+            let ntime = 97;
+            let layout = Layout::new(nbits, nchan, nbits != 2).unwrap();
+            let bytes: Vec<u8> = (0..ntime * layout.row_bytes()).map(|i| ((i * 2654435761usize) >> 9) as u8).collect();
+            let (mut x, shape) = unpack(&bytes, layout).unwrap();
+            mask_channels(&mut x, None, shape, &[2, 7]).unwrap();
+            let mut masked = vec![false; nchan];
+            masked[2] = true;
+            masked[7] = true;
+            let shifts: Vec<i64> = (0..nchan as i64).map(|c| (nchan as i64 - c) * 5 - 20).collect();
+            for wrap in [Wrap::Roll, Wrap::Invalidate] {
+                for (nsub, factor, outputs) in [(4, 1, 0..97), (nchan / 2, 3, 0..97), (1, 4, 12..60), (nchan, 2, 0..9)] {
+                    let plan = ReducePlan {
+                        ntime,
+                        outputs: outputs.clone(),
+                        shifts: shifts.clone(),
+                        wrap,
+                        nsub,
+                        factor,
+                        zeros_missing: false,
+                        maps: None,
+                        masked: masked.clone(),
+                        step: 0,
+                        weights: true,
+                    };
+                    let expected = reference(&x, shape, &plan);
+                    for (gulp, step) in [(1, 1), (13, 5), (40, 0)] {
+                        let what = format!("{nbits} bits {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?} gulp {gulp} step {step}");
+                        same(&stream(&bytes, layout, ReducePlan { step, ..plan.clone() }, gulp), &expected, &what);
                     }
                 }
             }
@@ -510,7 +696,7 @@ mod tests {
             zeros_missing: false,
             maps: Some(maps),
             masked,
-            max_gulp: 10,
+            step: 10,
             weights: true,
         };
         let expected = reference(&normalised, shape, &plan);
@@ -528,7 +714,7 @@ mod tests {
             zeros_missing: false,
             maps: None,
             masked: vec![false; 4],
-            max_gulp: 4,
+            step: 4,
             weights: false,
         }
     }
@@ -546,7 +732,7 @@ mod tests {
             zeros_missing: false,
             maps: None,
             masked: vec![false; 4],
-            max_gulp: 4,
+            step: 4,
             weights: false,
         };
         assert_eq!(TimeReducer::new(layout, ReducePlan { nsub: 3, ..plan.clone() }).err().unwrap().code, code::NSUB_DIVISOR);
@@ -555,12 +741,12 @@ mod tests {
         assert_eq!(TimeReducer::new(layout, ReducePlan { outputs: 1..9, factor: 2, ..plan.clone() }).err().unwrap().code, code::ARGUMENT);
         let mut reducer = TimeReducer::new(layout, plan).unwrap();
         assert_eq!(reducer.add(&[0; 8], 1).unwrap_err().code, code::RANGE);
-        assert_eq!(reducer.add(&[0; 20], 0).unwrap_err().code, code::RANGE);
+        assert_eq!(reducer.add(&[0; 44], 0).unwrap_err().code, code::RANGE);
         assert_eq!(reducer.add(&[0; 7], 0).unwrap_err().code, code::SHAPE);
         reducer.add(&[0; 16], 0).unwrap();
         assert_eq!(reducer.finish().err().unwrap().code, code::RANGE);
         // without weights, the output weights are empty
-        let mut reducer = TimeReducer::new(layout, ReducePlan { max_gulp: 10, ..plan_for_weights() }).unwrap();
+        let mut reducer = TimeReducer::new(layout, ReducePlan { step: 10, ..plan_for_weights() }).unwrap();
         reducer.add(&[7; 40], 0).unwrap();
         let out = reducer.finish().unwrap();
         assert_eq!((out.intensity, out.weights.len()), (vec![7.0; 20], 0));

@@ -50,14 +50,15 @@ pub struct ChannelPass {
     histograms: Option<Vec<u64>>,
 }
 
-/// Channels per parallel task.
-const CHANNELS: usize = 64;
-
 impl ChannelPass {
     /// `medians`: also count each channel's levels, for exact medians and MADs (≤ 8-bit samples only).
     pub fn new(layout: Layout, medians: bool) -> CoreResult<Self> {
         if medians && layout.nbits > 8 {
-            bail!(code::UNSUPPORTED, "medians of {}-bit samples need whole channels; streamed medians need samples of at most 8 bits", layout.nbits);
+            bail!(
+                code::UNSUPPORTED,
+                "medians of {}-bit samples need whole channels; streamed medians need samples of at most 8 bits",
+                layout.nbits
+            );
         }
         let histograms = medians.then(|| vec![0u64; layout.nchan << layout.nbits]);
         Ok(Self { layout, running: vec![Running::default(); layout.nchan], histograms })
@@ -65,22 +66,41 @@ impl ChannelPass {
 
     /// Adds consecutive rows (in time order).
     pub fn add(&mut self, bytes: &[u8]) -> CoreResult<()> {
-        let _ = self.layout.rows(bytes)?;
+        let rows = self.layout.rows(bytes)?.len();
         let layout = self.layout;
-        let levels = 1usize << layout.nbits.min(8);
-        let mut histograms: Vec<Option<&mut [u64]>> = match &mut self.histograms {
-            Some(h) => h.chunks_mut(CHANNELS * levels).map(Some).collect(),
-            None => (0..layout.nchan.div_ceil(CHANNELS)).map(|_| None).collect(),
-        };
-        self.running.par_chunks_mut(CHANNELS).zip(histograms.par_iter_mut()).enumerate().for_each(|(b, (block, histogram))| {
-            let first = b * CHANNELS;
-            match layout.nbits {
-                8 => integer_block(bytes, layout, first, block, histogram.as_deref_mut(), |row, c| row[c] as u32),
-                16 => integer_block(bytes, layout, first, block, None, |row, c| u16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as u32),
-                32 => float_block(bytes, layout, first, block),
-                _ => integer_block(bytes, layout, first, block, histogram.as_deref_mut(), |row, c| layout.sample(row, c) as u32),
+        match layout.nbits {
+            32 => {
+                // each channel's samples summed in time order (as the whole-array pass): tasks own channels
+                let per_task = layout.nchan.div_ceil(4 * rayon::current_num_threads()).max(256);
+                self.running.par_chunks_mut(per_task).enumerate().for_each(|(b, block)| float_block(bytes, layout, b * per_task, block));
             }
-        });
+            _ => {
+                // exact integer sums in any order: tasks own rows
+                let per_task = (rows / (4 * rayon::current_num_threads())).clamp(64, 1 << 16);
+                let partial = bytes
+                    .par_chunks(per_task * layout.row_bytes())
+                    .map(|rows| integer_rows(rows, layout))
+                    .reduce(|| IntegerSums::new(layout.nchan), IntegerSums::merge);
+                for (c, r) in self.running.iter_mut().enumerate() {
+                    r.count += rows as u64;
+                    r.int_sum += partial.sums[c];
+                    r.int_squares += partial.squares[c] as u128;
+                }
+                // level counts: tasks own channels (their counts stay in cache), rows in order
+                if let Some(histograms) = &mut self.histograms {
+                    const CHANNELS: usize = 32;
+                    let levels = 1usize << layout.nbits;
+                    histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
+                        let first = b * CHANNELS;
+                        for row in bytes.chunks_exact(layout.row_bytes()) {
+                            for i in 0..h.len() / levels {
+                                h[i * levels + layout.level(row, first + i)] += 1;
+                            }
+                        }
+                    });
+                }
+            }
+        }
         Ok(())
     }
 
@@ -123,74 +143,108 @@ impl ChannelPass {
     }
 }
 
-/// Integer samples of file channels `first..first + block.len()`: exact sums, and level counts.
-fn integer_block(bytes: &[u8], layout: Layout, first: usize, block: &mut [Running], mut histogram: Option<&mut [u64]>, level: impl Fn(&[u8], usize) -> u32) {
-    let row_bytes = layout.row_bytes();
-    let levels = 1usize << layout.nbits.min(8);
-    let mut sums = vec![0u64; block.len()];
-    let mut squares = vec![0u64; block.len()];
-    // 2^32 rows of 16-bit squares would overflow u64: flush well before
-    for rows in bytes.chunks(row_bytes << 16) {
-        for row in rows.chunks_exact(row_bytes) {
-            for (i, (s, q)) in sums.iter_mut().zip(squares.iter_mut()).enumerate() {
-                let v = level(row, first + i) as u64;
-                *s += v;
-                *q += v * v;
+/// Exact sums of integer samples over some rows, per file channel.
+struct IntegerSums {
+    sums: Vec<u64>,
+    squares: Vec<u64>,
+}
+
+impl IntegerSums {
+    fn new(nchan: usize) -> Self {
+        Self { sums: vec![0; nchan], squares: vec![0; nchan] }
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.sums.iter_mut().zip(&other.sums).for_each(|(a, b)| *a += b);
+        self.squares.iter_mut().zip(&other.squares).for_each(|(a, b)| *a += b);
+        self
+    }
+}
+
+/// The sums of at most 2^16 rows (so 8-bit squares fit in u32 lanes): rows outer, channels inner,
+/// which the compiler vectorises for bytes.
+fn integer_rows(bytes: &[u8], layout: Layout) -> IntegerSums {
+    let nchan = layout.nchan;
+    let mut out = IntegerSums::new(nchan);
+    let rows = bytes.chunks_exact(layout.row_bytes());
+    match layout.nbits {
+        8 => {
+            let (mut sums, mut squares) = (vec![0u32; nchan], vec![0u32; nchan]);
+            for row in rows {
+                for ((s, q), &v) in sums.iter_mut().zip(squares.iter_mut()).zip(row) {
+                    let v = v as u32;
+                    *s += v;
+                    *q += v * v;
+                }
             }
-            if let Some(h) = histogram.as_deref_mut() {
-                for i in 0..block.len() {
-                    h[i * levels + level(row, first + i) as usize] += 1;
+            out.sums.iter_mut().zip(&sums).for_each(|(a, &b)| *a = b as u64);
+            out.squares.iter_mut().zip(&squares).for_each(|(a, &b)| *a = b as u64);
+        }
+        16 => {
+            for row in rows {
+                for ((s, q), v) in out.sums.iter_mut().zip(out.squares.iter_mut()).zip(row.chunks_exact(2)) {
+                    let v = u16::from_le_bytes([v[0], v[1]]) as u64;
+                    *s += v;
+                    *q += v * v;
                 }
             }
         }
-        for ((r, s), q) in block.iter_mut().zip(&mut sums).zip(&mut squares) {
-            r.int_sum += std::mem::take(s);
-            r.int_squares += std::mem::take(q) as u128;
+        _ => {
+            for row in rows {
+                for c in 0..nchan {
+                    let v = layout.level(row, c) as u64;
+                    out.sums[c] += v;
+                    out.squares[c] += v * v;
+                }
+            }
         }
     }
-    let rows = (bytes.len() / row_bytes) as u64;
-    block.iter_mut().for_each(|r| r.count += rows);
+    out
 }
 
-/// Float samples: each channel's valid samples summed in time order, and this gulp's mean and
-/// central sum merged into the running ones.
+/// Float samples of file channels `first..first + block.len()`: each channel's valid samples summed
+/// in time order, and this gulp's mean and central sum merged into the running ones. Rows outer,
+/// channels inner.
 fn float_block(bytes: &[u8], layout: Layout, first: usize, block: &mut [Running]) {
     let row_bytes = layout.row_bytes();
-    let value = |row: usize, c: usize| {
-        let at = row * row_bytes + 4 * c;
-        f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-    };
-    let rows = bytes.len() / row_bytes;
-    for (i, r) in block.iter_mut().enumerate() {
-        let c = first + i;
-        let (mut count, mut sum) = (0u64, 0f64);
-        for t in 0..rows {
-            let x = value(t, c);
+    let n = block.len();
+    let values = |row| floats(row, first, n);
+    let (mut counts, mut sums) = (vec![0u64; n], vec![0f64; n]);
+    for row in bytes.chunks_exact(row_bytes) {
+        for (((r, count), sum), x) in block.iter_mut().zip(&mut counts).zip(&mut sums).zip(values(row)) {
             if x.is_finite() {
-                count += 1;
-                sum += x as f64;
+                *count += 1;
+                *sum += x as f64;
                 r.sum += x as f64;
             }
         }
-        if count == 0 {
-            continue;
-        }
-        let mean = sum / count as f64;
-        let mut m2 = 0f64;
-        for t in 0..rows {
-            let x = value(t, c);
+    }
+    let means: Vec<f64> = sums.iter().zip(&counts).map(|(&s, &k)| if k > 0 { s / k as f64 } else { 0.0 }).collect();
+    let mut m2 = vec![0f64; n];
+    for row in bytes.chunks_exact(row_bytes) {
+        for ((m, &mean), x) in m2.iter_mut().zip(&means).zip(values(row)) {
             if x.is_finite() {
                 let d = x as f64 - mean;
-                m2 += d * d;
+                *m += d * d;
             }
         }
-        // Chan, Golub and LeVeque's pairwise combination
-        let (na, nb) = (r.count as f64, count as f64);
-        let delta = mean - r.mean;
-        r.mean += delta * nb / (na + nb);
-        r.m2 += m2 + delta * delta * na * nb / (na + nb);
-        r.count += count;
     }
+    for (i, r) in block.iter_mut().enumerate() {
+        if counts[i] == 0 {
+            continue;
+        }
+        // Chan, Golub and LeVeque's pairwise combination
+        let (na, nb) = (r.count as f64, counts[i] as f64);
+        let delta = means[i] - r.mean;
+        r.mean += delta * nb / (na + nb);
+        r.m2 += m2[i] + delta * delta * na * nb / (na + nb);
+        r.count += counts[i];
+    }
+}
+
+/// The float32 samples of channels `first..first + n` of a row.
+fn floats(row: &[u8], first: usize, n: usize) -> impl Iterator<Item = f32> + '_ {
+    row[4 * first..4 * (first + n)].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// numpy's median of the samples a level histogram counts, and the median of their absolute
