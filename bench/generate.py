@@ -7,21 +7,20 @@ w2.npz   16384 x 2048 float32 (128 MiB), full-resolution CHIME-like
 w3.fil   4096 x 262144 8-bit SIGPROC filterbank (1 GiB; --quick: 1024 x 65536),
          a dispersed burst (DM 500) in noise, descending frequencies
 w4/      4 different 128 x 1024 bursts for the 24-figure manifest
-w5.npz   16384 x 16384 float32 (1 GiB, stored), a CHIME-like full-resolution
-         burst written channel block by channel block (--quick: 4096 x 16384)
-w6.fil   4096 x 2097152 8-bit filterbank (8 GiB; not with --quick), the w3
-         burst in noise blocks that repeat (the content does not change the work)
+w6.fits  PSRFITS search mode as Parkes UWL (Medusa) writes it: 4-bit, 4 pols AABBCRCI, ZERO_OFF 7.5,
+         1024 channels, NSBLK 4096, 32 rows (256 MiB; --quick: 8 rows), random samples, per-pol
+         DAT_SCL/DAT_OFFS, descending DAT_FREQ
+w7.fil   w2.npz's 16384 x 2048 as a 32-bit SIGPROC filterbank (for your's Candidate)
 """
 
 import argparse
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
-from make_synthetic import BANDWIDTH, DT, FBOTTOM, K_DM, synthetic, write  # noqa: E402
+from make_synthetic import synthetic, write  # noqa: E402
 
 W3_FCH1, W3_TSAMP, W3_DM = 1530.0, 64e-6, 500.0
 
@@ -45,6 +44,21 @@ def header_bytes(fields):
     return bytes(out)
 
 
+def float_filterbank(path, npz):
+    """The waterfall of a tutorial npz as a 32-bit filterbank, highest frequency first."""
+    z = np.load(npz)
+    x, df, fbottom = z["intensity"].astype(np.float32), float(z["df"]), float(z["fbottom"])
+    nchan = x.shape[0]
+    fields = [
+        ("telescope_id", 0), ("machine_id", 0), ("data_type", 1), ("source_name", "bench"),
+        ("fch1", fbottom + (nchan - 0.5) * df), ("foff", -df), ("nchans", nchan), ("nbits", 32), ("nifs", 1),
+        ("tstart", 60000.0), ("tsamp", float(z["dt"])),
+    ]
+    with open(path, "wb") as f:
+        f.write(header_bytes(fields))
+        f.write(np.ascontiguousarray(x[::-1].T).tobytes())
+
+
 def filterbank(path, nchan, ntime, seed):
     foff = -400.0 / nchan
     fields = [
@@ -65,59 +79,38 @@ def filterbank(path, nchan, ntime, seed):
             f.write(np.clip(np.round(block), 0, 255).astype(np.uint8).tobytes())
 
 
-def npy_header(shape, descr="<f4"):
-    """The bytes np.save writes before the data of a C-ordered array."""
-    text = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}"
-    text += " " * (64 - (10 + len(text) + 1) % 64) + "\n"
-    return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode()
+def psrfits(path, nrows, seed, nchan=1024, nsblk=4096, npol=4):
+    from astropy.io import fits
 
-
-def big_npz(path, nchan, ntime, seed=5, file_dm=87.0, burst_dm=87.77, block=256):
-    """A tutorial npz (stored, like np.savez) written block by block of channels, never whole in
-    memory: noise, a dispersed burst at 60% of the span, dropped and noisy channels."""
     rng = np.random.default_rng(seed)
-    df = BANDWIDTH / nchan
-    freqs = FBOTTOM + df * (np.arange(nchan) + 0.5)
-    t = (np.arange(ntime) + 0.5) * DT
-    delay = K_DM * (burst_dm - file_dm) * (freqs**-2 - freqs[-1] ** -2)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        with z.open("intensity.npy", "w", force_zip64=True) as f:
-            f.write(npy_header((nchan, ntime)))
-            for c0 in range(0, nchan, block):
-                c = np.arange(c0, min(nchan, c0 + block))
-                x = rng.normal(0.0, 1.0, size=(len(c), ntime)).astype(np.float32) * rng.uniform(0.02, 0.04, size=(len(c), 1)).astype(np.float32)
-                band = np.exp(-0.5 * ((freqs[c] - 600.0) / 70.0) ** 2)
-                x += (0.35 * band[:, None] * np.exp(-0.5 * ((t[None, :] - 0.6 * ntime * DT - delay[c, None]) / 1.5e-3) ** 2)).astype(np.float32)
-                x[rng.random(len(c)) < 1 / 32] *= 10.0
-                x[rng.random(len(c)) < 1 / 32] = 0.0
-                f.write(x.tobytes())
-        for key, value in dict(dt=DT, df=df, dm=file_dm, fbottom=FBOTTOM).items():
-            with z.open(f"{key}.npy", "w") as f:
-                f.write(npy_header(()).replace(b"'<f4'", b"'<f8'") + np.float64(value).tobytes())
-
-
-def repeated_filterbank(path, nchan, ntime, seed=6, distinct_bytes=1 << 30):
-    """A large 8-bit filterbank: the w3 burst, in noise blocks that repeat after `distinct_bytes`."""
-    foff = -400.0 / nchan
-    fields = [
-        ("telescope_id", 0), ("machine_id", 0), ("data_type", 1), ("source_name", "bench"),
-        ("fch1", W3_FCH1), ("foff", foff), ("nchans", nchan), ("nbits", 8), ("nifs", 1),
-        ("tstart", 60000.0), ("tsamp", W3_TSAMP),
+    primary = fits.PrimaryHDU()
+    # the primary keywords a Medusa file has (your's reader needs all of them)
+    for key, value in [("FITSTYPE", "PSRFITS"), ("TELESCOP", "Parkes"), ("OBSERVER", "bench"), ("PROJID", "P000"), ("FRONTEND", "UWL"),
+                       ("BACKEND", "Medusa"), ("OBS_MODE", "SEARCH"), ("DATE-OBS", "2023-02-25T01:00:00"), ("SRC_NAME", "J0534+2200"),
+                       ("RA", "05:34:31.9"), ("DEC", "+22:00:52.1"), ("FD_POLN", "LIN"), ("TRK_MODE", "TRACK"), ("OBSFREQ", 2368.0),
+                       ("OBSBW", -3328.0), ("OBSNCHAN", nchan), ("CHAN_DM", 0.0), ("BMIN", 0.1), ("STT_IMJD", 60000), ("STT_SMJD", 3600),
+                       ("STT_OFFS", 0.0), ("ANT_X", -4554231.5), ("ANT_Y", 2816759.1), ("ANT_Z", -3454036.3), ("NRCVR", 2), ("FD_HAND", 1),
+                       ("FD_SANG", 45.0), ("FD_XYPH", 0.0), ("FD_MODE", "FA"), ("FA_REQ", 0.0), ("BECONFIG", "N/A"), ("BE_PHASE", 0),
+                       ("BE_DCC", 0), ("BE_DELAY", 0.0), ("TCYCLE", 0.0)]:
+        primary.header[key] = value
+    nbytes = nsblk * npol * nchan // 2
+    freqs = 4030.0 - 3328.0 / nchan * np.arange(nchan)
+    columns = [
+        fits.Column(name="TSUBINT", format="1D", array=np.full(nrows, nsblk * 64e-6)),
+        fits.Column(name="OFFS_SUB", format="1D", array=(np.arange(nrows) + 0.5) * nsblk * 64e-6),
+        fits.Column(name="DAT_FREQ", format=f"{nchan}D", array=np.tile(freqs, (nrows, 1))),
+        fits.Column(name="DAT_WTS", format=f"{nchan}E", array=np.ones((nrows, nchan), np.float32)),
+        fits.Column(name="DAT_OFFS", format=f"{nchan * npol}E", array=rng.normal(0, 1, (nrows, nchan * npol)).astype(np.float32)),
+        fits.Column(name="DAT_SCL", format=f"{nchan * npol}E", array=rng.uniform(0.5, 2, (nrows, nchan * npol)).astype(np.float32)),
+        # TDIM in bytes, (NCHAN, NPOL, NSBLK/2) for 4 bits, as Medusa writes it
+        fits.Column(name="DATA", format=f"{nbytes}B", dim=f"({nchan},{npol},{nsblk // 2})",
+                    array=rng.integers(0, 256, (nrows, nsblk // 2, npol, nchan), dtype=np.uint8)),
     ]
-    rng = np.random.default_rng(seed)
-    step = (64 << 20) // nchan
-    blocks = [np.clip(np.round(rng.normal(100.0, 12.0, size=(step, nchan))), 0, 255).astype(np.uint8) for _ in range(distinct_bytes // (step * nchan))]
-    freqs = W3_FCH1 + foff * np.arange(nchan)
-    arrival = 0.5 * ntime + (1 / 2.41e-4) * W3_DM * (freqs**-2.0 - W3_FCH1**-2.0) / W3_TSAMP
-    with open(path, "wb") as f:
-        f.write(header_bytes(fields))
-        for k, t0 in enumerate(range(0, ntime, step)):
-            block = blocks[k % len(blocks)][: min(step, ntime - t0)]
-            t = np.arange(t0, t0 + len(block))[:, None]
-            near = np.abs(t - arrival[None, :]) < 64
-            if near.any():
-                block = np.clip(block + 40.0 * np.exp(-0.5 * ((t - arrival[None, :]) / 8.0) ** 2), 0, 255).astype(np.uint8)
-            f.write(block.tobytes())
+    table = fits.BinTableHDU.from_columns(columns, name="SUBINT")
+    for key, value in [("NPOL", npol), ("POL_TYPE", "AABBCRCI"), ("TBIN", 64e-6), ("NBIN", 1), ("NBITS", 4), ("NCHAN", nchan),
+                       ("CHAN_BW", -3328.0 / nchan), ("NSBLK", nsblk), ("ZERO_OFF", 7.5), ("NSUBOFFS", 0), ("NCHNOFFS", 0), ("NSTOT", nrows * nsblk), ("SIGNINT", 0)]:
+        table.header[key] = value
+    fits.HDUList([primary, table]).writeto(path)
 
 
 def main():
@@ -136,15 +129,14 @@ def main():
         return path
 
     make("w1.npz", lambda p: write(p, *synthetic(128, 1024, 1, 87.0, 87.77)))
-    make("w2.npz", lambda p: write(p, *synthetic(16384, 2048, 2, 87.0, 87.77)))
+    w2 = make("w2.npz", lambda p: write(p, *synthetic(16384, 2048, 2, 87.0, 87.77)))
+    make("w7.fil", lambda p: float_filterbank(p, w2))
     nchan, ntime = (1024, 65536) if a.quick else (4096, 262144)
     make(f"w3_{nchan}x{ntime}.fil", lambda p: filterbank(p, nchan, ntime, 3))
-    make(f"w5_{16384 if not a.quick else 4096}x16384.npz", lambda p: big_npz(p, 16384 if not a.quick else 4096, 16384))
-    if not a.quick:
-        make("w6_4096x2097152.fil", lambda p: repeated_filterbank(p, 4096, 2097152))
     (a.out / "w4").mkdir(exist_ok=True)
     for k in range(4):
         make(f"w4/burst_{k}.npz", lambda p, k=k: write(p, *synthetic(128, 1024, 10 + k, 87.0, 87.77)))
+    make(f"w6_{8 if a.quick else 32}rows.fits", lambda p: psrfits(p, 8 if a.quick else 32, 5))
     print("generated:", ", ".join(made) or "nothing new")
 
 

@@ -5,19 +5,22 @@
 //   pnpm bench            the full run (about ten minutes)
 //   pnpm bench --quick    fewer repetitions and a smaller workload 3
 //   pnpm bench --only W1,W4
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+//   pnpm bench --only W5 --no-record   (a workload alone, without rewriting RESULTS.md)
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import { describeMachine } from "./lib/machine.mjs";
-import { jsonCommand, repeat, timeCommand } from "./lib/measure.mjs";
+import { jsonCommand, median, repeat, timeCommand } from "./lib/measure.mjs";
 import { peersPython, projectPython } from "./lib/python.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const work = join(here, ".work");
-const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, "no-record": { type: "boolean" } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: "boolean" }, only: { type: "string" }, "no-record": { type: "boolean" }, "w5-files": { type: "string" } },
+});
 const quick = Boolean(flags.quick);
 const only = flags.only ? new Set(flags.only.split(",")) : null;
 const reps = quick ? 3 : 5;
@@ -35,15 +38,17 @@ function record(workload, what, ours, theirs, competitor, target, extra = "") {
   log(`  ${workload} ${what}: ours ${ours.toFixed(3)} s, ${competitor} ${theirs.toFixed(3)} s, ${ratio.toFixed(1)}x ${extra}`);
 }
 
+const run = (name) => !only || only.has(name);
+
 log("> machine");
 const machine = describeMachine(join(here, "ours/bandwidth.mjs"));
 log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
 
-log("> workloads (bench/generate.py)");
-timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
+if (["W1", "W2", "W3", "W4", "WV", "W6", "W7"].some(run)) {
+  log("> workloads (bench/generate.py)");
+  timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
+}
 const w3 = quick ? join(work, "w3_1024x65536.fil") : join(work, "w3_4096x262144.fil");
-
-const run = (name) => !only || only.has(name);
 
 if (run("W1")) {
   log("> W1: paper figure, 128 x 1024 npz -> PDF, whole process");
@@ -156,18 +161,220 @@ if (run("W4")) {
   record("W4", "24 figures, warm rebuild (nothing changed)", warm, seed, "24 seed runs", "< 1 s", warm < 1 ? "(under 1 s)" : "(over 1 s)");
 }
 
+if (run("WV")) {
+  log("> WV: the viewer in headless Chromium: DM changes on the 16384 x 2048 waterfall; opening the large filterbank");
+  const input = join(work, "w2.npz");
+  const view = jsonCommand(node, [join(here, "ours/view.mjs"), input, "87.0", String(reps * 2), w3]);
+  const dmChange = median(view.dmChangeMs) / 1000;
+  const rerun = repeat(reps, () => timeCommand(node, [plot, input, "--dm", "87.3", "--figname", join(work, "wv_cli.png")]).seconds);
+  record(
+    "WV",
+    "DM change shown (page, end to end)",
+    dmChange,
+    rerun,
+    "re-running plot",
+    "<= 0.150 s",
+    `(median of ${view.dmChangeMs.length}; max ${(Math.max(...view.dmChangeMs) / 1000).toFixed(3)} s)`,
+  );
+  const inputBytes = readFileSync(w3).length;
+  const whole = repeat(1, () => timeCommand(node, [plot, w3, "--figname", join(work, "wv_cli_whole.png")]).seconds);
+  record(
+    "WV",
+    "open a large filterbank (first figure shown)",
+    view.openSeconds,
+    whole,
+    "plot on the whole file",
+    "reads only the part shown",
+    `(${(inputBytes / 2 ** 30).toFixed(2)} GiB file; viewer peak RSS ${(view.openRssKiB / 1024).toFixed(0)} MiB)`,
+  );
+}
+
+if (run("W5")) {
+  const total = flags["w5-files"] ? Number(flags["w5-files"]) : quick ? 1000 : 10000;
+  const compared = quick ? 20 : 40;
+  log(`> W5: candidate thumbnails, 256 x 256 FETCH-style candidates -> PNG (${total} ours, ${compared} side by side with your_h5plotter)`);
+  const dir = join(work, "w5");
+  const cands = join(dir, "cands");
+  const last = join(cands, `cand_${String(total - 1).padStart(5, "0")}.h5`);
+  if (!existsSync(last)) {
+    timeCommand(python, [join(root, "fixtures/make_candidates.py"), cands, String(total), "--nchan", "256", "--ntime", "256", "--ndm", "256"]);
+  }
+  // the same files for both: a list of the first `compared`, for our manifest and your's results CSV
+  const names = Array.from({ length: compared }, (_, i) => `cand_${String(i).padStart(5, "0")}.h5`);
+  writeFileSync(join(dir, "compared.txt"), names.map((n) => `cands/${n}\n`).join(""));
+  writeFileSync(join(dir, "compared.csv"), `candidate,label\n${names.map((n) => `${join(cands, n)},1\n`).join("")}`);
+  const manifest = (each, out) => `version: 1\nfigures:\n  - { name: "t-{stem}", each: "${each}", input: "{path}", dpi: 60, output: "${out}/{stem}.png" }\n`;
+  writeFileSync(join(dir, "compared.yaml"), manifest("compared.txt", "ours_compared"));
+  const everyName = Array.from({ length: total }, (_, i) => `cands/cand_${String(i).padStart(5, "0")}.h5\n`);
+  writeFileSync(join(dir, "all.txt"), everyName.join(""));
+  writeFileSync(join(dir, "all.yaml"), manifest("all.txt", "ours_all"));
+  const jobs = String(machine.cores);
+  const oursCompared = Array.from({ length: quick ? 1 : 3 }, () => jsonCommand(node, [join(here, "ours/w5_build.mjs"), join(dir, "compared.yaml"), jobs]));
+  const oursSeconds = median(oursCompared.map((o) => o.seconds));
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  if (!peers.tools.your.ok) {
+    log(`  your: unavailable (${peers.tools.your.why})`);
+    rows.push({
+      workload: "W5",
+      what: `${compared} candidate thumbnails`,
+      competitor: "your_h5plotter",
+      unavailable: `${peers.tools.your.why} (Python ${peers.version})`,
+    });
+  } else {
+    rmSync(join(dir, "theirs"), { recursive: true, force: true });
+    // your 0.6.7's plotter has one size: 15 x 10 in at 300 dpi (its --dpi came later)
+    const theirs = jsonCommand(peers.python, [join(here, "competitors/w5_your.py"), join(dir, "compared.csv"), join(dir, "theirs"), jobs]);
+    if (theirs.figures !== compared) throw new Error(`your_h5plotter wrote ${theirs.figures} of ${compared} figures`);
+    record(
+      "W5",
+      `${compared} candidate thumbnails (PNG, ${jobs} processes)`,
+      oursSeconds,
+      theirs.seconds,
+      "your_h5plotter",
+      ">= 10x",
+      `(ours ${(compared / oursSeconds).toFixed(1)} fig/s, peak RSS ${(Math.max(...oursCompared.map((o) => o.maxRssKiB)) / 1024).toFixed(0)} MiB; your ${(compared / theirs.seconds).toFixed(1)} fig/s, largest process ${(theirs.maxRssKiB / 1024).toFixed(0)} MiB)`,
+    );
+  }
+  const all = jsonCommand(node, [join(here, "ours/w5_build.mjs"), join(dir, "all.yaml"), jobs]);
+  const rate = all.figures / all.seconds;
+  rows.push({
+    workload: "W5",
+    what: `${all.figures} candidate thumbnails (PNG)`,
+    ours: all.seconds,
+    theirs: NaN,
+    competitor: "-",
+    ratio: NaN,
+    target: ">= 50 fig/s",
+    extra: `(${rate.toFixed(1)} fig/s wall, ${(all.figures / all.cpuSeconds).toFixed(1)} fig/s per CPU second (${all.cpuSeconds.toFixed(0)} s CPU), peak RSS ${(all.maxRssKiB / 1024).toFixed(0)} MiB)`,
+  });
+  log(
+    `  W5 ${all.figures} thumbnails: ${all.seconds.toFixed(1)} s, ${rate.toFixed(1)} fig/s, ${all.cpuSeconds.toFixed(1)} s CPU, peak RSS ${(all.maxRssKiB / 1024).toFixed(0)} MiB`,
+  );
+
+  const planned = quick ? 10000 : 100000;
+  const planDir = join(work, `w5plan_${planned}`);
+  if (!existsSync(join(planDir, "cands", `c${planned - 1}.h5`))) {
+    mkdirSync(join(planDir, "cands"), { recursive: true });
+    for (let i = 0; i < planned; i++) writeFileSync(join(planDir, "cands", `c${i}.h5`), "");
+  }
+  writeFileSync(join(planDir, "figures.yaml"), manifest("cands/*.h5", "thumbs"));
+  const plan = jsonCommand(node, [join(here, "ours/w5_plan.mjs"), join(planDir, "figures.yaml"), "200"]);
+  rows.push({
+    workload: "W5",
+    what: `list + plan ${plan.figures} files, pick shard 0 of 200`,
+    ours: plan.seconds,
+    theirs: NaN,
+    competitor: "-",
+    ratio: NaN,
+    target: "seconds, flat memory",
+    extra: `(load ${plan.loadSeconds.toFixed(2)} s, ${plan.selected} figures in the shard, peak RSS ${(plan.maxRssKiB / 1024).toFixed(0)} MiB)`,
+  });
+  log(`  W5 plan ${plan.figures}: ${plan.seconds.toFixed(2)} s, peak RSS ${(plan.maxRssKiB / 1024).toFixed(0)} MiB`);
+}
+
+if (run("W6")) {
+  const w6 = join(work, `w6_${quick ? 8 : 32}rows.fits`);
+  log(`> W6: PSRFITS search mode, 4-bit AABBCRCI, 1024 channels x ${quick ? 32768 : 131072} samples -> AA + BB waterfall`);
+  const samples = (cmd, a) => Array.from({ length: quick ? 2 : 3 }, () => jsonCommand(cmd, a));
+  const median = (runs) => runs.map((o) => o.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  const ours = samples(node, [join(here, "ours/w6_psrfits.mjs"), w6]);
+  const oursRss = Math.max(...ours.map((o) => o.maxRssKiB)) * 1024;
+  const inputBytes = statSync(w6).size;
+  const rssNote = `(peak RSS ${(oursRss / 2 ** 20).toFixed(0)} MiB for a ${(inputBytes / 2 ** 20).toFixed(0)} MiB file and a ${((ours[0].shape[0] * ours[0].shape[1] * 4) / 2 ** 20).toFixed(0)} MiB float32 waterfall)`;
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  for (const tool of ["numpy", "your", "sigpyproc"]) {
+    if (tool !== "numpy" && !peers.tools[tool].ok) {
+      log(`  ${tool}: unavailable (${peers.tools[tool].why}; Python ${peers.version})`);
+      rows.push({ workload: "W6", what: "PSRFITS -> AA+BB waterfall", competitor: tool, unavailable: `${peers.tools[tool].why} (Python ${peers.version})` });
+      continue;
+    }
+    let theirs;
+    try {
+      theirs = samples(tool === "numpy" ? python : peers.python, [join(here, "competitors/w6_peers.py"), tool, w6]);
+    } catch (error) {
+      // a reader that cannot read the file is a result too (your reshapes by the byte TDIM of 4-bit data)
+      const why = String(error.message).trim().split("\n").pop().slice(0, 160);
+      log(`  ${tool}: fails on this file (${why})`);
+      rows.push({ workload: "W6", what: "PSRFITS -> AA+BB waterfall", competitor: tool, unavailable: `fails on this file: ${why.replaceAll("|", "/")}` });
+      continue;
+    }
+    const rss = Math.max(...theirs.map((o) => o.maxRssKiB)) * 1024;
+    record("W6", "PSRFITS -> AA+BB waterfall", median(ours), median(theirs), tool, "faster", `${rssNote}; ${tool} peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);
+  }
+}
+
+if (run("W7")) {
+  const [nchan3, ntime3] = quick ? [1024, 65536] : [4096, 262144];
+  const window = { nstart: (3 * ntime3) / 8, nsamp: ntime3 / 4, tsamp: 64e-6 }; // the middle quarter: 1 GiB of float32 in the full run
+  const windowGiB = (nchan3 * window.nsamp * 4) / 2 ** 30;
+  log(`> W7: DM-time plane, 256 trials over 0 .. 2 DM: 16384 x 2048 (128 MiB) and a ${windowGiB} GiB filterbank window (${nchan3} x ${window.nsamp})`);
+  const peers = peersPython(work, join(here, "requirements-peers.txt"));
+  const subset = quick ? 4 : 8;
+  const cases = [
+    {
+      what: "DM-time plane, 16384 x 2048 (128 MiB)",
+      ours: [join(work, "w2.npz"), "87.77", "256", String(reps), String(reps)],
+      file: join(work, "w7.fil"),
+      dm: "87.77",
+      read: [],
+    },
+    {
+      what: `DM-time plane, ${windowGiB} GiB filterbank window (${nchan3} x ${window.nsamp})`,
+      ours: [w3, "500", "256", String(reps), "1", String(window.nstart * window.tsamp), String(window.nsamp * window.tsamp)],
+      file: w3,
+      dm: "500",
+      read: [String(window.nstart), String(window.nsamp)],
+    },
+  ];
+  for (const c of cases) {
+    const ours = jsonCommand(node, [join(here, "ours/w7_plane.mjs"), ...c.ours]);
+    const oursNote = `(auto: ${ours.method}; exact brute force ${ours.brute.toFixed(2)} s; peak RSS ${(ours.maxRssKiB / 1024).toFixed(0)} MiB)`;
+    for (const tool of ["numpy", "your"]) {
+      if (tool === "your" && !peers.tools.your.ok) {
+        log(`  your: unavailable (${peers.tools.your.why}; Python ${peers.version})`);
+        rows.push({ workload: "W7", what: c.what, competitor: tool, unavailable: `${peers.tools.your.why} (Python ${peers.version})` });
+        continue;
+      }
+      const theirs = jsonCommand(tool === "numpy" ? python : peers.python, [
+        join(here, "competitors/plane_peers.py"),
+        tool,
+        c.file,
+        c.dm,
+        "256",
+        String(subset),
+        ...c.read,
+      ]);
+      const name = tool === "numpy" ? "numpy brute force" : "your (Candidate.dmtime, CPU)";
+      const note = `${oursNote}; ${name}: ${theirs.perTrial.toFixed(2)} s per trial x 256 (${theirs.timedTrials} timed)`;
+      record("W7", c.what, ours.auto, theirs.seconds, name, tool === "numpy" ? ">= 20x" : ">= 5x", note);
+    }
+  }
+}
+
+// Workloads not run this time keep their rows of the last run that did run them.
+const recordedPath = join(here, "RESULTS.md");
+const kept =
+  only && existsSync(recordedPath)
+    ? readFileSync(recordedPath, "utf8")
+        .split("\n")
+        .filter((line) => /^\|\s*W\d+\s*\|/.test(line) && !only.has(line.split("|")[1].trim()))
+    : [];
+
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
 const table = [
   "| workload | what | ours (s) | competitor | theirs (s) | ratio | target | notes |",
   "|---|---|---|---|---|---|---|---|",
+  ...kept,
   ...rows.map((r) =>
     r.unavailable
       ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${r.unavailable} |`
-      : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} |`,
+      : Number.isNaN(r.ratio)
+        ? `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | | | ${r.target} | ${r.extra} |`
+        : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} |`,
   ),
 ].join("\n");
 const section = [
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` (medians of ${reps} runs; ratio = competitor time / ours).`,
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` (medians of ${reps} runs; ratio = competitor time / ours)${kept.length ? "; the other workloads' rows are from their last run" : ""}.`,
   "",
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}; read bandwidth measured by the harness: ${(machine.bandwidth / 1e9).toFixed(1)} GB/s (parallel sum of 1 GiB).`,
   "",

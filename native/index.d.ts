@@ -19,6 +19,63 @@ export declare class ChannelStatsPass {
   finish(): PassStats
 }
 
+/** A PSRFITS search-mode file as its headers, row 0 and last row describe it. */
+export declare class PsrfitsFile {
+  /** The file described by the headers a reader collected (`nextRange` returned null). */
+  static fromHeaders(reader: PsrfitsHeaderReader): PsrfitsFile
+  get layout(): PsrfitsLayout
+  /** Reads the channel order and the weights summary from row 0's bytes. */
+  setFirstRow(row: Uint8Array): PsrfitsChannels
+  /**
+   * Drops trailing all-zero samples of the last row (`lastRow`, its bytes) when the file has no
+   * `NSTOT` (some writers pad the last row); returns how many were dropped.
+   */
+  trimPadding(lastRow: Uint8Array): number
+  /** The rows holding samples `[start, end)` (clipped to the valid samples): `{offset: first row, length: rows}`. */
+  rowsFor(sampleStart: number, sampleEnd: number): ByteRange
+  /**
+   * What the options decode (`pols 0 and 1 of AABBCRCI summed`, `pol 2 (CR) of AABBCRCI`); fails
+   * on a pol the file does not have.
+   */
+  polarisation(options: PsrfitsReadOptions): string
+  /**
+   * Decodes samples `[sampleStart, sampleEnd)` from whole rows (`rows`, starting at row `firstRow`)
+   * into columns `outOffset..` of `out`, a `[nchan][outNtime]` block (row 0 the lowest frequency);
+   * other columns are left as they are.
+   */
+  decode(rows: Uint8Array, firstRow: number, sampleStart: number, sampleEnd: number, options: PsrfitsReadOptions, out: Float32Array, outNtime: number, outOffset: number): PsrfitsDecoded
+  /** The `plot info` lines: the header summary and how row 0 weights the channels. */
+  summary(): Array<SummaryLine>
+  /** Things the user should know (the file may be damaged, or other tools read it differently). */
+  get warnings(): Array<string>
+  /** Quirks handled as a matter of course (TDIM describing bytes, scales of NCHAN values, padding trimmed). */
+  get notes(): Array<string>
+}
+
+/** Collects the bytes of a file's headers as they are read, and says what to read next. */
+export declare class PsrfitsHeaderReader {
+  constructor(fileSize: number)
+  /** Adds bytes read at `offset`. */
+  add(offset: number, bytes: Uint8Array): void
+  /**
+   * The next range to read, or null when every header is in. Fails when the file is not a
+   * PSRFITS search-mode file or a header before the SUBINT table is damaged.
+   */
+  nextRange(): ByteRange | null
+}
+
+/** Files of one observation, split in time, combined into one waterfall. */
+export declare class PsrfitsSequence {
+  constructor()
+  /** Adds a file (after its `setFirstRow` and `trimPadding`). */
+  add(file: PsrfitsFile): void
+  /**
+   * Orders the files by start time and places them: gaps between them are left for the caller
+   * to fill as missing samples, overlaps keep the earlier file's samples.
+   */
+  plan(): PsrfitsPlan
+}
+
 /**
  * Dedisperses, subbands and downsamples time-major rows as they are fed, holding a ring of recent
  * samples per channel, never the full-resolution waterfall: the same numbers as `dedisperseSubband`
@@ -43,6 +100,28 @@ export interface Axes {
   fbottomMhz: number
   /** Channel width, MHz (positive). */
   dfMhz: number
+}
+
+/**
+ * The DM that maximises structure (DM_phase) over trial DMs (at least 3; at least 22 samples).
+ * `maxFourierIndex`: use only Fourier indices below it (default all, as DM_phase).
+ */
+export declare function bestDmByStructure(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dispersionOptions: Dispersion, trials: DmTrials, maxFourierIndex?: number | undefined | null): Promise<StructureDm>
+
+export declare function boxcarPeak(series: Float64Array, maxWidthSamples: number): BoxcarPeak
+
+/** The boxcar of largest S/N (widths 1 ..= `maxWidthSamples`): where a figure centres its window. */
+export interface BoxcarPeak {
+  centreSample: number
+  widthSamples: number
+  startSample: number
+  snr: number
+}
+
+/** A byte range of a file. */
+export interface ByteRange {
+  offset: number
+  length: number
 }
 
 /** A block of a waterfall: channels `[channelStart, channelEnd)` x samples `[sampleStart, sampleEnd)`. */
@@ -90,6 +169,9 @@ export declare function colormapRgba(intensity: Float32Array, grid: Grid, option
 /** Colour maps (matplotlib's tables). */
 export type ColourMap = 'viridis' | 'magma' | 'inferno' | 'plasma' | 'cividis' | 'gray'
 
+/** The CRC-32 (zip's) of `bytes`, computed in parallel. */
+export declare function crc32(bytes: Uint8Array): number
+
 /** Dedisperses in place (weights move with the data); returns each channel's shift in samples. */
 export declare function dedisperse(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion): Float64Array
 
@@ -115,6 +197,35 @@ export interface Dedispersion {
   referenceMhz?: number
   /** Default "roll". */
   wrap?: Wrap
+}
+
+/** How the data are dispersed now and how a trial DM is removed from them. */
+export interface Dispersion {
+  /** The DM the data are dedispersed to now, pc cm^-3. */
+  dmNow: number
+  /** Dispersion constant, MHz² s cm³ / pc. Default `K_DM_CHIME`. */
+  kDm?: number
+  /** Default "top"; ignored when `referenceMhz` is given. */
+  reference?: Reference
+  referenceMhz?: number
+  /** What a shift moves past an end of the data: "roll" (default) or "invalidate". */
+  wrap?: Wrap
+}
+
+/** The S/N-vs-DM curve of the rows `[dms.length][ntime]` of a plane (each row measured whole). */
+export declare function dmSnrCurve(dms: Float64Array, ntime: number, rows: Float64Array, options: SnrOptions): SnrCurve
+
+/**
+ * The DM-time plane of a waterfall over trial DMs: row `j` is the band sum of the data
+ * dedispersed from `dispersion.dmNow` to trial `j` (samples that do not count add nothing).
+ */
+export declare function dmTimePlane(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dispersionOptions: Dispersion, trials: DmTrials, options?: PlaneOptions | undefined | null): Promise<MeasuredPlane>
+
+/** Trial DMs `start + j·step`, `j = 0 .. count`. */
+export interface DmTrials {
+  start: number
+  step: number
+  count: number
 }
 
 /** Weighted mean over valid samples of `factor` adjacent samples (a partial tail is dropped). */
@@ -162,6 +273,22 @@ export declare const K_DM_CHIME: number
 /** Sets the listed channels to NaN with weight 0. */
 export declare function maskChannels(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid, channels: Array<number>): void
 
+/** A DM-time plane: `[dms.length][ntime]` band sums, row 0 the lowest trial DM. */
+export interface MeasuredPlane {
+  dms: Float64Array
+  ntime: number
+  data: Float64Array
+  /** "brute" or "subband". */
+  method: string
+  /** Subband method: subbands, trial groups, and the largest shift error the grouping added (samples). */
+  nsub?: number
+  groups?: number
+  maxShiftErrorSamples?: number
+}
+
+/** The S/N of a time series by a named definition (missing samples skipped). */
+export declare function measureSnr(series: Float64Array, options: SnrOptions): SnrResult
+
 /** Every error code the native core can throw (the TypeScript list of codes includes them all). */
 export declare function nativeErrorCodes(): Array<string>
 
@@ -193,6 +320,96 @@ export interface PassStats {
 /** numpy's linear-method percentiles of the finite values of a block (NaN when it has none). */
 export declare function percentiles(intensity: Float32Array, grid: Grid, range: CellRange, qs: Array<number>): Array<number>
 
+/** The method of the DM-time plane. */
+export type PlaneMethod = 'auto' | 'brute' | 'subband'
+
+export interface PlaneOptions {
+  /** Default "auto". */
+  method?: PlaneMethod
+  /** Subbands of the subband method; default: the number of least work. */
+  nsub?: number
+  /** Largest shift error the grouping of trials may add, samples (default 0.5). */
+  toleranceSamples?: number
+}
+
+/** The frequency axis of a file, row 0 the lowest frequency. */
+export interface PsrfitsChannels {
+  fbottomMhz: number
+  dfMhz: number
+  /** The file stores the highest frequency first. */
+  descendingInFile: boolean
+}
+
+/** What one decode call wrote. */
+export interface PsrfitsDecoded {
+  /** Output columns written: `[start, end)`. */
+  columnStart: number
+  columnEnd: number
+  warnings: Array<string>
+}
+
+/** Where the rows are and what they hold. */
+export interface PsrfitsLayout {
+  /** Byte offset of row 0. */
+  dataOffset: number
+  /** Bytes per row (`NAXIS1`). */
+  rowBytes: number
+  /** Whole rows in the file. */
+  nrows: number
+  /** Samples per row (`NSBLK`). */
+  nsblk: number
+  /** Valid samples (`NSTOT`, clipped, less any zero padding trimmed). */
+  nstot: number
+  nchan: number
+  nbits: number
+  npol: number
+  /** numpy-style type of the stored samples (`uint4`, `int8`, `uint16`, `float32`, ...). */
+  dtype: string
+  /** Sample time (`TBIN`), s. */
+  tbinSeconds: number
+  /** `CHAN_DM`, when the file has it. */
+  chanDm?: number
+  /** Start MJD of sample 0, when the file has `STT_IMJD`. */
+  startMjd?: number
+}
+
+/** Where one file's samples go in a combined waterfall. */
+export interface PsrfitsPlacement {
+  /** Index of the file, in the order added. */
+  file: number
+  /** The file's samples to decode: `[sampleStart, sampleEnd)`. */
+  sampleStart: number
+  sampleEnd: number
+  /** Output column of `sampleStart`. */
+  outOffset: number
+}
+
+/** Several files of one observation on one time axis. */
+export interface PsrfitsPlan {
+  /** In time order. */
+  placements: Array<PsrfitsPlacement>
+  /** Output samples in all (gaps included). */
+  ntime: number
+  /** Start MJD of output sample 0. */
+  startMjd: number
+  warnings: Array<string>
+}
+
+/** The polarisation and the parts of the PSRFITS formula to apply. */
+export interface PsrfitsReadOptions {
+  /**
+   * `sum` (default) or `mean`: total intensity (pol 0 of `AA+BB`, `INTEN`, `IQUV`; AA + BB summed or
+   * averaged for `AABB`, `AABBCRCI`); or one pol by number from 0 or by name (`AA`, `CR`, `V`, ...).
+   */
+  pol?: string
+  /** Apply `DAT_SCL` (default true). */
+  scales?: boolean
+  /** Apply `DAT_OFFS` (default true). */
+  offsets?: boolean
+  /** Apply `DAT_WTS` (default true; weight 0 masks a channel as NaN). */
+  weights?: boolean
+}
+
 /** Reads every value once, in parallel; returns their sum. */
 export declare function readAll(values: Float32Array): number
 
@@ -212,6 +429,58 @@ export interface RgbaImage {
   data: Buffer
   width: number
   height: number
+}
+
+/** The S/N of every trial and the DM of largest S/N, with the interval where the S/N stays within 1 of it. */
+export interface SnrCurve {
+  definition: string
+  dms: Float64Array
+  /** S/N per trial (NaN where a row could not be measured). */
+  snr: Float64Array
+  widthSamples: Float64Array
+  peakSample: Float64Array
+  bestIndex: number
+  bestDm: number
+  snrMax: number
+  dmLow: number
+  dmHigh: number
+  /** `(dmHigh − dmLow)/2`. */
+  dmUncertainty: number
+  dmCentre: number
+  /** False when the interval reaches an end of the trials. */
+  bounded: boolean
+}
+
+/** The S/N definitions (research.md §5.2; papers must say which one they used). */
+export type SnrDefinition = 'heimdall' | 'presto' | 'peak' | 'weq'
+
+/** How to measure an S/N. Every field is optional. */
+export interface SnrOptions {
+  /** Default "heimdall". */
+  definition?: SnrDefinition
+  /** Largest boxcar, samples (heimdall, weq: default min(4096, the search range); presto: 30). */
+  maxWidthSamples?: number
+  /** Heimdall's `get_rms` constant 1.4862 instead of 1.4826 (heimdall, weq). */
+  heimdallConstant?: boolean
+  /** PRESTO's detrending block, samples (default 1000). */
+  detrendSamples?: number
+  /** `peak`: the width masked around the argmax, samples (default 0: nothing masked). */
+  widthSamples?: number
+  /** Look for the burst in samples `[searchStart, searchEnd)` only; the noise still comes from the whole series. */
+  searchStart?: number
+  searchEnd?: number
+}
+
+/** A measured S/N with its width and on-pulse samples `[onStart, onEnd)`. */
+export interface SnrResult {
+  definition: string
+  snr: number
+  /** The boxcar width (heimdall, presto), the masked width (peak) or `W_eq` (weq, fractional). */
+  widthSamples: number
+  /** The centre of the best window, `start + ⌊w/2⌋` (peak: the argmax). */
+  peakSample: number
+  onStart: number
+  onEnd: number
 }
 
 /** What a [`StreamReducer`] does. */
@@ -239,8 +508,37 @@ export interface StreamPlan {
   weights?: boolean
 }
 
+/** DM_phase's result: the coherent-power curve and the DM that maximises it. */
+export interface StructureDm {
+  dms: Float64Array
+  /** `C(d)`, the `k²`-weighted coherent power up to each trial's cut-off. */
+  curve: Float64Array
+  /** DM_phase's S/N of each trial's curve value. */
+  snr: Float64Array
+  /** Channels that entered the sum, and Fourier indices used. */
+  nchanUsed: number
+  nfourier: number
+  bestDm: number
+  dmUncertainty: number
+  snrMax: number
+  /** Trials `[fitStart, fitEnd)` of the polynomial fit. */
+  fitStart: number
+  fitEnd: number
+  /** False when too few trials were in range to fit (the best trial is reported). */
+  fitted: boolean
+}
+
 /** Weighted mean over valid samples of `nchan / nsub` adjacent channels. */
 export declare function subband(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, nsub: number): Reduced
+
+/** One line of `plot info`. */
+export interface SummaryLine {
+  label: string
+  value: string
+}
+
+/** The SVG with its text drawn as paths in the project's font (self-contained). */
+export declare function svgTextToPaths(svg: string, fontsOptions: FontOptions): string
 
 /** The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and embedded. */
 export declare function svgToPdf(svg: string, fontsOptions: FontOptions): Buffer

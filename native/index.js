@@ -773,30 +773,42 @@ if (
   }
 }
 
-const { ChannelStatsPass, StreamReducer, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, dedisperse, dedisperseSubband, dedisperseSubbandBy, downsample, heatmapPng, K_DM_CHIME, maskChannels, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, percentiles, readAll, Reference, subband, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
+const { ChannelStatsPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, heatmapPng, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, percentiles, PlaneMethod, readAll, Reference, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zerosToNan } = nativeBinding
 export { ChannelStatsPass }
+export { PsrfitsFile }
+export { PsrfitsHeaderReader }
+export { PsrfitsSequence }
 export { StreamReducer }
+export { bestDmByStructure }
+export { boxcarPeak }
 export { channelMedians }
 export { channelMoments }
 export { channelShifts }
 export { colormapRgba }
 export { ColourMap }
+export { crc32 }
 export { dedisperse }
 export { dedisperseSubband }
 export { dedisperseSubbandBy }
+export { dmSnrCurve }
+export { dmTimePlane }
 export { downsample }
 export { heatmapPng }
 export { K_DM_CHIME }
 export { maskChannels }
+export { measureSnr }
 export { nativeErrorCodes }
 export { Normalisation }
 export { normalisationMaps }
 export { normalise }
 export { packFilterbank }
 export { percentiles }
+export { PlaneMethod }
 export { readAll }
 export { Reference }
+export { SnrDefinition }
 export { subband }
+export { svgTextToPaths }
 export { svgToPdf }
 export { svgToPng }
 export { textWidth }

@@ -45,18 +45,19 @@ def prefix_sums(y):
     return np.concatenate([[0.0], np.cumsum(np.where(np.isfinite(y), y, 0.0))])
 
 
-def best_boxcar(prefix, sigma, widths):
-    """(snr, width, start) of the largest (P[s+w]-P[s])/(sigma*sqrt(w)); first on ties."""
-    n = len(prefix) - 1
+def best_boxcar(prefix, sigma, widths, search=None):
+    """(snr, width, start) of the largest (P[s+w]-P[s])/(sigma*sqrt(w)) over windows [s, s+w) inside
+    `search` (start, end) (default the whole series); first on ties."""
+    lo, hi = search or (0, len(prefix) - 1)
     best = (-math.inf, 0, 0)
     for w in widths:
-        if w == 0 or w > n:
+        if w == 0 or w > hi - lo:
             continue
-        snr = (prefix[w:] - prefix[:-w]) / (sigma * np.sqrt(np.float64(w)))
+        snr = (prefix[lo + w : hi + 1] - prefix[lo : hi + 1 - w]) / (sigma * np.sqrt(np.float64(w)))
         snr = np.where(np.isfinite(snr), snr, -np.inf)
         s = int(np.argmax(snr))
         if snr[s] > best[0]:
-            best = (float(snr[s]), int(w), s)
+            best = (float(snr[s]), int(w), lo + s)
     return None if best[0] == -math.inf else best
 
 
@@ -88,17 +89,23 @@ def median_mad(x):
 # ---------------------------------------------------------------- S/N definitions
 
 
-def heimdall_window(x, max_width=0, heimdall_constant=False):
+def span_of(x, search):
+    return search or (0, len(x))
+
+
+def heimdall_window(x, max_width=0, heimdall_constant=False, search=None):
+    """The noise from the whole series; the window inside `search`."""
     med, mad = median_mad(x)
     rms = mad * (MAD_TO_SIGMA_HEIMDALL if heimdall_constant else MAD_TO_SIGMA)
     if not rms > 0:
         raise ValueError("no noise")
     cap = HEIMDALL_BOXCAR_MAX if max_width == 0 else max_width
-    return best_boxcar(prefix_sums(x - med), rms, powers_of_two(min(cap, len(x))))
+    lo, hi = span_of(x, search)
+    return best_boxcar(prefix_sums(x - med), rms, powers_of_two(min(cap, hi - lo)), (lo, hi))
 
 
-def snr_heimdall(x, max_width=0, heimdall_constant=False):
-    return from_boxcar("heimdall", heimdall_window(x, max_width, heimdall_constant))
+def snr_heimdall(x, max_width=0, heimdall_constant=False, search=None):
+    return from_boxcar("heimdall", heimdall_window(x, max_width, heimdall_constant, search))
 
 
 def presto_normalised(x, detrend_len=1000):
@@ -126,15 +133,17 @@ def presto_normalised(x, detrend_len=1000):
     return y
 
 
-def snr_presto(x, max_width=30, detrend_len=1000):
+def snr_presto(x, max_width=30, detrend_len=1000, search=None):
     y = presto_normalised(x, detrend_len)
-    widths = [1] + [w for w in PRESTO_DOWNFACTS if w <= min(max_width, len(x))]
-    return from_boxcar("presto", best_boxcar(prefix_sums(y), 1.0, widths))
+    lo, hi = span_of(x, search)
+    widths = [1] + [w for w in PRESTO_DOWNFACTS if w <= min(max_width, hi - lo)]
+    return from_boxcar("presto", best_boxcar(prefix_sums(y), 1.0, widths, (lo, hi)))
 
 
-def snr_peak(x, width=0):
-    xm = np.where(np.isfinite(x), x, -np.inf)
-    a = int(np.argmax(xm))
+def snr_peak(x, width=0, search=None):
+    lo, hi = span_of(x, search)
+    xm = np.where(np.isfinite(x[lo:hi]), x[lo:hi], -np.inf)
+    a = lo + int(np.argmax(xm))
     half = width // 2
     lo, hi = max(a - half, 0), min(a + half, len(x))
     keep = np.isfinite(x)
@@ -146,8 +155,8 @@ def snr_peak(x, width=0):
     return result("peak", (x[a] - mu) / sigma, width, a, *on)
 
 
-def snr_weq(x, max_width=0, heimdall_constant=False):
-    _, w, s = heimdall_window(x, max_width, heimdall_constant)
+def snr_weq(x, max_width=0, heimdall_constant=False, search=None):
+    _, w, s = heimdall_window(x, max_width, heimdall_constant, search)
     inside = np.zeros(len(x), dtype=bool)
     inside[s : s + w] = True
     fin = np.isfinite(x)
@@ -453,6 +462,7 @@ def main():
     p.add_argument("--plane-out", type=Path, help="write the DM-time plane here (.npy)")
     p.add_argument("--peak-width", type=int, default=0, help="width for the 'peak' definition (default: heimdall's)")
     p.add_argument("--boxcar-max", type=int, default=0, help="largest boxcar of the boxcar peak (default: ceil(0.025/dt))")
+    p.add_argument("--snr-search", help="start:end: also measure each definition with the burst looked for only there (out['snr_search'])")
     p.add_argument("--no-structure", action="store_true")
     p.add_argument("--out", type=Path)
     a = p.parse_args()
@@ -469,6 +479,16 @@ def main():
     heim = snr_heimdall(seg)
     width = a.peak_width or int(heim["width_samples"])
     snrs = dict(heimdall=heim, heimdall_constant=snr_heimdall(seg, heimdall_constant=True), presto=snr_presto(seg), peak=snr_peak(seg, width), weq=snr_weq(seg))
+    if a.snr_search:
+        search = tuple(int(v) for v in a.snr_search.split(":"))
+        width = a.peak_width or int(snr_heimdall(seg, search=search)["width_samples"])
+        snrs_search = dict(
+            heimdall=snr_heimdall(seg, search=search),
+            heimdall_constant=snr_heimdall(seg, heimdall_constant=True, search=search),
+            presto=snr_presto(seg, search=search),
+            peak=snr_peak(seg, width, search=search),
+            weq=snr_weq(seg, search=search),
+        )
     boxmax = a.boxcar_max or int(math.ceil(0.025 / dt))
     lo = dm_now - 5 if a.dm_lo is None else a.dm_lo
     hi = dm_now + 5 if a.dm_hi is None else a.dm_hi
@@ -481,6 +501,8 @@ def main():
         dm_snr=snr_curve(plane, dms, window=window),
         plane_sum=float(plane.sum()),
     )
+    if a.snr_search:
+        out["snr_search"] = dict(search=list(search), **snrs_search)
     if a.plane_out:
         np.save(a.plane_out, plane)
     if not a.no_structure:

@@ -50,4 +50,7 @@ else:
 data = values[: values.size // nchans * nchans].reshape(-1, nchans).T
 if header["foff"] < 0:
     data = data[::-1]
-np.savez(out, intensity=np.ascontiguousarray(data), **{k: v for k, v in header.items() if k not in STRINGS})
+# fch1 and foff give channel centres: the band's lower edge is half a channel below the lowest one
+centres = header["fch1"] + header["foff"] * np.arange(nchans)
+lower_edge = centres.min() - abs(header["foff"]) / 2
+np.savez(out, intensity=np.ascontiguousarray(data), band_lower_edge=lower_edge, **{k: v for k, v in header.items() if k not in STRINGS})

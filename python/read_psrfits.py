@@ -20,6 +20,9 @@ round(((IMJD_i - IMJD_0) * 86400 + s_i - s_0) / TBIN) with s = STT_SMJD + STT_OF
 gaps NaN, overlaps keeping the earlier file.
 
 Writes the (nchan, ntime) float32 waterfall to --out as .npy; --info prints a JSON summary.
+With --manifest M --out-dir D (M from fixtures/make_psrfits.py), decodes every file set and case of
+M in one run: D/<entry>-<case>.npy for each, and D/index.json listing them (with --trim-padding
+applied to every case, as wfall's reader does; an error case records its message instead).
 Float32 results equal the Rust decoder's bit for bit: every step is one IEEE single operation in the
 same order. The exception is TSCAL != 1 or a non-integer TZERO on the DATA column (astropy scales in
 float64 and so does the decoder, but neither is exercised by the fixtures).
@@ -175,9 +178,44 @@ def combine(files, decoded):
     return out
 
 
+def decode_files(paths, pol="sum", scales=True, offsets=True, weights=True, trim_padding=False):
+    files = [File(p) for p in paths]
+    padding = [f.trim_padding() if trim_padding else 0 for f in files]
+    decoded = [f.decode(pol, scales, offsets, weights) for f in files]
+    return files, padding, decoded[0] if len(files) == 1 else combine(files, decoded)
+
+
+def run_manifest(manifest, out_dir, trim_padding):
+    """Every entry and case of a fixtures manifest, in one process."""
+    import os
+
+    base = os.path.dirname(manifest)
+    os.makedirs(out_dir, exist_ok=True)
+    index = []
+    for i, entry in enumerate(json.load(open(manifest))):
+        paths = [os.path.join(base, f) for f in entry["files"]]
+        cases = entry["cases"] or [{}]
+        for j, case in enumerate(cases):
+            item = {"entry": i, "case": j, "files": entry["files"], "options": case}
+            try:
+                files, padding, out = decode_files(paths, case.get("pol", "sum"), not case.get("no_scales"), not case.get("no_offsets"),
+                                               not case.get("no_weights"), trim_padding or case.get("trim_padding", False))
+                item["npy"] = f"{i}-{j}.npy"
+                item["shape"] = list(out.shape)
+                item["info"] = [dict(f.info(), padding=p) for f, p in zip(files, padding)]
+                np.save(os.path.join(out_dir, item["npy"]), np.ascontiguousarray(out, dtype=np.float32))
+            except SystemExit as e:
+                item["error"] = str(e)
+            index.append(item)
+    with open(os.path.join(out_dir, "index.json"), "w") as f:
+        json.dump(index, f, indent=1)
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="+")
+    parser.add_argument("files", nargs="*")
+    parser.add_argument("--manifest")
+    parser.add_argument("--out-dir")
     parser.add_argument("--pol", default="sum")
     parser.add_argument("--no-scales", action="store_true")
     parser.add_argument("--no-offsets", action="store_true")
@@ -187,6 +225,8 @@ def main(argv):
     parser.add_argument("--out")
     parser.add_argument("--info", action="store_true")
     args = parser.parse_args(argv)
+    if args.manifest:
+        return run_manifest(args.manifest, args.out_dir, args.trim_padding)
     files = [File(p) for p in args.files]
     padding = [f.trim_padding() if args.trim_padding else 0 for f in files]
     if args.info:

@@ -4,8 +4,9 @@
 //   2. JS dependencies from the lock file
 //   3. the native addon, compiled from source with cargo (@napi-rs/cli)
 //   4. the TypeScript packages
-//   5. with --python: a local venv (.venv) with numpy and matplotlib for the
-//      numpy cross-checks and reference figures
+//   5. with --python (what the tests need): a local venv (.venv) with numpy
+//      and the other references, and the Debian packages of
+//      scripts/system-deps.sh (a headless browser, a one-node Slurm)
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,4 +34,5 @@ if (withPython) {
       writeFileSync(stamp, wanted);
     });
   }
+  step("system packages the tests need (scripts/system-deps.sh; apt-get when missing)", () => run("bash", [join(repoRoot, "scripts", "system-deps.sh")]));
 }

@@ -66,3 +66,12 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     if (!(Math.abs(a - b) <= rtol * Math.abs(b) + atol)) expect.fail(`${label}[${i}]: got ${a}, numpy has ${b}`);
   }
 }
+
+/** Asserts two float arrays are identical: the same values, NaN at the same places; reports the first difference. */
+export function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, label = ""): void {
+  expect(actual.length, `${label} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const [a, b] = [actual[i], expected[i]];
+    if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) expect.fail(`${label}[${i}]: got ${a}, expected ${b}`);
+  }
+}

@@ -40,15 +40,10 @@ elif tool == "your":
     data = y.get_data(nstart=0, nsamp=y.your_header.nspectra)  # (nt, nchan)
     out = reduce(dedisperse(data.T, dm, y.your_header.tsamp, chan_freqs=y.chan_freqs))
 else:
-    with open(path, "rb") as f:
-        head = f.read(4096)
-    end = head.index(b"HEADER_END") + len("HEADER_END")
+    from fil_header import header
 
-    def value(key, fmt):
-        i = head.index(key.encode()) + len(key)
-        return np.frombuffer(head[i : i + np.dtype(fmt).itemsize], fmt)[0]
-
-    nchan, tsamp, fch1, foff = int(value("nchans", "<i4")), float(value("tsamp", "<f8")), float(value("fch1", "<f8")), float(value("foff", "<f8"))
+    end, h = header(path)
+    nchan, tsamp, fch1, foff = h["nchans"], h["tsamp"], h["fch1"], h["foff"]
     data = np.fromfile(path, dtype=np.uint8, offset=end).reshape(-1, nchan).T.astype(np.float32)
     freqs = fch1 + foff * np.arange(nchan)
     shifts = np.round((1 / 2.41e-4) * dm * (freqs**-2 - freqs.max() ** -2) / tsamp).astype(int)

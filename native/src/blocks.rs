@@ -80,7 +80,7 @@ pub fn dedisperse_subband_by(
     guard(&env, || {
         let shape = shape(&grid)?;
         let shifts = shifts.iter().map(|&s| signed(s, "shift")).collect::<CoreResult<Vec<i64>>>()?;
-        let wrap = wrap_of(wrap.as_ref());
+        let wrap = wrap_of(&wrap);
         let weights = weights_of(weights, zeros_missing);
         Ok(reduced(blocks::dedisperse_subband(intensity, weights, shape, &shifts, wrap, count(nsub, "nsub")?)?))
     })

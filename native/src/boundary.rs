@@ -4,7 +4,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::sync::Mutex;
 
 use napi::bindgen_prelude::Float32ArraySlice;
-use napi::{Env, Error, Status};
+use napi::{Env, Error, JsError, Status};
 use wfall_core::error::{code, panic_message};
 use wfall_core::shape::check_disjoint;
 use wfall_core::{CoreError, CoreResult};
@@ -28,17 +28,24 @@ pub fn note_panic_location(location: Option<&Location>) {
     }
 }
 
+/// Runs `f`, turning a panic into an `E_INTERNAL` error (usable off the JS thread).
+pub fn caught<T>(f: impl FnOnce() -> CoreResult<T>) -> CoreResult<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic_message(&*panic);
+        let at = PANIC_LOCATION.lock().ok().and_then(|mut slot| slot.take()).map(|at| format!(" at {at}")).unwrap_or_default();
+        Err(CoreError::new(code::INTERNAL, format!("internal error in the native core (please report): {what}{at}")))
+    })
+}
+
 /// Runs `f`, converting its error or a panic into a thrown JS Error.
 pub fn guard<T>(env: &Env, f: impl FnOnce() -> CoreResult<T>) -> napi::Result<T> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(throw(env, e)),
-        Err(panic) => {
-            let what = panic_message(&*panic);
-            let at = PANIC_LOCATION.lock().ok().and_then(|mut slot| slot.take()).map(|at| format!(" at {at}")).unwrap_or_default();
-            Err(throw(env, CoreError::new(code::INTERNAL, format!("internal error in the native core (please report): {what}{at}"))))
-        }
-    }
+    caught(f).map_err(|e| throw(env, e))
+}
+
+/// The error an async task rejects its promise with: a JS Error whose `code` is `e.code`.
+pub fn rejection(env: &Env, e: CoreError) -> Error {
+    let js = JsError::from(Error::new(e.code, e.message)).into_unknown(*env);
+    Error::from(js)
 }
 
 /// A non-negative integer from a JS number.

@@ -10,21 +10,27 @@
 
 mod blocks;
 mod boundary;
+mod checksum;
 mod dedisperse;
 mod filterbank;
 mod masks;
+mod measure;
 mod options;
 mod probe;
+mod psrfits;
 mod render;
 mod stats;
 mod stream;
 
 pub use blocks::*;
+pub use checksum::*;
 pub use dedisperse::*;
 pub use filterbank::*;
 pub use masks::*;
+pub use measure::*;
 pub use options::*;
 pub use probe::*;
+pub use psrfits::*;
 pub use render::*;
 pub use stats::*;
 pub use stream::*;

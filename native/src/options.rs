@@ -111,27 +111,36 @@ pub fn frequency_axis(axes: &Axes, nchan: usize) -> CoreResult<FrequencyAxis> {
     FrequencyAxis::new(axes.fbottom_mhz, axes.df_mhz, nchan)
 }
 
-pub fn plan(axes: &Axes, d: &Dedispersion) -> DedispersePlan {
-    let reference = match (d.reference_mhz, &d.reference) {
+/// The reference frequency: `mhz` when given, else the named one (default the top channel).
+pub fn reference(mhz: Option<f64>, named: &Option<Reference>) -> dedisperse::Reference {
+    match (mhz, named) {
         (Some(mhz), _) => dedisperse::Reference::Mhz(mhz),
         (None, None | Some(Reference::Top)) => dedisperse::Reference::Top,
         (None, Some(Reference::Bottom)) => dedisperse::Reference::Bottom,
         (None, Some(Reference::Centre)) => dedisperse::Reference::Centre,
         (None, Some(Reference::Infinite)) => dedisperse::Reference::Infinite,
-    };
-    DedispersePlan { delta_dm: d.delta_dm, k_dm: d.k_dm.unwrap_or(dedisperse::K_DM_CHIME), reference, dt_s: axes.dt_seconds }
+    }
 }
 
-pub fn wrap(d: &Dedispersion) -> dedisperse::Wrap {
-    wrap_of(d.wrap.as_ref())
+pub fn plan(axes: &Axes, d: &Dedispersion) -> DedispersePlan {
+    DedispersePlan {
+        delta_dm: d.delta_dm,
+        k_dm: d.k_dm.unwrap_or(dedisperse::K_DM_CHIME),
+        reference: reference(d.reference_mhz, &d.reference),
+        dt_s: axes.dt_seconds,
+    }
 }
 
-/// The wrap mode, "roll" by default.
-pub fn wrap_of(w: Option<&Wrap>) -> dedisperse::Wrap {
-    match w {
+/// The wrap mode (default "roll").
+pub fn wrap_of(wrap: &Option<Wrap>) -> dedisperse::Wrap {
+    match wrap {
         None | Some(Wrap::Roll) => dedisperse::Wrap::Roll,
         Some(Wrap::Invalidate) => dedisperse::Wrap::Invalidate,
     }
+}
+
+pub fn wrap(d: &Dedispersion) -> dedisperse::Wrap {
+    wrap_of(&d.wrap)
 }
 
 /// The per-channel shifts (samples, positive = toward earlier time) and the wrap mode of a step.

@@ -78,6 +78,12 @@ pub fn svg_to_pdf(env: Env, svg: String, fonts_options: FontOptions) -> napi::Re
     guard(&env, || Ok(wfall_render::svg_to_pdf(&svg, &fonts(&fonts_options)?, &fonts_options.default_family)?.into()))
 }
 
+/// The SVG with its text drawn as paths in the project's font (self-contained).
+#[napi]
+pub fn svg_text_to_paths(env: Env, svg: String, fonts_options: FontOptions) -> napi::Result<String> {
+    guard(&env, || wfall_render::svg_text_to_paths(&svg, &fonts(&fonts_options)?, &fonts_options.default_family))
+}
+
 /// The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG.
 #[napi]
 pub fn svg_to_png(env: Env, svg: String, fonts_options: FontOptions, dpi: f64) -> napi::Result<Buffer> {

@@ -5,7 +5,7 @@
  * The command line, `--help`, the manifest schema and these types all come
  * from these tables.
  */
-import { COLOUR_MAPS, PROCESS_OPTIONS, WINDOW_OPTIONS } from "@wfall/spectra";
+import { COLOUR_MAPS, MEASURE_OPTIONS, PROCESS_OPTIONS, WINDOW_OPTIONS } from "@wfall/spectra";
 import type { OptionTable, OptionValues } from "@wfall/spectra/internal";
 
 /** How a panel's image looks. */
@@ -14,8 +14,28 @@ export const LOOK_OPTIONS = {
   imageDpi: { kind: "number", above: 0, default: 300, help: "minimum pixels per inch of the embedded heatmap image" },
 } as const satisfies OptionTable;
 
-/** Everything a panel can set: processing, the window and colour scale, the look. */
-export const PANEL_OPTIONS = { ...PROCESS_OPTIONS, ...WINDOW_OPTIONS, ...LOOK_OPTIONS } as const satisfies OptionTable;
+/** The parts of a panel (see `figure/contents.ts`), in the order they are listed. */
+export const PANEL_PARTS = ["timeseries", "waterfall", "spectrum", "dmtime", "snrdm", "text", "onpulse"] as const;
+
+/** Named sets of parts: the tutorial's figure, and the common paper layout. */
+export const PANEL_PRESETS = {
+  tutorial: ["timeseries", "waterfall"],
+  burst: ["timeseries", "waterfall", "spectrum", "text"],
+} as const satisfies Record<string, readonly (typeof PANEL_PARTS)[number][]>;
+
+/** What each panel shows. */
+export const CONTENT_OPTIONS = {
+  panels: {
+    kind: "list",
+    values: PANEL_PARTS,
+    presets: PANEL_PRESETS,
+    help: "what each panel shows: tutorial, burst (time series, waterfall, spectrum, text), or a list of timeseries, waterfall, spectrum, dmtime, snrdm, text, onpulse",
+    defaultText: "tutorial (with dmtime for a FETCH/your candidate)",
+  },
+} as const satisfies OptionTable;
+
+/** Everything a panel can set: processing, the window and colour scale, the look, the measurements, its parts. */
+export const PANEL_OPTIONS = { ...PROCESS_OPTIONS, ...WINDOW_OPTIONS, ...LOOK_OPTIONS, ...MEASURE_OPTIONS, ...CONTENT_OPTIONS } as const satisfies OptionTable;
 
 /** A panel's options (see {@link PANEL_OPTIONS}). */
 export type PanelOptions = OptionValues<typeof PANEL_OPTIONS>;

@@ -13,20 +13,34 @@ import { FIGURE_OPTIONS } from "./options.js";
 import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
 import { fontOptions, useRealTextMetrics } from "./spec/fonts.js";
 import { POINTS_PER_INCH } from "./spec/layout.js";
+import { encodeThumbnail } from "./thumbnail.js";
 import { compile, parse, resetSVGDefIds, View, type Spec, type TopLevelSpec } from "./vega.js";
 
-export type FigureFormat = "pdf" | "svg" | "png";
+export type FigureFormat = "pdf" | "svg" | "png" | "jpg" | "webp";
 
 export interface RenderOptions {
   format: FigureFormat;
-  /** Pixels per inch of a PNG. Default 300. */
+  /** Pixels per inch of a PNG, JPEG or WebP. Default 300. */
   dpi?: number;
 }
 
-export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png"];
+export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png", "jpg", "webp"];
 
-/** Compiles to Vega; a spec made by this package is pinned to its exact figure size. */
-function toVega(spec: VegaLiteSpec): Spec {
+/** The media type of each figure format (for HTTP responses). */
+export const MEDIA_TYPES: Readonly<Record<FigureFormat, string>> = {
+  pdf: "application/pdf",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  webp: "image/webp",
+};
+
+/**
+ * Compiles a Vega-Lite spec to Vega; a spec made by this package is pinned to
+ * its exact figure size. What `renderFigure` renders, and what the viewer's
+ * page draws.
+ */
+export function vegaSpecOf(spec: VegaLiteSpec): Spec {
   let compiled: Spec;
   try {
     compiled = compile(spec as unknown as TopLevelSpec).spec;
@@ -55,6 +69,13 @@ function physicalSize(svg: string): string {
   );
 }
 
+/** `rewritten` (usvg's SVG, sized in float32 user units) with the root size and view box of `original`. */
+function withRootOf(original: string, rewritten: string): string {
+  const size = /^<svg[^>]*? (width="[^"]*" height="[^"]*") viewBox="([^"]*)"/m.exec(original);
+  if (!size) throw new WaterfallError("E_RENDER", "the figure's SVG has no root size");
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${rewritten.replace(/^<svg width="[^"]*" height="[^"]*"/, `<svg ${size[1]} viewBox="${size[2]}"`)}`;
+}
+
 /** Vega's SVG ids are a process-wide counter: renders take turns so each starts from 1. */
 let previous: Promise<unknown> = Promise.resolve();
 function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
@@ -66,7 +87,7 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
 /** The figure as an SVG document (heatmap inlined as a PNG data URL, text in DejaVu Sans). */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   useRealTextMetrics();
-  const vg = toVega(spec);
+  const vg = vegaSpecOf(spec);
   return oneAtATime(async () => {
     const view = new View(parse(vg), { renderer: "none" });
     try {
@@ -81,7 +102,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 /** Renders a Vega-Lite spec to the bytes of a PDF, SVG or PNG file. */
 export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): Promise<Buffer> {
   if (!FORMATS.includes(options.format)) {
-    throw new WaterfallError("E_ARGUMENT", `unknown figure format '${options.format}'; use pdf, svg or png`);
+    throw new WaterfallError("E_ARGUMENT", `unknown figure format '${options.format}'; use pdf, svg, png, jpg or webp`);
   }
   const dpi = options.dpi ?? FIGURE_OPTIONS.dpi.default;
   if (!(Number.isFinite(dpi) && dpi > 0 && dpi <= FIGURE_OPTIONS.dpi.max)) {
@@ -90,10 +111,14 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   const svg = await renderSvg(spec);
   switch (options.format) {
     case "svg":
-      return Buffer.from(svg, "utf8");
+      // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
+      return Buffer.from(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), "utf8");
     case "pdf":
       return native.svgToPdf(svg, fontOptions);
     case "png":
       return native.svgToPng(svg, fontOptions, dpi);
+    case "jpg":
+    case "webp":
+      return encodeThumbnail(native.svgToPng(svg, fontOptions, dpi), options.format);
   }
 }

@@ -121,6 +121,24 @@ const cases: Case[] = [
     message: /--dm expects a number, got 'NaN'/,
   },
   {
+    name: "a DM whose sweep is longer than the data",
+    input: "good.npz",
+    options: { dm: 9000 },
+    argv: ["--dm", "9000"],
+    code: "E_DM_RANGE",
+    exit: 2,
+    message: /good\.npz: DM 9000 needs \d+\.\d s across 400-800 MHz; the data hold 0\.3 s \(a typo\? --wrap roll wraps the data around anyway\)/,
+  },
+  {
+    name: "a negative DM",
+    input: "good.npz",
+    options: { dm: -10 },
+    argv: ["--dm", "-10"],
+    code: "E_DM_RANGE",
+    exit: 2,
+    message: /--dm: expected a number of at least 0, got -10/,
+  },
+  {
     name: "an impossible DM",
     input: "good.npz",
     options: { dm: 1e300 },
@@ -186,12 +204,13 @@ describe("awkward but valid inputs are drawn", () => {
   for (const [name, file, argv] of [
     ["infinite values (shown as missing)", "inf.npz", []],
     ["a peak at the very first sample (the window moves inward)", "peak_at_edge.npz", []],
-    ["a DM whose shifts wrap the data several times", "good.npz", ["--dm", "9000"]],
+    ["a DM whose shifts wrap the data several times, when asked to wrap", "good.npz", ["--dm", "9000", "--wrap", "roll"]],
   ] as const) {
     it(name, async () => {
       const output = join(mkdtempSync(join(tmpdir(), "wfall-ok-")), "figure.pdf");
       const r = await cli([join(inputs, file), "--figname", output, ...argv]);
-      expect(r).toEqual({ code: 0, err: "" });
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/^plot: .*: colour scale vmin -?\d[^,]*, vmax -?\d.*\n$/); // the only line on stderr: the limits drawn
       expect(existsSync(output)).toBe(true);
     });
   }

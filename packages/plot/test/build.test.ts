@@ -203,7 +203,7 @@ describe("manifest errors name the manifest, the line and the figure", () => {
       MANIFEST.replace("      - { input: b.npz }\n", "      - { dm: 3 }\n"),
       /line 19: figures\[2\]\.panels\[0\] \(figure 'only-b'\): missing key 'input'/,
     ],
-    ["a bad output extension", MANIFEST.replace("output: single.pdf", "output: single.jpg"), /line 6: figures\[0\]\.output \(figure 'single'\)/],
+    ["a bad output extension", MANIFEST.replace("output: single.pdf", "output: single.gif"), /line 6: figures\[0\]\.output \(figure 'single'\)/],
     ["a duplicate figure", MANIFEST.replace("name: only-b", "name: pair"), /duplicate figure name 'pair' \(.*figures\.yaml:9 and .*figures\.yaml:16\)/],
     ["two figures writing one file", MANIFEST.replace("output: only_b.svg", "output: single.pdf"), /figures 'single' and 'only-b' both write .*single\.pdf/],
     [
@@ -233,7 +233,21 @@ describe("manifest errors name the manifest, the line and the figure", () => {
       `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nfigures: [*d]\n`,
       /cannot expand the manifest's YAML aliases/,
     ],
-    ["a YAML error on line 7", MANIFEST.replace("    output: single.pdf", "    output: [single.pdf"), /figures\.yaml: line \d: not valid YAML or JSON/],
+    [
+      "an unclosed [ on line 6",
+      MANIFEST.replace("    output: single.pdf", "    output: [single.pdf"),
+      /figures\.yaml: line 6: not valid YAML or JSON: Flow sequence/,
+    ],
+    [
+      "a key without its colon on line 9",
+      MANIFEST.replace("      - { input: a.npz, dm: 87.77, title: A }", "      - input: a.npz\n        dm 87.77"),
+      /figures\.yaml: line 9: not valid YAML or JSON/,
+    ],
+    [
+      "a bad indent on line 7",
+      MANIFEST.replace("    panels:\n      - { input: a.npz, dm: 87.77, title: A }", "   panels:\n      - { input: a.npz, dm: 87.77, title: A }"),
+      /figures\.yaml: line 7: not valid YAML or JSON/,
+    ],
   ];
   for (const [name, manifest, message] of cases) {
     it(name, async () => {

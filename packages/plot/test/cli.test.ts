@@ -7,25 +7,15 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 
 import { describe, expect, it } from "vitest";
 
-import { main } from "@wfall/plot";
-
+import { runCli } from "../../../test-utils/cli.js";
 import { fixtures, generatedFixture, repoRoot, runPython } from "../../../test-utils/helpers.js";
 
 const synthetic = join(fixtures, "synthetic_128x1024.npz");
 
-async function run(argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: "", err: "" };
-  out.on("data", (d) => (chunks.out += d));
-  err.on("data", (d) => (chunks.err += d));
-  const code = await main(argv, { out, err });
-  return { code, ...chunks };
-}
+const run = runCli;
 
 function workdir(): string {
   const dir = mkdtempSync(join(tmpdir(), "wfall-cli-"));
@@ -37,7 +27,10 @@ describe("plot", () => {
   it("takes the tutorial's flags", async () => {
     const dir = workdir();
     const r = await run(["--fname", join(dir, "145207799_wfall.npz"), "--dm", "87.81", "--figname", join(dir, "145207799_wfall.pdf")]);
-    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(
+      /^plot: .*145207799_wfall\.npz: colour scale vmin -?[\d.]+ \(2\.5th percentile of the plotted window\), vmax [\d.]+ \(97\.5th percentile of the 41 samples before it\)\n$/,
+    );
     expect(r.out).toBe(`waterfall saved to: ${join(dir, "145207799_wfall.pdf")}\n`);
     expect(readFileSync(join(dir, "145207799_wfall.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
   });
@@ -121,7 +114,7 @@ describe("plot errors: one line naming the file and the problem, exit 2 for inpu
       "not an npz",
       (d) => (writeFileSync(join(d, "bad.npz"), "hello"), [join(d, "bad.npz")]),
       2,
-      /bad\.npz: not a waterfall file: expected npz, npy, SIGPROC filterbank or FETCH\/your HDF5 candidate/,
+      /bad\.npz: not a waterfall file: expected npz, npy, SIGPROC filterbank, HDF5 \(FETCH\/your candidate, CHIME\/FRB catalogue\) or PSRFITS search mode/,
     ],
     ["unknown flag", (d) => [join(d, "145207799_wfall.npz"), "--colour", "red"], 2, /^plot: unknown flag '--colour' \(see --help\)\n$/],
     [
@@ -155,9 +148,9 @@ describe("plot errors: one line naming the file and the problem, exit 2 for inpu
     ["a flag given twice", (d) => [join(d, "145207799_wfall.npz"), "--dm", "1", "--dm", "2"], 2, /^plot: --dm given twice, with different values \(1, 2\)\n$/],
     [
       "unknown extension",
-      (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "x.jpg")],
+      (d) => [join(d, "145207799_wfall.npz"), "--figname", join(d, "x.gif")],
       2,
-      /x\.jpg: cannot tell the figure format from the extension '\.jpg'/,
+      /x\.gif: cannot tell the figure format from the extension '\.gif'; use \.pdf, \.svg, \.png, \.jpg or \.webp/,
     ],
     [
       "output is the input",
@@ -173,7 +166,13 @@ describe("plot errors: one line naming the file and the problem, exit 2 for inpu
       1,
       /missing\/x\.pdf: cannot write: the folder does not exist/,
     ],
-    ["two inputs", (d) => [join(d, "145207799_wfall.npz"), join(d, "other.npz")], 2, /expected one input file, got 2/],
+    [
+      "two npz inputs",
+      (d) => [join(d, "145207799_wfall.npz"), join(d, "145207799_wfall.npz")],
+      2,
+      /2 files were given as one waterfall, but npz files cannot be combined/,
+    ],
+    ["a pattern matching nothing", (d) => [join(d, "nothing_*.fits")], 2, /no file matches the pattern/],
     ["no input", () => [], 2, /no input file given/],
   ];
   for (const [name, argv, code, message] of cases) {
@@ -215,6 +214,22 @@ describe("plot prepare", () => {
     expect(seen.intensity).toMatchObject({ dtype: "<f4", shape: [128, 512], identical_to_np_save: true });
     expect(seen.dm.values).toEqual([87.77]);
     expect(seen.df.values).toEqual([3.125]);
+    // what was done, as numpy reads it: np.load(f)["provenance"].item() is JSON
+    expect(seen.provenance).toMatchObject({ identical_to_np_save: true, shape: [] });
+    expect(seen.provenance.dtype).toMatch(/^<U\d+$/);
+    const provenance = JSON.parse(seen.provenance.values[0]);
+    expect(provenance.processing).toEqual({
+      fromDm: 87,
+      dm: 87.77,
+      kdm: 4149.377593360996,
+      reference: "top",
+      wrap: "invalidate",
+      normalise: "none",
+      masks: { sum: 2, variance: 0.05, constant: true, channels: [] },
+      channels: [1024, 128],
+      downsample: 1,
+    });
+    expect(provenance.tool).toMatch(/^wfall \d+\.\d+\.\d+$/);
     const figure = join(dir, "seed.png");
     runPython("python/seed_pipeline.py", ["--fname", output, "--figname", figure]);
     expect(existsSync(figure)).toBe(true);
@@ -235,5 +250,36 @@ describe("plot prepare", () => {
     const r = await run(["prepare", "--help"]);
     expect(r.out).toMatch(/^Usage: plot prepare FILE/);
     expect(r.out).toContain("--compressed");
+  });
+});
+
+describe("plot info", () => {
+  it("describes a bare .npy without axes: shape, dtype, and what to give", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-info-"));
+    const { encodeNpy } = await import("@wfall/spectra/internal");
+    writeFileSync(join(dir, "x.npy"), encodeNpy(new Float32Array(6 * 10), [6, 10]));
+    const r = await run(["info", join(dir, "x.npy")]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^shape\s+6 channels x 10 samples \(<f4\)$/m);
+    expect(r.out).toMatch(/^band\s+not in the file \(a \.npy holds no axes: give the sample time \(--dt\) and the band \(--fbottom and --df\)\)$/m);
+  });
+
+  it("gives band edges and centres, dead channels in our numbering, SIGPROC coordinates as sexagesimal and the start as a date", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-info-"));
+    const { openWaterfall, writeFilterbank, Spectra } = await import("@wfall/spectra");
+    const spectra = Spectra.fromWaterfall(await openWaterfall(synthetic)); // channels 0-3 of the fixture are dropped (zero)
+    const fil = join(dir, "x.fil");
+    await writeFilterbank(fil, spectra, { header: { src_raj: 53158.6, src_dej: -330849.6, tstart: 57645.41105296273 } });
+    const r = await run(["info", fil]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^band\s+400\.195313 \.\. 800\.195313 MHz \(edges\), 128 channels of 3\.125 MHz$/m);
+    expect(r.out).toMatch(/^centres\s+401\.757813 \.\. 798\.632813 MHz$/m);
+    expect(r.out).toMatch(/^ {2}src_raj\s+05:31:58\.600 \(53158\.6\)$/m);
+    expect(r.out).toMatch(/^ {2}src_dej\s+-33:08:49\.600 \(-330849\.6\)$/m);
+    expect(r.out).toMatch(/^ {2}tstart\s+MJD 57645\.41105296273 \(2016-09-14T09:51:54Z\)$/m);
+    const wf = await openWaterfall(synthetic);
+    const allZero = Array.from({ length: wf.nchan }, (_, c) => c).filter((c) => wf.intensity.subarray(c * wf.ntime, (c + 1) * wf.ntime).every((v) => v === 0));
+    expect(allZero.length).toBe(4); // the fixture's 4 dropped channels
+    expect(r.out).toMatch(new RegExp(`^dead channels\\s+${allZero.join(", ")} \\(all zero or missing\\); channel 0 is the lowest frequency$`, "m"));
   });
 });

@@ -34,11 +34,16 @@ describe("an interrupted command", () => {
       execFileSync("mkfifo", [input]);
       const child = spawn(process.execPath, [plot, input, "--figname", output], { stdio: "ignore" });
       const exited = exitOf(child);
-      // opening the FIFO for writing returns once the command has opened it for reading
-      const writer = await fs.open(input, "w");
-      child.kill(signal);
-      expect(await exited).toEqual({ code: null, signal });
-      await writer.close();
+      try {
+        // opening the FIFO for writing returns once the command has opened it for reading;
+        // the command then reads the pipe to its end (on the thread pool) and blocks there
+        const writer = await fs.open(input, "w");
+        child.kill(signal);
+        expect(await exited).toEqual({ code: null, signal });
+        await writer.close();
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL"); // never leave it running
+      }
       expect(readFileSync(output, "utf8")).toBe("the previous figure");
       expect(readdirSync(dir).sort()).toEqual(["figure.png", "input.npz"]);
     });
@@ -52,14 +57,21 @@ describe("an interrupted command", () => {
         import { writeFileAtomic } from ${JSON.stringify(join(repoRoot, "packages/spectra/dist/internal.js"))};
         dieCleanlyOnSignals();
         void writeFileAtomic(${JSON.stringify(output)}, new Uint8Array(256 << 20));
+        const started = Date.now();
         const poll = setInterval(() => {
           if (readdirSync(${JSON.stringify(dir)}).some((f) => f.endsWith(".tmp"))) {
             clearInterval(poll);
             process.kill(process.pid, "${signal}");
+          } else if (Date.now() - started > 20000) {
+            process.exit(3); // no temporary file ever appeared: fail instead of waiting for the test's timeout
           }
         }, 1);`;
       const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
-      expect(await exitOf(child)).toEqual({ code: null, signal });
+      try {
+        expect(await exitOf(child)).toEqual({ code: null, signal });
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
       expect(readFileSync(output, "utf8")).toBe("the previous figure");
       expect(readdirSync(dir)).toEqual(["figure.png"]);
     });

@@ -47,7 +47,7 @@ describe("nothing is clipped, whatever the size", () => {
   for (const size of sizes) {
     it(`${size.widthIn} x ${size.heightIn} in at ${size.fontSize} pt`, async () => {
       const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
-      const vl = figureSpec([{ figure: figureDataFor(spec, { dm: 87.77 }), title: size.title }], size);
+      const vl = figureSpec([{ figure: await figureDataFor(spec, { dm: 87.77 }), title: size.title }], size);
       const png = decodePng(await renderFigure(vl, { format: "png", dpi: 100 }));
       expect([png.width, png.height]).toEqual([Math.ceil(size.widthIn * 100), Math.ceil(size.heightIn * 100)]);
       const white = (x: number, y: number) => [0, 1, 2].every((k) => png.pixels[(y * png.width + x) * png.channels + k] === 255);
@@ -61,20 +61,21 @@ describe("nothing is clipped, whatever the size", () => {
 
   it("a figure too small for its text is refused with the numbers", async () => {
     const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
-    expect(() => figureSpec([{ figure: figureDataFor(spec, {}) }], { widthIn: 0.5, heightIn: 0.5 })).toThrow(
+    const figure = await figureDataFor(spec, {});
+    expect(() => figureSpec([{ figure }], { widthIn: 0.5, heightIn: 0.5 })).toThrow(
       expect.objectContaining({ code: "E_ARGUMENT", message: expect.stringMatching(/a 0\.50 x 0\.50 in figure leaves no room/) }),
     );
   });
 });
 
 describe("a candidate's DM-time plane", () => {
-  it("is downsampled with the waterfall, so it stays on the same time axis", () => {
+  it("is downsampled with the waterfall, so it stays on the same time axis", async () => {
     const [nchan, ntime, ndm] = [16, 400, 6];
     const data = new Float32Array(nchan * ntime).map((_, i) => ((i * 7919) % 13) / 13);
     for (let c = 0; c < nchan; c++) data[c * ntime + 200] = 20;
     const spec = new Spectra(data, { nchan, ntime, fbottom: 400, df: 25, dt: 5e-4 });
     const plane = { data: new Float32Array(ndm * ntime).map((_, i) => i % ntime), ndm, ntime, dmRange: [0, 100] as [number, number] };
-    const fd = figureDataFor(spec, { downsample: 4 }, plane);
+    const fd = await figureDataFor(spec, { downsample: 4 }, { dmTime: plane });
     expect(fd.dmTime?.ndm).toBe(ndm);
     expect(fd.dmTime!.intensity.length).toBe(ndm * fd.ncols);
     // each plane sample holds its time index: a 4-sample mean of column k is 4k + 1.5

@@ -47,8 +47,8 @@ describe("the tutorial's three-panel figure", () => {
     expect(text.split("800")).toHaveLength(2); // y tick labels on the first panel only
   });
 
-  it("is 4.26 x 3 in with equal panel widths", () => {
-    expect([meta(spec).widthPt, meta(spec).heightPt]).toEqual([4.26 * 72, 3 * 72]);
+  it("grows to 6.05 x 3 in for three columns (about 1.75 in a panel) with equal panel widths", () => {
+    expect([meta(spec).widthPt, meta(spec).heightPt]).toEqual([(0.8 + 1.75 * 3) * 72, 3 * 72]);
     const panels = spec.concat as { width: number }[];
     expect(new Set(panels.map((p) => p.width)).size).toBe(1);
     expect(spec.description).toBe("3 waterfall panels");
@@ -84,7 +84,7 @@ describe("grids and scales", () => {
   it("a shared scale gives every panel the lowest vmin and the highest vmax of the independent scales", async () => {
     const panels = [
       { input: synthetic, options: { dm: 87.77 } },
-      { input: synthetic, options: { dm: 0 } },
+      { input: synthetic }, // stays at the file's DM 87
     ];
     const independent = meta(await specOf({ panels })).panels;
     const shared = meta(await specOf({ panels, sharedScale: true })).panels;

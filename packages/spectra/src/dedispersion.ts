@@ -5,7 +5,10 @@
  * that cannot be applied and passes the rest through.
  */
 import { WaterfallError } from "./errors.js";
+import type { WaterfallAxes } from "./model.js";
+import * as native from "./native.js";
 import { REFERENCES, WRAPS, type Dedispersion, type Reference, type Wrap } from "./native.js";
+import type { SweepTarget } from "./options/read.js";
 
 /** Options of a dedispersion step. */
 export interface DedisperseOptions {
@@ -15,6 +18,17 @@ export interface DedisperseOptions {
   reference?: Reference | number;
   /** "roll" (default) moves samples shifted past an end around to the other (`np.roll`); "invalidate" blanks them. */
   wrap?: Wrap;
+}
+
+/**
+ * The frequency a dedispersion aligns the channels to, MHz (`Infinity` for
+ * "infinite"), on the axes of the waterfall being dedispersed (channel centres).
+ */
+export function referenceFrequency(axes: { fbottom: number; df: number }, nchan: number, reference: Reference | number = "top"): number {
+  if (typeof reference === "number") return reference;
+  const lowest = axes.fbottom + 0.5 * axes.df;
+  const highest = axes.fbottom + (nchan - 0.5) * axes.df;
+  return { top: highest, bottom: lowest, centre: 0.5 * (lowest + highest), infinite: Number.POSITIVE_INFINITY }[reference];
 }
 
 /** The core's description of dedispersing from `fromDm` to `toDm`. */
@@ -32,4 +46,13 @@ export function dedispersionStep(fromDm: number, toDm: number, options: Dedisper
     ...(typeof reference === "number" ? { referenceMhz: reference } : { reference }),
     wrap,
   };
+}
+
+/** The samples the dispersion sweep needs before and after a range: the extremes of the channels' shifts. */
+export function sweepMargins(axes: WaterfallAxes, nchan: number, target: SweepTarget, file?: string): { before: number; after: number } {
+  const step = dedispersionStep(axes.dm, target.dm, { kdm: target.kdm, reference: target.reference }, file);
+  const shifts = native.channelShifts(nchan, { dtSeconds: axes.dt, fbottomMhz: axes.fbottom, dfMhz: axes.df }, step, file);
+  let [lowest, highest] = [0, 0];
+  for (const s of shifts) [lowest, highest] = [Math.min(lowest, s), Math.max(highest, s)];
+  return { before: -lowest, after: highest };
 }

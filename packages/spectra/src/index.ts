@@ -15,23 +15,61 @@
  * @packageDocumentation
  */
 export { ERROR_CODES, WaterfallError, type ErrorCode } from "./errors.js";
-export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type Waterfall, type WaterfallAxes } from "./model.js";
-export { describeFile, detectFormat, openWaterfall, type FileDescription } from "./formats/index.js";
+export { bandEdges, channelCentres, type DmTimePlane, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "./model.js";
+export { describeFile, detectFormat, inputLabel, openWaterfall, type FileDescription, type Input } from "./formats/index.js";
 export { readFilterbankInfo, type FilterbankInfo, type HeaderValue } from "./formats/filterbank/header.js";
 export { writeFilterbank, type WriteFilterbankOptions } from "./formats/filterbank/write.js";
 export { writeWaterfall, type WaterfallData, type WaterfallLike, type WriteWaterfallOptions } from "./formats/npz/write.js";
 export { LAYOUTS, type KeyMap, type NpzLayout } from "./formats/npz/layouts.js";
 export { Npz, encodeNpz, type NpzEntry, type ReadNpzOptions, type WriteNpzOptions } from "./io/npz.js";
-export { K_DM_CHIME, COLOUR_MAPS, NORMALISATIONS, REFERENCES, WRAPS, type ColourMap, type Normalisation, type Reference, type Wrap } from "./native.js";
+export {
+  K_DM_CHIME,
+  COLOUR_MAPS,
+  NORMALISATIONS,
+  PLANE_METHODS,
+  REFERENCES,
+  SNR_DEFINITIONS,
+  WRAPS,
+  type ColourMap,
+  type MeasuredPlane,
+  type Normalisation,
+  type PlaneMethod,
+  type Reference,
+  type SnrCurve,
+  type SnrDefinition,
+  type StructureDm,
+  type Wrap,
+} from "./native.js";
 export { Spectra, type ChannelStats, type IndexRange, type SpectraOptions } from "./spectra.js";
 export type { DedisperseOptions } from "./dedispersion.js";
-export { autoSubbands, processFile, processSpectra, type ProcessedFile } from "./process.js";
-export type { StreamOptions } from "./stream/index.js";
+export { autoSubbands, looksRaw, processSpectra, processWaterfall, type Processed } from "./process.js";
 export { reduceFilterbank, type ReduceOptions } from "./reduce.js";
-export { prepareFigureData, type FigureData, type FigureDataOptions, type FigureDmTime } from "./figure-data.js";
-export { READ_OPTIONS, type ReadOptions } from "./options/read.js";
+export { figureWindow, type FigureWindow, type PeakRule, type WindowCentreOptions } from "./figure-window.js";
+export {
+  prepareFigureData,
+  type FigureData,
+  type FigureDataOptions,
+  type FigureDmTime,
+  type FigureSnrCurve,
+  type FigureSpectrum,
+} from "./figure-data.js";
+export {
+  bestDm,
+  dmTrials,
+  fetchDmRange,
+  measureSnr,
+  snrVersusDm,
+  type BestDm,
+  type BestDmOptions,
+  type BurstSnr,
+  type DmTrialOptions,
+  type PlaneComputeOptions,
+  type SnrMeasureOptions,
+} from "./measure.js";
+export { READ_OPTIONS, type ReadOptions, type SweepTarget } from "./options/read.js";
 export { PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
-export { WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
+export { PEAK_RULES, WINDOW_OPTIONS, type WindowOptions } from "./options/window.js";
+export { DEFAULT_TRIALS, MEASURE_OPTIONS, type MeasureOptions } from "./options/measure.js";
 
 /** The other dispersion constant in use, from the physical constants: 4148.808 MHz² s cm³ / pc. */
 export const K_DM_PHYSICAL = 4148.808;

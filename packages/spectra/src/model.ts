@@ -7,7 +7,7 @@ import { WaterfallError } from "./errors.js";
 import type { NpyArray } from "./io/npy.js";
 
 /** The formats {@link openWaterfall} reads. */
-export type FormatName = "npz" | "npy" | "filterbank" | "hdf5";
+export type FormatName = "npz" | "npy" | "filterbank" | "hdf5" | "psrfits";
 
 /**
  * A DM-time plane: the band-summed time series at each of `ndm` trial DMs,
@@ -46,7 +46,7 @@ export interface Waterfall extends WaterfallAxes {
   weights?: Float32Array;
   /** Whether exactly-zero samples mark missing data (weight 0), as in the tutorial's npz files. */
   zerosMissing: boolean;
-  /** The file it was read from. */
+  /** The file it was read from (for several files of one observation: "FIRST and N more"). */
   file: string;
   format: FormatName;
   /** How it was read: the npz layout, or the format's name. */
@@ -59,8 +59,22 @@ export interface Waterfall extends WaterfallAxes {
   startMjd?: number;
   /** A DM-time plane on the waterfall's time axis (FETCH/your candidates). */
   dmTime?: DmTimePlane;
+  /** A fitted model of the burst's band-summed time series, one value per sample (CHIME/FRB catalogue files). */
+  modelTimeseries?: Float32Array;
   /** The npz's other keys, undecoded. */
   extra?: Record<string, NpyArray>;
+  /**
+   * When the read also holds a dispersion sweep (`includeSweep`): the samples
+   * asked for are `[offset, offset + count)`; the others are there so that
+   * dedispersion has real data to move in.
+   */
+  window?: SampleWindow;
+}
+
+/** A range of samples `[offset, offset + count)`. */
+export interface SampleWindow {
+  offset: number;
+  count: number;
 }
 
 /** Channel centres `fbottom + (i + 1/2)·df`, MHz. */

@@ -10,17 +10,28 @@ import { isErrorCode, WaterfallError } from "./errors.js";
 
 export type {
   Axes,
+  BoxcarPeak,
   CellRange,
-  ChannelMaps,
   ColourMap,
   Dedispersion,
+  Dispersion,
+  DmTrials,
   FilterbankLayout,
   FontOptions,
+  MeasuredPlane,
   Normalisation,
-  PassStats,
+  PlaneMethod,
+  PlaneOptions,
+  PsrfitsLayout,
+  PsrfitsPlan,
+  PsrfitsReadOptions,
   Reduced,
   Reference,
-  StreamPlan,
+  SnrCurve,
+  SnrDefinition,
+  SnrOptions,
+  SnrResult,
+  StructureDm,
   Wrap,
 } from "@wfall/native";
 
@@ -53,6 +64,15 @@ export function fromNative(error: unknown, file?: string): WaterfallError {
 function call<T>(file: string | undefined, run: () => T): T {
   try {
     return run();
+  } catch (error) {
+    throw fromNative(error, file);
+  }
+}
+
+/** {@link call} for the core's promises (its async tasks). */
+async function callAsync<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (error) {
     throw fromNative(error, file);
   }
@@ -105,24 +125,11 @@ export const unpackFilterbank = (bytes: Uint8Array, layout: core.FilterbankLayou
 export const packFilterbank = (data: Float32Array, ntime: number, layout: core.FilterbankLayout, file?: string) =>
   call(file, () => core.packFilterbank(data, ntime, layout));
 
-/** `dedisperseSubband` with per-channel shifts given (as `channelShifts` gives them for a whole band). */
-export const dedisperseSubbandBy = (v: WaterfallView, shifts: Float64Array, wrap: core.Wrap | undefined, nsub: number, file?: string) =>
-  call(file, () => core.dedisperseSubbandBy(v.data, v.weights, v.zerosMissing, grid(v), shifts, wrap, nsub));
-
-/** A first pass of per-channel statistics over time-major rows, reporting failures about `file`. */
-export function channelStatsPass(layout: core.FilterbankLayout, medians: boolean, file: string) {
-  const pass = call(file, () => new core.ChannelStatsPass(layout, medians));
-  return {
-    add: (bytes: Uint8Array) => call(file, () => pass.add(bytes)),
-    finish: () => call(file, () => pass.finish()),
-  };
-}
-
-/** Each channel's normalisation map from its statistics (NaN centre and scale: masked). */
-export const normalisationMaps = (method: core.Normalisation, stats: core.PassStats, file?: string) =>
-  call(file, () => core.normalisationMaps(method, stats.mean, stats.variance, stats.median, stats.mad));
-
-/** A streaming reducer of time-major rows (dedisperse, subband, downsample), reporting failures about `file`. */
+/**
+ * A streaming reducer of time-major rows (dedisperse, subband, downsample: the numbers of
+ * `dedisperseSubband` then `downsample` on the whole array), reporting failures about `file`.
+ * Rows are fed in order over `feedRange()`: virtual sample `t` is row `t mod ntime`.
+ */
 export function streamReducer(layout: core.FilterbankLayout, plan: core.StreamPlan, axes: core.Axes, step: core.Dedispersion | undefined, file: string) {
   const reducer = call(file, () => new core.StreamReducer(layout, plan, axes, step));
   return {
@@ -130,6 +137,76 @@ export function streamReducer(layout: core.FilterbankLayout, plan: core.StreamPl
     add: (bytes: Uint8Array, first: number) => call(file, () => reducer.add(bytes, first)),
     finish: () => call(file, () => reducer.finish()),
   };
+}
+
+/** A PSRFITS search-mode file, its every call reporting failures about `file` (see {@link psrfitsHeaderReader}). */
+export interface PsrfitsHandle {
+  readonly file: string;
+  /** Where the rows are and what they hold. */
+  layout(): core.PsrfitsLayout;
+  /** Reads the channel order (and the weights summary) from row 0's bytes. */
+  setFirstRow(row: Uint8Array): core.PsrfitsChannels;
+  /** Drops the zero padding of a last row (`row`, its bytes) in a file without NSTOT; returns the samples dropped. */
+  trimPadding(row: Uint8Array): number;
+  /** The rows holding samples `[start, end)`: `offset` is the first row, `length` the number of rows. */
+  rowsFor(start: number, end: number): core.ByteRange;
+  /** What `options` decode ("pols 0 and 1 of AABB summed"); fails on a pol the file lacks. */
+  polarisation(options: core.PsrfitsReadOptions): string;
+  /** Decodes samples `[start, end)` of whole rows from `firstRow` into columns `outOffset..` of `out` (`[nchan][outNtime]`). */
+  decode(
+    rows: Uint8Array,
+    firstRow: number,
+    start: number,
+    end: number,
+    options: core.PsrfitsReadOptions,
+    out: Float32Array,
+    outNtime: number,
+    outOffset: number,
+  ): core.PsrfitsDecoded;
+  summary(): core.SummaryLine[];
+  warnings(): string[];
+  notes(): string[];
+}
+
+const psrfitsFiles = new WeakMap<PsrfitsHandle, core.PsrfitsFile>();
+
+/**
+ * Reads a PSRFITS file's headers from the bytes the caller reads: `add` what
+ * `nextRange` asks for until it returns null, then `open`.
+ */
+export function psrfitsHeaderReader(fileSize: number, file: string) {
+  const reader = call(file, () => new core.PsrfitsHeaderReader(fileSize));
+  return {
+    add: (offset: number, bytes: Uint8Array) => call(file, () => reader.add(offset, bytes)),
+    nextRange: () => call(file, () => reader.nextRange()),
+    open(): PsrfitsHandle {
+      const f = call(file, () => core.PsrfitsFile.fromHeaders(reader));
+      const handle: PsrfitsHandle = {
+        file,
+        layout: () => f.layout,
+        setFirstRow: (row) => call(file, () => f.setFirstRow(row)),
+        trimPadding: (row) => call(file, () => f.trimPadding(row)),
+        rowsFor: (start, end) => call(file, () => f.rowsFor(start, end)),
+        polarisation: (options) => call(file, () => f.polarisation(options)),
+        decode: (rows, firstRow, start, end, options, out, outNtime, outOffset) =>
+          call(file, () => f.decode(rows, firstRow, start, end, options, out, outNtime, outOffset)),
+        summary: () => f.summary(),
+        warnings: () => f.warnings,
+        notes: () => f.notes,
+      };
+      psrfitsFiles.set(handle, f);
+      return handle;
+    },
+  };
+}
+
+/** Places files of one observation on one time axis (ordered by start time; gaps are left to the caller). */
+export function psrfitsPlan(files: readonly PsrfitsHandle[], label: string): core.PsrfitsPlan {
+  return call(label, () => {
+    const sequence = new core.PsrfitsSequence();
+    for (const handle of files) sequence.add(psrfitsFiles.get(handle)!);
+    return sequence.plan();
+  });
 }
 
 /** An image block to colour-map: `[rows][cols]`, row 0 drawn at the bottom. */
@@ -153,10 +230,45 @@ export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string)
 
 export const svgToPdf = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgToPdf(svg, fonts));
 
+export const svgTextToPaths = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgTextToPaths(svg, fonts));
+
 export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number) => call(undefined, () => core.svgToPng(svg, fonts, dpi));
 
 export const textWidth = (text: string, style: { fontSize: number; family: string; weight: number; italic: boolean }, fonts: core.FontOptions) =>
   call(undefined, () => core.textWidth(text, style, fonts));
+
+/** The zip CRC-32 of `bytes`, computed in parallel in the core. */
+export const crc32 = (bytes: Uint8Array, file?: string) => call(file, () => core.crc32(bytes));
+
+/** The S/N of a time series by a named definition (missing samples skipped). */
+export const measureSnr = (series: Float64Array, options: core.SnrOptions, file?: string) => call(file, () => core.measureSnr(series, options));
+
+/** The boxcar of largest S/N over widths 1 ..= `maxWidthSamples`. */
+export const boxcarPeak = (series: Float64Array, maxWidthSamples: number, file?: string) => call(file, () => core.boxcarPeak(series, maxWidthSamples));
+
+/** The DM-time plane, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
+export const dmTimePlane = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  options?: core.PlaneOptions,
+  file?: string,
+) => callAsync(file, () => core.dmTimePlane(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, options));
+
+/** The S/N-vs-DM curve of a plane's rows (each measured whole). */
+export const dmSnrCurve = (plane: { dms: Float64Array; ntime: number; data: Float64Array }, options: core.SnrOptions, file?: string) =>
+  call(file, () => core.dmSnrCurve(plane.dms, plane.ntime, plane.data, options));
+
+/** DM_phase's structure-maximising DM, on the core's thread pool. `v.data` and `v.weights` must not change until it settles. */
+export const bestDmByStructure = (
+  v: WaterfallView,
+  axes: core.Axes,
+  dispersion: core.Dispersion,
+  trials: core.DmTrials,
+  maxFourierIndex?: number,
+  file?: string,
+) => callAsync(file, () => core.bestDmByStructure(v.data, v.weights, v.zerosMissing, grid(v), axes, dispersion, trials, maxFourierIndex));
 
 /** The benchmarks' memory-bandwidth probe: sums every value once, in parallel. */
 export const readAll = (values: Float32Array) => call(undefined, () => core.readAll(values));
@@ -170,6 +282,8 @@ export const COLOUR_MAPS = ["viridis", "magma", "inferno", "plasma", "cividis", 
 export const NORMALISATIONS = ["fractional", "zscore", "robust"] as const satisfies readonly core.Normalisation[];
 export const REFERENCES = ["top", "bottom", "centre", "infinite"] as const satisfies readonly core.Reference[];
 export const WRAPS = ["roll", "invalidate"] as const satisfies readonly core.Wrap[];
+export const SNR_DEFINITIONS = ["heimdall", "presto", "peak", "weq"] as const satisfies readonly core.SnrDefinition[];
+export const PLANE_METHODS = ["auto", "brute", "subband"] as const satisfies readonly core.PlaneMethod[];
 
 type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : false;
 type AssertTrue<T extends true> = T;
@@ -178,5 +292,7 @@ export type EnumListsComplete = AssertTrue<
   Lists<core.ColourMap, (typeof COLOUR_MAPS)[number]> &
     Lists<core.Normalisation, (typeof NORMALISATIONS)[number]> &
     Lists<core.Reference, (typeof REFERENCES)[number]> &
-    Lists<core.Wrap, (typeof WRAPS)[number]>
+    Lists<core.Wrap, (typeof WRAPS)[number]> &
+    Lists<core.SnrDefinition, (typeof SNR_DEFINITIONS)[number]> &
+    Lists<core.PlaneMethod, (typeof PLANE_METHODS)[number]>
 >;

@@ -5,12 +5,13 @@
  */
 import ndarray from "ndarray";
 
-import { argmax } from "./arrays.js";
-import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
+import { argmax, sliceColumns } from "./arrays.js";
+import { dedispersionStep, referenceFrequency, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
+import { bestDmByStructureOf, dmTimePlaneOf, type DmTrialOptions, type MeasureInput, type PlaneComputeOptions } from "./measure.js";
 import { channelCentres, checkAxes, type Waterfall } from "./model.js";
 import * as native from "./native.js";
-import { NORMALISATIONS, type Normalisation, type Reduced, type WaterfallView, type Wrap } from "./native.js";
+import { NORMALISATIONS, type MeasuredPlane, type Normalisation, type Reduced, type StructureDm, type WaterfallView } from "./native.js";
 
 /** Axes and weights of a new {@link Spectra}. */
 export interface SpectraOptions {
@@ -36,6 +37,12 @@ export interface SpectraOptions {
   zerosMissing?: boolean;
   /** The file the data came from, named in error messages. */
   source?: string;
+  /** Modified Julian Date of the start of the file (time 0 of `start`), when the file says. */
+  startMjd?: number;
+  /** How the data were last dedispersed: the constant (default {@link K_DM_CHIME}) ... */
+  kdm?: number;
+  /** ... and the frequency aligned to, MHz (`Infinity`: infinite frequency). Default the highest channel's centre. */
+  referenceMhz?: number;
 }
 
 /** Per-channel statistics of valid samples; NaN for a channel without one. */
@@ -48,30 +55,6 @@ export interface ChannelStats {
   median: Float64Array;
   /** Median absolute deviation from the median, unscaled. */
   mad: Float64Array;
-}
-
-/** Which channels the masks remove: `|sum| > sum`, `variance > variance`, constant channels. */
-export interface MaskRules {
-  sum?: number;
-  variance?: number;
-  constant?: boolean;
-}
-
-/**
- * The channels the mask rules select from per-channel moments (of the unweighted valid samples),
- * and every channel without a valid sample.
- */
-export function channelsMaskedBy({ sum, variance, constant }: MaskRules, m: { count: ArrayLike<number>; sum: ArrayLike<number>; variance: ArrayLike<number> }): number[] {
-  const out: number[] = [];
-  for (let c = 0; c < m.count.length; c++) {
-    const masked =
-      m.count[c] === 0 ||
-      (sum !== undefined && Math.abs(m.sum[c]) > sum) ||
-      (variance !== undefined && m.variance[c] > variance) ||
-      (constant === true && m.variance[c] === 0);
-    if (masked) out.push(c);
-  }
-  return out;
 }
 
 /** A half-open index range `[start, end)`, like a Python slice. */
@@ -99,17 +82,21 @@ export class Spectra {
   #dt: number;
   #dm: number;
   #lastShifts: Float64Array | undefined;
+  #kdm: number;
+  #referenceMhz: number;
   /** Lower edge of the band, MHz: channel `i` is centred at `fbottom + (i + 1/2)·df`. */
   readonly fbottom: number;
   readonly start: number;
   readonly source: string | undefined;
+  /** Modified Julian Date of the start of the file (time 0 of {@link Spectra.start}), when the file says. */
+  readonly startMjd: number | undefined;
 
   /**
    * Wraps (does not copy) a row-major intensity array.
    * @throws {WaterfallError} `E_SHAPE` when the length is not `nchan * ntime`, `E_VALUE` for bad axes.
    */
   constructor(intensity: Float32Array, options: SpectraOptions) {
-    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, zerosMissing = false, source } = options;
+    const { nchan, ntime, fbottom, df, dt, start = 0, dm = 0, weights = null, zerosMissing = false, source, startMjd } = options;
     if (!(intensity instanceof Float32Array)) throw new WaterfallError("E_DTYPE", "intensity must be a Float32Array", { file: source });
     if (!(Number.isSafeInteger(nchan) && Number.isSafeInteger(ntime) && nchan > 0 && ntime > 0)) {
       throw new WaterfallError("E_SHAPE", `shape must be positive integers, got ${nchan} x ${ntime}`, { file: source });
@@ -133,6 +120,9 @@ export class Spectra {
     this.fbottom = fbottom;
     this.start = start;
     this.source = source;
+    this.startMjd = startMjd;
+    this.#kdm = options.kdm ?? native.K_DM_CHIME;
+    this.#referenceMhz = options.referenceMhz ?? referenceFrequency({ fbottom, df }, nchan);
   }
 
   /**
@@ -141,7 +131,13 @@ export class Spectra {
    * does, 0 where the intensity is exactly 0 (or NaN) and 1 elsewhere.
    */
   static fromWaterfall(wf: Waterfall): Spectra {
-    return new Spectra(wf.intensity, { ...wf, weights: wf.weights ?? null, zerosMissing: wf.zerosMissing ?? !wf.weights, source: wf.file });
+    return new Spectra(wf.intensity, {
+      ...wf,
+      weights: wf.weights ?? null,
+      zerosMissing: wf.zerosMissing ?? !wf.weights,
+      source: wf.file,
+      startMjd: wf.startMjd,
+    });
   }
 
   get nchan(): number {
@@ -161,6 +157,16 @@ export class Spectra {
   /** The DM the data are dedispersed to now, pc cm^-3. */
   get dm(): number {
     return this.#dm;
+  }
+
+  /**
+   * How the data were last dedispersed: the dispersion constant and the
+   * frequency aligned to (MHz, `Infinity` for infinite frequency), which is
+   * the frequency arrival times refer to. Before any dedispersion: the
+   * defaults (CHIME's constant, the highest channel), assumed for the file.
+   */
+  get dispersion(): { kdm: number; referenceMhz: number } {
+    return { kdm: this.#kdm, referenceMhz: this.#referenceMhz };
   }
 
   /** Per-channel shifts (samples, positive = toward earlier time) of the last dedispersion. */
@@ -209,9 +215,42 @@ export class Spectra {
     return axis(this.#ntime, this.start + this.#dt / 2, this.#dt);
   }
 
+  /**
+   * Samples `[first, first + count)` as a new Spectra (a copy) with
+   * everything else of this one (axes, DM, how it was dedispersed), its
+   * `start` moved to the first of them.
+   * @throws {WaterfallError} `E_RANGE` for an empty range or one outside the data.
+   */
+  slice(first: number, count: number): Spectra {
+    if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= this.#ntime)) {
+      throw new WaterfallError("E_RANGE", `samples ${first}..${first + count - 1} are outside the ${this.#ntime} samples`, { file: this.source });
+    }
+    const cut = (data: Float32Array) => sliceColumns(data, this.#nchan, this.#ntime, first, count);
+    return new Spectra(cut(this.#data), {
+      nchan: this.#nchan,
+      ntime: count,
+      fbottom: this.fbottom,
+      df: this.#df,
+      dt: this.#dt,
+      start: this.start + first * this.#dt,
+      dm: this.#dm,
+      weights: this.#weights && cut(this.#weights),
+      zerosMissing: this.#zerosMissing,
+      source: this.source,
+      startMjd: this.startMjd,
+      kdm: this.#kdm,
+      referenceMhz: this.#referenceMhz,
+    });
+  }
+
   /** A deep copy. */
   clone(): Spectra {
-    return new Spectra(this.#data.slice(), {
+    return this.#over(this.#data.slice(), this.#weights?.slice() ?? null);
+  }
+
+  /** A Spectra with this one's axes over the given arrays. */
+  #over(data: Float32Array, weights: Float32Array | null): Spectra {
+    return new Spectra(data, {
       nchan: this.#nchan,
       ntime: this.#ntime,
       fbottom: this.fbottom,
@@ -219,10 +258,22 @@ export class Spectra {
       dt: this.#dt,
       start: this.start,
       dm: this.#dm,
-      weights: this.#weights?.slice() ?? null,
+      weights,
       zerosMissing: this.#zerosMissing,
       source: this.source,
+      startMjd: this.startMjd,
+      kdm: this.#kdm,
+      referenceMhz: this.#referenceMhz,
     });
+  }
+
+  /**
+   * A Spectra over the same arrays (no copy). Steps that make new arrays
+   * (`subband`, `dedisperseSubband`, `downsample`) leave `this` as it was;
+   * steps in place (`dedisperse`, masks, `normalise`) write into both.
+   */
+  sharingArrays(): Spectra {
+    return this.#over(this.#data, this.#weights);
   }
 
   /**
@@ -234,7 +285,7 @@ export class Spectra {
   dedisperse(dm: number, options: DedisperseOptions = {}): this {
     const step = dedispersionStep(this.#dm, dm, options, this.source);
     this.#lastShifts = native.dedisperse(this.#view(), this.#axes(), step, this.source);
-    this.#dm = dm;
+    this.#dedispersed(dm, options);
     return this;
   }
 
@@ -247,25 +298,16 @@ export class Spectra {
     const step = dedispersionStep(this.#dm, dm, options, this.source);
     const out = native.dedisperseSubband(this.#view(), this.#axes(), step, nsub, this.source);
     this.#lastShifts = native.channelShifts(this.#nchan, this.#axes(), step, this.source);
+    this.#dedispersed(dm, options);
     this.#df *= this.#nchan / out.nchan;
     this.#replace(out);
-    this.#dm = dm;
     return this;
   }
 
-  /**
-   * `dedisperseSubband` with the shifts given (samples per channel, positive = toward earlier
-   * time): for a block of channels cut from a larger waterfall, shifted as the whole band's
-   * channels are (`native.channelShifts`). The DM becomes `dm`. Returns `this`.
-   * @internal The streaming path's; use {@link Spectra.dedisperseSubband}.
-   */
-  dedisperseSubbandBy(shifts: Float64Array, wrap: Wrap | undefined, nsub: number, dm: number): this {
-    const out = native.dedisperseSubbandBy(this.#view(), shifts, wrap, nsub, this.source);
-    this.#lastShifts = shifts;
-    this.#df *= this.#nchan / out.nchan;
-    this.#replace(out);
+  #dedispersed(dm: number, options: DedisperseOptions): void {
     this.#dm = dm;
-    return this;
+    this.#kdm = options.kdm ?? native.K_DM_CHIME;
+    this.#referenceMhz = referenceFrequency(this, this.#nchan, options.reference);
   }
 
   /** Sets the given channels to NaN (weight 0), in place. Returns `this`. */
@@ -300,13 +342,20 @@ export class Spectra {
    * sum`, with `nanvar > variance`, constant channels when `constant`, and
    * channels without a valid sample. Returns `this`.
    */
-  maskBy(rules: MaskRules): this {
+  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }): this {
     return this.maskChannels(this.#channelsBy(rules));
   }
 
-  #channelsBy(rules: MaskRules): number[] {
-    for (const threshold of [rules.sum, rules.variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
-    return channelsMaskedBy(rules, this.#moments(false));
+  #channelsBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }): number[] {
+    for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
+    const m = this.#moments(false);
+    return this.#select(
+      (c) =>
+        m.count[c] === 0 ||
+        (sum !== undefined && Math.abs(m.sum[c]) > sum) ||
+        (variance !== undefined && m.variance[c] > variance) ||
+        (constant === true && m.variance[c] === 0),
+    );
   }
 
   /** Channels without any valid (finite) sample. */
@@ -398,6 +447,30 @@ export class Spectra {
   /** Sum over channels of every sample, skipping missing ones (`np.nansum(intensity, axis=0)`; ±inf are skipped too). */
   timeseries(): Float64Array {
     return native.timeseries(this.#view(), this.source);
+  }
+
+  #measureInput(): MeasureInput {
+    return { view: this.#view(), axes: this.#axes(), dm: this.#dm, dispersion: this.dispersion, source: this.source };
+  }
+
+  /**
+   * The DM-time plane (`[trials][ntime]`, float64): row `j` is the band-summed
+   * time series dedispersed from the current DM to trial DM `j`, with the
+   * constant and reference of the last dedispersion, computed on the core's
+   * thread pool. Samples shifted past an end add nothing unless `wrap: "roll"`.
+   * Do not modify this Spectra until the promise settles.
+   */
+  dmTimePlane(options: PlaneComputeOptions): Promise<MeasuredPlane> {
+    return dmTimePlaneOf(this.#measureInput(), options);
+  }
+
+  /**
+   * DM_phase's structure-maximising DM over the trial DMs (at least 3, and 22
+   * samples), with its uncertainty, on the core's thread pool. Do not modify
+   * this Spectra until the promise settles.
+   */
+  bestDmByStructure(options: DmTrialOptions): Promise<StructureDm> {
+    return bestDmByStructureOf(this.#measureInput(), options);
   }
 
   /** Index of the brightest sample of the time series (the first on ties). */

@@ -25,9 +25,9 @@ describe("prepareFigureData", () => {
     expect(fig.freqExtent).toEqual([400, 800]);
   });
 
-  it("uses numpy's ceil on the float quotient, as the tutorial does", () => {
-    // 0.025 / 0.001 is 25.000000000000004 in binary floating point: ceil gives 26.
-    expect(prepareFigureData(pulse(200, 100, 4, 0.001)).halfWidthSamples).toBe(Math.ceil(0.025 / 0.001));
+  it("uses ceil on the quotient, as the tutorial does: CHIME's 0.98304 ms gives 26 samples, not round's 25", () => {
+    expect(0.025 / 0.00098304).toBeCloseTo(25.43, 2);
+    expect(prepareFigureData(pulse(400, 200, 4, 0.00098304)).halfWidthSamples).toBe(26);
   });
 
   it("moves a peak at the left edge inward and takes vmax from after the window", () => {
@@ -39,6 +39,21 @@ describe("prepareFigureData", () => {
   it("moves a peak at the right edge inward", () => {
     const fig = prepareFigureData(pulse(200, 199));
     expect([fig.peak, fig.sampleEnd]).toEqual([175, 200]);
+  });
+
+  it("takes vmax from the samples before the window, not from the window (its noise is brighter here)", () => {
+    const spec = pulse(200, 100);
+    for (let c = 0; c < 4; c++) for (let j = 76; j < 125; j++) spec.data[c * 200 + j] += 1; // an on-pulse floor above the off-pulse noise
+    const fig = prepareFigureData(spec);
+    const off = spec.percentile(97.5, { samples: [35, 76] });
+    const on = spec.percentile(97.5, { samples: [76, 125] });
+    expect(on).toBeGreaterThan(off + 0.5);
+    expect(fig.vmax).toBe(off);
+    expect(fig.limitsFrom.vmax).toBe("97.5th percentile of the 41 samples before it");
+    const onPulse = prepareFigureData(spec, { vmaxFrom: "on-pulse" });
+    expect(onPulse.vmax).toBe(on);
+    expect(onPulse.limitsFrom.vmax).toBe("97.5th percentile of the plotted window");
+    expect(prepareFigureData(spec, { vmaxFrom: "on-pulse", vmaxPercentile: 100 }).vmax).toBe(spec.percentile(100, { samples: [76, 125] }));
   });
 
   it("takes vmin/vmax from the 2.5th and 97.5th percentiles, with zeros as missing", () => {
@@ -56,6 +71,15 @@ describe("prepareFigureData", () => {
     expect([fig.vmin, fig.vmax]).toEqual([on, off]);
     expect(Number.isNaN(fig.intensity[0])).toBe(false);
     expect(spec.data[0]).toBe(0); // the Spectra is not modified
+  });
+
+  it("centres the window on the sample holding peakTime (s from the file's start), not the brightest", () => {
+    const spectra = new Spectra(pulse(200, 100).data, { nchan: 4, ntime: 200, fbottom: 400, df: 100, dt: 1e-3, start: 0.5 });
+    const fig = prepareFigureData(spectra, { peakTime: 0.5 + 0.0604 });
+    expect([fig.rawPeak, fig.peak, fig.sampleStart]).toEqual([60, 60, 36]);
+    expect(prepareFigureData(spectra, { peakTime: 0.5 + 0.06 }).peak).toBe(60); // a sample's start time is inside it
+    expect(() => prepareFigureData(spectra, { peakTime: 0.2 })).toThrow(/peak time 0\.2 s is outside the data read \(0\.5 \.\. 0\.7 s\)/);
+    expect(() => prepareFigureData(spectra, { peakTime: -1 })).toThrow(/peakTime/);
   });
 
   it("honours explicit limits and window", () => {

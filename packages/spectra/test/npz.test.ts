@@ -93,10 +93,9 @@ describe("broken inputs are errors naming the file, the key and the problem", ()
   });
 
   it("a member larger than the limit is refused before it is inflated", async () => {
-    // 200 bytes: the scalars (136 bytes each) fit, the 5 x 7 intensity (268) does not
-    await expect(openWaterfall(join(dir, "f4_compressed.npz"), { maxBytes: 200 })).rejects.toMatchObject({
+    await expect(openWaterfall(join(dir, "f4_compressed.npz"), { maxBytes: 100 })).rejects.toMatchObject({
       code: "E_TOO_LARGE",
-      message: expect.stringMatching(/key 'intensity' would take \d+ bytes, more than the limit of 200/),
+      message: expect.stringMatching(/key 'intensity' would take \d+ bytes, more than the limit of 100/),
     });
   });
 
@@ -154,5 +153,38 @@ describe("writeWaterfall writes what numpy reads", () => {
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(target, "utf8")).toBe("previous");
     expect(readdirSync(folder)).toEqual(["out.npz"]);
+  });
+});
+
+describe("checksums: a member whose CRC-32 does not match is corrupt, not data", () => {
+  /** The bytes of an npz with one byte of the `intensity` member's central-directory CRC changed. */
+  function withWrongCrc(bytes: Buffer): Buffer {
+    const out = Buffer.from(bytes);
+    const at = out.lastIndexOf(Buffer.from("intensity.npy"));
+    const entry = out.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at); // its central directory entry
+    out[entry + 16] ^= 0xff; // CRC-32 field
+    return out;
+  }
+
+  for (const variant of ["f4", "f4_compressed"]) {
+    it(`${variant}: a wrong CRC in the directory is E_CORRUPT`, async () => {
+      const { readFileSync } = await import("node:fs");
+      const file = join(dir, `${variant}_bad_crc.npz`);
+      writeFileSync(file, withWrongCrc(readFileSync(join(dir, `${variant}.npz`))));
+      await expect(openWaterfall(file)).rejects.toMatchObject({
+        code: "E_CORRUPT",
+        message: expect.stringMatching(/member 'intensity\.npy' is corrupt or truncated \(CRC mismatch\)/),
+      });
+    });
+  }
+
+  it("a flipped byte inside a stored member's data is E_CORRUPT", async () => {
+    const { readFileSync } = await import("node:fs");
+    const bytes = Buffer.from(readFileSync(join(dir, "f4.npz")));
+    const header = bytes.indexOf(Buffer.from("intensity.npy")) + "intensity.npy".length + 128 + 40; // inside the float data
+    bytes[header] ^= 0x01;
+    const file = join(dir, "f4_flipped.npz");
+    writeFileSync(file, bytes);
+    await expect(openWaterfall(file)).rejects.toMatchObject({ code: "E_CORRUPT", message: expect.stringMatching(/CRC mismatch/) });
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { K_DM_CHIME, openWaterfall, Spectra, WaterfallError } from "@wfall/spectra";
+import { K_DM_CHIME, looksRaw, openWaterfall, processSpectra, Spectra, WaterfallError } from "@wfall/spectra";
 
 import { fixtures } from "../../../test-utils/helpers.js";
 
@@ -203,5 +203,46 @@ describe("errors are WaterfallErrors naming the source", () => {
       expect(e).toBeInstanceOf(WaterfallError);
       expect((e as WaterfallError).file).toBe("burst.npz");
     }
+  });
+});
+
+describe("through the native boundary, exactly", () => {
+  it("rounds half-sample shifts to even, as np.round (channels centred at 512 and 1024 MHz, dt 2^-18 s)", () => {
+    // 512^-2 and 1024^-2 are exact in binary, so k·ΔDM·f^-2/dt lands exactly on halves
+    const spectra = new Spectra(new Float32Array(2 * 16), { nchan: 2, ntime: 16, fbottom: 256, df: 512, dt: 2 ** -18 });
+    expect(Array.from(spectra.freqs)).toEqual([512, 1024]);
+    expect(Array.from(spectra.clone().dedisperse(2.5, { kdm: 1, reference: "infinite" }).lastShifts!)).toEqual([2, 1]);
+    expect(Array.from(spectra.clone().dedisperse(3.5, { kdm: 1, reference: "infinite" }).lastShifts!)).toEqual([4, 1]);
+    expect(Array.from(spectra.clone().dedisperse(-2.5, { kdm: 1, reference: "infinite" }).lastShifts!)).toEqual([-2, -1]);
+  });
+});
+
+describe("processSpectra's defaults", () => {
+  it("dedisperse with CHIME's K_DM and the top channel's centre, and mask constant channels unless told", async () => {
+    const wf = await openWaterfall(synthetic);
+    const constant = 5;
+    wf.intensity.fill(0.25, constant * wf.ntime, (constant + 1) * wf.ntime);
+    // a large DM change, so that the other K_DM (4148.808, 1.4e-4 smaller) would move channels by whole samples
+    const processed = processSpectra(Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }), { dm: 500, nsub: "all", wrap: "roll" });
+    const reference = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }).dedisperse(500, { kdm: K_DM_CHIME, reference: "top" });
+    const physical = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }).dedisperse(500, { kdm: 4148.808, reference: "top" });
+    expect(Array.from(processed.lastShifts!)).toEqual(Array.from(reference.lastShifts!));
+    expect(Array.from(processed.lastShifts!)).not.toEqual(Array.from(physical.lastShifts!));
+    expect(processed.data.subarray(constant * wf.ntime, (constant + 1) * wf.ntime).every(Number.isNaN)).toBe(true);
+    const kept = processSpectra(Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }), { dm: 87.77, nsub: "all", maskConstant: false });
+    expect(kept.data.subarray(constant * wf.ntime, (constant + 1) * wf.ntime).some((v) => v === 0.25)).toBe(true);
+  });
+
+  it("normalise auto: robust for raw power (positive, channel means tenfold apart), none for normalised data", async () => {
+    const wf = await openWaterfall(synthetic);
+    expect(looksRaw(Spectra.fromWaterfall(wf))).toBe(false); // the tutorial's fractional data keep the tutorial's behaviour
+    const power = new Float32Array(4 * 100).map((_, i) => (Math.floor(i / 100) + 1) ** 2 * 10 * (1 + 0.1 * Math.sin(i)));
+    const raw = new Spectra(power, { nchan: 4, ntime: 100, fbottom: 400, df: 100, dt: 1e-3 });
+    expect(looksRaw(raw)).toBe(true);
+    expect(looksRaw(new Spectra(new Float32Array(400).fill(3), { nchan: 4, ntime: 100, fbottom: 400, df: 100, dt: 1e-3 }), "uint8")).toBe(true);
+    const normalised = processSpectra(raw.clone(), { maskConstant: false });
+    const median = normalised.channelStats().median;
+    for (const m of median) expect(Math.abs(m)).toBeLessThan(1e-6); // robust: each channel's median is 0
+    expect(Array.from(processSpectra(raw.clone(), { normalise: "none", maskConstant: false }).data)).toEqual(Array.from(raw.data));
   });
 });

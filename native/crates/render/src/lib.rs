@@ -47,6 +47,16 @@ pub fn svg_to_pdf(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<
     }
 }
 
+/// The SVG rewritten self-contained: every text drawn as paths in the loaded
+/// fonts (so a viewer without DejaVu Sans shows the same glyphs), images kept
+/// at their resolution and rendering mode. Deterministic.
+pub fn svg_text_to_paths(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<String> {
+    let tree = parse(svg, fonts, family)?;
+    let options =
+        usvg::WriteOptions { preserve_text: false, coordinates_precision: 4, transforms_precision: 6, ..usvg::WriteOptions::default() };
+    Ok(tree.to_string(&options))
+}
+
 /// A PNG of the SVG at `dpi` pixels per inch (one user unit = 1/72 in).
 pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> CoreResult<Vec<u8>> {
     if !(dpi.is_finite() && dpi > 0.0) {

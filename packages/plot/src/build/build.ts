@@ -4,8 +4,9 @@
  * they were written; with `check`, renders in memory and reports each figure
  * whose committed output differs.
  */
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 
 import { WaterfallError, type ErrorCode } from "@wfall/spectra";
@@ -15,6 +16,9 @@ import { buildFigure, type RenderedOutput } from "../figure/build.js";
 import { figureKey, hashFile, outputsIntact, readCache, sha256, writeCache } from "./cache.js";
 import { loadManifest, type ManifestFigure } from "./manifest.js";
 import { createProgress } from "./progress.js";
+import { cacheEntryOf, openShardReport, recordOf } from "./report-lines.js";
+import { inShard, type Shard } from "./shard.js";
+import { unfinishedFigures } from "./status.js";
 import type { JobReply, JobRequest } from "./worker.js";
 
 export interface BuildOptions {
@@ -31,6 +35,10 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** Allow outputs outside the manifest's folder. Default false. */
   allowOutside?: boolean;
+  /** Only the figures of this shard (see shard.ts); each build records its figures in its shard's report. Default 0 of 1. */
+  shard?: Shard;
+  /** Only the figures the shard reports list as failed or missing. */
+  retryFailed?: boolean;
 }
 
 export type FigureStatus = "built" | "cached" | "up to date" | "differs" | "failed";
@@ -51,7 +59,8 @@ export interface BuildReport {
   ok: boolean;
 }
 
-type Render = (figure: ManifestFigure) => Promise<RenderedOutput[]>;
+/** Renders a figure; `onStart` is called when a thread starts on it (after waiting for a free one). */
+type Render = (figure: ManifestFigure, onStart?: () => void) => Promise<RenderedOutput[]>;
 
 /** The compiled worker script (tests run the TypeScript sources, whose build sits in dist/). */
 function workerUrl(): URL {
@@ -123,8 +132,9 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
         : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 
   return {
-    render: async (figure) => {
+    render: async (figure, onStart) => {
       const worker = await acquire();
+      onStart?.();
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject, worker });
@@ -158,35 +168,55 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
       { file: manifestFile },
     );
   }
-  const selected = options.only?.length ? manifest.figures.filter((f) => options.only!.includes(f.name)) : manifest.figures;
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const unfinished = options.retryFailed ? unfinishedFigures(manifest) : undefined;
+  const only = options.only?.length ? new Set(options.only) : undefined;
+  const selected = manifest.figures.filter((f) => (!only || only.has(f.name)) && inShard(f.name, shard) && (!unfinished || unfinished.has(f.name)));
 
   const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
   const inputHashes = new Map(await Promise.all(inputs.map(async (p) => [p, await hashFile(p)] as const)));
   const cache = await readCache(manifestFile);
+  const names = new Set(manifest.figures.map((f) => f.name));
+  const report = options.check ? undefined : await openShardReport(manifestFile, shard, (name) => names.has(name) && inShard(name, shard));
+  for (const [name, record] of report?.previous ?? []) {
+    const entry = cacheEntryOf(manifest.dir, record); // what this shard finished before (it may have been killed since)
+    if (entry) cache.figures[name] = entry;
+  }
   const outcomes = new Map<ManifestFigure, FigureOutcome>();
   const todo: ManifestFigure[] = [];
   for (const figure of selected) {
     const entry = cache.figures[figure.name];
     const fresh = entry?.key === figureKey(figure, inputHashes) && (await outputsIntact(entry, figure.outputs));
-    if (fresh && !options.force && !options.check) outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
-    else todo.push(figure);
+    if (fresh && !options.force && !options.check) {
+      outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
+      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry!.outputs, seconds: 0 }, inputHashes));
+    } else todo.push(figure);
   }
 
   const progress = createProgress(todo.length, options.progress ?? process.stderr);
   const jobs = Math.min(options.jobs ?? availableParallelism(), todo.length);
   const pool = jobs > 0 ? workerPool(jobs) : null;
-  const render: Render = pool?.render ?? (async (figure) => (await buildFigure(figure)).outputs);
+  const render: Render =
+    pool?.render ??
+    (async (figure, onStart) => {
+      onStart?.();
+      return (await buildFigure(figure)).outputs;
+    });
   try {
     await Promise.all(
       todo.map(async (figure) => {
         const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
+        let started = performance.now();
         try {
-          const outputs = await render(figure);
+          const outputs = await render(figure, () => {
+            started = performance.now();
+          });
           if (options.check) {
             const differing = [];
             for (const o of outputs) if (!(await sameBytes(o.path, o.bytes))) differing.push(o.path);
             Object.assign(outcome, differing.length ? { status: "differs", differing } : { status: "up to date" });
           } else {
+            await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((d) => mkdir(d, { recursive: true })));
             await writeFilesAtomic(outputs);
             cache.figures[figure.name] = { key: figureKey(figure, inputHashes), outputs: Object.fromEntries(outputs.map((o) => [o.path, sha256(o.bytes)])) };
           }
@@ -196,15 +226,19 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
           Object.assign(outcome, { status: "failed", error: e });
           delete cache.figures[figure.name];
         }
+        const seconds = (performance.now() - started) / 1000;
+        const status = outcome.status === "failed" ? "failed" : "built";
+        report?.append(recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes));
         outcomes.set(figure, outcome);
         progress.done(figure.name, outcome.status);
       }),
     );
   } finally {
     progress.finish();
+    report?.close();
     await pool?.close();
   }
-  if (!options.check) await writeCache(manifestFile, cache);
+  if (!options.check && shard.count === 1) await writeCache(manifestFile, cache); // shards keep to their reports: no two write one file
   const figures = selected.map((f) => outcomes.get(f)!);
   return { manifest: manifestFile, figures, ok: figures.every((f) => f.status !== "failed" && f.status !== "differs") };
 }

@@ -61,11 +61,16 @@ export async function hashFile(path: string): Promise<string | null> {
   });
 }
 
+/** A hash of a figure's definition and the library version (not its inputs' contents). */
+export function definitionKey(figure: ManifestFigure): string {
+  const { where: _, ...definition } = figure;
+  return sha256(Buffer.from(JSON.stringify({ definition, library: LIBRARY_VERSION })));
+}
+
 /** The cache key of a figure: definition, input contents and library version. */
 export function figureKey(figure: ManifestFigure, inputHashes: Map<string, string | null>): string {
-  const { where: _, ...definition } = figure;
   const inputs = figure.inputs.map((input) => inputHashes.get(input));
-  return sha256(Buffer.from(JSON.stringify({ definition, inputs, library: LIBRARY_VERSION })));
+  return sha256(Buffer.from(JSON.stringify({ definition: definitionKey(figure), inputs })));
 }
 
 /** Whether every output still holds what the cache says was written. */

@@ -3,21 +3,23 @@
  * against the schema made from the option tables (`schema.ts`). Each figure
  * becomes a {@link FigureDescription}. A manifest may come from someone
  * else's repository, so it is untrusted: outputs must stay inside its folder
- * (unless the caller allows more), only declared or `WFALL_` environment
- * variables expand, values taken from the environment never appear in
- * messages, and YAML aliases are bounded.
+ * (unless the caller allows more), so must the files a glob (an input or an
+ * `each:`) matches, only declared or `WFALL_` environment variables expand,
+ * values taken from the environment never appear in messages, and YAML
+ * aliases are bounded.
  */
-import { realpathSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { lstatSync, realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
-import { WaterfallError, type ReadOptions } from "@wfall/spectra";
-import { readInput } from "@wfall/spectra/internal";
+import { WaterfallError } from "@wfall/spectra";
+import { isPattern, readInput } from "@wfall/spectra/internal";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 
 import type { FigureDescription } from "../figure/description.js";
 import { FIGURE_OPTIONS, type FigureOptions, type PanelOptions } from "../options.js";
 import { closestName } from "../suggest.js";
+import { expandFigures, globFiles, type RawFigureTemplate } from "./expand.js";
 import { manifestSchema } from "./schema.js";
 
 /** One figure of a manifest: its description (paths resolved, defaults merged), its name and where it is. */
@@ -33,6 +35,8 @@ export interface Manifest {
   file: string;
   dir: string;
   figures: ManifestFigure[];
+  /** The folder of the manifest's gallery page (`gallery:`), if it has one. */
+  gallery?: string;
   /** Replaces values that came from the environment by their `${NAME}` in a message. */
   redact(message: string): string;
 }
@@ -44,18 +48,11 @@ export interface LoadManifestOptions {
   allowOutside?: boolean;
 }
 
-interface RawPanel {
-  input: string;
-  dm?: number;
-  title?: string;
-  read?: ReadOptions;
-  options?: PanelOptions;
-}
-type RawFigure = FigureOptions & { name: string; output: string | string[]; options?: PanelOptions; panels: RawPanel[] };
 interface RawManifest {
   variables?: Record<string, string>;
   defaults?: PanelOptions & FigureOptions;
-  figures: RawFigure[];
+  figures: RawFigureTemplate[];
+  gallery?: string;
 }
 
 /** The environment-variable prefix a manifest may use without declaring it. */
@@ -122,7 +119,9 @@ function parseManifestText(text: string, file: string): { doc: Document; counter
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const line = e.linePos?.[0].line ?? counter.linePos(e.pos[0]).line;
+    // an unclosed [ or { is only noticed where the next key starts: name the line that opened it
+    const opener = /^Flow (sequence|map)/.test(e.message) ? unclosedBracket(text, e.pos[0]) : undefined;
+    const line = opener !== undefined ? counter.linePos(opener).line : (e.linePos?.[0].line ?? counter.linePos(e.pos[0]).line);
     throw new WaterfallError("E_MANIFEST", `line ${line}: not valid YAML or JSON: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, {
       file,
     });
@@ -132,6 +131,23 @@ function parseManifestText(text: string, file: string): { doc: Document; counter
   } catch (error) {
     throw new WaterfallError("E_MANIFEST", `cannot expand the manifest's YAML aliases: ${(error as Error).message}`, { file });
   }
+}
+
+/** The offset of the last `[` or `{` before `end` that is not closed before it (outside quoted strings and comments). */
+function unclosedBracket(text: string, end: number): number | undefined {
+  const open: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < end; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#") while (i < end && text[i] !== "\n") i++;
+    else if (c === "[" || c === "{") open.push(i);
+    else if ((c === "]" || c === "}") && open.length) open.pop();
+    if (c === "\n") quote = undefined;
+  }
+  return open.at(-1);
 }
 
 /**
@@ -162,17 +178,37 @@ export function expandVariables(
   });
 }
 
-/** Whether `path` is inside `dir` once symbolic links in its existing parent folders are resolved. */
-function isInside(dir: string, path: string): boolean {
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return p === dirname(p) ? p : resolve(real(dirname(p)), relative(dirname(p), p));
+/**
+ * Whether `path` is inside `dir` once symbolic links in its existing parent
+ * folders are resolved. Real paths are remembered for the checker's life
+ * (a survey's outputs share a few folders).
+ */
+function insideChecker(dir: string): (path: string) => boolean {
+  const known = new Map<string, string>();
+  const realFolder = (p: string): string => {
+    let r = known.get(p);
+    if (r === undefined) {
+      r = real(p);
+      known.set(p, r);
     }
+    return r;
   };
-  const rel = relative(real(dir), real(path));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  // only a link needs realpath; anything else is its folder's real path plus its name (one lstat, no exception when absent)
+  const real = (p: string): string => {
+    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      try {
+        return realpathSync.native(p);
+      } catch {
+        return "/\0 a dangling or looping link"; // inside nothing
+      }
+    }
+    return p === dirname(p) ? p : join(realFolder(dirname(p)), basename(p));
+  };
+  const realDir = real(dir);
+  return (path) => {
+    const rel = relative(realDir, real(resolve(path)));
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  };
 }
 
 /**
@@ -192,38 +228,58 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
   const fail = (message: string): never => {
     throw new WaterfallError("E_MANIFEST", redact(message), { file });
   };
-  const path = (p: string) => resolve(dir, expandVariables(p, env, raw.variables ?? {}, fromEnv, fail));
+  const expand = (text: string) => expandVariables(text, env, raw.variables ?? {}, fromEnv, fail);
+  const path = (p: string) => resolve(dir, expand(p));
   const defaults = raw.defaults ?? {};
   const figureDefaults = Object.fromEntries(Object.entries(defaults).filter(([k]) => Object.hasOwn(FIGURE_OPTIONS, k))) as FigureOptions;
   const panelDefaults = Object.fromEntries(Object.entries(defaults).filter(([k]) => !Object.hasOwn(FIGURE_OPTIONS, k))) as PanelOptions;
 
-  const figures = raw.figures.map((f, i): ManifestFigure => {
-    const { name, output, options: figureOptions, panels, ...layout } = f;
-    const where = `${file}:${lineOf(doc, counter, ["figures", i])}`;
-    const outputs = (Array.isArray(output) ? output : [output]).map(path);
+  const isInside = insideChecker(dir);
+  const allowOutside = Boolean(options.allowOutside);
+  const lines = new Map<number, number>();
+  const figures: ManifestFigure[] = [];
+  const expandContext = { dir, allowOutside, expandVariables: expand, isInside, fail };
+  for (const expanded of expandFigures(raw.figures, expandContext)) {
+    const { name, output, options: figureOptions, panels, ...layout } = expanded.figure;
+    const line = lines.get(expanded.index) ?? lineOf(doc, counter, ["figures", expanded.index]);
+    lines.set(expanded.index, line);
+    const where = `${file}:${line}${expanded.source === undefined ? "" : ` (${expanded.source})`}`;
+    const resolvePath = expanded.variablesExpanded ? (p: string) => resolve(dir, p) : path;
+    const outputs = output.map(resolvePath);
     for (const out of outputs) {
-      if (!options.allowOutside && !isInside(dir, out)) {
+      if (!allowOutside && !isInside(out)) {
         fail(`figure '${name}' (${where}) writes ${relative(dir, out) || out}, outside the manifest's folder: move it inside, or pass --allow-outside`);
       }
     }
-    return {
+    // a panel's input is a file, a list of files or a glob; several files are one waterfall
+    const panelInputs = panels.map((p) => {
+      const entries = (typeof p.input === "string" ? [p.input] : p.input).map((e) => (expanded.variablesExpanded ? e : expand(e)));
+      const files = entries.flatMap((e) => (isPattern(e, dir) ? [...globFiles(e, `input '${e}'`, name, expandContext)] : [resolve(dir, e)]));
+      if (files.length === 0) fail(`figure '${name}' (${where}): input '${entries.join(" ")}': no file matches the pattern`);
+      return files;
+    });
+    const inputs = panelInputs.flat();
+    figures.push({
       name,
       where,
       outputs,
       ...figureDefaults,
-      ...layout,
+      ...(layout as FigureOptions),
       options: { ...panelDefaults, ...figureOptions },
-      panels: panels.map((p) => ({
-        input: path(p.input),
+      panels: panels.map((p, i) => ({
+        input: panelInputs[i].length === 1 ? panelInputs[i][0] : panelInputs[i],
         title: p.title,
         read: p.read,
         options: { ...p.options, ...(p.dm !== undefined ? { dm: p.dm } : {}) },
       })),
-      inputs: panels.map((p) => path(p.input)),
-    };
-  });
+      inputs,
+    });
+  }
   checkConsistency(figures, fail);
-  return { file, dir, figures, redact };
+  const gallery = raw.gallery === undefined ? undefined : path(raw.gallery);
+  if (gallery !== undefined && !allowOutside && !isInside(gallery))
+    fail(`the gallery ${raw.gallery} is outside the manifest's folder: move it inside, or pass --allow-outside`);
+  return { file, dir, figures, gallery, redact };
 }
 
 function checkConsistency(figures: ManifestFigure[], fail: (message: string) => never): void {

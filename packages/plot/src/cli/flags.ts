@@ -43,6 +43,8 @@ const ARG: Record<OptionSpec["kind"], string> = {
   channels: "A-B,C",
   ranges: "LOW:HIGH",
   pairs: "NAME=VALUE",
+  pair: "LOW HIGH",
+  list: "A,B,..",
 };
 
 function defaultText(spec: OptionSpec): string | undefined {
@@ -58,10 +60,11 @@ export function flagsOf(table: OptionTable, except: readonly string[] = []): Fla
     .map(([key, spec]): Flag => {
       if (spec.kind === "boolean" && spec.negation) return { name: spec.negation, takes: "nothing", help: spec.negationHelp ?? `not: ${spec.help}` };
       const list = spec.kind === "channels" || spec.kind === "ranges" || spec.kind === "pairs";
-      const arg = spec.kind === "numberOr" ? `${spec.values.join("|")}|N` : ARG[spec.kind];
+      const arg =
+        spec.kind === "numberOr" ? `${spec.values.join("|")}|N` : spec.kind === "list" ? `${Object.keys(spec.presets).join("|")}|A,B,..` : ARG[spec.kind];
       return {
         name: flagOf(key, spec),
-        takes: spec.kind === "boolean" ? "nothing" : "one",
+        takes: spec.kind === "boolean" ? "nothing" : spec.kind === "pair" ? "numbers" : "one",
         arg,
         help: spec.help,
         defaultText: defaultText(spec),
@@ -73,7 +76,8 @@ export function flagsOf(table: OptionTable, except: readonly string[] = []): Fla
 /** `--help` lines for flags. */
 export function helpLines(flags: readonly Flag[]): string[] {
   return flags.map((f) => {
-    const arg = f.takes === "nothing" ? "" : ` ${f.arg ?? "VALUE"}${f.takes === "numbers" || f.takes === "texts" ? " ..." : ""}`;
+    const many = (f.takes === "numbers" || f.takes === "texts") && !f.arg?.includes(" ");
+    const arg = f.takes === "nothing" ? "" : ` ${f.arg ?? "VALUE"}${many ? " ..." : ""}`;
     const name = `${f.short ? `-${f.short}, ` : "    "}--${f.name}${arg}`;
     return `  ${name.padEnd(30)} ${f.help}${f.defaultText ? ` (default: ${f.defaultText})` : ""}`;
   });
@@ -185,6 +189,16 @@ function optionValue(flag: string, spec: OptionSpec, raws: string[]): unknown {
           return [r.slice(0, at), r.slice(at + 1)];
         }),
       );
+    case "pair":
+      if (raws.length !== 2) throw new UsageError(`--${flag} expects two numbers, LOW HIGH, got ${raws.length}: ${raws.join(" ")}`);
+      return raws.map((r) => numberValue(flag, r));
+    case "list":
+      return Object.hasOwn(spec.presets, raw)
+        ? raw
+        : raw
+            .split(",")
+            .map((part) => part.trim())
+            .filter((part) => part !== "");
   }
 }
 

@@ -6,6 +6,7 @@
  *
  *   plot --fname X_wfall.npz --dm 87.81 --figname X_wfall.pdf   (the tutorial's flags)
  *   plot prepare X_wfall.npz --dm 87.81 --nsub 128 -o X_prepared.npz
+ *   plot convert obs.fits --to filterbank -o obs.fil
  */
 import { WaterfallError } from "@wfall/spectra";
 import { removeTemporaryFiles } from "@wfall/spectra/internal";
@@ -21,6 +22,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   multi: async () => (await import("./commands/multi.js")).multiCommand,
   build: async () => (await import("./commands/build.js")).buildCommand,
   info: async () => (await import("./commands/info.js")).infoCommand,
+  view: async () => (await import("./commands/view.js")).viewCommand,
+  status: async () => (await import("./commands/status.js")).statusCommand,
+  merge: async () => (await import("./commands/status.js")).mergeCommand,
+  emit: async () => (await import("./commands/emit.js")).emitCommand,
+  gallery: async () => (await import("./commands/gallery.js")).galleryCommand,
+  convert: async () => (await import("./commands/convert.js")).convertCommand,
+  snr: async () => (await import("./commands/snr.js")).snrCommand,
+  dm: async () => (await import("./commands/dm.js")).dmCommand,
 };
 
 const COMMAND_LIST = `Commands:
@@ -28,6 +37,14 @@ const COMMAND_LIST = `Commands:
   plot multi      several waterfalls in one figure (plot multi --help)
   plot build      render the figures of a manifest (plot build --help)
   plot info       what a file holds (plot info --help)
+  plot view       interactive viewer and triage in the browser (plot view --help)
+  plot status     which figures of a (sharded) build are done, failed, missing
+  plot merge      after a sharded build: status, cache, gallery
+  plot emit       a Slurm job array or Kubernetes Indexed Job for a sharded build
+  plot gallery    a static HTML page of a manifest's built figures
+  plot convert    a waterfall as a filterbank or npz, e.g. from PSRFITS (plot convert --help)
+  plot snr        the burst's S/N, width and arrival time (plot snr --help)
+  plot dm         the best DM by S/N and by structure (plot dm --help)
 `;
 
 const COMMON_FLAGS: Flag[] = [

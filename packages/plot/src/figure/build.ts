@@ -5,14 +5,15 @@
  */
 import { extname } from "node:path";
 
-import { processFile, processSpectra, WaterfallError, type FigureData, type Spectra } from "@wfall/spectra";
-import { checkOptions } from "@wfall/spectra/internal";
+import { openWaterfall, type Spectra, WaterfallError, type FigureData, type Waterfall } from "@wfall/spectra";
+import { checkOptions, sweepTargetOf } from "@wfall/spectra/internal";
 
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
-import { processedFigureData } from "./data.js";
-import { panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
+import { contentsKey, panelContents } from "./contents.js";
+import { panelFigure } from "./data.js";
+import { isFileInput, panelFiles, panelOptions, panelSource, type FigureDescription, type PanelDescription } from "./description.js";
 
 /** One rendered output file. */
 export interface RenderedOutput {
@@ -33,18 +34,25 @@ export interface BuiltFigure {
 
 /** The figure format of an output path, from its extension. */
 export function formatOf(path: string): FigureFormat {
-  const ext = extname(path).slice(1).toLowerCase();
+  const ext = extname(path)
+    .slice(1)
+    .toLowerCase()
+    .replace(/^jpeg$/, "jpg");
   if (!(FORMATS as readonly string[]).includes(ext)) {
-    throw new WaterfallError("E_ARGUMENT", `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg or .png`, {
-      file: path,
-    });
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg, .png, .jpg or .webp`,
+      {
+        file: path,
+      },
+    );
   }
   return ext as FigureFormat;
 }
 
 /** Refuses outputs that would overwrite an input or repeat. */
 function checkOutputs(description: FigureDescription): void {
-  const inputs = new Set(description.panels.map(panelSource).filter((s) => s !== undefined));
+  const inputs = new Set(description.panels.flatMap(panelFiles));
   const seen = new Set<string>();
   for (const output of description.outputs) {
     formatOf(output);
@@ -54,16 +62,12 @@ function checkOutputs(description: FigureDescription): void {
   }
 }
 
-/**
- * A panel's waterfall processed by its options: a file through `processFile` (streamed in gulps
- * when the options reduce it; a figure needs no weights), data in memory on a copy.
- */
-async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<{ processed: Spectra; dmTime: PanelDescription["dmTime"] }> {
-  if (typeof panel.input !== "string") return { processed: processSpectra(panel.input.clone(), options), dmTime: panel.dmTime };
-  const file = await processFile(panel.input, panel.read ?? {}, options, { weights: false });
-  if (!file.layout.startsWith("tutorial")) notes.push(`read ${panel.input} as ${file.layout}${file.notes.length ? ` (${file.notes.join("; ")})` : ""}`);
-  else if (file.notes.length) notes.push(`${panel.input}: ${file.notes.join("; ")}`);
-  return { processed: file.spectra, dmTime: file.dmTime };
+/** A panel's data: read from its file(s) (holding the dispersion sweep around the range asked for), or given. */
+async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<Spectra | Waterfall> {
+  if (!isFileInput(panel.input)) return panel.input;
+  const waterfall = await openWaterfall(panel.input, { ...panel.read, includeSweep: sweepTargetOf(options) });
+  if (waterfall.notes.length) notes.push(`${waterfall.file}: ${waterfall.notes.join("; ")}`);
+  return waterfall;
 }
 
 /** The figure's spec and data, without rendering (for `--spec` and for checks). */
@@ -73,12 +77,24 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
   checkOutputs(description);
   const notes: string[] = [];
   const panels: SpecPanel[] = [];
-  for (const panel of description.panels) {
-    // in order: messages are deterministic; one panel's full-resolution data at a time
+  for (const [i, panel] of description.panels.entries()) {
+    // one panel after the other: messages come in a deterministic order
     const options = panelOptions(description, panel);
-    checkOptions(PANEL_OPTIONS, options, panelSource(panel));
-    const { processed, dmTime } = await loadPanel(panel, options, notes);
-    panels.push({ figure: processedFigureData(processed, options, dmTime), title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi });
+    const file = panelSource(panel);
+    checkOptions(PANEL_OPTIONS, options, file);
+    const data = await loadPanel(panel, options, notes);
+    const dmTime = panel.dmTime ?? (isFileInput(panel.input) ? (data as Waterfall).dmTime : undefined);
+    const parts = panelContents(options, dmTime !== undefined, file);
+    if (i > 0 && contentsKey(parts) !== contentsKey(panels[0].parts!))
+      throw new WaterfallError(
+        "E_ARGUMENT",
+        `panels: every panel of a figure shows the same parts (${[...panels[0].parts!].join(", ")}), this one ${[...parts].join(", ")}`,
+        { file },
+      );
+    const extras = { dmTime: panel.dmTime, modelTimeseries: panel.modelTimeseries };
+    const { figure, notes: processing } = await panelFigure(data, options, extras, parts);
+    notes.push(...processing.map((n) => `${file ?? "the data"}: ${n}`));
+    panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi, parts });
   }
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }

@@ -3,14 +3,14 @@
  * figure and the API all build, and what {@link buildFigure} renders. The same
  * description gives the same bytes whichever route made it.
  */
-import type { DmTimePlane, ReadOptions, Spectra } from "@wfall/spectra";
+import { inputLabel, type DmTimePlane, type Input, type ReadOptions, type Spectra } from "@wfall/spectra";
 
 import type { FigureOptions, PanelOptions } from "../options.js";
 
 /** One panel: its data, how to read it, its title and its own options. */
 export interface PanelDescription {
-  /** A waterfall file (any format `openWaterfall` reads), or data already in memory. */
-  input: string | Spectra;
+  /** A waterfall file (any format `openWaterfall` reads), several PSRFITS files of one observation, or data already in memory. */
+  input: Input | Spectra;
   /** How to read `input` when it is a file. */
   read?: ReadOptions;
   /** Panel title, e.g. the TNS name. */
@@ -19,6 +19,8 @@ export interface PanelDescription {
   options?: PanelOptions;
   /** A DM-time plane on the time axis of an in-memory `input` (files bring their own). */
   dmTime?: DmTimePlane;
+  /** A model of the burst's time series on the time axis of an in-memory `input` (files bring their own). */
+  modelTimeseries?: Float32Array;
 }
 
 /** A figure: its outputs, its layout, options for every panel, and the panels. */
@@ -37,7 +39,18 @@ export function panelOptions(figure: FigureDescription, panel: PanelDescription)
   return { ...figure.options, ...panel.options };
 }
 
-/** The file a panel's data come from, if any. */
+/** Whether a panel's input is files to read (not a Spectra in memory). */
+export function isFileInput(input: PanelDescription["input"]): input is Input {
+  return typeof input === "string" || Array.isArray(input);
+}
+
+/** The file a panel's data come from, if any ("FIRST and N more" for several). */
 export function panelSource(panel: PanelDescription): string | undefined {
-  return typeof panel.input === "string" ? panel.input : panel.input.source;
+  return isFileInput(panel.input) ? inputLabel(panel.input) : (panel.input as Spectra).source;
+}
+
+/** Every file a panel reads. */
+export function panelFiles(panel: PanelDescription): string[] {
+  if (!isFileInput(panel.input)) return (panel.input as Spectra).source ? [(panel.input as Spectra).source!] : [];
+  return typeof panel.input === "string" ? [panel.input] : [...panel.input];
 }

@@ -9,7 +9,7 @@ import { STYLE, type GridLayout } from "./layout.js";
 /** A Vega-Lite config object (kept loosely typed: it is plain JSON users may edit). */
 export type VegaLiteConfig = Record<string, unknown>;
 
-export function figureConfig(layout: GridLayout, fontSize: number): VegaLiteConfig {
+export function figureConfig(layout: Pick<GridLayout, "xAxisExtent" | "yAxisExtent">, fontSize: number): VegaLiteConfig {
   const black = "#000000";
   return {
     font: `${FONT_FAMILY}, sans-serif`,

@@ -7,14 +7,18 @@
  * band differs from its row's first, which would otherwise be misread), and
  * a figure label such as "(a)".
  */
-import { WaterfallError, type ColourMap, type FigureData } from "@wfall/spectra";
+import { WaterfallError, type BurstSnr, type ColourMap, type FigureData } from "@wfall/spectra";
+
+import type { PanelContents } from "../figure/contents.js";
 
 import type { FigureOptions } from "../options.js";
 import { FIGURE_OPTIONS, LOOK_OPTIONS } from "../options.js";
 import { figureConfig } from "./config.js";
 import { textWidth } from "./fonts.js";
-import { gridLayout, POINTS_PER_INCH, type GridLayout } from "./layout.js";
+import { gridLayout, POINTS_PER_INCH, STYLE, wrapText, type GridLayout } from "./layout.js";
 import { panelSpec, panelTicks } from "./panel.js";
+import { sideColumnsFor, snrDomain, snrTicks } from "./side.js";
+import { textItems, wrapItems } from "./textbox.js";
 
 /** A Vega-Lite specification (plain JSON). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -24,8 +28,17 @@ export interface FigureMeta {
   widthPt: number;
   heightPt: number;
   padding: GridLayout["padding"];
-  /** Per panel: its file, DM, centre sample, plotted samples and the colour limits drawn. */
-  panels: { source?: string; dm: number; peak: number; samples: [number, number]; vmin: number; vmax: number }[];
+  /** Per panel: its file, DM, centre sample, plotted samples and the colour limits drawn (and the burst's measurement, when made). */
+  panels: {
+    source?: string;
+    dm: number;
+    peak: number;
+    samples: [number, number];
+    vmin: number;
+    vmax: number;
+    limitsFrom: FigureData["limitsFrom"];
+    measurement?: BurstSnr;
+  }[];
 }
 
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -36,12 +49,16 @@ export interface SpecPanel {
   title?: string;
   cmap?: ColourMap;
   imageDpi?: number;
+  /** The parts to draw (default: the tutorial's, with a DM-time plane when the data have one). */
+  parts?: PanelContents;
 }
 
-/** The tutorial's figure is 4.26 x 3 in for up to three panels in a row; larger grids grow from there. */
+/**
+ * The tutorial's figure is 4.26 x 3 in; more columns widen it so each panel
+ * keeps about 1.75 in (room for its time ticks), more rows make it taller.
+ */
 export function defaultSize(rows: number, columns: number): { widthIn: number; heightIn: number } {
-  const width = 4.26;
-  return { widthIn: Math.max(width, (width * columns) / 3), heightIn: rows === 1 ? 3 : 2.6 * rows };
+  return { widthIn: Math.max(4.26, 0.8 + 1.75 * columns), heightIn: rows === 1 ? 3 : 2.6 * rows };
 }
 
 /** How far (pt) the last time-tick label reaches past the right edge of a panel `panelWidth` wide. */
@@ -55,11 +72,17 @@ function rightOverhang(fd: FigureData, panelWidth: number, fontSize: number): nu
   return Math.max(0, textWidth(time.labels[last], { fontSize }) / 2 - distance);
 }
 
+/** The height of `lines` lines of text under a panel (and the gap above them), pt. */
+function textBlockPt(lines: number, fontSize: number): number {
+  return lines ? STYLE.edge + lines * fontSize * STYLE.lineHeight : 0;
+}
+
 /** One colour scale for all panels: the lowest vmin and the highest vmax. */
 function shareScale(panels: SpecPanel[]): SpecPanel[] {
   const vmin = Math.min(...panels.map((p) => p.figure.vmin));
   const vmax = Math.max(...panels.map((p) => p.figure.vmax));
-  return panels.map((p) => ({ ...p, figure: { ...p.figure, vmin, vmax } }));
+  const limitsFrom = { vmin: "the lowest of the panels' vmin (shared scale)", vmax: "the highest of the panels' vmax (shared scale)" };
+  return panels.map((p) => ({ ...p, figure: { ...p.figure, vmin, vmax, limitsFrom } }));
 }
 
 /**
@@ -81,30 +104,63 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   const tickKey = (f: FigureData) => `${panelTicks(f).frequency.values.join(",")}|${f.freqExtent.join(",")}`;
   const labelled = figures.map((f, i) => i % columns === 0 || tickKey(f) !== tickKey(figures[i - (i % columns)]));
   const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
-  const solve = (xLabelOverhang: number) =>
+  const parts = panels[0].parts;
+  const sideColumns = parts ? sideColumnsFor(parts) : [];
+  const curveBeside = Boolean(parts?.has("snrdm") && figures.some((f) => f.snrCurve && f.dmTime));
+  const withText = Boolean(parts?.has("text"));
+  // The first S/N tick label sits at the left edge of the curves column, under the time labels' overhang.
+  const sideXLabelReach = curveBeside
+    ? Math.max(...figures.map((f) => textWidth(snrTicks(snrDomain(f), Infinity, fontSize).labels[0] ?? "", { fontSize }) / 2))
+    : 0;
+  // A grown page keeps the tutorial's waterfall size: side columns widen it, text lengthens it.
+  const sidePt = sideColumns.reduce((sum, c) => sum + c.gapPt + c.extraPt + c.fraction * ((size.widthIn * POINTS_PER_INCH) / columns) * 0.8, 0);
+  const widthPt = options.widthIn !== undefined ? options.widthIn * POINTS_PER_INCH : size.widthIn * POINTS_PER_INCH + columns * sidePt;
+  const solve = (xLabelOverhang: number, titleLines: { panel: number; figure: number }, textLines: number) =>
     gridLayout({
-      widthPt: (options.widthIn ?? size.widthIn) * POINTS_PER_INCH,
-      heightPt: (options.heightIn ?? size.heightIn) * POINTS_PER_INCH,
+      widthPt,
+      heightPt: options.heightIn !== undefined ? options.heightIn * POINTS_PER_INCH : size.heightIn * POINTS_PER_INCH + rows * textBlockPt(textLines, fontSize),
       fontSize,
       rows,
       columns,
       yTickLabels: figures.filter((_, i) => labelled[i]).flatMap((f) => panelTicks(f).frequency.labels),
       innerYLabels: labelled.some((l, i) => l && i % columns !== 0),
-      panelTitles: panels.some((p) => p.title),
-      figureTitle: options.label,
+      panelTitleLines: titleLines.panel,
+      figureTitleLines: titleLines.figure,
       wspace: 0.1, // the tutorial's
       xLabelOverhang,
-      dmTickLabels: figures.flatMap((f) => panelTicks(f).dm?.labels ?? []),
+      dmTickLabels: figures.flatMap((f) => (parts && !parts.has("dmtime") ? [] : (panelTicks(f).dm?.labels ?? []))),
+      timeseries: parts ? parts.has("timeseries") : true,
+      sideColumns,
+      dmAxisAt: curveBeside ? "side" : "plane",
+      sideXLabelReach,
+      textLines,
     });
-  const draft = solve(0);
-  const layout = solve(Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize))));
+  // Titles wrap to the panels' width and the label to the figure's, text under a panel to its view; the layout makes room for their lines.
+  const textOf = (width: number) => figures.map((f) => (withText ? wrapItems(textItems(f), width, fontSize) : []));
+  const draft = solve(0, { panel: panels.some((p) => p.title) ? 1 : 0, figure: options.label ? 1 : 0 }, 0);
+  const titleLines = panels.map((p) => (p.title ? wrapText(p.title, draft.panelWidth, fontSize) : []));
+  const labelLines = options.label ? wrapText(options.label, draft.widthPt - 2 * STYLE.edge, fontSize) : [];
+  const titles = { panel: Math.max(0, ...titleLines.map((l) => l.length)), figure: labelLines.length };
+  const overhang = Math.max(...lastColumn.map((f) => rightOverhang(f, draft.panelWidth, fontSize)));
+  let layout = solve(overhang, titles, 0);
+  let text = textOf(layout.viewWidth);
+  // wrapped lines take height, which leaves the width alone: at most a pass or two to agree
+  for (let pass = 0; pass < 3 && withText; pass++) {
+    const lines = Math.max(0, ...text.map((t) => t.length));
+    layout = solve(overhang, titles, lines);
+    text = textOf(layout.viewWidth);
+    if (Math.max(0, ...text.map((t) => t.length)) === lines) break;
+  }
 
   const views = panels.map((p, i) =>
     panelSpec(p.figure, layout, {
       cmap: p.cmap ?? LOOK_OPTIONS.cmap.default,
-      title: p.title,
+      title: titleLines[i].length > 1 ? titleLines[i] : p.title,
       showFrequencyLabels: labelled[i],
       imageDpi: p.imageDpi ?? LOOK_OPTIONS.imageDpi.default,
+      parts: p.parts,
+      textLines: text[i],
+      fontSize,
     }),
   );
   const only = figures.length === 1 ? figures[0] : undefined;
@@ -116,13 +172,22 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
         widthPt: layout.widthPt,
         heightPt: layout.heightPt,
         padding: layout.padding,
-        panels: figures.map((f) => ({ source: f.source, dm: f.dm, peak: f.peak, samples: [f.sampleStart, f.sampleEnd], vmin: f.vmin, vmax: f.vmax })),
+        panels: figures.map((f) => ({
+          source: f.source,
+          dm: f.dm,
+          peak: f.peak,
+          samples: [f.sampleStart, f.sampleEnd],
+          vmin: f.vmin,
+          vmax: f.vmax,
+          limitsFrom: f.limitsFrom,
+          ...(f.measurement ? { measurement: f.measurement } : {}),
+        })),
       } satisfies FigureMeta,
     },
     background: "white",
     padding: 2,
     config: figureConfig(layout, fontSize),
-    ...(options.label ? { title: { text: options.label, anchor: "middle", frame: "group" } } : {}),
+    ...(options.label ? { title: { text: labelLines.length > 1 ? labelLines : options.label, anchor: "middle", frame: "group" } } : {}),
     ...(views.length === 1 ? views[0] : { columns, spacing: { row: layout.rowGap, column: layout.columnGap }, bounds: "flush", concat: views }),
   };
 }

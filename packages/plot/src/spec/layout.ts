@@ -27,6 +27,24 @@ export const STYLE = {
   lineHeight: 1.17,
 } as const;
 
+/**
+ * A column right of each panel's waterfall (the spectrum, a mask rug, ...):
+ * `fraction` of the waterfall's width plus `extraPt`, after a gap of `gapPt`.
+ */
+export interface SideColumn {
+  key: string;
+  fraction: number;
+  extraPt: number;
+  gapPt: number;
+}
+
+/** Where a side column lies in its panel's view, pt from the view's left edge. */
+export interface SideColumnPlace {
+  key: string;
+  x0: number;
+  x1: number;
+}
+
 /** What determines a grid's geometry. */
 export interface GridInput {
   widthPt: number;
@@ -39,15 +57,27 @@ export interface GridInput {
   /** Whether panels after the first column also carry frequency labels (their band differs). */
   innerYLabels?: boolean;
   /** Whether panels carry titles above them. */
-  panelTitles: boolean;
+  /** Lines of the longest panel title (0: no titles). */
+  panelTitleLines: number;
   /** Text of the figure title, if any. */
-  figureTitle?: string;
+  /** Lines of the figure's label above the panels (0: none). */
+  figureTitleLines: number;
   /** Horizontal gap between panels as a fraction of a panel's width (matplotlib's wspace). */
   wspace: number;
   /** How far the rightmost x tick label reaches past a panel's right edge, pt. */
   xLabelOverhang: number;
   /** Tick labels of a DM axis on the right of DM-time planes under the waterfalls, when there are any. */
   dmTickLabels?: string[];
+  /** Whether panels have the time series on top (default true). */
+  timeseries?: boolean;
+  /** Columns right of the waterfall, left to right. */
+  sideColumns?: SideColumn[];
+  /** The DM axis beside the DM-time plane ("plane", the default) or at the right of the side columns ("side", beside an S/N-vs-DM curve). */
+  dmAxisAt?: "plane" | "side";
+  /** How far the first x tick label of a side column in the bottom row reaches left of it, pt (0 without such labels). */
+  sideXLabelReach?: number;
+  /** Lines of text under each panel. */
+  textLines?: number;
 }
 
 /** The resulting geometry, points. */
@@ -68,6 +98,14 @@ export interface GridLayout {
   dmTimeHeight: number;
   /** Space reserved for the DM axis ticks and labels on the right. */
   dmAxisExtent: number;
+  /** Width of a panel's view: the waterfall (`panelWidth`) and its side columns. */
+  viewWidth: number;
+  sideColumns: SideColumnPlace[];
+  /** Pixels to move the DM axis from the view's right edge to the plane's (negative), when it sits beside the plane. */
+  dmAxisOffset: number;
+  /** Top of the text under a panel, from the top of its view, and the height of one line. */
+  textTop: number;
+  textLineHeight: number;
 }
 
 /** Solves the layout; throws when the requested size leaves no room for the plots. */
@@ -78,22 +116,48 @@ export function gridLayout(input: GridInput): GridLayout {
   const yAxisExtent = STYLE.tickSize + STYLE.labelPadding + widestY;
   const xAxisExtent = STYLE.tickSize + STYLE.labelPadding + text;
   const xAxisBlock = xAxisExtent + STYLE.titlePadding + text;
-  const panelTitleBlock = input.panelTitles ? text + STYLE.panelTitleOffset : 0;
-  const figureTitleBlock = input.figureTitle ? text + STYLE.panelTitleOffset : 0;
+  const panelTitleBlock = input.panelTitleLines ? input.panelTitleLines * text + STYLE.panelTitleOffset : 0;
+  const figureTitleBlock = input.figureTitleLines ? input.figureTitleLines * text + STYLE.panelTitleOffset : 0;
 
   const left = STYLE.edge + text + STYLE.titlePadding + yAxisExtent;
   const dmLabels = input.dmTickLabels ?? [];
   const dmAxisExtent = dmLabels.length ? STYLE.tickSize + STYLE.labelPadding + Math.max(...dmLabels.map((l) => textWidth(l, { fontSize: s }))) : 0;
-  const right = STYLE.edge + Math.max(input.xLabelOverhang, dmAxisExtent ? dmAxisExtent + STYLE.titlePadding + text : 0);
-  const top = STYLE.edge + figureTitleBlock + panelTitleBlock;
-  const bottom = STYLE.edge + xAxisBlock;
-  const rowGap = xAxisBlock + 2 * STYLE.edge + panelTitleBlock;
+  const dmAxisBlock = dmAxisExtent ? dmAxisExtent + STYLE.titlePadding + text : 0;
+  const sides = input.sideColumns ?? [];
+  const dmAtSide = input.dmAxisAt === "side" && sides.length > 0;
+  const textLineHeight = text;
+  const textBlock = input.textLines ? STYLE.edge + input.textLines * textLineHeight : 0;
+  // without the time series the waterfall's top tick label reaches half a line above the panel
+  const topLabel = input.timeseries === false ? text / 2 : 0;
+  const top = STYLE.edge + figureTitleBlock + panelTitleBlock + topLabel;
+  const bottom = STYLE.edge + xAxisBlock + textBlock;
+  const rowGap = xAxisBlock + 2 * STYLE.edge + panelTitleBlock + textBlock + topLabel;
+  // the time labels' overhang lands in the gap before the first side column: keep it clear of that column's x labels
+  const reach = input.sideXLabelReach ?? 0;
+  const firstGap = (gap: number) => (reach > 0 ? Math.max(gap, input.xLabelOverhang + reach + STYLE.edge) : gap);
+  const sideFraction = sides.reduce((sum, c) => sum + c.fraction, 0);
+  const sideFixed = sides.reduce((sum, c, i) => sum + c.extraPt + (i === 0 ? firstGap(c.gapPt) : c.gapPt), 0);
+  const sideSpan = (w: number) => sideFraction * w + sideFixed;
+  // What a panel needs right of its view: the time labels' overhang (without side columns), the DM axis.
+  const rightNeed = (w: number) => {
+    const overhang = sides.length ? 0 : input.xLabelOverhang;
+    const dm = dmAtSide ? dmAxisBlock : Math.max(0, dmAxisBlock - sideSpan(w));
+    return Math.max(overhang, dm);
+  };
 
-  // columns * w + (columns - 1) * gap = available width, gap = wspace * w, or room for labels
-  const availableWidth = input.widthPt - left - right;
+  // columns * view + (columns - 1) * gap = available width, gap = wspace * w, or room for labels
   const labelledGap = input.innerYLabels ? left - STYLE.edge + 2 * STYLE.edge : 0;
-  let panelWidth = availableWidth / (columns + (columns - 1) * input.wspace);
-  if (input.wspace * panelWidth < labelledGap) panelWidth = (availableWidth - (columns - 1) * labelledGap) / columns;
+  // the DM axis of a panel that is not the last needs its room in the gap too, beside the next one's labels
+  const gapFor = (right: number) => (dmAxisBlock && columns > 1 ? right - STYLE.edge + (labelledGap || 2 * STYLE.edge) : labelledGap);
+  let panelWidth = 0;
+  let right = STYLE.edge + Math.max(input.xLabelOverhang, dmAxisBlock);
+  for (let pass = 0; pass < 3; pass++) {
+    const minimumGap = gapFor(right);
+    const availableWidth = input.widthPt - left - right - columns * sideFixed;
+    panelWidth = availableWidth / (columns * (1 + sideFraction) + (columns - 1) * input.wspace);
+    if (input.wspace * panelWidth < minimumGap) panelWidth = (availableWidth - (columns - 1) * minimumGap) / (columns * (1 + sideFraction));
+    right = STYLE.edge + rightNeed(panelWidth);
+  }
   const plotHeight = (input.heightPt - top - bottom - (rows - 1) * rowGap) / rows;
   if (!(panelWidth > 10 && plotHeight > 10)) {
     throw new WaterfallError(
@@ -101,19 +165,63 @@ export function gridLayout(input: GridInput): GridLayout {
       `a ${(input.widthPt / POINTS_PER_INCH).toFixed(2)} x ${(input.heightPt / POINTS_PER_INCH).toFixed(2)} in figure leaves no room for ${rows} x ${columns} panels at ${s} pt text`,
     );
   }
+  const places: SideColumnPlace[] = [];
+  let x = panelWidth;
+  for (const [i, c] of sides.entries()) {
+    const x0 = x + (i === 0 ? firstGap(c.gapPt) : c.gapPt);
+    x = x0 + c.fraction * panelWidth + c.extraPt;
+    places.push({ key: c.key, x0, x1: x });
+  }
+  const viewWidth = x;
+  // heights 1:3 (the tutorial's), or 1:3:2 with a DM-time plane; 3:2 without the time series
+  const units = (input.timeseries === false ? 0 : 1) + 3 + (dmAxisExtent ? 2 : 0);
   return {
     widthPt: input.widthPt,
     heightPt: input.heightPt,
     padding: { left, top, right, bottom },
     panelWidth,
-    // heights 1:3 (the tutorial's), or 1:3:2 with a DM-time plane
-    seriesHeight: plotHeight / (dmAxisExtent ? 6 : 4),
-    waterfallHeight: (plotHeight * 3) / (dmAxisExtent ? 6 : 4),
-    dmTimeHeight: dmAxisExtent ? (plotHeight * 2) / 6 : 0,
+    seriesHeight: input.timeseries === false ? 0 : plotHeight / units,
+    waterfallHeight: (plotHeight * 3) / units,
+    dmTimeHeight: dmAxisExtent ? (plotHeight * 2) / units : 0,
     dmAxisExtent,
-    columnGap: Math.max(input.wspace * panelWidth, labelledGap),
+    columnGap: Math.max(input.wspace * panelWidth, gapFor(right)),
     rowGap,
     yAxisExtent,
     xAxisExtent,
+    viewWidth,
+    sideColumns: places,
+    dmAxisOffset: dmAtSide ? 0 : panelWidth - viewWidth,
+    textTop: plotHeight + xAxisBlock + STYLE.edge,
+    textLineHeight,
   };
+}
+
+/**
+ * `text` broken into lines no wider than `widthPt` at `fontSize`: at spaces
+ * where it can, inside a word where a word alone is too wide. Titles are
+ * wrapped, never clipped.
+ */
+export function wrapText(text: string, widthPt: number, fontSize: number): string[] {
+  const fits = (line: string) => textWidth(line, { fontSize }) <= widthPt;
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (fits(candidate)) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = "";
+    let rest = word;
+    while (!fits(rest) && rest.length > 1) {
+      let cut = rest.length - 1;
+      while (cut > 1 && !fits(rest.slice(0, cut))) cut--;
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    line = rest;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

@@ -12,9 +12,11 @@ export function tickLabel(value: number, decimals: number): string {
   return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
 }
 
-/** Decimal places needed to print multiples of `step` exactly. */
+/** Decimal places needed to print multiples of `step` exactly (one more for 2.5 x 10^k: 57.5, not 58). */
 export function decimalsFor(step: number): number {
-  return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  let decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  while (decimals < 12 && Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6 * step * 10 ** decimals) decimals++;
+  return decimals;
 }
 
 /** The smallest "nice" step (1, 2, 2.5 or 5 x 10^k) giving at most `maxTicks` ticks over `span`. */

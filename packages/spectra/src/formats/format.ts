@@ -20,6 +20,11 @@ export interface WaterfallFormat {
    * where the format allows. `source` stays open until the returned file is closed.
    */
   open(source: Source, file: string, options: ReadOptions): Promise<OpenedFile>;
+  /**
+   * Opens several files of one observation (split in time) as one waterfall,
+   * for formats that can combine them; the others refuse several files.
+   */
+  openSequence?(inputs: readonly { source: Source; file: string }[], options: ReadOptions): Promise<OpenedFile>;
 }
 
 /** The samples of a file, as a reader returns them (row 0 the lowest frequency). */
@@ -28,6 +33,8 @@ export interface SampleBlock {
   ntime: number;
   weights?: Float32Array;
   dmTime?: DmTimePlane;
+  /** A model of the burst's time series, one value per sample (CHIME/FRB catalogue files). */
+  modelTimeseries?: Float32Array;
   extra?: Record<string, NpyArray>;
 }
 
@@ -51,49 +58,8 @@ export interface OpenedFile {
   rangedReads: boolean;
   /** Reads samples `[first, first + count)` (all of them when `rangedReads` is false). */
   read(first: number, count: number): Promise<SampleBlock>;
-  /**
-   * Reading in gulps, for formats that can read parts of their samples: the streaming path
-   * (`stream/`) uses it to process a file of any size in bounded memory.
-   */
-  gulps?: Gulps;
   /** What `plot info` shows besides the shape and axes: header values, other keys. */
   details(): Record<string, unknown>;
   /** Releases what the format opened itself (the pipeline closes the source). */
   close?(): void;
 }
-
-/**
- * Whole channels at a time (every sample of the range): an npz member stored in C order, whose
- * channels are contiguous rows.
- */
-export interface ChannelGulps {
-  kind: "channels";
-  /** Bytes one sample of one channel takes as read (for sizing gulps). */
-  bytesPerSample: number;
-  /**
-   * Channels `[c0, c1)` (row 0 the lowest frequency) for samples `[first, first + count)`, as
-   * float32 `[c1 - c0][count]`, with their weights when the file stores them. Calls come in
-   * increasing channel order (a compressed member is inflated once, front to back).
-   */
-  read(c0: number, c1: number, first: number, count: number): Promise<{ intensity: Float32Array; weights?: Float32Array }>;
-}
-
-/**
- * Consecutive time samples of every channel: time-major rows, as filterbanks, PSRFITS and
- * Fortran-ordered npz members store them. A format whose rows need decoding (PSRFITS scales and
- * offsets, polarisations) decodes them into float32 rows and declares `nbits: 32`.
- */
-export interface TimeGulps {
-  kind: "time";
-  /**
-   * How one row (one time sample of every channel) is stored: packed unsigned integers of `nbits`
-   * (1, 2, 4, 8, 16; lowest bits first) or little-endian float32 (`nbits: 32`); channel 0 of a row is
-   * the highest frequency when `descending`.
-   */
-  layout: { nbits: number; descending: boolean };
-  /** Fills `target` (`count` rows of `nchan * nbits / 8` bytes, 8-byte aligned) with rows `[first, first + count)`. */
-  readRows(first: number, count: number, target: Uint8Array): Promise<void>;
-}
-
-/** How a format reads its samples in gulps. */
-export type Gulps = ChannelGulps | TimeGulps;

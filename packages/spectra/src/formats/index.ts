@@ -6,21 +6,33 @@
  * line to {@link FORMATS}.
  */
 import { flipRows, sliceColumns } from "../arrays.js";
+import { sweepMargins } from "../dedispersion.js";
 import { WaterfallError } from "../errors.js";
 import { openSource, type Source } from "../io/files.js";
-import { checkAxes, frequencyAxis, type FormatName, type Waterfall, type WaterfallAxes } from "../model.js";
-import { READ_OPTIONS, type ReadOptions } from "../options/read.js";
+import { bandEdges, checkAxes, frequencyAxis, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "../model.js";
+import * as native from "../native.js";
+import { READ_OPTIONS, type ReadOptions, type SweepTarget } from "../options/read.js";
 import { checkOptions, optionName } from "../options/spec.js";
 import { filterbankFormat } from "./filterbank/read.js";
 import type { OpenedFile, SampleBlock, WaterfallFormat } from "./format.js";
-import { hdf5Format } from "./hdf5.js";
+import { hdf5Format } from "./hdf5/read.js";
 import { npyFormat } from "./npy.js";
 import { npzFormat } from "./npz/read.js";
+import { psrfitsFormat } from "./psrfits.js";
 
 /** Every format, in the order their signatures are tried. */
-export const FORMATS: readonly WaterfallFormat[] = [npzFormat, npyFormat, filterbankFormat, hdf5Format];
+export const FORMATS: readonly WaterfallFormat[] = [npzFormat, npyFormat, filterbankFormat, hdf5Format, psrfitsFormat];
 
-const DESCRIPTIONS = "npz, npy, SIGPROC filterbank or FETCH/your HDF5 candidate";
+const DESCRIPTIONS = "npz, npy, SIGPROC filterbank, HDF5 (FETCH/your candidate, CHIME/FRB catalogue) or PSRFITS search mode";
+
+/** One file, or several files of one observation read as one waterfall. */
+export type Input = string | readonly string[];
+
+/** How messages name an input: the file, or "FIRST and N more". */
+export function inputLabel(input: Input): string {
+  if (typeof input === "string") return input;
+  return input.length === 1 ? input[0] : `${input[0]} and ${input.length - 1} more`;
+}
 
 async function sniff(source: Source, file: string): Promise<WaterfallFormat> {
   if (source.size === 0) throw new WaterfallError("E_NOT_WATERFALL", `empty file: expected ${DESCRIPTIONS}`, { file });
@@ -56,21 +68,49 @@ export async function detectFormat(file: string): Promise<FormatName> {
   }
 }
 
-/** Opens a file with its format's module and runs `use` on it; everything opened is closed afterwards. */
-async function withOpenFile<T>(file: string, options: ReadOptions, use: (opened: OpenedFile, format: WaterfallFormat) => Promise<T>): Promise<T> {
-  checkOptions(READ_OPTIONS, options, file);
-  const source = await openSource(file);
+/** Opens the inputs with their format's module; several files must be of one format that combines them. */
+async function openInputs(inputs: { source: Source; file: string }[], options: ReadOptions): Promise<{ opened: OpenedFile; format: WaterfallFormat }> {
+  const formats: WaterfallFormat[] = [];
+  for (const { source, file } of inputs) formats.push(await sniff(source, file));
+  const format = formats[0];
+  const other = formats.findIndex((f) => f !== format);
+  if (other >= 0) {
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `is a ${formats[other].name} file but ${inputs[0].file} is ${format.name}: the files of one waterfall must be of one format`,
+      {
+        file: inputs[other].file,
+      },
+    );
+  }
+  refuseForeignOptions(format, options, inputs[0].file);
+  if (inputs.length === 1) return { opened: await format.open(inputs[0].source, inputs[0].file, options), format };
+  if (!format.openSequence) {
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `${inputs.length} files were given as one waterfall, but ${format.name} files cannot be combined: only PSRFITS files of one observation, split in time, can (give one file, or use plot multi for several panels)`,
+      { file: inputs[0].file },
+    );
+  }
+  return { opened: await format.openSequence(inputs, options), format };
+}
+
+/** Opens an input with its format's module and runs `use` on it; everything opened is closed afterwards. */
+async function withOpenFile<T>(input: Input, options: ReadOptions, use: (opened: OpenedFile, format: WaterfallFormat) => Promise<T>): Promise<T> {
+  const files = typeof input === "string" ? [input] : [...input];
+  if (files.length === 0) throw new WaterfallError("E_ARGUMENT", "no input file given");
+  checkOptions(READ_OPTIONS, options, inputLabel(input));
+  const inputs: { source: Source; file: string }[] = [];
   try {
-    const format = await sniff(source, file);
-    refuseForeignOptions(format, options, file);
-    const opened = await format.open(source, file, options);
+    for (const file of files) inputs.push({ source: await openSource(file), file });
+    const { opened, format } = await openInputs(inputs, options);
     try {
       return await use(opened, format);
     } finally {
       opened.close?.();
     }
   } finally {
-    await source.close();
+    await Promise.all(inputs.map(({ source }) => source.close()));
   }
 }
 
@@ -107,6 +147,27 @@ export function sampleRange(options: Pick<ReadOptions, "start" | "duration">, dt
   return [first, count];
 }
 
+/**
+ * Widens `[first, first + count)` by the dispersion sweep (within the file),
+ * noting when the file does not hold all of it.
+ */
+function widenBySweep(range: [number, number], ntime: number, axes: WaterfallAxes, nchan: number, target: SweepTarget, file: string) {
+  const [first, count] = range;
+  const { before, after } = sweepMargins(axes, nchan, target, file);
+  const start = Math.max(0, first - before);
+  const end = Math.min(ntime, first + count + after);
+  const notes: string[] = [];
+  const missing = Math.max(0, first + count + after - ntime) + Math.max(0, before - first);
+  if (missing > 0 && count < ntime) {
+    const [low, high] = bandEdges(axes, nchan).map((f) => f.toFixed(0));
+    notes.push(
+      `the dispersion sweep at DM ${target.dm} across ${low}-${high} MHz needs ${((before + after) * axes.dt).toFixed(3)} s around the window; the file lacks ${(missing * axes.dt).toFixed(3)} s of it, which dedispersion leaves blank`,
+    );
+  }
+  const window: SampleWindow = { offset: first - start, count };
+  return { first: start, count: end - start, window, notes };
+}
+
 /** Samples `[first, first + count)` of a block read whole. */
 function selectSamples(block: SampleBlock, nchan: number, first: number, count: number): SampleBlock {
   if (first === 0 && count === block.ntime) return block;
@@ -118,71 +179,51 @@ function selectSamples(block: SampleBlock, nchan: number, first: number, count: 
     weights: block.weights && slice(block.weights, nchan),
     dmTime:
       block.dmTime && block.dmTime.ntime === block.ntime ? { ...block.dmTime, data: slice(block.dmTime.data, block.dmTime.ndm), ntime: count } : block.dmTime,
-  };
-}
-
-/**
- * A file opened by its format's module, with the caller's axes applied and the time range
- * resolved: what {@link openWaterfall} reads whole and the streaming path reads in gulps.
- */
-export interface ResolvedFile {
-  file: string;
-  format: FormatName;
-  opened: OpenedFile;
-  axes: WaterfallAxes;
-  /** Given frequencies descend: rows are flipped on reading. */
-  flip: boolean;
-  /** What the reader assumed or changed. */
-  notes: string[];
-  /** The samples the range selects: `[first, first + count)`. */
-  first: number;
-  count: number;
-}
-
-/** Opens and resolves a file (format, axes, range) and runs `use` on it; everything opened is closed afterwards. */
-export async function withResolvedFile<T>(file: string, options: ReadOptions, use: (resolved: ResolvedFile) => Promise<T>): Promise<T> {
-  return withOpenFile(file, options, async (opened, format) => {
-    if (opened.ntime === 0) throw new WaterfallError("E_SHAPE", "the file holds no samples", { file });
-    const { axes, flip, notes } = resolveAxes(opened, options, file);
-    const [first, count] = sampleRange(options, axes.dt, opened.ntime, file);
-    return use({ file, format: format.name, opened, axes, flip, notes: [...opened.notes, ...notes], first, count });
-  });
-}
-
-/** Reads a resolved file's samples whole. */
-export async function readWhole(resolved: ResolvedFile): Promise<Waterfall> {
-  const { opened, file, first, count, axes, flip } = resolved;
-  let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
-  if (flip)
-    block = { ...block, intensity: flipRows(block.intensity, opened.nchan, count), weights: block.weights && flipRows(block.weights, opened.nchan, count) };
-  return {
-    ...axes,
-    intensity: block.intensity,
-    nchan: opened.nchan,
-    ntime: block.ntime,
-    start: first * axes.dt,
-    weights: block.weights,
-    zerosMissing: opened.zerosMissing && !block.weights,
-    file,
-    format: resolved.format,
-    layout: opened.layout,
-    dtype: opened.dtype,
-    notes: resolved.notes,
-    startMjd: opened.startMjd,
-    dmTime: block.dmTime,
-    extra: block.extra,
+    modelTimeseries: block.modelTimeseries?.slice(first, first + count),
   };
 }
 
 /**
  * Reads a waterfall from any supported format (npz in any known layout, a
- * plain .npy with its axes given, SIGPROC filterbank, FETCH/your candidate).
- * `start`/`duration` select samples: a filterbank reads only those rows.
- * Values given in `options` replace the file's; an option of another format
- * is an error, as is an axis that neither the file nor the caller gives.
+ * plain .npy with its axes given, SIGPROC filterbank, FETCH/your candidate,
+ * CHIME/FRB catalogue file, PSRFITS search mode). `start`/`duration` select
+ * samples: a filterbank or PSRFITS file reads only those rows. Values given
+ * in `options` replace the file's; an option of another format is an error,
+ * as is an axis that neither the file nor the caller gives. An array of
+ * paths reads several PSRFITS files of one observation as one waterfall
+ * (ordered by start time, gaps as missing samples); other formats refuse it.
  */
-export async function openWaterfall(file: string, options: ReadOptions = {}): Promise<Waterfall> {
-  return withResolvedFile(file, options, readWhole);
+export async function openWaterfall(input: Input, options: ReadOptions = {}): Promise<Waterfall> {
+  const file = inputLabel(input);
+  return withOpenFile(input, options, async (opened, format) => {
+    if (opened.ntime === 0) throw new WaterfallError("E_SHAPE", "the file holds no samples", { file });
+    const { axes, flip, notes } = resolveAxes(opened, options, file);
+    const asked = sampleRange(options, axes.dt, opened.ntime, file);
+    const sweep = options.includeSweep ? widenBySweep(asked, opened.ntime, axes, opened.nchan, options.includeSweep, file) : undefined;
+    const [first, count] = sweep ? [sweep.first, sweep.count] : asked;
+    let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
+    if (flip)
+      block = { ...block, intensity: flipRows(block.intensity, opened.nchan, count), weights: block.weights && flipRows(block.weights, opened.nchan, count) };
+    return {
+      ...axes,
+      intensity: block.intensity,
+      nchan: opened.nchan,
+      ntime: block.ntime,
+      start: first * axes.dt,
+      weights: block.weights,
+      zerosMissing: opened.zerosMissing && !block.weights,
+      file,
+      format: format.name,
+      layout: opened.layout,
+      dtype: opened.dtype,
+      notes: [...opened.notes, ...notes, ...(sweep?.notes ?? [])],
+      startMjd: opened.startMjd,
+      dmTime: block.dmTime,
+      modelTimeseries: block.modelTimeseries,
+      extra: block.extra,
+      ...(sweep && (sweep.window.offset > 0 || sweep.window.count < count) ? { window: sweep.window } : {}),
+    };
+  });
 }
 
 /** What a file holds, as `plot info` prints it. */
@@ -201,11 +242,30 @@ export interface FileDescription {
   notes: string[];
   /** Header values, other keys, attributes. */
   details: Record<string, unknown>;
+  /** Channels (0 = the lowest frequency) that do not vary over the first `samplesChecked` samples: dead or flagged. */
+  constantChannels: { zero: number[]; constant: number[]; samplesChecked: number };
 }
 
-/** Describes a file without reading its samples where the format allows (a filterbank's header only). */
-export async function describeFile(file: string, options: ReadOptions = {}): Promise<FileDescription> {
-  return withOpenFile(file, options, async (opened, format) => {
+/** Bytes of samples `plot info` reads to find constant channels (the whole file when smaller). */
+const INFO_SAMPLE_BYTES = 64 << 20;
+
+/** Channels without variation in a block: all zero (or missing), or constant at another value. */
+function constantChannels(block: SampleBlock, nchan: number, ntime: number) {
+  const view = { data: block.intensity, weights: null, zerosMissing: false, nchan, ntime };
+  const { count, mean, variance } = native.channelMoments(view, false);
+  const zero: number[] = [];
+  const constant: number[] = [];
+  for (let c = 0; c < nchan; c++) {
+    if (count[c] === 0 || (variance[c] === 0 && mean[c] === 0)) zero.push(c);
+    else if (variance[c] === 0) constant.push(c);
+  }
+  return { zero, constant, samplesChecked: ntime };
+}
+
+/** Describes a file (or several of one observation) without reading its samples where the format allows (a filterbank's header only). */
+export async function describeFile(input: Input, options: ReadOptions = {}): Promise<FileDescription> {
+  const file = inputLabel(input);
+  return withOpenFile(input, options, async (opened, format) => {
     const axes: Partial<WaterfallAxes> = {};
     const missing: FileDescription["missing"] = {};
     for (const field of ["dt", "df", "fbottom"] as const) {
@@ -214,6 +274,13 @@ export async function describeFile(file: string, options: ReadOptions = {}): Pro
       else axes[field] = value;
     }
     axes.dm = options.fileDm ?? opened.axes.dm;
+    const checked = Math.max(1, Math.min(opened.ntime, Math.floor(INFO_SAMPLE_BYTES / (4 * opened.nchan))));
+    const block =
+      opened.ntime === 0
+        ? undefined
+        : opened.rangedReads
+          ? await opened.read(0, checked)
+          : selectSamples(await opened.read(0, opened.ntime), opened.nchan, 0, checked);
     return {
       file,
       format: format.name,
@@ -226,6 +293,7 @@ export async function describeFile(file: string, options: ReadOptions = {}): Pro
       startMjd: opened.startMjd,
       notes: opened.notes,
       details: opened.details(),
+      constantChannels: block ? constantChannels(block, opened.nchan, checked) : { zero: [], constant: [], samplesChecked: 0 },
     };
   });
 }

@@ -8,6 +8,7 @@ import { promises as fs, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 import { WaterfallError } from "../errors.js";
+import { checkSize, defaultMaxBytes } from "./limits.js";
 
 /** Reads a whole file, turning file-system failures into {@link WaterfallError}s naming the file. */
 export async function readInput(path: string): Promise<Uint8Array> {
@@ -55,6 +56,14 @@ export async function openSource(path: string): Promise<Source> {
     await handle.close();
     throw new WaterfallError("E_NOT_A_FILE", "is a directory, not a file", { file: path });
   }
+  if (!stat.isFile()) {
+    // a pipe (`plot <(zcat x.fil)`) or a device: no size and no positioned reads, so read it all first
+    try {
+      return memorySource(await readStream(handle, path), path);
+    } finally {
+      await handle.close();
+    }
+  }
   const readRange = async (target: Uint8Array, from: number, to: number, offset: number) => {
     for (let done = from; done < to; ) {
       const { bytesRead } = await handle.read(target, done, to - done, offset + done);
@@ -73,6 +82,22 @@ export async function openSource(path: string): Promise<Source> {
     },
     close: () => handle.close(),
   };
+}
+
+/** Reads a pipe to its end, refusing more than the memory limit. */
+async function readStream(handle: fs.FileHandle, path: string): Promise<Uint8Array> {
+  const limit = defaultMaxBytes();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(1 << 20);
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    checkSize(total, limit, "the piped input", path);
+    chunks.push(chunk.subarray(0, bytesRead));
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Random access to bytes already in memory; `file` names them in errors. */

@@ -83,19 +83,8 @@ function parseHeaderDict(text: string, source: NpySource): { descr: string; shap
   return { descr, shape, fortranOrder: fortran === "True" };
 }
 
-/** What a `.npy` header says: the array's type, shape and order, and where its data start. */
-export interface NpyHeader {
-  descr: string;
-  shape: number[];
-  fortranOrder: boolean;
-  /** Bytes before the data (magic, version, header). */
-  dataOffset: number;
-  /** Bytes of the data the header describes; null for a pickle (objects: no fixed size). */
-  dataBytes: number | null;
-}
-
-/** Parses the header at the start of `.npy` bytes (`bytes` may hold only the first part of the file). */
-export function parseNpyHeader(bytes: Uint8Array, source: NpySource): NpyHeader {
+/** Parses `.npy` bytes, checking the header and that the data has exactly the declared size. */
+export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail(source, "E_HEADER", "not a .npy array (bad magic bytes)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
@@ -105,30 +94,20 @@ export function parseNpyHeader(bytes: Uint8Array, source: NpySource): NpyHeader 
   if (headerLength > MAX_HEADER_BYTES || start + headerLength > bytes.length) fail(source, "E_CORRUPT", "truncated or implausible .npy header");
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLength));
   const { descr, shape, fortranOrder } = parseHeaderDict(text, source);
+  const data = bytes.subarray(start + headerLength);
   const itemsize = itemsizeOf(descr, source);
-  const dataBytes = itemsize === null ? null : shape.reduce((a, b) => a * b, 1) * itemsize;
-  if (dataBytes !== null && !Number.isSafeInteger(dataBytes)) fail(source, "E_TOO_LARGE", `shape (${shape.join(", ")}) is too large`);
-  return { descr, shape, fortranOrder, dataOffset: start + headerLength, dataBytes };
-}
-
-/** Checks that an array's data hold exactly the bytes its header describes. */
-export function checkNpyDataLength(header: NpyHeader, available: number, source: NpySource): void {
-  const { descr, shape, dataBytes: expected } = header;
-  if (expected === null) return; // a pickle: no size to check
+  if (itemsize === null) return { descr, shape, fortranOrder, data }; // a pickle: no size to check
+  const size = shape.reduce((a, b) => a * b, 1);
+  const expected = size * itemsize;
+  if (!Number.isSafeInteger(expected)) fail(source, "E_TOO_LARGE", `shape (${shape.join(", ")}) is too large`);
+  const available = data.length;
   if (available < expected) {
     fail(source, "E_CORRUPT", `truncated: shape (${shape.join(", ")}) of ${descr} needs ${expected} bytes of data but only ${available} are present`);
   }
   if (available > expected) {
     fail(source, "E_SHAPE", `header shape (${shape.join(", ")}) of ${descr} describes ${expected} bytes but the array holds ${available}`);
   }
-}
-
-/** Parses `.npy` bytes, checking the header and that the data has exactly the declared size. */
-export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
-  const header = parseNpyHeader(bytes, source);
-  const data = bytes.subarray(header.dataOffset);
-  checkNpyDataLength(header, data.length, source);
-  return { descr: header.descr, shape: header.shape, fortranOrder: header.fortranOrder, data };
+  return { descr, shape, fortranOrder, data };
 }
 
 /** Number of elements. */
@@ -224,21 +203,31 @@ function shapeRepr(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 }
 
-/** Encodes a C-ordered little-endian float array exactly as `np.save` does. */
-export function encodeNpy(values: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (size !== values.length) throw new WaterfallError("E_SHAPE", `${values.length} values cannot have shape ${shapeRepr(shape)}`);
-  const descr = values instanceof Float32Array ? "<f4" : "<f8";
+/** The `.npy` bytes of a header dict and the data after it, as `np.save` lays them out. */
+function npyBytes(descr: string, shape: readonly number[], data: Uint8Array): Uint8Array {
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeRepr(shape)}, }`;
   if (shape.length > 0) header += " ".repeat(GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length);
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
-  header += " ".repeat(ALIGN - (unpadded % ALIGN)) + "\n";
-  const out = new Uint8Array(10 + header.length + values.byteLength);
+  header += `${" ".repeat(ALIGN - (unpadded % ALIGN))}\n`;
+  const out = new Uint8Array(10 + header.length + data.byteLength);
   out.set(MAGIC);
   out[6] = 1;
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 10 + header.length);
+  out.set(data, 10 + header.length);
   return out;
+}
+
+/** Encodes a C-ordered little-endian float array exactly as `np.save` does. */
+export function encodeNpy(values: Float32Array | Float64Array, shape: readonly number[]): Uint8Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size !== values.length) throw new WaterfallError("E_SHAPE", `${values.length} values cannot have shape ${shapeRepr(shape)}`);
+  return npyBytes(values instanceof Float32Array ? "<f4" : "<f8", shape, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+}
+
+/** Encodes a string as numpy's 0-d unicode array (`np.save(f, np.array(text))`: `<U{n}`, UTF-32LE). */
+export function encodeNpyText(text: string): Uint8Array {
+  const codePoints = Uint32Array.from([...text], (c) => c.codePointAt(0)!);
+  return npyBytes(`<U${Math.max(1, codePoints.length)}`, [], new Uint8Array(codePoints.length ? codePoints.buffer : new ArrayBuffer(4)));
 }

@@ -6,11 +6,10 @@
  */
 import { WaterfallError } from "../errors.js";
 import { checkSize, defaultMaxBytes } from "./limits.js";
-import { encodeNpy, parseNpy, parseNpyHeader, type NpyArray, type NpyHeader } from "./npy.js";
+import { encodeNpy, encodeNpyText, parseNpy, type NpyArray } from "./npy.js";
 import { encodeZip } from "./zip-writer.js";
 import type { Source } from "./files.js";
-import { STORED } from "./zip-format.js";
-import { ZipReader, type Inflating, type ZipEntry } from "./zip.js";
+import { ZipReader, type ZipEntry } from "./zip.js";
 
 /** Options for reading archives. */
 export interface ReadNpzOptions {
@@ -66,91 +65,19 @@ export class Npz {
     return this.zip.entries.get(`${key}.npy`) ?? this.zip.entries.get(key);
   }
 
-  #entryOf(key: string): ZipEntry {
+  /** Decodes one member; a missing key is an `E_MISSING_KEY` error listing the keys present. */
+  async array(key: string): Promise<NpyArray> {
     const entry = this.entry(key);
     if (!entry) {
       throw new WaterfallError("E_MISSING_KEY", `missing key '${key}' (the archive has: ${this.keys.join(", ") || "nothing"})`, { file: this.file });
     }
-    return entry;
-  }
-
-  /** Decodes one member; a missing key is an `E_MISSING_KEY` error listing the keys present. */
-  async array(key: string): Promise<NpyArray> {
-    const entry = this.#entryOf(key);
     checkSize(entry.size, this.maxBytes, `key '${key}'`, this.file);
     return parseNpy(await this.zip.read(entry), { file: this.file, key });
   }
-
-  /** One member's header, and reads of parts of its data: nothing else is read until asked for. */
-  async member(key: string): Promise<NpyMember> {
-    const entry = this.#entryOf(key);
-    const zip = this.zip;
-    const dataStart = await zip.dataOffset(entry);
-    const where = { file: this.file, key };
-    let inflating: Inflating | null = null;
-    /** `target.length` bytes of the member from `offset` (from its start, header included). */
-    const readMember = async (offset: number, target: Uint8Array) => {
-      if (entry.method === STORED) return zip.readStored(entry, dataStart, offset, target);
-      if (!inflating || offset < inflating.position) {
-        inflating?.close();
-        inflating = await zip.inflating(entry);
-      }
-      await inflating.skip(offset - inflating.position);
-      await inflating.read(target);
-    };
-    const headerBytes = async (length: number) => {
-      const bytes = new Uint8Array(Math.min(entry.size, length));
-      await readMember(0, bytes);
-      return bytes;
-    };
-    let header: NpyHeader;
-    try {
-      header = parseNpyHeader(await headerBytes(SHORT_HEADER_BYTES), where);
-    } catch (error) {
-      // a header longer than the first bytes read (numpy pads them to 64 bytes; some writers add more)
-      if (!(error instanceof WaterfallError && error.code === "E_CORRUPT" && entry.size > SHORT_HEADER_BYTES)) throw error;
-      header = parseNpyHeader(await headerBytes(MAX_HEADER_BYTES), where);
-    }
-    if (header.dataBytes !== null && header.dataOffset + header.dataBytes !== entry.size) {
-      const message = `header shape (${header.shape.join(", ")}) of ${header.descr} describes ${header.dataBytes} bytes but the member holds ${entry.size - header.dataOffset}`;
-      throw new WaterfallError(header.dataOffset + header.dataBytes > entry.size ? "E_CORRUPT" : "E_SHAPE", `key '${key}': ${message}`, { file: this.file });
-    }
-    return {
-      header,
-      stored: entry.method === STORED,
-      read: (offset, target) => readMember(header.dataOffset + offset, target),
-      async finish() {
-        if (entry.method === STORED) return;
-        inflating ??= await zip.inflating(entry);
-        await inflating.finish();
-      },
-      close: () => (inflating as Inflating | null)?.close(),
-    };
-  }
 }
 
-/** The first bytes read for a member's header; longer headers are read again in full. */
-const SHORT_HEADER_BYTES = 64 << 10;
-const MAX_HEADER_BYTES = (1 << 20) + 12;
-
-/** An array member of an npz: its header, and positioned (stored) or front-to-back (deflated) reads of its data. */
-export interface NpyMember {
-  header: NpyHeader;
-  /** Stored members read any part at once; deflated ones inflate front to back (going back starts again). */
-  stored: boolean;
-  /** Fills `target` with the array's data bytes from `offset` (bytes from the start of the data). */
-  read(offset: number, target: Uint8Array): Promise<void>;
-  /** A deflated member: reads to its end and checks its CRC. */
-  finish(): Promise<void>;
-  /** Stops inflating. */
-  close(): void;
-}
-
-/** An array to store: C-ordered float values and their shape (`[]` for a scalar). */
-export interface NpzEntry {
-  values: Float32Array | Float64Array;
-  shape: readonly number[];
-}
+/** An array to store: C-ordered float values and their shape (`[]` for a scalar), or a string (a 0-d unicode array). */
+export type NpzEntry = { values: Float32Array | Float64Array; shape: readonly number[] } | { text: string };
 
 /** Options for writing archives. */
 export interface WriteNpzOptions {
@@ -160,6 +87,9 @@ export interface WriteNpzOptions {
 
 /** Encodes arrays as npz bytes that `np.load` reads back identically (the same input gives the same bytes). */
 export async function encodeNpz(entries: Record<string, NpzEntry>, options: WriteNpzOptions = {}): Promise<Uint8Array> {
-  const members = Object.entries(entries).map(([key, { values, shape }]) => ({ name: `${key}.npy`, data: encodeNpy(values, shape) }));
+  const members = Object.entries(entries).map(([key, entry]) => ({
+    name: `${key}.npy`,
+    data: "text" in entry ? encodeNpyText(entry.text) : encodeNpy(entry.values, entry.shape),
+  }));
   return encodeZip(members, options.compressed ?? false);
 }

@@ -1,9 +1,11 @@
 /**
  * Writing zip archives the way `np.savez` needs them: members stored or
- * deflated, CRC-32 checked, a fixed timestamp (the same input gives the same
+ * deflated, CRC-32 computed in the core, a fixed timestamp (the same input gives the same
  * bytes), and zip64 records when a member or offset passes 4 GiB.
  */
-import { crc32, deflateRawSync } from "node:zlib";
+import { deflateRawSync } from "node:zlib";
+
+import { crc32 } from "../native.js";
 
 import { CENTRAL, DEFLATED, EOCD, LOCAL, STORED, ZIP64_EOCD, ZIP64_EXTRA, ZIP64_LOCATOR, ZIP64_MARK } from "./zip-format.js";
 

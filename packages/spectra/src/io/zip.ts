@@ -5,10 +5,10 @@
  * in place, without a copy). Stored and deflated members, zip64 sizes.
  * Declared sizes are checked against a limit before anything is allocated.
  */
-import { once } from "node:events";
-import { crc32, createInflateRaw, inflateRawSync, type InflateRaw } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
 
 import { WaterfallError } from "../errors.js";
+import { crc32 } from "../native.js";
 import { alignedBuffer, memorySource, openSource, type Source } from "./files.js";
 import { CENTRAL, DEFLATED, EOCD, LOCAL, STORED, ZIP64_EOCD, ZIP64_EXTRA, ZIP64_LOCATOR, ZIP64_MARK } from "./zip-format.js";
 
@@ -89,38 +89,27 @@ export class ZipReader {
     await this.source.close();
   }
 
-  /** Where a member's (possibly compressed) bytes start in the file, from its local header. */
-  async dataOffset(entry: ZipEntry): Promise<number> {
-    const local = new Uint8Array(30);
-    await this.source.read(entry.headerOffset, local);
-    const view = new DataView(local.buffer);
-    if (view.getUint32(0, true) !== LOCAL) throw memberCorrupt(entry, this.file, "bad local header");
-    const dataOffset = entry.headerOffset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
-    if (dataOffset + entry.compressedSize > this.source.size) throw memberCorrupt(entry, this.file, "its data runs past the end of the file");
-    if (entry.method === STORED && entry.compressedSize !== entry.size) throw memberCorrupt(entry, this.file, "stored sizes disagree");
-    if (entry.method !== STORED && entry.method !== DEFLATED) throw memberCorrupt(entry, this.file, `unsupported compression method ${entry.method}`);
-    return dataOffset;
-  }
-
-  /** Reads `target.length` bytes of a stored member from `offset` within it. */
-  async readStored(entry: ZipEntry, dataOffset: number, offset: number, target: Uint8Array): Promise<void> {
-    if (offset + target.length > entry.size) throw memberCorrupt(entry, this.file, "a read past its end");
-    await this.source.read(dataOffset + offset, target);
-  }
-
   /**
    * The uncompressed bytes of a member, in a buffer of their own whose start
    * is 8-byte aligned. The caller checks `entry.size` against its memory
    * limit first; inflating never goes past it.
    */
   async read(entry: ZipEntry): Promise<Uint8Array> {
-    const corrupt = (why: string) => memberCorrupt(entry, this.file, why);
-    const dataOffset = await this.dataOffset(entry);
+    const corrupt = (why: string) => new WaterfallError("E_CORRUPT", `member '${entry.name}' is corrupt or truncated (${why})`, { file: this.file });
+    const local = new Uint8Array(30);
+    await this.source.read(entry.headerOffset, local);
+    const view = new DataView(local.buffer);
+    if (view.getUint32(0, true) !== LOCAL) throw corrupt("bad local header");
+    const dataOffset = entry.headerOffset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
+    if (dataOffset + entry.compressedSize > this.source.size) throw corrupt("its data runs past the end of the file");
     if (entry.method === STORED) {
+      if (entry.compressedSize !== entry.size) throw corrupt("stored sizes disagree");
       const out = alignedBuffer(entry.size);
       await this.source.read(dataOffset, out);
+      if (crc32(out, this.file) !== entry.crc) throw corrupt("CRC mismatch");
       return out;
     }
+    if (entry.method !== DEFLATED) throw corrupt(`unsupported compression method ${entry.method}`);
     const compressed = new Uint8Array(entry.compressedSize);
     await this.source.read(dataOffset, compressed);
     let out: Uint8Array;
@@ -131,107 +120,8 @@ export class ZipReader {
       throw corrupt(tooLong ? `it inflates past its declared ${entry.size} bytes: a zip bomb?` : (error as Error).message);
     }
     if (out.length !== entry.size) throw corrupt(`inflated to ${out.length} of ${entry.size} bytes`);
-    if (crc32(out) !== entry.crc) throw corrupt("CRC mismatch");
+    if (crc32(out, this.file) !== entry.crc) throw corrupt("CRC mismatch");
     return out.byteOffset % 8 === 0 ? out : out.slice();
-  }
-
-  /**
-   * A deflated member inflated front to back in bounded memory: the next bytes on each
-   * {@link Inflating.read}; the size and CRC are checked when the end is reached.
-   */
-  async inflating(entry: ZipEntry): Promise<Inflating> {
-    return new Inflating(this.source, entry, await this.dataOffset(entry), this.file);
-  }
-}
-
-function memberCorrupt(entry: ZipEntry, file: string, why: string): WaterfallError {
-  return new WaterfallError("E_CORRUPT", `member '${entry.name}' is corrupt or truncated (${why})`, { file });
-}
-
-/** Compressed bytes are read this many at a time. */
-const COMPRESSED_CHUNK = 4 << 20;
-
-/** Sequential reads of a deflated member's uncompressed bytes. */
-export class Inflating {
-  /** Uncompressed bytes handed out so far. */
-  position = 0;
-  #inflater: InflateRaw;
-  #pieces: AsyncIterator<Buffer>;
-  #held: Buffer[] = [];
-  #crc = 0;
-
-  constructor(
-    source: Source,
-    private readonly entry: ZipEntry,
-    dataOffset: number,
-    private readonly file: string,
-  ) {
-    this.#inflater = createInflateRaw({ chunkSize: 1 << 20 });
-    this.#pieces = this.#inflater[Symbol.asyncIterator]();
-    const inflater = this.#inflater;
-    (async () => {
-      for (let at = 0; at < entry.compressedSize; at += COMPRESSED_CHUNK) {
-        const chunk = Buffer.allocUnsafe(Math.min(COMPRESSED_CHUNK, entry.compressedSize - at));
-        await source.read(dataOffset + at, chunk);
-        if (inflater.destroyed) return;
-        if (!inflater.write(chunk)) await once(inflater, "drain");
-      }
-      inflater.end();
-    })().catch((error) => inflater.destroy(error));
-  }
-
-  /** Fills `target` with the next uncompressed bytes. */
-  async read(target: Uint8Array): Promise<void> {
-    await this.#take(target.length, target);
-  }
-
-  /** Skips the next `count` bytes. */
-  async skip(count: number): Promise<void> {
-    await this.#take(count, null);
-  }
-
-  /** Reads to the end and checks the size and CRC (then releases the inflater). */
-  async finish(): Promise<void> {
-    await this.skip(this.entry.size - this.position);
-    const next = await this.#next();
-    if (next) throw memberCorrupt(this.entry, this.file, `it inflates past its declared ${this.entry.size} bytes: a zip bomb?`);
-    if (this.#crc >>> 0 !== this.entry.crc >>> 0) throw memberCorrupt(this.entry, this.file, "CRC mismatch");
-  }
-
-  /** Stops inflating (when the rest is not needed). */
-  close(): void {
-    this.#inflater.destroy();
-  }
-
-  async #next(): Promise<Buffer | null> {
-    try {
-      const { value, done } = await this.#pieces.next();
-      return done ? null : value;
-    } catch (error) {
-      throw error instanceof WaterfallError ? error : memberCorrupt(this.entry, this.file, (error as Error).message);
-    }
-  }
-
-  /** Hands out the next `count` bytes into `target` (or drops them), checking them against the declared size. */
-  async #take(count: number, target: Uint8Array | null): Promise<void> {
-    if (this.position + count > this.entry.size) throw memberCorrupt(this.entry, this.file, "a read past its end");
-    let filled = 0;
-    while (filled < count) {
-      if (this.#held.length === 0) {
-        const piece = await this.#next();
-        if (!piece) throw memberCorrupt(this.entry, this.file, `inflated to ${this.position} of ${this.entry.size} bytes`);
-        this.#held.push(piece);
-      }
-      const piece = this.#held[0];
-      const used = Math.min(piece.length, count - filled);
-      const part = piece.subarray(0, used);
-      this.#crc = crc32(part, this.#crc);
-      target?.set(part, filled);
-      filled += used;
-      this.position += used;
-      if (used === piece.length) this.#held.shift();
-      else this.#held[0] = piece.subarray(used);
-    }
   }
 }
 

@@ -2,7 +2,7 @@
  * How a waterfall is processed before it is drawn or written: dedispersion,
  * channel masks, normalisation, subbands, downsampling.
  */
-import { K_DM_CHIME, NORMALISATIONS, REFERENCES } from "../native.js";
+import { K_DM_CHIME, NORMALISATIONS, REFERENCES, WRAPS } from "../native.js";
 import type { OptionTable, OptionValues } from "./spec.js";
 
 /** The tutorial's two channel-mask thresholds (`plot_intensity_wfalls_multi.py`). */
@@ -12,7 +12,13 @@ export const TUTORIAL_MASKS = { maskSum: 2, maskVariance: 0.05 } as const;
 export const AUTO_SUBBANDS = 128;
 
 export const PROCESS_OPTIONS = {
-  dm: { kind: "number", errorCode: "E_DM_RANGE", help: "target DM in pc cm^-3 (dedisperse to it)", defaultText: "the DM of the file (no dedispersion)" },
+  dm: {
+    kind: "number",
+    min: 0,
+    errorCode: "E_DM_RANGE",
+    help: "target DM in pc cm^-3 (dedisperse to it)",
+    defaultText: "the DM of the file (no dedispersion)",
+  },
   kdm: { kind: "number", above: 0, default: K_DM_CHIME, help: "dispersion constant, MHz^2 s cm^3 / pc (4148.808 is the other convention)" },
   reference: {
     kind: "numberOr",
@@ -23,14 +29,19 @@ export const PROCESS_OPTIONS = {
   },
   nsub: {
     kind: "numberOr",
-    values: ["auto"],
+    values: ["auto", "all"],
     integer: true,
     min: 1,
     default: "auto",
-    help: "number of subbands, a divisor of the channel count; auto: 128 when the channels are a larger multiple of 128, else all",
+    help: "number of subbands, a divisor of the channel count; auto: 128 when the channels are a larger multiple of 128, else all; all: no subbanding",
   },
   downsample: { kind: "number", integer: true, min: 1, default: 1, help: "average this many adjacent samples after dedispersion" },
-  normalise: { kind: "enum", values: NORMALISATIONS, help: "normalise each channel first: fractional, zscore or robust", defaultText: "none" },
+  normalise: {
+    kind: "enum",
+    values: [...NORMALISATIONS, "none", "auto"],
+    default: "auto",
+    help: "normalise each channel first: fractional, zscore, robust, none, or auto (robust for raw data: integer samples, or positive power whose channel means differ tenfold; none otherwise)",
+  },
   masks: {
     kind: "boolean",
     default: false,
@@ -39,6 +50,12 @@ export const PROCESS_OPTIONS = {
   maskSum: { kind: "number", min: 0, help: "mask channels whose |nansum over time| exceeds this", defaultText: "off (2 with --masks)" },
   maskVariance: { kind: "number", min: 0, flag: "mask-var", help: "mask channels whose nanvar over time exceeds this", defaultText: "off (0.05 with --masks)" },
   maskChannels: { kind: "channels", help: "channels to mask: 0-60,75 (0 = the lowest frequency, before subbanding; repeatable)" },
+  wrap: {
+    kind: "enum",
+    values: WRAPS,
+    default: "invalidate",
+    help: "samples dedispersion moves past an end: invalidate (blank them) or roll (wrap them around, np.roll; also allows a sweep longer than the data)",
+  },
   maskConstant: {
     kind: "boolean",
     default: true,

@@ -45,7 +45,14 @@ export type OptionSpec =
   /** `[low, high]` pairs (MHz); on the command line `LOW:HIGH`, repeated flags accumulate. */
   | (Common & { kind: "ranges"; default?: readonly (readonly [number, number])[] })
   /** A map from the listed names to strings; on the command line `NAME=VALUE`, repeated flags accumulate. */
-  | (Common & { kind: "pairs"; names: readonly string[] });
+  | (Common & { kind: "pairs"; names: readonly string[] })
+  /** Two numbers `[low, high]` with low < high; on the command line `--flag LOW HIGH`. */
+  | (Common & { kind: "pair"; default?: readonly [number, number] })
+  /**
+   * Names from `values` in order (no repeats), or the name of a preset list; on the command
+   * line `a,b,c` or the preset's name, in a manifest a list or a preset's name.
+   */
+  | (Common & { kind: "list"; values: readonly string[]; presets: Readonly<Record<string, readonly string[]>>; default?: string });
 
 /** A table of options by key. */
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
@@ -67,7 +74,11 @@ export type ValueOf<S> = S extends { kind: "number" }
               ? [number, number][]
               : S extends { kind: "pairs"; names: readonly (infer N extends string)[] }
                 ? Partial<Record<N, string>>
-                : never;
+                : S extends { kind: "pair" }
+                  ? [number, number]
+                  : S extends { kind: "list"; values: readonly (infer V)[]; presets: infer P }
+                    ? V[] | Extract<keyof P, string>
+                    : never;
 
 /** The options object a table declares: every option optional. */
 export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]?: ValueOf<T[K]> };
@@ -129,7 +140,27 @@ export function valueProblem(spec: OptionSpec, value: unknown): string | null {
       return typeof value === "object" && value !== null && Object.entries(value).every(([k, v]) => spec.names.includes(k) && typeof v === "string")
         ? null
         : expect(`an object with keys among ${spec.names.join(", ")} and string values`);
+    case "pair":
+      return Array.isArray(value) && value.length === 2 && value.every(Number.isFinite) && value[0] < value[1] ? null : expect("[low, high] with low < high");
+    case "list":
+      return listProblem(spec, value);
   }
+}
+
+/** What is wrong with the value of a `list` option, or null. */
+function listProblem(spec: { values: readonly string[]; presets: Readonly<Record<string, readonly string[]>> }, value: unknown): string | null {
+  const names = `${Object.keys(spec.presets).join(" or ")}, or a list of ${spec.values.join(", ")}`;
+  if (typeof value === "string" && Object.hasOwn(spec.presets, value)) return null;
+  if (!Array.isArray(value) || value.length === 0) return `expected ${names}, got ${JSON.stringify(value)}`;
+  const unknown = value.filter((v) => !spec.values.includes(v as string));
+  if (unknown.length) return `unknown ${unknown.map((v) => JSON.stringify(v)).join(", ")}: expected ${names}`;
+  if (new Set(value).size !== value.length) return `${JSON.stringify(value)} names one twice`;
+  return null;
+}
+
+/** The names a `list` option's value stands for (a preset's list, or the list itself). */
+export function listValue(spec: { presets: Readonly<Record<string, readonly string[]>> }, value: string | readonly string[]): string[] {
+  return typeof value === "string" ? [...spec.presets[value]] : [...value];
 }
 
 /**
@@ -190,6 +221,12 @@ export function schemaOf(spec: OptionSpec): Record<string, unknown> {
       return described({ type: "array", items: { type: "array", prefixItems: [{ type: "number" }, { type: "number" }], minItems: 2, maxItems: 2 } });
     case "pairs":
       return described({ type: "object", additionalProperties: { type: "string" }, propertyNames: { enum: [...spec.names] } });
+    case "pair":
+      return described({ type: "array", prefixItems: [{ type: "number" }, { type: "number" }], minItems: 2, maxItems: 2 });
+    case "list":
+      return described({
+        oneOf: [{ enum: Object.keys(spec.presets) }, { type: "array", items: { enum: [...spec.values] }, minItems: 1, uniqueItems: true }],
+      });
   }
 }
 

@@ -3,8 +3,10 @@
 //! With `P[0] = 0, P[j+1] = P[j] + y[j]` (missing samples adding 0), the sum of the `w`
 //! samples starting at `s` is `P[s+w] − P[s]`: every width costs one pass, whatever its size.
 //! The S/N of that window is `(P[s+w] − P[s]) / (σ·√w)`. Only windows that lie wholly inside
-//! the series are tried. A window's centre is `s + ⌊w/2⌋` (Heimdall and PRESTO report the
+//! the series (or inside a search range of it) are tried. A window's centre is `s + ⌊w/2⌋` (Heimdall and PRESTO report the
 //! sample at the middle of the filter; for an even width, the later of the two middle samples).
+
+use crate::shape::Span;
 
 /// One boxcar: its S/N, width and first sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,14 +45,21 @@ pub fn prefix_sums(y: &[f64]) -> Vec<f64> {
 /// The boxcar of largest `(P[s+w] − P[s]) / (sigma·√w)` over `widths` (in the order given) and
 /// starts (ascending); the first on ties. Widths of 0 or longer than the series are skipped.
 pub fn best_boxcar(prefix: &[f64], sigma: f64, widths: &[usize]) -> Option<Boxcar> {
-    let n = prefix.len().saturating_sub(1);
+    best_boxcar_within(prefix, sigma, widths, Span { start: 0, end: prefix.len().saturating_sub(1) })
+}
+
+/// [`best_boxcar`] over the windows that lie wholly inside `search` (a range of the series that
+/// `prefix` sums; clipped to it). Widths longer than the range are skipped.
+pub fn best_boxcar_within(prefix: &[f64], sigma: f64, widths: &[usize], search: Span) -> Option<Boxcar> {
+    let (lo, hi) = (search.start, search.end.min(prefix.len().saturating_sub(1)));
+    let n = hi.saturating_sub(lo);
     let mut best: Option<Boxcar> = None;
     for &w in widths {
         if w == 0 || w > n {
             continue;
         }
         let norm = sigma * (w as f64).sqrt();
-        for s in 0..=n - w {
+        for s in lo..=hi - w {
             let snr = (prefix[s + w] - prefix[s]) / norm;
             if snr.is_finite() && !matches!(best, Some(b) if snr <= b.snr) {
                 best = Some(Boxcar { snr, width: w, start: s });
@@ -81,6 +90,18 @@ mod tests {
         let b = best_boxcar(&prefix_sums(&y), 1.0, &powers_of_two(16)).unwrap();
         assert_eq!((b.width, b.start, b.centre()), (4, 10, 12));
         assert_eq!(b.snr, 2.0);
+    }
+
+    #[test]
+    fn a_search_range_keeps_windows_inside_it() {
+        let mut y = vec![0.0; 32];
+        y[3] = 10.0;
+        y[20..22].fill(1.0);
+        let p = prefix_sums(&y);
+        assert_eq!(best_boxcar(&p, 1.0, &[1, 2]).unwrap().start, 3);
+        let b = best_boxcar_within(&p, 1.0, &[1, 2], Span { start: 10, end: 32 }).unwrap();
+        assert_eq!((b.start, b.width), (20, 2));
+        assert!(best_boxcar_within(&p, 1.0, &[4], Span { start: 30, end: 32 }).is_none());
     }
 
     #[test]

@@ -71,27 +71,47 @@ pub fn best_dm_by_snr(view: &WaterfallView, dispersion: &Dispersion, grid: &DmGr
 
 /// The S/N-vs-DM curve of a plane already computed.
 pub fn snr_curve(plane: &DmTimePlane, options: &DmSnrOptions) -> CoreResult<DmSnrCurve> {
-    let n = plane.ntime;
+    snr_curve_of_rows(&plane.dms, plane.ntime, &plane.data, plane.method, options)
+}
+
+/// The S/N-vs-DM curve of the rows `[dms.len()][ntime]` of a plane made by `method`.
+pub fn snr_curve_of_rows(
+    dms: &[f64],
+    ntime: usize,
+    rows: &[f64],
+    method: PlaneMethodUsed,
+    options: &DmSnrOptions,
+) -> CoreResult<DmSnrCurve> {
+    let n = ntime;
+    if dms.is_empty() || dms.len().checked_mul(n) != Some(rows.len()) {
+        bail!(
+            code::SHAPE,
+            "a plane of {} trials x {n} samples needs {} values, got {}",
+            dms.len(),
+            dms.len().saturating_mul(n),
+            rows.len()
+        );
+    }
     let window = match options.window {
         Some(w) => Span::within(w.start, w.end, n, "sample")?,
         None => Span { start: 0, end: n },
     };
-    let measured: Vec<_> = (0..plane.dms.len())
+    let measured: Vec<_> = (0..dms.len())
         .into_par_iter()
-        .map(|j| measure_snr(&plane.row(j)[window.start..window.end], &options.definition).ok())
+        .map(|j| measure_snr(&rows[j * n..(j + 1) * n][window.start..window.end], &options.definition).ok())
         .collect();
     let snr: Vec<f64> = measured.iter().map(|m| m.map_or(f64::NAN, |m| m.snr)).collect();
     let Some(best) = crate::stats::argmax(&snr) else {
         bail!(code::EMPTY_WINDOW, "no trial DM could be measured: every row is empty or constant");
     };
-    let (dm_low, dm_high, bounded) = within_one(&plane.dms, &snr, best);
+    let (dm_low, dm_high, bounded) = within_one(dms, &snr, best);
     Ok(DmSnrCurve {
         definition: options.definition.name(),
-        dms: plane.dms.clone(),
+        dms: dms.to_vec(),
         width_samples: measured.iter().map(|m| m.map_or(f64::NAN, |m| m.width_samples)).collect(),
         peak_sample: measured.iter().map(|m| m.map_or(f64::NAN, |m| (m.peak_sample + window.start) as f64)).collect(),
         best_index: best,
-        best_dm: plane.dms[best],
+        best_dm: dms[best],
         snr_max: snr[best],
         dm_low,
         dm_high,
@@ -99,7 +119,7 @@ pub fn snr_curve(plane: &DmTimePlane, options: &DmSnrOptions) -> CoreResult<DmSn
         dm_centre: 0.5 * (dm_low + dm_high),
         bounded,
         snr,
-        method: plane.method,
+        method,
     })
 }
 
@@ -140,6 +160,13 @@ mod tests {
         // a dip inside does not end the interval
         let (lo, hi, _) = within_one(&dms, &[0.0, 4.5, 3.0, 5.0, 0.0], 3);
         assert_eq!((lo, hi), (1.0 - 0.5 / 4.5, 3.0 + 1.0 / 5.0));
+    }
+
+    #[test]
+    fn rows_of_the_wrong_size_are_an_error() {
+        let e = snr_curve_of_rows(&[1.0, 2.0], 10, &[0.0; 19], PlaneMethodUsed::BruteForce, &DmSnrOptions::default()).unwrap_err();
+        assert_eq!(e.code, code::SHAPE);
+        assert!(snr_curve_of_rows(&[], 10, &[], PlaneMethodUsed::BruteForce, &DmSnrOptions::default()).is_err());
     }
 
     #[test]

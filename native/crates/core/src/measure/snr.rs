@@ -6,6 +6,10 @@
 //! width, the peak sample (the centre of the best window, `start + ⌊w/2⌋`) and the on-pulse
 //! range `[on_start, on_end)`.
 //!
+//! [`measure_snr_within`] looks for the burst only inside a search range (windows wholly inside
+//! it; `peak`: the argmax inside it) while the noise still comes from the whole series: the S/N
+//! of the burst a figure shows, not of the brightest thing anywhere in the data.
+//!
 //! - **`heimdall`** (Barsdell et al. 2012; upstream defaults in `heimdall-astro`): baseline the
 //!   median, `rms = 1.4826·MAD` (Heimdall's own `get_rms` uses 1.4862: the `heimdall_constant`
 //!   flag), boxcar sums of widths 1, 2, 4, … ≤ `max_width_samples` (default the series length,
@@ -38,8 +42,9 @@
 
 use crate::bail;
 use crate::error::{code, CoreResult};
-use crate::measure::boxcar::{best_boxcar, powers_of_two, prefix_sums, Boxcar};
+use crate::measure::boxcar::{best_boxcar_within, powers_of_two, prefix_sums, Boxcar};
 use crate::measure::robust::{mean, median_mad, percentile, std_about, IQR_TO_SIGMA, MAD_TO_SIGMA, MAD_TO_SIGMA_HEIMDALL};
+use crate::shape::Span;
 use crate::stats::argmax;
 
 /// Heimdall's largest boxcar by default (`boxcar_max`, `Pipeline/default_params.C`).
@@ -132,17 +137,27 @@ pub struct Snr {
 
 /// The S/N of `series` by `definition`.
 pub fn measure_snr(series: &[f64], definition: &Definition) -> CoreResult<Snr> {
+    measure_snr_within(series, definition, None)
+}
+
+/// The S/N of `series` by `definition`, the burst looked for inside `search` only (all of the
+/// series when `None`), the noise measured on the whole series.
+pub fn measure_snr_within(series: &[f64], definition: &Definition, search: Option<Span>) -> CoreResult<Snr> {
     if series.is_empty() {
         bail!(code::SHAPE, "cannot measure the S/N of an empty time series");
     }
     if !series.iter().any(|v| v.is_finite()) {
         bail!(code::EMPTY_WINDOW, "the time series has no valid sample");
     }
+    let search = match search {
+        Some(s) => Span::within(s.start, s.end, series.len(), "search sample")?,
+        None => Span { start: 0, end: series.len() },
+    };
     match definition {
-        Definition::Heimdall(o) => heimdall(series, o),
-        Definition::Presto(o) => presto(series, o),
-        Definition::Peak(o) => peak(series, o),
-        Definition::Weq(o) => weq(series, o),
+        Definition::Heimdall(o) => heimdall(series, o, search),
+        Definition::Presto(o) => presto(series, o, search),
+        Definition::Peak(o) => peak(series, o, search),
+        Definition::Weq(o) => weq(series, o, search),
     }
 }
 
@@ -160,16 +175,17 @@ fn heimdall_noise(x: &[f64], o: &HeimdallOptions) -> CoreResult<(f64, f64)> {
     Ok((median, rms))
 }
 
-fn heimdall_window(x: &[f64], o: &HeimdallOptions) -> CoreResult<Boxcar> {
+fn heimdall_window(x: &[f64], o: &HeimdallOptions, search: Span) -> CoreResult<Boxcar> {
     let (median, rms) = heimdall_noise(x, o)?;
     let y: Vec<f64> = x.iter().map(|v| v - median).collect();
     let cap = if o.max_width_samples == 0 { HEIMDALL_BOXCAR_MAX } else { o.max_width_samples };
-    let widths = powers_of_two(cap.min(x.len()));
-    best_boxcar(&prefix_sums(&y), rms, &widths).ok_or_else(|| crate::error::CoreError::new(code::EMPTY_WINDOW, "no boxcar fits the series"))
+    let widths = powers_of_two(cap.min(search.len()));
+    best_boxcar_within(&prefix_sums(&y), rms, &widths, search)
+        .ok_or_else(|| crate::error::CoreError::new(code::EMPTY_WINDOW, "no boxcar fits the series"))
 }
 
-fn heimdall(x: &[f64], o: &HeimdallOptions) -> CoreResult<Snr> {
-    Ok(from_boxcar("heimdall", heimdall_window(x, o)?))
+fn heimdall(x: &[f64], o: &HeimdallOptions, search: Span) -> CoreResult<Snr> {
+    Ok(from_boxcar("heimdall", heimdall_window(x, o, search)?))
 }
 
 /// PRESTO's widths up to `max` (1 always included).
@@ -213,7 +229,7 @@ pub fn presto_normalised(x: &[f64], detrend_len: usize) -> Vec<f64> {
     y
 }
 
-fn presto(x: &[f64], o: &PrestoOptions) -> CoreResult<Snr> {
+fn presto(x: &[f64], o: &PrestoOptions, search: Span) -> CoreResult<Snr> {
     if o.detrend_len == 0 {
         bail!(code::ARGUMENT, "PRESTO's detrending length must be positive");
     }
@@ -221,14 +237,17 @@ fn presto(x: &[f64], o: &PrestoOptions) -> CoreResult<Snr> {
     if !y.iter().any(|v| v.is_finite() && *v != 0.0) {
         bail!(code::EMPTY_WINDOW, "the time series has no noise to measure against");
     }
-    let widths = presto_widths(o.max_width_samples.min(x.len()));
-    let b =
-        best_boxcar(&prefix_sums(&y), 1.0, &widths).ok_or_else(|| crate::error::CoreError::new(code::EMPTY_WINDOW, "no boxcar fits"))?;
+    let widths = presto_widths(o.max_width_samples.min(search.len()));
+    let b = best_boxcar_within(&prefix_sums(&y), 1.0, &widths, search)
+        .ok_or_else(|| crate::error::CoreError::new(code::EMPTY_WINDOW, "no boxcar fits"))?;
     Ok(from_boxcar("presto", b))
 }
 
-fn peak(x: &[f64], o: &PeakOptions) -> CoreResult<Snr> {
-    let a = argmax(&x.iter().map(|&v| if v.is_finite() { v } else { f64::NAN }).collect::<Vec<_>>()).unwrap_or(0);
+fn peak(x: &[f64], o: &PeakOptions, search: Span) -> CoreResult<Snr> {
+    let inside: Vec<f64> = x[search.start..search.end].iter().map(|&v| if v.is_finite() { v } else { f64::NAN }).collect();
+    let Some(a) = argmax(&inside).map(|a| a + search.start) else {
+        bail!(code::EMPTY_WINDOW, "no valid sample in the search range [{}, {})", search.start, search.end);
+    };
     let half = o.width_samples / 2;
     let (lo, hi) = (a.saturating_sub(half), (a + half).min(x.len()));
     let rest: Vec<f64> = x.iter().enumerate().filter(|&(j, v)| v.is_finite() && !(lo..hi).contains(&j)).map(|(_, &v)| v).collect();
@@ -241,8 +260,8 @@ fn peak(x: &[f64], o: &PeakOptions) -> CoreResult<Snr> {
     Ok(Snr { definition: "peak", snr: (x[a] - mu) / sigma, width_samples: o.width_samples as f64, peak_sample: a, on_start, on_end })
 }
 
-fn weq(x: &[f64], o: &HeimdallOptions) -> CoreResult<Snr> {
-    let b = heimdall_window(x, o)?;
+fn weq(x: &[f64], o: &HeimdallOptions, search: Span) -> CoreResult<Snr> {
+    let b = heimdall_window(x, o, search)?;
     let on: Vec<f64> = x[b.start..b.end()].iter().copied().filter(|v| v.is_finite()).collect();
     let mut off: Vec<f64> =
         x.iter().enumerate().filter(|&(j, v)| v.is_finite() && !(b.start..b.end()).contains(&j)).map(|(_, &v)| v).collect();
@@ -309,6 +328,31 @@ mod tests {
         let sd = (rest.iter().map(|v: &f64| (v - mu) * (v - mu)).sum::<f64>() / 5.0).sqrt();
         assert!((s.snr - (10.0 - mu) / sd).abs() < 1e-12);
         assert_eq!((s.on_start, s.on_end, s.peak_sample), (3, 7, 5));
+    }
+
+    #[test]
+    fn a_search_range_finds_the_burst_beside_a_brighter_one_with_the_same_noise() {
+        let mut x = burst(2000, 1500, 8, 3.0);
+        for v in &mut x[300..308] {
+            *v += 6.0;
+        }
+        let whole = measure_snr(&x, &Definition::default()).unwrap();
+        assert_eq!(whole.on_start, 300);
+        let range = Span { start: 1000, end: 2000 };
+        for name in ["heimdall", "presto", "peak", "weq"] {
+            let d = match Definition::from_name(name).unwrap() {
+                Definition::Peak(_) => Definition::Peak(PeakOptions { width_samples: 8 }),
+                d => d,
+            };
+            let s = measure_snr_within(&x, &d, Some(range)).unwrap();
+            assert!(s.on_start >= 1000 && s.on_start <= 1507 && s.on_end > 1500, "{name}: {s:?}");
+        }
+        // same noise as the whole series: the S/N of the weaker burst measured alone in the range differs
+        let within = measure_snr_within(&x, &Definition::default(), Some(range)).unwrap();
+        let alone = measure_snr(&x[1000..], &Definition::default()).unwrap();
+        assert_eq!((within.width_samples, within.on_start - 1000), (alone.width_samples, alone.on_start));
+        assert_ne!(within.snr, alone.snr);
+        assert_eq!(measure_snr_within(&x, &Definition::default(), Some(Span { start: 10, end: 2001 })).unwrap_err().code, code::RANGE);
     }
 
     #[test]

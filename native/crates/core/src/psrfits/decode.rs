@@ -87,6 +87,32 @@ pub struct PolPlan {
     pub description: String,
 }
 
+/// The names of the stored pols of a `POL_TYPE`, in file order (empty when the type does not name them).
+pub fn pol_names(pol_type: &str) -> &'static [&'static str] {
+    match pol_type {
+        "AABBCRCI" => &["AA", "BB", "CR", "CI"],
+        "AABB" => &["AA", "BB"],
+        "IQUV" => &["I", "Q", "U", "V"],
+        _ => &[],
+    }
+}
+
+/// The pol a name (`AA`, `BB`, `CR`, `CI`, `I`, `Q`, `U`, `V`, any case) picks in a file of `POL_TYPE`
+/// `pol_type`; an error naming the file's pols when it has none of that name.
+pub fn pol_by_name(pol_type: &str, name: &str) -> CoreResult<Polarisation> {
+    let names = pol_names(pol_type);
+    match names.iter().position(|n| n.eq_ignore_ascii_case(name.trim())) {
+        Some(k) => Ok(Polarisation::Pol(k)),
+        None if names.is_empty() => {
+            bail!(
+                code::ARGUMENT,
+                "pol '{name}' was asked for, but POL_TYPE '{pol_type}' does not name its pols: choose one by number from 0"
+            )
+        }
+        None => bail!(code::ARGUMENT, "pol '{name}' was asked for, but this file's POL_TYPE '{pol_type}' holds {}", names.join(", ")),
+    }
+}
+
 /// Resolves the polarisation option against the file's `NPOL` and `POL_TYPE`.
 pub fn pol_plan(info: &SearchInfo, polarisation: Polarisation) -> CoreResult<PolPlan> {
     let pt = info.pol_type.as_str();
@@ -95,13 +121,7 @@ pub fn pol_plan(info: &SearchInfo, polarisation: Polarisation) -> CoreResult<Pol
             if k >= info.npol {
                 bail!(code::ARGUMENT, "pol {k} was asked for but the file has {} (POL_TYPE '{pt}'), numbered from 0", info.npol);
             }
-            let names: &[&str] = match pt {
-                "AABBCRCI" => &["AA", "BB", "CR", "CI"],
-                "AABB" => &["AA", "BB"],
-                "IQUV" => &["I", "Q", "U", "V"],
-                _ => &[],
-            };
-            let name = names.get(k).map_or(String::new(), |n| format!(" ({n})"));
+            let name = pol_names(pt).get(k).map_or(String::new(), |n| format!(" ({n})"));
             Ok(PolPlan { first: k, second: None, half: false, description: format!("pol {k}{name} of {pt}") })
         }
         Polarisation::Intensity(combine) => {

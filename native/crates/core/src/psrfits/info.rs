@@ -367,6 +367,7 @@ impl SearchInfo {
             ("format", "PSRFITS search mode".to_owned()),
             ("telescope", self.telescope.clone()),
             ("backend", self.backend.clone()),
+            ("OBS_MODE", self.obs_mode.clone()),
             ("frontend", self.frontend.clone()),
             ("source", self.src_name.clone()),
             ("RA, Dec", format!("{} {}", self.ra, self.dec)),
@@ -395,10 +396,10 @@ impl SearchInfo {
         if let Some(axis) = axis {
             let (lo, hi) = (axis.freqs_mhz[0], axis.freqs_mhz[axis.freqs_mhz.len() - 1]);
             out.insert(
-                11,
+                12,
                 ("frequencies", format!("{lo} to {hi} MHz (centres), df {} MHz, fbottom {} MHz", axis.df_mhz, axis.fbottom_mhz)),
             );
-            out.insert(12, ("channel order in file", (if axis.descending_in_file { "descending" } else { "ascending" }).to_owned()));
+            out.insert(13, ("channel order in file", (if axis.descending_in_file { "descending" } else { "ascending" }).to_owned()));
         }
         if let Some(dm) = self.chan_dm {
             out.push(("CHAN_DM", dm.to_string()));

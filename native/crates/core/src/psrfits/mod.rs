@@ -34,7 +34,9 @@ mod tests;
 
 pub use cards::{Card, Value};
 pub use channels::ChannelAxis;
-pub use decode::{decode_rows, decode_rows_time_major, pol_plan, Combine, DecodeOptions, Decoded, PolPlan, Polarisation};
+pub use decode::{
+    decode_rows, decode_rows_time_major, pol_by_name, pol_names, pol_plan, Combine, DecodeOptions, Decoded, PolPlan, Polarisation,
+};
 pub use hdu::{scan_hdu, Hdu, HduScan};
 pub use info::{SearchInfo, StartTime};
 pub use row::{row_meta, RowMeta};

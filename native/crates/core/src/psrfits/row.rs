@@ -26,6 +26,23 @@ pub struct RowMeta {
     pub offs_sub_s: Option<f64>,
 }
 
+impl RowMeta {
+    /// How the channels are weighted, for `plot info`: how many have `DAT_WTS` 0 (masked), fractional, 1.
+    pub fn weights_summary(&self) -> String {
+        let zero = self.weights.iter().filter(|&&w| w == 0.0).count();
+        let one = self.weights.iter().filter(|&&w| w == 1.0).count();
+        let other = self.weights.len() - zero - one;
+        let mut parts = vec![format!("{one} of {} channels 1", self.weights.len())];
+        if zero > 0 {
+            parts.push(format!("{zero} zero (masked)"));
+        }
+        if other > 0 {
+            parts.push(format!("{other} other values"));
+        }
+        parts.join(", ")
+    }
+}
+
 /// Reads the metadata of one row (`row` is its `NAXIS1` bytes).
 pub fn row_meta(info: &SearchInfo, row: &[u8]) -> CoreResult<RowMeta> {
     if row.len() != info.row_bytes {

@@ -146,6 +146,10 @@ fn polarisations() {
     let odd = Spec { pol_type: "ABCD".into(), ..Spec::new(8, 4, 4, 8, 1) }.bytes();
     assert_eq!(err(decode_all(&odd, &DecodeOptions::default())).code, code::UNSUPPORTED);
     assert!(decode_all(&odd, &pol(1)).is_ok());
+    assert_eq!(pol_by_name("AABBCRCI", "cr").unwrap(), Polarisation::Pol(2));
+    assert_eq!(pol_by_name("IQUV", "V").unwrap(), Polarisation::Pol(3));
+    assert!(err(pol_by_name("AABB", "CR")).message.contains("holds AA, BB"));
+    assert_eq!(err(pol_by_name("AA+BB", "AA")).code, code::ARGUMENT);
 }
 
 #[test]
@@ -321,6 +325,9 @@ fn header_values_and_summary() {
     assert_eq!(get("polarisations"), "4 (AABBCRCI)");
     assert!(get("frequencies").starts_with("1494 to 1500 MHz"));
     assert_eq!(get("channel order in file"), "descending");
+    assert_eq!(get("OBS_MODE"), "SEARCH");
+    let at = info.row_offset(0) as usize;
+    assert_eq!(row_meta(&info, &bytes[at..at + info.row_bytes]).unwrap().weights_summary(), "4 of 4 channels 1");
     assert_eq!(info.columns.data.kind, 'B');
     assert_eq!(info.primary_cards.iter().filter(|c| c.key == "CHAN_DM").count(), 1);
     // Medusa's placeholders

@@ -12,7 +12,7 @@ const FLAGS: Flag[] = [
     name: "figname",
     takes: "one",
     arg: "FILE",
-    help: "output figure; .pdf, .svg or .png (repeatable)",
+    help: "output figure; .pdf, .svg, .png, .jpg or .webp (repeatable)",
     defaultText: "wfall.pdf, as the tutorial",
     repeatable: true,
   },

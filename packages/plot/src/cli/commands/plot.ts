@@ -5,19 +5,20 @@ import { figureOf } from "../../figure/build.js";
 import type { FigureDescription } from "../../figure/description.js";
 import { defaultOutput, writeFigure } from "../../figure/write.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../../options.js";
-import { printNotes, singleInput, type Command } from "../command.js";
+import type { FigureMeta, VegaLiteSpec } from "../../spec/figure.js";
+import { INPUT_FLAG, printNotes, waterfallInput, type Command, type Io } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, type Flag, type Parsed } from "../flags.js";
 
 /** Flags shared by the figure commands: the Vega-Lite spec instead of rendering. */
 export const SPEC_FLAG: Flag = { name: "spec", takes: "nothing", help: "print the Vega-Lite JSON instead of rendering" };
 
 const FLAGS: Flag[] = [
-  { name: "fname", takes: "one", arg: "FILE", help: "input: npz, .npy, SIGPROC .fil or FETCH .h5 (or give it as the first argument)" },
+  INPUT_FLAG,
   {
     name: "figname",
     takes: "one",
     arg: "FILE",
-    help: "output figure; .pdf, .svg or .png (repeatable)",
+    help: "output figure; .pdf, .svg, .png, .jpg or .webp (repeatable)",
     defaultText: "the input's name with .pdf, in this folder",
     repeatable: true,
   },
@@ -28,27 +29,34 @@ const FLAGS: Flag[] = [
   ...flagsOf(READ_OPTIONS),
 ];
 
-/** Prints the spec, or renders and writes the figure, reporting what was read. */
-export async function runFigure(description: FigureDescription, parsed: Parsed, io: Parameters<Command["run"]>[1]): Promise<void> {
+/** The colour scale each panel was drawn with, as stderr says it (from the spec's usermeta). */
+function colourScaleNotes(spec: VegaLiteSpec): string[] {
+  const { panels } = (spec.usermeta as { wfall: FigureMeta }).wfall;
+  const number = (v: number) => String(Number(v.toPrecision(6)));
+  return panels.map((p) => `${p.source ?? "panel"}: colour scale vmin ${number(p.vmin)} (${p.limitsFrom.vmin}), vmax ${number(p.vmax)} (${p.limitsFrom.vmax})`);
+}
+
+/** Prints the spec, or renders and writes the figure, reporting what was read and the colour scale. */
+export async function runFigure(description: FigureDescription, parsed: Parsed, io: Io): Promise<void> {
   const saved = description.panels.length === 1 ? "waterfall saved to" : "waterfalls saved to"; // the tutorial's words
   if (parsed.values.has("spec")) {
     const { spec, notes } = await figureOf(description);
-    printNotes(notes, io);
+    printNotes([...notes, ...colourScaleNotes(spec)], io);
     io.out.write(`${JSON.stringify(spec, null, 2)}\n`);
     return;
   }
   const built = await writeFigure(description);
-  printNotes(built.notes, io);
+  printNotes([...built.notes, ...colourScaleNotes(built.spec)], io);
   for (const output of built.outputs) io.out.write(`${saved}: ${output.path}\n`);
 }
 
 export const plotCommand: Command = {
   name: "plot",
   usage:
-    "plot [--fname] FILE [--dm DM] [--figname OUT.pdf|.svg|.png] [options]\n\nDraws the tutorial's waterfall figure: the time series over the dedispersed, subbanded waterfall.",
+    "plot [--fname] FILE [FILE...] [--dm DM] [--figname OUT.pdf|.svg|.png] [options]\n\nDraws the tutorial's waterfall figure: the time series over the dedispersed, subbanded waterfall.",
   flags: FLAGS,
   async run(parsed, io) {
-    const input = singleInput(parsed, "plot");
+    const input = await waterfallInput(parsed, "plot");
     const outputs = parsed.values.get("figname") ?? [defaultOutput(input)];
     const description: FigureDescription = {
       ...optionsFrom(FIGURE_OPTIONS, parsed),

@@ -1,32 +1,34 @@
 /** `plot prepare FILE -o OUT.npz`: the processed waterfall, as an npz numpy and the tutorial's scripts read. */
-import { PROCESS_OPTIONS, processFile, READ_OPTIONS, WaterfallError, writeWaterfall } from "@wfall/spectra";
+import { basename } from "node:path";
 
-import { printNotes, singleInput, type Command } from "../command.js";
-import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
+import { PROCESS_OPTIONS, READ_OPTIONS, writeWaterfall, type ProcessOptions } from "@wfall/spectra";
+
+import { VERSION } from "../../version.js";
+import { INPUT_FLAG, processedInput, type Command } from "../command.js";
+import { flagsOf, lastValue, UsageError, type Flag } from "../flags.js";
 
 const FLAGS: Flag[] = [
+  INPUT_FLAG,
   { name: "output", short: "o", takes: "one", arg: "FILE", help: "output npz (required)" },
   { name: "compressed", takes: "nothing", help: "deflate the npz (np.savez_compressed)" },
-  ...flagsOf(PROCESS_OPTIONS),
+  // prepare keeps every channel unless told: subbanding is the figure's default, not the data's
+  ...flagsOf(PROCESS_OPTIONS).map((f) => (f.name === "nsub" ? { ...f, defaultText: "all (no subbanding)" } : f)),
   ...flagsOf(READ_OPTIONS),
 ];
 
 export const prepareCommand: Command = {
   name: "prepare",
   usage:
-    "plot prepare FILE [--dm DM] [--nsub N] [masks] -o OUTPUT.npz\n\nWrites the processed (dedispersed, masked, subbanded) waterfall as an npz that numpy and the tutorial's scripts read.",
+    "plot prepare FILE [--dm DM] [--nsub N] [masks] -o OUTPUT.npz\n\nWrites the processed (dedispersed, masked, subbanded) waterfall as an npz that numpy and the tutorial's scripts read, with a 'provenance' key (JSON) saying what was done.",
   flags: FLAGS,
   async run(parsed, io) {
-    const input = singleInput(parsed, "prepare");
     const output = lastValue(parsed, "output");
     if (!output) throw new UsageError("prepare: the output file is required (-o OUTPUT.npz)");
-    if (output === input) throw new WaterfallError("E_ARGUMENT", "the output path is the input file; choose another name", { file: output });
-    const { spectra, notes } = await processFile(input, optionsFrom(READ_OPTIONS, parsed), optionsFrom(PROCESS_OPTIONS, parsed));
-    printNotes(
-      notes.map((n) => `${input}: ${n}`),
-      io,
-    );
-    await writeWaterfall(output, spectra, { compressed: parsed.values.has("compressed") });
+    // prepare keeps every channel unless told
+    const overrides = (options: ProcessOptions) => ({ ...options, nsub: options.nsub ?? "all" });
+    const { files, waterfall, read, spectra, applied } = await processedInput(parsed, "prepare", io, { overrides, output });
+    const provenance = { tool: `wfall ${VERSION}`, input: files.map((f) => basename(f)).join(" "), format: waterfall.layout, read, processing: applied };
+    await writeWaterfall(output, spectra, { compressed: parsed.values.has("compressed"), extra: { provenance: { text: JSON.stringify(provenance) } } });
     io.out.write(`prepared waterfall (${spectra.nchan} channels x ${spectra.ntime} samples, DM ${spectra.dm}) saved to: ${output}\n`);
     return 0;
   },

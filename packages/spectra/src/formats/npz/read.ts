@@ -9,8 +9,7 @@ import { flipRows } from "../../arrays.js";
 import { WaterfallError } from "../../errors.js";
 import type { Source } from "../../io/files.js";
 import { toFloat32, toFloat64, toScalar, type NpyArray } from "../../io/npy.js";
-import { Npz, type NpyMember } from "../../io/npz.js";
-import { npzGulps } from "./gulps.js";
+import { Npz } from "../../io/npz.js";
 import { frequencyAxis, type WaterfallAxes } from "../../model.js";
 import type { ReadOptions } from "../../options/read.js";
 import type { OpenedFile, WaterfallFormat } from "../format.js";
@@ -29,12 +28,11 @@ async function openNpz(source: Source, file: string, options: ReadOptions): Prom
   const npz = await Npz.fromSource(source, file, options);
   const layout = chooseLayout(npz.keys, options, file);
   const { keys } = layout;
-  const { member, whole, header } = await headerOrWhole(npz, keys.intensity);
-  const { shape, descr } = header;
-  if (shape.length !== 2) {
-    throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' must be 2-D (channels x samples), got shape (${shape.join(", ")})`, { file });
+  const raw = await npz.array(keys.intensity);
+  if (raw.shape.length !== 2) {
+    throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' must be 2-D (channels x samples), got shape (${raw.shape.join(", ")})`, { file });
   }
-  const [nchan, ntime] = shape;
+  const [nchan, ntime] = raw.shape;
   if (nchan === 0 || ntime === 0) throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' is empty: ${nchan} channels x ${ntime} samples`, { file });
 
   const present = (key: string | undefined): key is string => key !== undefined && npz.has(key);
@@ -54,18 +52,18 @@ async function openNpz(source: Source, file: string, options: ReadOptions): Prom
   const missing = (field: "dt" | "df" | "fbottom", key: string | undefined) =>
     `${key ? `missing key '${key}'` : `no key for ${field}`} (the archive has: ${npz.keys.join(", ")}); give --${field} or name its key with --key ${field}=NAME`;
 
-  const storedWeights = npz.has("weights") ? await headerOrWhole(npz, "weights") : undefined;
-  if (storedWeights) {
-    const w = storedWeights.header.shape;
-    if (w.length !== 2 || w[0] !== nchan || w[1] !== ntime) {
-      throw new WaterfallError("E_SHAPE", `key 'weights' has shape (${w.join(", ")}) but intensity is (${nchan}, ${ntime})`, { file });
+  let weights: Float32Array | undefined;
+  if (npz.has("weights")) {
+    const w = await npz.array("weights");
+    if (w.shape.length !== 2 || w.shape[0] !== nchan || w.shape[1] !== ntime) {
+      throw new WaterfallError("E_SHAPE", `key 'weights' has shape (${w.shape.join(", ")}) but intensity is (${nchan}, ${ntime})`, { file });
     }
+    weights = toFloat32(w, { file, key: "weights" });
+    if (descending) weights = flipRows(weights, nchan, ntime);
   }
-  const weightsMember = storedWeights?.member;
   const used = new Set<string>([...Object.values(keys), "weights"]);
   const extra: Record<string, NpyArray> = {};
   for (const key of npz.keys.filter((k) => !used.has(k))) extra[key] = await npz.array(key);
-  const rows = (values: Float32Array) => (descending ? flipRows(values, nchan, ntime) : values);
 
   return {
     nchan,
@@ -73,36 +71,16 @@ async function openNpz(source: Source, file: string, options: ReadOptions): Prom
     axes,
     hints: { dt: missing("dt", keys.dt), df: missing("df", keys.df), fbottom: missing("fbottom", keys.fbottom) },
     layout: layout.name,
-    dtype: descr,
-    zerosMissing: layout.zerosMissing && !storedWeights,
+    dtype: raw.descr,
+    zerosMissing: layout.zerosMissing && !weights,
     notes,
     rangedReads: false,
     async read() {
-      const values = toFloat32(whole ?? (await npz.array(keys.intensity)), { file, key: keys.intensity });
-      const weights = storedWeights && rows(toFloat32(storedWeights.whole ?? (await npz.array("weights")), { file, key: "weights" }));
-      return { intensity: rows(values), ntime, weights, extra };
+      const values = toFloat32(raw, { file, key: keys.intensity });
+      return { intensity: descending ? flipRows(values, nchan, ntime) : values, ntime, weights, extra };
     },
-    gulps:
-      member && (!storedWeights || weightsMember)
-        ? npzGulps({ intensity: member, weights: weightsMember }, { nchan, ntime, descending }, file, keys.intensity)
-        : undefined,
     details: () => Object.fromEntries(Object.entries(extra).map(([k, a]) => [k, describeArray(a, file, k)])),
-    close() {
-      member?.close();
-      weightsMember?.close();
-    },
   };
-}
-
-/**
- * A member's header, so that its data can be read in parts later; or, when its header or sizes do
- * not hold together, the whole array read at once (whose reader says exactly what is wrong).
- */
-async function headerOrWhole(npz: Npz, key: string): Promise<{ header: Pick<NpyArray, "descr" | "shape">; member?: NpyMember; whole?: NpyArray }> {
-  const member = await npz.member(key).catch(() => undefined);
-  if (member) return { header: member.header, member };
-  const whole = await npz.array(key);
-  return { header: whole, whole };
 }
 
 /** A short description of an npz member for `plot info`: its value when it is a number or text, else its type and shape. */
