@@ -119,7 +119,7 @@ impl TimeReducer {
         }
         let ni = n as i64;
         let shifts: Vec<i64> = plan.shifts.iter().map(|&s| if plan.wrap == Wrap::Roll { s % ni } else { s }).collect();
-        let used = |c: &usize| !plan.masked[*c] && !plan.maps.as_ref().is_some_and(|m| m[*c].is_none());
+        let used = |c: &usize| !plan.masked[*c] && plan.maps.as_ref().is_none_or(|m| m[*c].is_some());
         let in_use: Vec<i64> = (0..nchan).filter(used).map(|c| shifts[c]).collect();
         let (lo, hi) = (in_use.iter().copied().min().unwrap_or(0), in_use.iter().copied().max().unwrap_or(0));
         let (first, end) = (outputs.start as i64, outputs.end as i64);
