@@ -703,7 +703,7 @@ mod tests {
         same(&stream(&bytes, layout, plan, 10), &expected, "4-bit, zscore, masks");
     }
 
-    fn plan_for_weights() -> ReducePlan {
+    fn small_plan() -> ReducePlan {
         ReducePlan {
             ntime: 10,
             outputs: 0..10,
@@ -722,19 +722,7 @@ mod tests {
     #[test]
     fn bad_plans_and_feeds_are_errors() {
         let layout = Layout::new(8, 4, false).unwrap();
-        let plan = ReducePlan {
-            ntime: 10,
-            outputs: 0..10,
-            shifts: vec![0; 4],
-            wrap: Wrap::Roll,
-            nsub: 2,
-            factor: 1,
-            zeros_missing: false,
-            maps: None,
-            masked: vec![false; 4],
-            step: 4,
-            weights: false,
-        };
+        let plan = small_plan();
         assert_eq!(TimeReducer::new(layout, ReducePlan { nsub: 3, ..plan.clone() }).err().unwrap().code, code::NSUB_DIVISOR);
         assert_eq!(TimeReducer::new(layout, ReducePlan { factor: 11, ..plan.clone() }).err().unwrap().code, code::ARGUMENT);
         assert_eq!(TimeReducer::new(layout, ReducePlan { outputs: 0..11, ..plan.clone() }).err().unwrap().code, code::ARGUMENT);
@@ -746,7 +734,7 @@ mod tests {
         reducer.add(&[0; 16], 0).unwrap();
         assert_eq!(reducer.finish().err().unwrap().code, code::RANGE);
         // without weights, the output weights are empty
-        let mut reducer = TimeReducer::new(layout, ReducePlan { step: 10, ..plan_for_weights() }).unwrap();
+        let mut reducer = TimeReducer::new(layout, ReducePlan { step: 10, ..small_plan() }).unwrap();
         reducer.add(&[7; 40], 0).unwrap();
         let out = reducer.finish().unwrap();
         assert_eq!((out.intensity, out.weights.len()), (vec![7.0; 20], 0));
