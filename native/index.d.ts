@@ -9,20 +9,14 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/**
- * Dedisperses, downsamples and subbands a filterbank's rows as they are fed,
- * in order, without holding the full-resolution waterfall.
- */
-export declare class FilterbankReducer {
-  /**
-   * `ntime`: samples in the whole observation; `axes` and `dedispersion`:
-   * the waterfall's (row 0 lowest); `tfactor`, `nsub`: the reduction.
-   */
-  constructor(layoutOptions: FilterbankLayout, ntime: number, axes: Axes, dedispersion: Dedispersion, tfactor: number, nsub: number)
-  /** Adds consecutive rows starting at sample `first`. */
-  add(bytes: Uint8Array, first: number): void
-  /** The reduced waterfall; the reducer cannot be used afterwards. */
-  finish(): Reduced
+/** Accumulates per-channel statistics of time-major rows fed in order. */
+export declare class ChannelStatsPass {
+  /** `medians`: also exact medians and MADs (samples of at most 8 bits). */
+  constructor(layoutOptions: FilterbankLayout, medians: boolean)
+  /** Adds consecutive rows. */
+  add(bytes: Uint8Array): void
+  /** The statistics; the pass cannot be used afterwards. */
+  finish(): PassStats
 }
 
 /** A PSRFITS search-mode file as its headers, row 0 and last row describe it. */
@@ -80,6 +74,22 @@ export declare class PsrfitsSequence {
    * to fill as missing samples, overlaps keep the earlier file's samples.
    */
   plan(): PsrfitsPlan
+}
+
+/**
+ * Dedisperses, subbands and downsamples time-major rows as they are fed, holding a ring of recent
+ * samples per channel, never the full-resolution waterfall: the same numbers as `dedisperseSubband`
+ * then `downsample` on the whole array.
+ */
+export declare class StreamReducer {
+  /** `axes` are the waterfall's (row 0 lowest); without `dedispersion` the channels are not shifted. */
+  constructor(layoutOptions: FilterbankLayout, plan: StreamPlan, axes: Axes, dedispersion?: Dedispersion | undefined | null)
+  /** The virtual samples `[start, end)` to feed, in order: virtual sample `t` is sample `t mod ntime` of the range. */
+  feedRange(): Array<number>
+  /** Adds consecutive rows whose first is virtual sample `first`. */
+  add(bytes: Uint8Array, first: number): void
+  /** The reduced waterfall; the reducer cannot be used afterwards. */
+  finish(): Reduced
 }
 
 /** The physical axes of a waterfall. */
@@ -168,6 +178,16 @@ export interface ChannelFlagResult {
   stats: RfiChannelStats
 }
 
+/**
+ * Each channel's normalisation `x -> (x - centre) / scale - offset`; NaN centre and scale for a
+ * channel that cannot be normalised (it is masked).
+ */
+export interface ChannelMaps {
+  centre: Float64Array
+  scale: Float64Array
+  offset: Float64Array
+}
+
 export declare function channelMedians(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid): ChannelMedians
 
 /** Per-channel median and median absolute deviation (unscaled) of valid samples. */
@@ -209,6 +229,13 @@ export declare function dedisperse(intensity: Float32Array, weights: Float32Arra
 
 /** `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged. */
 export declare function dedisperseSubband(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion, nsub: number): Reduced
+
+/**
+ * `dedisperseSubband` with given per-channel shifts (samples, positive = toward earlier time), as
+ * `channelShifts` computes them for the whole band: a block of channels cut from a larger
+ * waterfall is shifted exactly as it would be in place.
+ */
+export declare function dedisperseSubbandBy(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, shifts: Float64Array, wrap: Wrap | undefined | null, nsub: number): Reduced
 
 /** One dedispersion step. */
 export interface Dedispersion {
@@ -359,6 +386,9 @@ export declare function nativeErrorCodes(): Array<string>
 /** Per-channel normalisations. */
 export type Normalisation = 'fractional' | 'zscore' | 'robust'
 
+/** The normalisation maps of channels with these statistics (as `normalise` computes them). */
+export declare function normalisationMaps(method: Normalisation, mean: Float64Array, variance: Float64Array, median: Float64Array, mad: Float64Array): ChannelMaps
+
 /** Normalises each channel; returns how many channels could not be normalised and were masked. */
 export declare function normalise(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid, method: Normalisation): number
 
@@ -370,6 +400,16 @@ export declare function packFilterbank(intensity: Float32Array, ntime: number, l
 
 /** Parses an rfifind `.mask` file's bytes. */
 export declare function parseRfifindMask(bytes: Uint8Array): RfifindMaskInfo
+
+/** Per-channel statistics of the first pass (NaN median and MAD unless asked for). */
+export interface PassStats {
+  count: Float64Array
+  sum: Float64Array
+  mean: Float64Array
+  variance: Float64Array
+  median: Float64Array
+  mad: Float64Array
+}
 
 /** numpy's linear-method percentiles of the finite values of a block (NaN when it has none). */
 export declare function percentiles(intensity: Float32Array, grid: Grid, range: CellRange, qs: Array<number>): Array<number>
@@ -587,6 +627,31 @@ export interface SnrResult {
   peakSample: number
   onStart: number
   onEnd: number
+}
+
+/** What a [`StreamReducer`] does. */
+export interface StreamPlan {
+  /** Samples in the range being read. */
+  ntime: number
+  /**
+   * Output samples `[outputStart, outputEnd)` computed (after dedispersion, before downsampling;
+   * the start a multiple of `factor`). Default all of `0..ntime`.
+   */
+  outputStart?: number
+  outputEnd?: number
+  nsub: number
+  /** Samples averaged together after dedispersion. Default 1. */
+  factor?: number
+  /** Exact zeros are missing samples. Default false. */
+  zerosMissing?: boolean
+  /** Channels left out (row 0 the lowest frequency). */
+  masked?: Array<number>
+  /** Per-channel normalisation (from `normalisationMaps`). */
+  maps?: ChannelMaps
+  /** Rows reduced at a time (tests). Default: a ring of a few MiB, which stays in cache. */
+  step?: number
+  /** Whether to return the output weights. Default true. */
+  weights?: boolean
 }
 
 /** DM_phase's result: the coherent-power curve and the DM that maximises it. */

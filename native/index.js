@@ -773,11 +773,12 @@ if (
   }
 }
 
-const { FilterbankReducer, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, crc32, dedisperse, dedisperseSubband, dmSnrCurve, dmTimePlane, downsample, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
-export { FilterbankReducer }
+const { ChannelStatsPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
+export { ChannelStatsPass }
 export { PsrfitsFile }
 export { PsrfitsHeaderReader }
 export { PsrfitsSequence }
+export { StreamReducer }
 export { bestDmByStructure }
 export { boxcarPeak }
 export { channelMedians }
@@ -789,6 +790,7 @@ export { compareFigures }
 export { crc32 }
 export { dedisperse }
 export { dedisperseSubband }
+export { dedisperseSubbandBy }
 export { dmSnrCurve }
 export { dmTimePlane }
 export { downsample }
@@ -801,6 +803,7 @@ export { maskChannels }
 export { measureSnr }
 export { nativeErrorCodes }
 export { Normalisation }
+export { normalisationMaps }
 export { normalise }
 export { packFilterbank }
 export { parseRfifindMask }

@@ -5,8 +5,10 @@ use napi::Env;
 use napi_derive::napi;
 use wfall_core::blocks::{self, Averaged};
 
-use crate::boundary::{count, guard};
-use crate::options::{shape, shifts, weights_of, Axes, Dedispersion, Grid};
+use wfall_core::CoreResult;
+
+use crate::boundary::{count, guard, signed};
+use crate::options::{shape, shifts, weights_of, wrap_of, Axes, Dedispersion, Grid, Wrap};
 
 /// A new, smaller waterfall with its weights.
 #[napi(object)]
@@ -55,6 +57,30 @@ pub fn dedisperse_subband(
     guard(&env, || {
         let shape = shape(&grid)?;
         let (shifts, wrap) = shifts(&axes, shape.nchan, &dedispersion)?;
+        let weights = weights_of(weights, zeros_missing);
+        Ok(reduced(blocks::dedisperse_subband(intensity, weights, shape, &shifts, wrap, count(nsub, "nsub")?)?))
+    })
+}
+
+/// `dedisperseSubband` with given per-channel shifts (samples, positive = toward earlier time), as
+/// `channelShifts` computes them for the whole band: a block of channels cut from a larger
+/// waterfall is shifted exactly as it would be in place.
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn dedisperse_subband_by(
+    env: Env,
+    intensity: &[f32],
+    weights: Option<&[f32]>,
+    zeros_missing: Option<bool>,
+    grid: Grid,
+    shifts: &[f64],
+    wrap: Option<Wrap>,
+    nsub: f64,
+) -> napi::Result<Reduced> {
+    guard(&env, || {
+        let shape = shape(&grid)?;
+        let shifts = shifts.iter().map(|&s| signed(s, "shift")).collect::<CoreResult<Vec<i64>>>()?;
+        let wrap = wrap_of(&wrap);
         let weights = weights_of(weights, zeros_missing);
         Ok(reduced(blocks::dedisperse_subband(intensity, weights, shape, &shifts, wrap, count(nsub, "nsub")?)?))
     })

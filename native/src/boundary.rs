@@ -57,6 +57,15 @@ pub fn count(value: f64, what: &str) -> CoreResult<usize> {
     }
 }
 
+/// A signed integer from a JS number.
+pub fn signed(value: f64, what: &str) -> CoreResult<i64> {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() <= 9.0e15 {
+        Ok(value as i64)
+    } else {
+        Err(CoreError::new(code::ARGUMENT, format!("{what} must be an integer, got {value}")))
+    }
+}
+
 /// Borrows intensity (and weights) for writing, after checking they do not overlap.
 pub fn borrow_mut<'a>(
     intensity: &'a mut Float32ArraySlice<'_>,

@@ -1,15 +1,12 @@
-//! SIGPROC filterbank samples: unpacking to a waterfall, packing, and the streaming reducer.
+//! SIGPROC filterbank samples: unpacking to a waterfall, and packing.
 
 use napi::bindgen_prelude::{Buffer, Float32Array};
 use napi::Env;
 use napi_derive::napi;
-use wfall_core::error::code;
 use wfall_core::filterbank::{self, Layout};
-use wfall_core::{bail, CoreError, CoreResult, Shape};
+use wfall_core::{CoreResult, Shape};
 
-use crate::blocks::{reduced, Reduced};
-use crate::boundary::{count, guard, throw};
-use crate::options::{shifts, Axes, Dedispersion};
+use crate::boundary::{count, guard};
 
 /// How a filterbank stores its samples.
 #[napi(object)]
@@ -21,7 +18,7 @@ pub struct FilterbankLayout {
     pub descending: bool,
 }
 
-fn layout(l: &FilterbankLayout) -> CoreResult<Layout> {
+pub(crate) fn layout(l: &FilterbankLayout) -> CoreResult<Layout> {
     Layout::new(count(l.nbits, "nbits")?, count(l.nchan, "nchan")?, l.descending)
 }
 
@@ -51,53 +48,4 @@ pub fn pack_filterbank(env: Env, intensity: &[f32], ntime: f64, layout_options: 
         let shape = Shape::new(layout.nchan, count(ntime, "ntime")?)?;
         Ok(filterbank::pack(intensity, shape, layout)?.into())
     })
-}
-
-/// Dedisperses, downsamples and subbands a filterbank's rows as they are fed,
-/// in order, without holding the full-resolution waterfall.
-#[napi]
-pub struct FilterbankReducer {
-    inner: Option<filterbank::Reducer>,
-}
-
-#[napi]
-impl FilterbankReducer {
-    /// `ntime`: samples in the whole observation; `axes` and `dedispersion`:
-    /// the waterfall's (row 0 lowest); `tfactor`, `nsub`: the reduction.
-    #[napi(constructor)]
-    pub fn new(
-        env: Env,
-        layout_options: FilterbankLayout,
-        ntime: f64,
-        axes: Axes,
-        dedispersion: Dedispersion,
-        tfactor: f64,
-        nsub: f64,
-    ) -> napi::Result<Self> {
-        guard(&env, || {
-            let layout = layout(&layout_options)?;
-            let (shifts, wrap) = shifts(&axes, layout.nchan, &dedispersion)?;
-            let reducer =
-                filterbank::Reducer::new(layout, count(ntime, "ntime")?, shifts, wrap, count(tfactor, "tfactor")?, count(nsub, "nsub")?)?;
-            Ok(Self { inner: Some(reducer) })
-        })
-    }
-
-    /// Adds consecutive rows starting at sample `first`.
-    #[napi]
-    pub fn add(&self, env: Env, bytes: &[u8], first: f64) -> napi::Result<()> {
-        guard(&env, || match &self.inner {
-            Some(reducer) => reducer.add(bytes, count(first, "first")?),
-            None => bail!(code::ARGUMENT, "this reducer has already finished"),
-        })
-    }
-
-    /// The reduced waterfall; the reducer cannot be used afterwards.
-    #[napi]
-    pub fn finish(&mut self, env: Env) -> napi::Result<Reduced> {
-        let Some(reducer) = self.inner.take() else {
-            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this reducer has already finished")));
-        };
-        guard(&env, || Ok(reduced(reducer.finish()?)))
-    }
 }

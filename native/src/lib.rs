@@ -21,6 +21,7 @@ mod psrfits;
 mod render;
 mod rfi;
 mod stats;
+mod stream;
 
 pub use blocks::*;
 pub use checksum::*;
@@ -34,6 +35,7 @@ pub use psrfits::*;
 pub use render::*;
 pub use rfi::*;
 pub use stats::*;
+pub use stream::*;
 
 use napi_derive::napi;
 

@@ -148,18 +148,15 @@ export const unpackFilterbank = (bytes: Uint8Array, layout: core.FilterbankLayou
 export const packFilterbank = (data: Float32Array, ntime: number, layout: core.FilterbankLayout, file?: string) =>
   call(file, () => core.packFilterbank(data, ntime, layout));
 
-/** A streaming filterbank reducer whose every call reports failures about `file`. */
-export function filterbankReducer(
-  layout: core.FilterbankLayout,
-  ntime: number,
-  axes: core.Axes,
-  step: core.Dedispersion,
-  tfactor: number,
-  nsub: number,
-  file: string,
-) {
-  const reducer = call(file, () => new core.FilterbankReducer(layout, ntime, axes, step, tfactor, nsub));
+/**
+ * A streaming reducer of time-major rows (dedisperse, subband, downsample: the numbers of
+ * `dedisperseSubband` then `downsample` on the whole array), reporting failures about `file`.
+ * Rows are fed in order over `feedRange()`: virtual sample `t` is row `t mod ntime`.
+ */
+export function streamReducer(layout: core.FilterbankLayout, plan: core.StreamPlan, axes: core.Axes, step: core.Dedispersion | undefined, file: string) {
+  const reducer = call(file, () => new core.StreamReducer(layout, plan, axes, step));
   return {
+    feedRange: () => call(file, () => reducer.feedRange()) as [number, number],
     add: (bytes: Uint8Array, first: number) => call(file, () => reducer.add(bytes, first)),
     finish: () => call(file, () => reducer.finish()),
   };

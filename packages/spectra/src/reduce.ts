@@ -35,22 +35,32 @@ export async function reduceFilterbank(file: string, options: ReduceOptions): Pr
     const axes = { dtSeconds: info.tsamp, fbottomMhz: band.fbottom, dfMhz: band.df };
     const step = dedispersionStep(info.dm, options.dm, options, file);
     const layout = { nbits: info.nbits, nchan: info.nchans, descending: band.descending };
-    const reducer = native.filterbankReducer(layout, info.nsamples, axes, step, tfactor, nsub, file);
+    const reducer = native.streamReducer(layout, { ntime: info.nsamples, nsub, factor: tfactor }, axes, step, file);
     // Two gulp buffers: the next one is read (by the I/O threads) while this one is reduced.
+    // The reducer's virtual samples run past either end when rolled dedispersion wraps around:
+    // virtual sample t is row t mod nsamples, so a gulp never crosses the file's end.
     const rowsPerGulp = Math.max(1, Math.floor((options.gulpBytes ?? 32 << 20) / info.rowBytes));
     const buffers = [0, 1].map(() => alignedBuffer(Math.min(rowsPerGulp, info.nsamples) * info.rowBytes));
-    const read = (first: number, buffer: Uint8Array) => {
-      const bytes = buffer.subarray(0, Math.min(rowsPerGulp, info.nsamples - first) * info.rowBytes);
-      return source.read(info.headerBytes + first * info.rowBytes, bytes).then(() => bytes);
+    const [start, end] = reducer.feedRange();
+    const gulps: { virtual: number; row: number; rows: number }[] = [];
+    for (let v = start; v < end; ) {
+      const row = ((v % info.nsamples) + info.nsamples) % info.nsamples;
+      const rows = Math.min(rowsPerGulp, end - v, info.nsamples - row);
+      gulps.push({ virtual: v, row, rows });
+      v += rows;
+    }
+    const read = (k: number) => {
+      const bytes = buffers[k % 2].subarray(0, gulps[k].rows * info.rowBytes);
+      return source.read(info.headerBytes + gulps[k].row * info.rowBytes, bytes).then(() => bytes);
     };
-    let next = read(0, buffers[0]);
-    for (let first = 0, k = 0; first < info.nsamples; first += rowsPerGulp, k++) {
-      const bytes = await next;
-      if (first + rowsPerGulp < info.nsamples) next = read(first + rowsPerGulp, buffers[(k + 1) % 2]);
+    let next = gulps.length > 0 ? read(0) : undefined;
+    for (let k = 0; k < gulps.length; k++) {
+      const bytes = await (next as Promise<Uint8Array>);
+      next = k + 1 < gulps.length ? read(k + 1) : undefined;
       try {
-        reducer.add(bytes, first);
+        reducer.add(bytes, gulps[k].virtual);
       } catch (error) {
-        await next.catch(() => undefined); // the read in flight must not outlive the file
+        await next?.catch(() => undefined); // the read in flight must not outlive the file
         throw error;
       }
     }

@@ -257,6 +257,32 @@ describe("SIGPROC filterbanks written here, descending (runs without ../shared/r
     expect([streamed.fbottom, streamed.df, streamed.dt]).toEqual([inMemory.fbottom, inMemory.df, inMemory.dt]);
     expectClose(streamed.data, inMemory.data, 1e-6, "streamed");
   });
+
+  it("streams an 8-bit filterbank to exactly the in-memory numbers, rolled or invalidated, with short last gulps", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-fil8-"));
+    const [nchan, ntime] = [64, 301];
+    const levels = new Float32Array(nchan * ntime).map((_, i) => (i * 7919 + Math.floor(i / 13)) % 251);
+    const file = join(dir, "levels.fil");
+    await writeFilterbank(file, new Spectra(levels, { nchan, ntime, fbottom: 1100, df: 4, dt: 5e-4, dm: 0 }), { nbits: 8 });
+    const whole = Spectra.fromWaterfall(await openWaterfall(file));
+    expect(Array.from(whole.data)).toEqual(Array.from(levels));
+    for (const wrap of ["roll", "invalidate"] as const) {
+      for (const [nsub, tfactor, gulpRows] of [
+        [8, 3, 17],
+        [64, 1, 300],
+        [1, 4, 1],
+      ]) {
+        const what = `${wrap} nsub ${nsub} tfactor ${tfactor} gulps of ${gulpRows} rows`;
+        const streamed = await reduceFilterbank(file, { dm: 40, wrap, nsub, tfactor, gulpBytes: gulpRows * nchan });
+        const inMemory = whole.clone().dedisperse(40, { wrap });
+        if (nsub !== nchan) inMemory.subband(nsub);
+        if (tfactor !== 1) inMemory.downsample(tfactor);
+        expect([streamed.nchan, streamed.ntime], what).toEqual([inMemory.nchan, inMemory.ntime]);
+        expect(Array.from(streamed.data), what).toEqual(Array.from(inMemory.data));
+        expect(Array.from(streamed.weights), `${what} weights`).toEqual(Array.from(inMemory.weights));
+      }
+    }
+  });
 });
 
 describe("npz layouts and key maps", () => {

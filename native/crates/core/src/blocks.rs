@@ -22,7 +22,7 @@ pub struct Averaged {
 }
 
 #[inline]
-fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
+pub(crate) fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
     if sum_w > 0.0 {
         (sum_wx / sum_w) as f32
     } else {
@@ -31,13 +31,30 @@ fn block_value(sum_wx: f64, sum_w: f64) -> f32 {
 }
 
 /// Adds `w·x` and `w` of each valid sample of `x` into the accumulators, element by element.
+/// Implied weights (0 or 1) take a branch-free loop the compiler vectorises: adding `1·x` is
+/// adding `x`, and adding 0 to a sum that cannot be -0 changes nothing, so the sums are the same.
 #[inline]
-fn accumulate(sum_wx: &mut [f64], sum_w: &mut [f64], x: &[f32], w: Weights) {
-    for j in 0..x.len() {
-        let wj = w.at(x[j], j);
-        if wj > 0.0 {
-            sum_wx[j] += wj * x[j] as f64;
-            sum_w[j] += wj;
+pub(crate) fn accumulate(sum_wx: &mut [f64], sum_w: &mut [f64], x: &[f32], w: Weights) {
+    let n = x.len();
+    let (sum_wx, sum_w) = (&mut sum_wx[..n], &mut sum_w[..n]);
+    let implied = |valid: fn(f32) -> bool, sum_wx: &mut [f64], sum_w: &mut [f64]| {
+        for ((a, b), &v) in sum_wx.iter_mut().zip(sum_w.iter_mut()).zip(x) {
+            let ok = valid(v);
+            *a += if ok { v as f64 } else { 0.0 };
+            *b += if ok { 1.0 } else { 0.0 };
+        }
+    };
+    match w {
+        Weights::Valid => implied(|v| v.is_finite(), sum_wx, sum_w),
+        Weights::ValidNonZero => implied(|v| v.is_finite() && v != 0.0, sum_wx, sum_w),
+        Weights::Explicit(_) => {
+            for j in 0..n {
+                let wj = w.at(x[j], j);
+                if wj > 0.0 {
+                    sum_wx[j] += wj * x[j] as f64;
+                    sum_w[j] += wj;
+                }
+            }
         }
     }
 }

@@ -1,20 +1,15 @@
 //! SIGPROC filterbank samples: time-major rows of `nchan` channels packed at
 //! 1, 2, 4 or 8 bits (unsigned, lowest bits first within a byte), 16-bit
 //! unsigned little-endian, or 32-bit float. Unpacking turns rows into our
-//! channel-major waterfall (row 0 = lowest frequency); reducing dedisperses,
-//! downsamples and subbands rows as they stream past, without ever holding the
-//! full-resolution waterfall.
-
-use std::sync::Mutex;
+//! channel-major waterfall (row 0 = lowest frequency); [`crate::stream`]
+//! reduces rows as they stream past, without ever holding the full-resolution
+//! waterfall.
 
 use rayon::prelude::*;
 
 use crate::bail;
-use crate::blocks::Averaged;
-use crate::dedisperse::Wrap;
 use crate::error::{code, CoreResult};
 use crate::shape::Shape;
-use crate::weights::is_missing;
 
 /// How samples are stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,14 +34,19 @@ impl Layout {
         Ok(Self { nbits, nchan, descending })
     }
 
+    /// Whether every sample is an integer (1 to 16 bits), so sums of samples are exact.
+    pub fn integer(&self) -> bool {
+        self.nbits <= 16
+    }
+
     /// Bytes per time sample (one row of all channels).
     pub fn row_bytes(&self) -> usize {
         self.nchan * self.nbits / 8
     }
 
-    /// Our channel index (row 0 lowest) of file channel `c`.
+    /// Our channel index (row 0 lowest) of file channel `c`, and the file channel of ours `c`.
     #[inline]
-    fn channel(&self, c: usize) -> usize {
+    pub(crate) fn channel(&self, c: usize) -> usize {
         if self.descending {
             self.nchan - 1 - c
         } else {
@@ -56,20 +56,25 @@ impl Layout {
 
     /// Value of file channel `c` in `row`.
     #[inline]
-    fn sample(&self, row: &[u8], c: usize) -> f32 {
+    pub(crate) fn sample(&self, row: &[u8], c: usize) -> f32 {
         match self.nbits {
-            8 => row[c] as f32,
             16 => u16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as f32,
             32 => f32::from_le_bytes([row[4 * c], row[4 * c + 1], row[4 * c + 2], row[4 * c + 3]]),
-            bits => {
-                let per_byte = 8 / bits;
-                let byte = row[c / per_byte];
-                ((byte >> ((c % per_byte) * bits)) & ((1u8 << bits) - 1)) as f32
-            }
+            _ => self.level(row, c) as f32,
         }
     }
 
-    fn rows<'a>(&self, bytes: &'a [u8]) -> CoreResult<std::slice::ChunksExact<'a, u8>> {
+    /// The level (0 .. 2^nbits) of file channel `c` in a row of samples of at most 8 bits, lowest bits first.
+    #[inline]
+    pub(crate) fn level(&self, row: &[u8], c: usize) -> usize {
+        if self.nbits == 8 {
+            return row[c] as usize;
+        }
+        let per_byte = 8 / self.nbits;
+        ((row[c / per_byte] >> ((c % per_byte) * self.nbits)) & ((1u8 << self.nbits) - 1)) as usize
+    }
+
+    pub(crate) fn rows<'a>(&self, bytes: &'a [u8]) -> CoreResult<std::slice::ChunksExact<'a, u8>> {
         if !bytes.len().is_multiple_of(self.row_bytes()) {
             bail!(code::SHAPE, "{} bytes are not whole samples of {} bytes", bytes.len(), self.row_bytes());
         }
@@ -133,136 +138,9 @@ pub fn pack(data: &[f32], shape: Shape, layout: Layout) -> CoreResult<Vec<u8>> {
     Ok(out)
 }
 
-/// Dedisperses (per-channel shifts, row-0-lowest order), downsamples by
-/// `tfactor` and averages `nchan / nsub` channels, from rows fed in order.
-pub struct Reducer {
-    layout: Layout,
-    ntime: usize,
-    shifts: Vec<i64>,
-    wrap: Wrap,
-    tfactor: usize,
-    nsub: usize,
-    nout: usize,
-    /// One accumulator (sums, counts) per worker thread, merged at the end.
-    partials: Vec<Mutex<(Vec<f64>, Vec<u32>)>>,
-}
-
-impl Reducer {
-    pub fn new(layout: Layout, ntime: usize, shifts: Vec<i64>, wrap: Wrap, tfactor: usize, nsub: usize) -> CoreResult<Self> {
-        if shifts.len() != layout.nchan {
-            bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), layout.nchan);
-        }
-        if nsub == 0 || !layout.nchan.is_multiple_of(nsub) {
-            bail!(
-                code::NSUB_DIVISOR,
-                "cannot split {} channels into {nsub} subbands: {nsub} is not a divisor of {}",
-                layout.nchan,
-                layout.nchan
-            );
-        }
-        if tfactor == 0 || tfactor > ntime {
-            bail!(code::ARGUMENT, "downsampling factor must be between 1 and the {ntime} samples, got {tfactor}");
-        }
-        let nout = ntime / tfactor;
-        let cells = Shape::new(nsub, nout)?.len();
-        let partials = (0..rayon::current_num_threads()).map(|_| Mutex::new((vec![0f64; cells], vec![0u32; cells]))).collect();
-        Ok(Self { layout, ntime, shifts, wrap, tfactor, nsub, nout, partials })
-    }
-
-    /// Adds consecutive rows starting at sample `first`.
-    pub fn add(&self, bytes: &[u8], first: usize) -> CoreResult<()> {
-        let rows = self.layout.rows(bytes)?.len();
-        if first + rows > self.ntime {
-            bail!(code::RANGE, "samples {first}..{} lie past the {} samples of the observation", first + rows, self.ntime);
-        }
-        let row_bytes = self.layout.row_bytes();
-        let chunk_rows = (rows / (4 * self.partials.len())).max(64);
-        bytes.par_chunks(chunk_rows * row_bytes).enumerate().for_each(|(k, chunk)| {
-            let index = rayon::current_thread_index().unwrap_or(0) % self.partials.len();
-            let mut guard = self.partials[index].lock().unwrap_or_else(|p| p.into_inner());
-            let (sums, counts) = &mut *guard;
-            let t0 = first + k * chunk_rows;
-            match self.layout.nbits {
-                8 => self.accumulate(chunk, t0, sums, counts, |row, c| row[c] as f32),
-                16 => self.accumulate(chunk, t0, sums, counts, |row, c| u16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as f32),
-                _ => self.accumulate(chunk, t0, sums, counts, |row, c| self.layout.sample(row, c)),
-            }
-        });
-        Ok(())
-    }
-
-    /// The inner loop, specialised per sample decoder. Rows are taken in tiles
-    /// that stay in cache; within a tile each channel is walked down its
-    /// column, and the samples falling in one output cell are summed locally
-    /// and added once.
-    fn accumulate(&self, chunk: &[u8], t0: usize, sums: &mut [f64], counts: &mut [u32], decode: impl Fn(&[u8], usize) -> f32) {
-        const TILE_ROWS: usize = 64;
-        let row_bytes = self.layout.row_bytes();
-        let n = self.ntime as i64;
-        let tf = self.tfactor as i64;
-        let limit = (self.nout * self.tfactor) as i64;
-        let per_sub = self.layout.nchan / self.nsub;
-        for (i, tile) in chunk.chunks(TILE_ROWS * row_bytes).enumerate() {
-            let rows = tile.len() / row_bytes;
-            let t = (t0 + i * TILE_ROWS) as i64;
-            for c in 0..self.layout.nchan {
-                let ours = self.layout.channel(c);
-                let base = ours / per_sub * self.nout;
-                // Output sample of this tile's first row; rows then follow one by one (wrapping at n when rolling).
-                let mut j = t - self.shifts[ours];
-                if self.wrap == Wrap::Roll {
-                    j = j.rem_euclid(n);
-                }
-                let mut r = 0;
-                while r < rows {
-                    // the run of rows that stays in one output cell (and does not wrap)
-                    let cell_end = (j.div_euclid(tf) + 1) * tf;
-                    let run = ((cell_end - j).min(n - j) as usize).min(rows - r).max(1);
-                    if j >= 0 && j < limit {
-                        let (mut sum, mut count) = (0f64, 0u32);
-                        for k in r..r + run {
-                            let x = decode(&tile[k * row_bytes..(k + 1) * row_bytes], c);
-                            if !is_missing(x) {
-                                sum += x as f64;
-                                count += 1;
-                            }
-                        }
-                        let at = base + (j / tf) as usize;
-                        sums[at] += sum;
-                        counts[at] += count;
-                    }
-                    r += run;
-                    j += run as i64;
-                    if self.wrap == Wrap::Roll && j >= n {
-                        j -= n;
-                    }
-                }
-            }
-        }
-    }
-
-    /// The averaged waterfall `[nsub][ntime / tfactor]`; a cell without samples is NaN.
-    pub fn finish(self) -> CoreResult<Averaged> {
-        let shape = Shape::new(self.nsub, self.nout)?;
-        let per_cell = (self.layout.nchan / self.nsub * self.tfactor) as f64;
-        let mut sums = vec![0f64; shape.len()];
-        let mut counts = vec![0u32; shape.len()];
-        for partial in self.partials {
-            let (s, c) = partial.into_inner().unwrap_or_else(|p| p.into_inner());
-            sums.iter_mut().zip(&s).for_each(|(a, b)| *a += b);
-            counts.iter_mut().zip(&c).for_each(|(a, b)| *a += b);
-        }
-        let intensity = sums.iter().zip(&counts).map(|(&s, &c)| if c > 0 { (s / c as f64) as f32 } else { f32::NAN }).collect();
-        let weights = counts.iter().map(|&c| (c as f64 / per_cell) as f32).collect();
-        Ok(Averaged { intensity, weights, shape })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blocks::{dedisperse_subband, downsample};
-    use crate::weights::Weights;
 
     /// 2 rows of 8 channels at 2 bits, lowest bits first.
     #[test]
@@ -292,30 +170,6 @@ mod tests {
     }
 
     #[test]
-    fn reducing_streamed_rows_equals_unpack_then_dedisperse_subband_downsample() {
-        let layout = Layout::new(8, 8, true).unwrap();
-        let ntime = 37;
-        let bytes: Vec<u8> = (0..8 * ntime).map(|i| ((i * 37 + i / 7) % 251) as u8).collect();
-        let shifts = vec![9, 7, 5, 4, 3, 2, 1, 0];
-        for wrap in [Wrap::Roll, Wrap::Invalidate] {
-            let reducer = Reducer::new(layout, ntime, shifts.clone(), wrap, 4, 2).unwrap();
-            reducer.add(&bytes[..8 * 20], 0).unwrap();
-            reducer.add(&bytes[8 * 20..], 20).unwrap();
-            let streamed = reducer.finish().unwrap();
-            let (full, shape) = unpack(&bytes, layout).unwrap();
-            let sub = dedisperse_subband(&full, Weights::Valid, shape, &shifts, wrap, 2).unwrap();
-            let expected = downsample(&sub.intensity, Weights::Explicit(&sub.weights), sub.shape, 4).unwrap();
-            assert_eq!(streamed.shape, expected.shape);
-            for (a, b) in streamed.intensity.iter().zip(&expected.intensity) {
-                assert!((a - b).abs() < 1e-4 || (a.is_nan() && b.is_nan()), "{wrap:?}: {a} vs {b}");
-            }
-            for (a, b) in streamed.weights.iter().zip(&expected.weights) {
-                assert!((a - b).abs() < 1e-6, "{wrap:?}: weights {a} vs {b}");
-            }
-        }
-    }
-
-    #[test]
     fn packing_round_trips_through_unpacking() {
         let shape = Shape::new(3, 4).unwrap();
         let data: Vec<f32> = (0..12).map(|v| v as f32 * 1.5).collect();
@@ -336,8 +190,5 @@ mod tests {
         assert!(Layout::new(1, 7, false).is_err());
         let layout = Layout::new(8, 2, false).unwrap();
         assert_eq!(unpack(&[1, 2, 3], layout).unwrap_err().code, code::SHAPE);
-        let reducer = Reducer::new(layout, 4, vec![0, 0], Wrap::Roll, 2, 2).unwrap();
-        assert_eq!(reducer.add(&[0; 10], 0).unwrap_err().code, code::RANGE);
-        assert_eq!(Reducer::new(layout, 4, vec![0, 0], Wrap::Roll, 2, 3).err().unwrap().code, code::NSUB_DIVISOR);
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::blocks::{dedisperse_subband, downsample, subband};
 use crate::colormap::{table, ColourScale, NAMES};
 use crate::dedisperse::{apply_shifts, channel_shifts, DedispersePlan, FrequencyAxis, Reference, Wrap};
-use crate::filterbank::{pack, unpack, Layout, Reducer};
+use crate::filterbank::{pack, unpack, Layout};
 use crate::heatmap::{encode_png, rgba, Raster};
 use crate::masks::{mask_channels, valid_weights, zeros_to_nan};
 use crate::normalise::{normalise, Normalisation};
@@ -16,6 +16,7 @@ use crate::percentile::block_percentiles;
 use crate::psrfits::{self, ChannelAxis, Combine, DecodeOptions, Polarisation};
 use crate::shape::{Shape, Span};
 use crate::stats::{channel_medians, channel_moments, timeseries};
+use crate::stream::{ChannelPass, ReducePlan, TimeReducer};
 use crate::weights::Weights;
 
 /// Runs every input kept for `target` (native/fuzz/regressions/TARGET, notes
@@ -117,11 +118,38 @@ pub fn filterbank(data: &[u8]) {
         let _ = pack(&values, shape, Layout { nbits: 8, ..layout });
         let shifts: Vec<i64> = (0..nchan as i64).map(|c| c * shift / 4).collect();
         let wrap = if wrap % 2 == 0 { Wrap::Roll } else { Wrap::Invalidate };
-        if let Ok(reducer) = Reducer::new(layout, shape.ntime, shifts, wrap, tfactor, nsub) {
-            let half = samples.len() / 2 / layout.row_bytes() * layout.row_bytes();
-            let _ = reducer.add(&samples[..half], 0);
-            let _ = reducer.add(&samples[half..], half / layout.row_bytes());
+        let plan = ReducePlan {
+            ntime: shape.ntime,
+            outputs: shape.ntime / 4 * tfactor.max(1)..shape.ntime - shape.ntime / 3,
+            shifts,
+            wrap,
+            nsub,
+            factor: tfactor,
+            zeros_missing: wrap == Wrap::Invalidate,
+            maps: None,
+            masked: (0..nchan).map(|c| c == nsub).collect(),
+            step: shape.ntime / 5,
+            weights: true,
+        };
+        if let Ok(mut reducer) = TimeReducer::new(layout, plan) {
+            let (mut v, end) = reducer.feed_range();
+            let n = shape.ntime as i64;
+            let row = layout.row_bytes();
+            while v < end {
+                let real = v.rem_euclid(n);
+                let count = (shape.ntime as i64 / 2 + 1).min(end - v).min(n - real);
+                if reducer.add(&samples[real as usize * row..(real + count) as usize * row], v).is_err() {
+                    break;
+                }
+                v += count;
+            }
             let _ = reducer.finish();
+        }
+        if let Ok(mut pass) = ChannelPass::new(layout, nbits <= 8) {
+            let half = samples.len() / 2 / layout.row_bytes() * layout.row_bytes();
+            let _ = pass.add(&samples[..half]);
+            let _ = pass.add(&samples[half..]);
+            let _ = pass.finish();
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod rfi;
 mod select;
 pub mod shape;
 pub mod stats;
+pub mod stream;
 pub mod weights;
 
 pub use error::{CoreError, CoreResult};

@@ -34,35 +34,58 @@ pub fn normalise(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shap
     })
 }
 
+/// The affine map a normalisation applies to one channel: `x ↦ (x − centre) / scale − offset`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChannelMap {
+    pub centre: f64,
+    pub scale: f64,
+    pub offset: f64,
+}
+
+impl ChannelMap {
+    /// The map of a channel with these statistics of its valid samples (`mean` and `variance` for
+    /// fractional and zscore, `median` and `mad` for robust); `None` when the channel cannot be
+    /// normalised (no valid sample, or a zero or non-finite mean, spread or MAD): it is masked.
+    pub fn new(method: Normalisation, mean: f64, variance: f64, median: f64, mad: f64) -> Option<Self> {
+        let (centre, scale, offset) = match method {
+            Normalisation::Fractional => (0.0, mean, 1.0),
+            Normalisation::Zscore => (mean, variance.sqrt(), 0.0),
+            Normalisation::Robust => (median, MAD_TO_SIGMA * mad, 0.0),
+        };
+        (scale.is_finite() && scale != 0.0 && centre.is_finite()).then_some(Self { centre, scale, offset })
+    }
+
+    /// The normalised value of a sample (NaN stays NaN).
+    #[inline]
+    pub fn apply(&self, v: f32) -> f32 {
+        ((v as f64 - self.centre) / self.scale - self.offset) as f32
+    }
+}
+
 /// Returns 1 when the row had to be masked, else 0.
 fn normalise_row(x: &mut [f32], w: Option<&mut [f32]>, method: Normalisation) -> usize {
-    let (centre, scale) = {
+    let map = {
         let w = w.as_deref().map_or(Weights::Valid, Weights::Explicit);
         match method {
-            Normalisation::Fractional => {
-                let mean = row_moments(x, w).2;
-                (0.0, mean)
-            }
-            Normalisation::Zscore => {
+            Normalisation::Fractional | Normalisation::Zscore => {
                 let (_, _, mean, var) = row_moments(x, w);
-                (mean, var.sqrt())
+                ChannelMap::new(method, mean, var, f64::NAN, f64::NAN)
             }
             Normalisation::Robust => {
                 let (median, mad) = row_medians(x, w, &mut Vec::with_capacity(x.len()));
-                (median, MAD_TO_SIGMA * mad)
+                ChannelMap::new(method, f64::NAN, f64::NAN, median, mad)
             }
         }
     };
-    if !(scale.is_finite() && scale != 0.0 && centre.is_finite()) {
+    let Some(map) = map else {
         x.fill(f32::NAN);
         if let Some(w) = w {
             w.fill(0.0);
         }
         return 1;
-    }
-    let offset = if method == Normalisation::Fractional { 1.0 } else { 0.0 };
+    };
     for v in x.iter_mut().filter(|v| !v.is_nan()) {
-        *v = ((*v as f64 - centre) / scale - offset) as f32;
+        *v = map.apply(*v);
     }
     0
 }

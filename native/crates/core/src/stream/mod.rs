@@ -1,0 +1,20 @@
+//! Waterfalls of any size, reduced while they stream past in time gulps (consecutive samples of every
+//! channel, as filterbanks and PSRFITS files store them), in memory that does not grow with the file.
+//!
+//! The results are the numbers the whole-array kernels give on the same data: [`ChannelPass`] is a
+//! first pass of per-channel statistics (for normalising and channel masks, which need a whole channel
+//! before its first sample can be used), and [`TimeReducer`] the second, equal to
+//! [`crate::blocks::dedisperse_subband`] then [`crate::blocks::downsample`] on the whole waterfall: it
+//! keeps a ring of recent samples per channel, long enough for the dispersion sweep within one
+//! subband, and adds the channels of each output sample in the same order, in the same arithmetic.
+//!
+//! Samples arrive as rows of a [`Layout`]: packed integers (SIGPROC), or 32-bit floats (any decoded
+//! source, such as PSRFITS rows after their scales and offsets, or a Fortran-ordered npz member).
+//!
+//! [`Layout`]: crate::filterbank::Layout
+
+mod reducer;
+mod stats;
+
+pub use reducer::{ReducePlan, TimeReducer};
+pub use stats::{ChannelPass, PassStats};

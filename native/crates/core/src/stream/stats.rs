@@ -1,0 +1,353 @@
+//! The first pass: per-channel statistics of time-major rows as they arrive, for the steps that need
+//! a whole channel before its first sample is used (normalising, channel masks).
+//!
+//! Count, sum and mean are the numbers [`crate::stats::channel_moments`] gives on the whole waterfall
+//! (the sum runs over each channel's valid samples in time order; for integer samples it is exact).
+//! The variance is exact for integer samples (from exact sums of `x` and `x²`) and, for floats, merged
+//! gulp by gulp with the pairwise update of Chan, Golub and LeVeque (1979); the whole-array two-pass
+//! value agrees with both to rounding (a few units in the last place), so a mask threshold decides
+//! the same except for a variance within that of it, and a constant channel (variance exactly 0) is
+//! found either way. Median and MAD are exact, from per-channel histograms of ≤ 8-bit levels.
+
+use rayon::prelude::*;
+
+use crate::bail;
+use crate::error::{code, CoreResult};
+use crate::filterbank::Layout;
+
+/// Per-channel statistics (row 0 the lowest frequency): NaN for a channel without a valid sample,
+/// and NaN median and MAD when they were not asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassStats {
+    pub count: Vec<f64>,
+    pub sum: Vec<f64>,
+    pub mean: Vec<f64>,
+    /// Population variance (ddof 0).
+    pub variance: Vec<f64>,
+    pub median: Vec<f64>,
+    /// Median absolute deviation from the median, unscaled.
+    pub mad: Vec<f64>,
+}
+
+/// One channel's running sums (indexed by the file's channel order).
+#[derive(Debug, Clone, Default)]
+struct Running {
+    count: u64,
+    /// Integer samples: exact `Σ x` and `Σ x²`.
+    int_sum: u64,
+    int_squares: u128,
+    /// Float samples: `Σ x` in time order, and the mean and `Σ (x − mean)²` merged gulp by gulp.
+    sum: f64,
+    mean: f64,
+    m2: f64,
+}
+
+/// Accumulates per-channel statistics over rows fed in order.
+pub struct ChannelPass {
+    layout: Layout,
+    running: Vec<Running>,
+    /// `[nchan][2^nbits]` level counts (file order), when medians are wanted.
+    histograms: Option<Vec<u64>>,
+}
+
+impl ChannelPass {
+    /// `medians`: also count each channel's levels, for exact medians and MADs (≤ 8-bit samples only).
+    pub fn new(layout: Layout, medians: bool) -> CoreResult<Self> {
+        if medians && layout.nbits > 8 {
+            bail!(
+                code::UNSUPPORTED,
+                "medians of {}-bit samples need whole channels; streamed medians need samples of at most 8 bits",
+                layout.nbits
+            );
+        }
+        let histograms = medians.then(|| vec![0u64; layout.nchan << layout.nbits]);
+        Ok(Self { layout, running: vec![Running::default(); layout.nchan], histograms })
+    }
+
+    /// Adds consecutive rows (in time order).
+    pub fn add(&mut self, bytes: &[u8]) -> CoreResult<()> {
+        let rows = self.layout.rows(bytes)?.len();
+        let layout = self.layout;
+        match layout.nbits {
+            32 => {
+                // each channel's samples summed in time order (as the whole-array pass): tasks own channels
+                let per_task = layout.nchan.div_ceil(4 * rayon::current_num_threads()).max(256);
+                self.running.par_chunks_mut(per_task).enumerate().for_each(|(b, block)| float_block(bytes, layout, b * per_task, block));
+            }
+            _ => {
+                // exact integer sums in any order: tasks own rows
+                let per_task = (rows / (4 * rayon::current_num_threads())).clamp(64, 1 << 16);
+                let partial = bytes
+                    .par_chunks(per_task * layout.row_bytes())
+                    .map(|rows| integer_rows(rows, layout))
+                    .reduce(|| IntegerSums::new(layout.nchan), IntegerSums::merge);
+                for (c, r) in self.running.iter_mut().enumerate() {
+                    r.count += rows as u64;
+                    r.int_sum += partial.sums[c];
+                    r.int_squares += partial.squares[c] as u128;
+                }
+                // level counts: tasks own channels (their counts stay in cache), rows in order
+                if let Some(histograms) = &mut self.histograms {
+                    const CHANNELS: usize = 32;
+                    let levels = 1usize << layout.nbits;
+                    histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
+                        let first = b * CHANNELS;
+                        for row in bytes.chunks_exact(layout.row_bytes()) {
+                            for i in 0..h.len() / levels {
+                                h[i * levels + layout.level(row, first + i)] += 1;
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The statistics of everything fed, row 0 the lowest frequency.
+    pub fn finish(self) -> PassStats {
+        let nchan = self.layout.nchan;
+        let mut out = PassStats {
+            count: vec![0.0; nchan],
+            sum: vec![f64::NAN; nchan],
+            mean: vec![f64::NAN; nchan],
+            variance: vec![f64::NAN; nchan],
+            median: vec![f64::NAN; nchan],
+            mad: vec![f64::NAN; nchan],
+        };
+        for c in 0..nchan {
+            let file_channel = self.layout.channel(c);
+            let r = &self.running[file_channel];
+            if r.count == 0 {
+                continue;
+            }
+            let n = r.count as f64;
+            out.count[c] = n;
+            if self.layout.integer() {
+                out.sum[c] = r.int_sum as f64;
+                let spread = r.count as u128 * r.int_squares - r.int_sum as u128 * r.int_sum as u128;
+                out.variance[c] = spread as f64 / (n * n);
+            } else {
+                out.sum[c] = r.sum;
+                out.variance[c] = r.m2 / n;
+            }
+            out.mean[c] = out.sum[c] / n;
+            if let Some(h) = &self.histograms {
+                let levels = 1 << self.layout.nbits;
+                let (median, mad) = histogram_medians(&h[file_channel * levels..(file_channel + 1) * levels], r.count);
+                out.median[c] = median;
+                out.mad[c] = mad;
+            }
+        }
+        out
+    }
+}
+
+/// Exact sums of integer samples over some rows, per file channel.
+struct IntegerSums {
+    sums: Vec<u64>,
+    squares: Vec<u64>,
+}
+
+impl IntegerSums {
+    fn new(nchan: usize) -> Self {
+        Self { sums: vec![0; nchan], squares: vec![0; nchan] }
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.sums.iter_mut().zip(&other.sums).for_each(|(a, b)| *a += b);
+        self.squares.iter_mut().zip(&other.squares).for_each(|(a, b)| *a += b);
+        self
+    }
+}
+
+/// The sums of at most 2^16 rows (so 8-bit squares fit in u32 lanes): rows outer, channels inner,
+/// which the compiler vectorises for bytes.
+fn integer_rows(bytes: &[u8], layout: Layout) -> IntegerSums {
+    let nchan = layout.nchan;
+    let mut out = IntegerSums::new(nchan);
+    let rows = bytes.chunks_exact(layout.row_bytes());
+    match layout.nbits {
+        8 => {
+            let (mut sums, mut squares) = (vec![0u32; nchan], vec![0u32; nchan]);
+            for row in rows {
+                for ((s, q), &v) in sums.iter_mut().zip(squares.iter_mut()).zip(row) {
+                    let v = v as u32;
+                    *s += v;
+                    *q += v * v;
+                }
+            }
+            out.sums.iter_mut().zip(&sums).for_each(|(a, &b)| *a = b as u64);
+            out.squares.iter_mut().zip(&squares).for_each(|(a, &b)| *a = b as u64);
+        }
+        16 => {
+            for row in rows {
+                for ((s, q), v) in out.sums.iter_mut().zip(out.squares.iter_mut()).zip(row.chunks_exact(2)) {
+                    let v = u16::from_le_bytes([v[0], v[1]]) as u64;
+                    *s += v;
+                    *q += v * v;
+                }
+            }
+        }
+        _ => {
+            for row in rows {
+                for c in 0..nchan {
+                    let v = layout.level(row, c) as u64;
+                    out.sums[c] += v;
+                    out.squares[c] += v * v;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Float samples of file channels `first..first + block.len()`: each channel's valid samples summed
+/// in time order, and this gulp's mean and central sum merged into the running ones. Rows outer,
+/// channels inner.
+fn float_block(bytes: &[u8], layout: Layout, first: usize, block: &mut [Running]) {
+    let row_bytes = layout.row_bytes();
+    let n = block.len();
+    let values = |row| floats(row, first, n);
+    let (mut counts, mut sums) = (vec![0u64; n], vec![0f64; n]);
+    for row in bytes.chunks_exact(row_bytes) {
+        for (((r, count), sum), x) in block.iter_mut().zip(&mut counts).zip(&mut sums).zip(values(row)) {
+            if x.is_finite() {
+                *count += 1;
+                *sum += x as f64;
+                r.sum += x as f64;
+            }
+        }
+    }
+    let means: Vec<f64> = sums.iter().zip(&counts).map(|(&s, &k)| if k > 0 { s / k as f64 } else { 0.0 }).collect();
+    let mut m2 = vec![0f64; n];
+    for row in bytes.chunks_exact(row_bytes) {
+        for ((m, &mean), x) in m2.iter_mut().zip(&means).zip(values(row)) {
+            if x.is_finite() {
+                let d = x as f64 - mean;
+                *m += d * d;
+            }
+        }
+    }
+    for (i, r) in block.iter_mut().enumerate() {
+        if counts[i] == 0 {
+            continue;
+        }
+        // Chan, Golub and LeVeque's pairwise combination
+        let (na, nb) = (r.count as f64, counts[i] as f64);
+        let delta = means[i] - r.mean;
+        r.mean += delta * nb / (na + nb);
+        r.m2 += m2[i] + delta * delta * na * nb / (na + nb);
+        r.count += counts[i];
+    }
+}
+
+/// The float32 samples of channels `first..first + n` of a row.
+fn floats(row: &[u8], first: usize, n: usize) -> impl Iterator<Item = f32> + '_ {
+    row[4 * first..4 * (first + n)].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// numpy's median of the samples a level histogram counts, and the median of their absolute
+/// deviations from it (the same arithmetic as sorting the samples).
+fn histogram_medians(histogram: &[u64], n: u64) -> (f64, f64) {
+    // the k-th and (k+1)-th smallest of values[i] repeated counts[i] times, visiting i in `order`
+    let kth_and_next = |order: &[usize], value: &dyn Fn(usize) -> f64, k: u64| {
+        let mut seen = 0u64;
+        let mut kth = None;
+        for &i in order {
+            let count = histogram[i];
+            if count == 0 {
+                continue;
+            }
+            if kth.is_none() && seen + count > k {
+                kth = Some(value(i));
+            }
+            if kth.is_some() && seen + count > k + 1 {
+                return (kth.unwrap_or(f64::NAN), value(i));
+            }
+            seen += count;
+        }
+        (kth.unwrap_or(f64::NAN), kth.unwrap_or(f64::NAN))
+    };
+    let middle = |(lower, upper): (f64, f64)| if n % 2 == 1 { lower } else { 0.5 * (lower + upper) };
+    let levels: Vec<usize> = (0..histogram.len()).collect();
+    let median = middle(kth_and_next(&levels, &|i| i as f64, (n - 1) / 2));
+    let distance = |i: usize| (i as f64 - median).abs();
+    let mut by_distance = levels;
+    by_distance.sort_by(|&a, &b| distance(a).total_cmp(&distance(b)));
+    let mad = middle(kth_and_next(&by_distance, &distance, (n - 1) / 2));
+    (median, mad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::filterbank::unpack;
+    use crate::shape::Shape;
+    use crate::stats::{channel_medians, channel_moments};
+    use crate::weights::Weights;
+
+    fn fed(bytes: &[u8], layout: Layout, medians: bool, gulp_rows: usize) -> PassStats {
+        let mut pass = ChannelPass::new(layout, medians).unwrap();
+        for gulp in bytes.chunks(gulp_rows * layout.row_bytes()) {
+            pass.add(gulp).unwrap();
+        }
+        pass.finish()
+    }
+
+    #[test]
+    fn integer_statistics_equal_the_whole_array_ones() {
+        for (nbits, nchan, ntime) in [(8, 70, 131), (4, 16, 50), (2, 8, 33), (1, 16, 9), (16, 3, 40)] {
+            let layout = Layout::new(nbits, nchan, true).unwrap();
+            let bytes: Vec<u8> = (0..ntime * layout.row_bytes()).map(|i| ((i * 2654435761usize) >> 7) as u8).collect();
+            let (x, shape) = unpack(&bytes, layout).unwrap();
+            let moments = channel_moments(&x, Weights::Valid, shape).unwrap();
+            let medians = channel_medians(&x, Weights::Valid, shape).unwrap();
+            let stats = fed(&bytes, layout, nbits <= 8, 17);
+            assert_eq!((&stats.count, &stats.sum, &stats.mean), (&moments.count, &moments.sum, &moments.mean), "{nbits} bits");
+            for (a, b) in stats.variance.iter().zip(&moments.variance) {
+                assert!((a - b).abs() <= 1e-12 * b.abs(), "{nbits} bits: variance {a} vs {b}");
+            }
+            if nbits <= 8 {
+                assert_eq!((&stats.median, &stats.mad), (&medians.median, &medians.mad), "{nbits} bits");
+            }
+        }
+    }
+
+    #[test]
+    fn float_statistics_skip_missing_samples_and_agree_to_rounding() {
+        let (nchan, ntime) = (5, 300);
+        let mut x: Vec<f32> = (0..nchan * ntime).map(|i| ((i * 7919) % 1013) as f32 * 0.013 + 1e3).collect();
+        x[3] = f32::NAN;
+        x[ntime + 7] = f32::INFINITY;
+        x[2 * ntime..3 * ntime].fill(f32::NAN); // a channel without a valid sample
+        let shape = Shape::new(nchan, ntime).unwrap();
+        let layout = Layout::new(32, nchan, false).unwrap();
+        let bytes = crate::filterbank::pack(&x, shape, layout).unwrap();
+        let moments = channel_moments(&x, Weights::Valid, shape).unwrap();
+        let stats = fed(&bytes, layout, false, 64);
+        assert_eq!(stats.count, moments.count);
+        for c in 0..nchan {
+            assert!(stats.sum[c].to_bits() == moments.sum[c].to_bits() || (stats.sum[c].is_nan() && moments.sum[c].is_nan()));
+            assert!(stats.mean[c].to_bits() == moments.mean[c].to_bits() || stats.mean[c].is_nan());
+            let (a, b) = (stats.variance[c], moments.variance[c]);
+            assert!((a - b).abs() <= 1e-10 * b.abs() || (a.is_nan() && b.is_nan()), "variance {a} vs {b}");
+        }
+        assert_eq!(ChannelPass::new(layout, true).err().unwrap().code, code::UNSUPPORTED);
+    }
+
+    #[test]
+    fn histogram_medians_follow_numpy() {
+        // levels 1, 2, 2, 9 -> median 2, deviations 1, 0, 0, 7 -> MAD 0.5
+        let mut h = vec![0u64; 16];
+        h[1] = 1;
+        h[2] = 2;
+        h[9] = 1;
+        assert_eq!(histogram_medians(&h, 4), (2.0, 0.5));
+        // levels 0, 3 -> median 1.5, deviations 1.5, 1.5
+        let mut h = vec![0u64; 4];
+        h[0] = 1;
+        h[3] = 1;
+        assert_eq!(histogram_medians(&h, 2), (1.5, 1.5));
+    }
+}

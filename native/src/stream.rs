@@ -1,0 +1,219 @@
+//! Streaming in time gulps: the first pass of per-channel statistics, the per-channel
+//! normalisation maps they give, and the second pass that dedisperses, subbands and downsamples.
+
+use napi::bindgen_prelude::Float64Array;
+use napi::Env;
+use napi_derive::napi;
+use wfall_core::error::code;
+use wfall_core::normalise::ChannelMap;
+use wfall_core::stream::{self, ReducePlan, TimeReducer};
+use wfall_core::{bail, CoreError, CoreResult};
+
+use crate::blocks::{reduced, Reduced};
+use crate::boundary::{count, guard, signed, throw};
+use crate::filterbank::{layout, FilterbankLayout};
+use crate::options::{normalisation, shifts, Axes, Dedispersion, Normalisation};
+
+/// Per-channel statistics of the first pass (NaN median and MAD unless asked for).
+#[napi(object)]
+pub struct PassStats {
+    pub count: Float64Array,
+    pub sum: Float64Array,
+    pub mean: Float64Array,
+    pub variance: Float64Array,
+    pub median: Float64Array,
+    pub mad: Float64Array,
+}
+
+/// Accumulates per-channel statistics of time-major rows fed in order.
+#[napi]
+pub struct ChannelStatsPass {
+    inner: Option<stream::ChannelPass>,
+}
+
+#[napi]
+impl ChannelStatsPass {
+    /// `medians`: also exact medians and MADs (samples of at most 8 bits).
+    #[napi(constructor)]
+    pub fn new(env: Env, layout_options: FilterbankLayout, medians: bool) -> napi::Result<Self> {
+        guard(&env, || Ok(Self { inner: Some(stream::ChannelPass::new(layout(&layout_options)?, medians)?) }))
+    }
+
+    /// Adds consecutive rows.
+    #[napi]
+    pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
+        guard(&env, || match &mut self.inner {
+            Some(pass) => pass.add(bytes),
+            None => bail!(code::ARGUMENT, "this pass has already finished"),
+        })
+    }
+
+    /// The statistics; the pass cannot be used afterwards.
+    #[napi]
+    pub fn finish(&mut self, env: Env) -> napi::Result<PassStats> {
+        let Some(pass) = self.inner.take() else {
+            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this pass has already finished")));
+        };
+        let s = pass.finish();
+        Ok(PassStats {
+            count: Float64Array::new(s.count),
+            sum: Float64Array::new(s.sum),
+            mean: Float64Array::new(s.mean),
+            variance: Float64Array::new(s.variance),
+            median: Float64Array::new(s.median),
+            mad: Float64Array::new(s.mad),
+        })
+    }
+}
+
+/// Each channel's normalisation `x -> (x - centre) / scale - offset`; NaN centre and scale for a
+/// channel that cannot be normalised (it is masked).
+#[napi(object)]
+pub struct ChannelMaps {
+    pub centre: Float64Array,
+    pub scale: Float64Array,
+    pub offset: Float64Array,
+}
+
+/// The normalisation maps of channels with these statistics (as `normalise` computes them).
+#[napi]
+pub fn normalisation_maps(
+    env: Env,
+    method: Normalisation,
+    mean: &[f64],
+    variance: &[f64],
+    median: &[f64],
+    mad: &[f64],
+) -> napi::Result<ChannelMaps> {
+    guard(&env, || {
+        let n = mean.len();
+        if variance.len() != n || median.len() != n || mad.len() != n {
+            bail!(code::SHAPE, "statistics must have one value per channel");
+        }
+        let method = normalisation(&method);
+        let maps: Vec<Option<ChannelMap>> = (0..n).map(|c| ChannelMap::new(method, mean[c], variance[c], median[c], mad[c])).collect();
+        let field = |f: fn(&ChannelMap) -> f64| Float64Array::new(maps.iter().map(|m| m.as_ref().map_or(f64::NAN, f)).collect());
+        Ok(ChannelMaps { centre: field(|m| m.centre), scale: field(|m| m.scale), offset: field(|m| m.offset) })
+    })
+}
+
+/// What a [`StreamReducer`] does.
+#[napi(object)]
+pub struct StreamPlan {
+    /// Samples in the range being read.
+    pub ntime: f64,
+    /// Output samples `[outputStart, outputEnd)` computed (after dedispersion, before downsampling;
+    /// the start a multiple of `factor`). Default all of `0..ntime`.
+    pub output_start: Option<f64>,
+    pub output_end: Option<f64>,
+    pub nsub: f64,
+    /// Samples averaged together after dedispersion. Default 1.
+    pub factor: Option<f64>,
+    /// Exact zeros are missing samples. Default false.
+    pub zeros_missing: Option<bool>,
+    /// Channels left out (row 0 the lowest frequency).
+    pub masked: Option<Vec<u32>>,
+    /// Per-channel normalisation (from `normalisationMaps`).
+    pub maps: Option<ChannelMaps>,
+    /// Rows reduced at a time (tests). Default: a ring of a few MiB, which stays in cache.
+    pub step: Option<f64>,
+    /// Whether to return the output weights. Default true.
+    pub weights: Option<bool>,
+}
+
+fn reduce_plan(nchan: usize, plan: &StreamPlan, axes: &Axes, dedispersion: Option<&Dedispersion>) -> CoreResult<ReducePlan> {
+    let ntime = count(plan.ntime, "ntime")?;
+    let (shifts, wrap) = match dedispersion {
+        Some(d) => shifts(axes, nchan, d)?,
+        None => (vec![0; nchan], wfall_core::dedisperse::Wrap::Roll),
+    };
+    let mut masked = vec![false; nchan];
+    for &c in plan.masked.as_deref().unwrap_or_default() {
+        match masked.get_mut(c as usize) {
+            Some(m) => *m = true,
+            None => bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", nchan - 1),
+        }
+    }
+    let maps = match &plan.maps {
+        Some(m) => {
+            if m.centre.len() != nchan || m.scale.len() != nchan || m.offset.len() != nchan {
+                bail!(code::SHAPE, "normalisation maps must have one value per channel ({nchan})");
+            }
+            let at =
+                |c: usize| (m.scale[c].is_finite()).then_some(ChannelMap { centre: m.centre[c], scale: m.scale[c], offset: m.offset[c] });
+            Some((0..nchan).map(at).collect())
+        }
+        None => None,
+    };
+    Ok(ReducePlan {
+        ntime,
+        outputs: plan.output_start.map_or(Ok(0), |s| count(s, "outputStart"))?
+            ..plan.output_end.map_or(Ok(ntime), |e| count(e, "outputEnd"))?,
+        shifts,
+        wrap,
+        nsub: count(plan.nsub, "nsub")?,
+        factor: plan.factor.map_or(Ok(1), |f| count(f, "factor"))?,
+        zeros_missing: plan.zeros_missing.unwrap_or(false),
+        maps,
+        masked,
+        step: plan.step.map_or(Ok(0), |s| count(s, "step"))?,
+        weights: plan.weights.unwrap_or(true),
+    })
+}
+
+/// Dedisperses, subbands and downsamples time-major rows as they are fed, holding a ring of recent
+/// samples per channel, never the full-resolution waterfall: the same numbers as `dedisperseSubband`
+/// then `downsample` on the whole array.
+#[napi]
+pub struct StreamReducer {
+    inner: Option<TimeReducer>,
+}
+
+#[napi]
+impl StreamReducer {
+    /// `axes` are the waterfall's (row 0 lowest); without `dedispersion` the channels are not shifted.
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        layout_options: FilterbankLayout,
+        plan: StreamPlan,
+        axes: Axes,
+        dedispersion: Option<Dedispersion>,
+    ) -> napi::Result<Self> {
+        guard(&env, || {
+            let layout = layout(&layout_options)?;
+            let plan = reduce_plan(layout.nchan, &plan, &axes, dedispersion.as_ref())?;
+            Ok(Self { inner: Some(TimeReducer::new(layout, plan)?) })
+        })
+    }
+
+    /// The virtual samples `[start, end)` to feed, in order: virtual sample `t` is sample `t mod ntime` of the range.
+    #[napi]
+    pub fn feed_range(&self, env: Env) -> napi::Result<Vec<f64>> {
+        guard(&env, || match &self.inner {
+            Some(reducer) => {
+                let (start, end) = reducer.feed_range();
+                Ok(vec![start as f64, end as f64])
+            }
+            None => bail!(code::ARGUMENT, "this reducer has already finished"),
+        })
+    }
+
+    /// Adds consecutive rows whose first is virtual sample `first`.
+    #[napi]
+    pub fn add(&mut self, env: Env, bytes: &[u8], first: f64) -> napi::Result<()> {
+        guard(&env, || match &mut self.inner {
+            Some(reducer) => reducer.add(bytes, signed(first, "first")?),
+            None => bail!(code::ARGUMENT, "this reducer has already finished"),
+        })
+    }
+
+    /// The reduced waterfall; the reducer cannot be used afterwards.
+    #[napi]
+    pub fn finish(&mut self, env: Env) -> napi::Result<Reduced> {
+        let Some(reducer) = self.inner.take() else {
+            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this reducer has already finished")));
+        };
+        guard(&env, || Ok(reduced(reducer.finish()?)))
+    }
+}
