@@ -307,24 +307,7 @@ export class Spectra {
       throw new WaterfallError("E_RANGE", `samples ${first}..${first + count - 1} are outside the ${this.#ntime} samples`, { file: this.source });
     }
     const cut = (data: Float32Array) => sliceColumns(data, this.#nchan, this.#ntime, first, count);
-    return new Spectra(cut(this.#data), {
-      nchan: this.#nchan,
-      ntime: count,
-      fbottom: this.fbottom,
-      df: this.#df,
-      dt: this.#dt,
-      start: this.start + first * this.#dt,
-      dm: this.#dm,
-      weights: this.#weights && cut(this.#weights),
-      zerosMissing: this.#zerosMissing,
-      source: this.source,
-      channelMask: this.#mask,
-      fileDescending: this.fileDescending,
-      startMjd: this.startMjd,
-      kdm: this.#kdm,
-      referenceMhz: this.#referenceMhz,
-      normalised: this.normalised,
-    });
+    return this.#over(cut(this.#data), this.#weights && cut(this.#weights), { ntime: count, start: this.start + first * this.#dt });
   }
 
   /** A deep copy. */
@@ -332,15 +315,15 @@ export class Spectra {
     return this.#over(this.#data.slice(), this.#weights?.slice() ?? null);
   }
 
-  /** A Spectra with this one's axes over the given arrays. */
-  #over(data: Float32Array, weights: Float32Array | null): Spectra {
+  /** A Spectra with this one's axes over the given arrays (of `ntime` samples from `start`, by default this one's). */
+  #over(data: Float32Array, weights: Float32Array | null, time: { ntime: number; start: number } = { ntime: this.#ntime, start: this.start }): Spectra {
     return new Spectra(data, {
       nchan: this.#nchan,
-      ntime: this.#ntime,
+      ntime: time.ntime,
       fbottom: this.fbottom,
       df: this.#df,
       dt: this.#dt,
-      start: this.start,
+      start: time.start,
       dm: this.#dm,
       weights,
       zerosMissing: this.#zerosMissing,
