@@ -9,6 +9,7 @@
 import { WaterfallError } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
 
+import { restoreImages, setImagesAside } from "./image-placeholders.js";
 import { checkMetadata, svgWithMetadata, type MetadataEntry } from "./metadata.js";
 import { FIGURE_OPTIONS } from "./options.js";
 import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
@@ -90,15 +91,20 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The figure as an SVG document (heatmap inlined as a PNG data URL, text in DejaVu Sans). */
+/**
+ * The figure as an SVG document (heatmap inlined as a PNG data URL, text in
+ * DejaVu Sans). Vega lays it out with the heatmaps set aside (see
+ * image-placeholders.ts).
+ */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   useRealTextMetrics();
-  const vg = vegaSpecOf(spec);
+  const { spec: light, images } = setImagesAside(spec);
+  const vg = vegaSpecOf(light);
   return oneAtATime(async () => {
     const view = new View(parse(vg), { renderer: "none" });
     try {
       resetSVGDefIds(); // clip-path ids restart at 1: the same spec gives the same bytes
-      return `<?xml version="1.0" encoding="UTF-8"?>\n${physicalSize(await view.toSVG())}\n`;
+      return restoreImages(`<?xml version="1.0" encoding="UTF-8"?>\n${physicalSize(await view.toSVG())}\n`, images);
     } finally {
       view.finalize();
     }
