@@ -9,6 +9,7 @@
 import { WaterfallError } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
 
+import { restoreImages, setImagesAside } from "./image-placeholders.js";
 import { checkMetadata, svgWithMetadata, type MetadataEntry } from "./metadata.js";
 import { FIGURE_OPTIONS } from "./options.js";
 import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
@@ -90,19 +91,36 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The figure as an SVG document (heatmap inlined as a PNG data URL, text in DejaVu Sans). */
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+/** The figure's SVG as Vega lays it out, its heatmaps still set aside (see image-placeholders.ts). */
+async function laidOutSvg(spec: VegaLiteSpec): Promise<{ svg: string; images: Map<string, string> }> {
   useRealTextMetrics();
-  const vg = vegaSpecOf(spec);
+  const { spec: light, images } = setImagesAside(spec);
+  const vg = vegaSpecOf(light);
   return oneAtATime(async () => {
     const view = new View(parse(vg), { renderer: "none" });
     try {
       resetSVGDefIds(); // clip-path ids restart at 1: the same spec gives the same bytes
-      return `<?xml version="1.0" encoding="UTF-8"?>\n${physicalSize(await view.toSVG())}\n`;
+      return { svg: `<?xml version="1.0" encoding="UTF-8"?>\n${physicalSize(await view.toSVG())}\n`, images };
     } finally {
       view.finalize();
     }
   });
+}
+
+/** The figure as an SVG document (heatmap inlined as a PNG data URL, text in DejaVu Sans). */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const { svg, images } = await laidOutSvg(spec);
+  return restoreImages(svg, images);
+}
+
+/**
+ * Characters beyond Latin-1 (a `−` in a tick label) as XML character
+ * references: the document parses the same, and V8 keeps it a one-byte string
+ * instead of making the whole of it, heatmaps included, two bytes a character
+ * on its way to the native core.
+ */
+function oneByteXml(svg: string): string {
+  return svg.replace(/[\u0100-\u{10ffff}]/gu, (c) => `&#${c.codePointAt(0)};`);
 }
 
 /** Renders a Vega-Lite spec to the bytes of a PDF, SVG or PNG file. */
@@ -116,7 +134,8 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   }
   const metadata = [...(options.metadata ?? [])];
   checkMetadata(metadata);
-  const svg = await renderSvg(spec);
+  const laidOut = await laidOutSvg(spec);
+  const svg = restoreImages(oneByteXml(laidOut.svg), laidOut.images);
   switch (options.format) {
     case "svg":
       // text as paths: the file shows the same glyphs on a machine without DejaVu Sans

@@ -1,0 +1,112 @@
+/**
+ * Heatmaps set aside during layout (image-placeholders.ts): Vega's SVG of a
+ * figure laid out with placeholders, images put back, is byte for byte the SVG
+ * of the figure laid out with its images, for figures of two shapes (FETCH
+ * candidates with two heatmaps, a one-panel waterfall) interleaved; the spec
+ * given is left unchanged; a lost placeholder is an error, not a figure
+ * without its heatmap.
+ */
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { buildManifest, figureOf, loadManifest, renderFigure, type VegaLiteSpec } from "@wfall/plot";
+
+import { manifestProject } from "../../../test-utils/helpers.js";
+import { candidateFolder } from "../../../test-utils/survey.js";
+import { restoreImages, setImagesAside } from "../src/image-placeholders.js";
+import { vegaSpecOf } from "../src/render.js";
+import { parse, resetSVGDefIds, View } from "../src/vega.js";
+import { useRealTextMetrics } from "../src/spec/fonts.js";
+
+/** Vega's SVG of a spec exactly as given (no placeholders). */
+async function vegaSvg(spec: VegaLiteSpec): Promise<string> {
+  useRealTextMetrics();
+  const view = new View(parse(vegaSpecOf(spec)), { renderer: "none" });
+  try {
+    resetSVGDefIds();
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+const MANIFEST = `version: 1
+figures:
+  - { name: "cand-0", input: "cands/cand_00000.h5", output: "out/cand-0.png" }
+  - { name: "burst-a", input: "burst.npz", output: "out/burst-a.png" }
+  - { name: "cand-1", input: "cands/cand_00001.h5", title: "second", output: "out/cand-1.png" }
+  - { name: "burst-b", input: "burst.npz", dm: 10, output: "out/burst-b.png" }
+  - { name: "cand-2", input: "cands/cand_00002.h5", output: "out/cand-2.png" }
+`;
+
+let dir: string;
+let specs: VegaLiteSpec[];
+
+beforeAll(async () => {
+  dir = manifestProject(MANIFEST, { "burst.npz": "burst_64x2048.npz" }, "wfall-placeholders-");
+  const cands = candidateFolder(3);
+  mkdirSync(join(dir, "cands"));
+  for (let i = 0; i < 3; i++) {
+    const name = `cand_0000${i}.h5`;
+    copyFileSync(join(cands, name), join(dir, "cands", name));
+  }
+  const manifest = await loadManifest(join(dir, "figures.yaml"));
+  specs = [];
+  for (const figure of manifest.figures) specs.push((await figureOf(figure)).spec);
+}, 120_000);
+
+describe("heatmaps set aside during layout", () => {
+  it("gives Vega's SVG byte for byte, for figures of two shapes interleaved", async () => {
+    const imageCounts: number[] = [];
+    for (const spec of specs) {
+      const { spec: light, images } = setImagesAside(spec);
+      imageCounts.push(images.size);
+      const laidOut = await vegaSvg(light);
+      expect(laidOut.length).toBeLessThan(50_000); // the images really were out of the layout
+      expect(restoreImages(laidOut, images)).toBe(await vegaSvg(spec));
+    }
+    expect(imageCounts).toEqual([2, 1, 2, 1, 2]);
+  });
+
+  it("leaves the spec it is given unchanged and sets aside each distinct image once", () => {
+    const before = JSON.stringify(specs[0]);
+    const { spec: light, images } = setImagesAside(specs[0]);
+    expect(JSON.stringify(specs[0])).toBe(before);
+    expect(JSON.stringify(light)).not.toContain(";base64,iVBOR");
+    expect([...images.values()].every((url) => before.includes(url))).toBe(true);
+    const twice = setImagesAside({ layer: [specs[1], specs[1]] });
+    expect(twice.images.size).toBe(1);
+    const [placeholder, image] = [...twice.images][0];
+    expect(restoreImages(`<a href="${placeholder}"/><b href="${placeholder}"/>`, twice.images)).toBe(`<a href="${image}"/><b href="${image}"/>`);
+  });
+
+  it("refuses an SVG that lost a placeholder", () => {
+    const { images } = setImagesAside(specs[1]);
+    expect(() => restoreImages("<svg/>", images)).toThrow(/heatmap image is missing/);
+  });
+
+  it("builds the interleaved figures with the bytes of rendering each on its own", async () => {
+    const report = await buildManifest(join(dir, "figures.yaml"), { jobs: 1, force: true, progress: { write: () => true } });
+    expect(report.figures.map((f) => f.status)).toEqual(Array(5).fill("built"));
+    const manifest = await loadManifest(join(dir, "figures.yaml"));
+    for (const [i, spec] of specs.entries()) {
+      const alone = await renderFigure(spec, { format: "png", dpi: manifest.figures[i].dpi });
+      const built = readFileSync(manifest.figures[i].outputs[0]);
+      // the build embeds provenance; the pixels (IDAT) are the figure's
+      expect(idat(built).equals(idat(alone))).toBe(true);
+    }
+  }, 120_000);
+});
+
+/** The concatenated IDAT chunks of a PNG (its pixels, without text chunks). */
+function idat(png: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString("latin1", at + 4, at + 8) === "IDAT") parts.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  return Buffer.concat(parts);
+}
