@@ -49,12 +49,13 @@ export function dedispersionStep(fromDm: number, toDm: number, options: Dedisper
 }
 
 /**
- * Refuses a dispersion sweep across the band longer than the `samples` there
- * are (the whole file for a read, the data for processing), naming the numbers.
+ * {@link sweepMargins}, refusing a dispersion sweep across the band longer
+ * than the `samples` there are (the whole file for a read, the data for
+ * processing), with the numbers.
  */
-export function checkSweepFits(axes: WaterfallAxes, nchan: number, target: SweepTarget, samples: number, file?: string): void {
+export function sweepMarginsWithin(axes: WaterfallAxes, nchan: number, target: SweepTarget, samples: number, file?: string): { before: number; after: number } {
   const { before, after } = sweepMargins(axes, nchan, target, file);
-  if (before + after < samples) return;
+  if (before + after < samples) return { before, after };
   const [low, high] = bandEdges(axes, nchan).map((f) => f.toFixed(0));
   throw new WaterfallError(
     "E_DM_RANGE",

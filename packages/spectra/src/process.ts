@@ -5,7 +5,7 @@
  * only the samples a read asked for when it read a dispersion sweep around
  * them, and decides what `normalise: "auto"` means for the file.
  */
-import { checkSweepFits } from "./dedispersion.js";
+import { sweepMarginsWithin } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
 import { applyMaskFile, readMaskFile } from "./masks/files.js";
 import { channelsInRange, checkChannels } from "./masks/record.js";
@@ -175,7 +175,7 @@ export function looksRaw(spectra: Spectra, dtype?: string): boolean {
 function checkSweep(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): void {
   if (options.dm === undefined || options.wrap === "roll" || window) return;
   const axes = { dt: spectra.dt, df: spectra.df, fbottom: spectra.fbottom, dm: spectra.dm };
-  checkSweepFits(axes, spectra.nchan, { dm: options.dm, kdm: options.kdm, reference: options.reference }, spectra.ntime, spectra.source);
+  sweepMarginsWithin(axes, spectra.nchan, { dm: options.dm, kdm: options.kdm, reference: options.reference }, spectra.ntime, spectra.source);
 }
 
 /** The DM a read must hold the dispersion sweep of (`includeSweep`) for these options, if they dedisperse. */

@@ -117,8 +117,7 @@ export class Spectra {
   readonly source: string | undefined;
   /** Modified Julian Date of the start of the file (time 0 of {@link Spectra.start}), when the file says. */
   readonly startMjd: number | undefined;
-  /** How {@link Spectra.normalise} last normalised the values (an exact zero is then a value, not a dropped sample). */
-  normalised: Normalisation | undefined;
+  #normalised: Normalisation | undefined;
 
   /**
    * Wraps (does not copy) a row-major intensity array.
@@ -168,7 +167,7 @@ export class Spectra {
     this.startMjd = startMjd;
     this.#kdm = options.kdm ?? native.K_DM_CHIME;
     this.#referenceMhz = options.referenceMhz ?? referenceFrequency({ fbottom, df }, nchan);
-    this.normalised = options.normalised;
+    this.#normalised = options.normalised;
   }
 
   /**
@@ -264,6 +263,11 @@ export class Spectra {
     return this.#weights;
   }
 
+  /** How {@link Spectra.normalise} last normalised the values (an exact zero is then a value, not a dropped sample). */
+  get normalised(): Normalisation | undefined {
+    return this.#normalised;
+  }
+
   /**
    * The weights a file must store: `null` while they are implied and reading
    * the intensity back from an npz implies the same ones (zeros are missing
@@ -333,7 +337,7 @@ export class Spectra {
       startMjd: this.startMjd,
       kdm: this.#kdm,
       referenceMhz: this.#referenceMhz,
-      normalised: this.normalised,
+      normalised: this.#normalised,
     });
   }
 
@@ -605,7 +609,7 @@ export class Spectra {
     // Normalising turns zeros into other values: implied zero weights must become explicit first.
     this.#explicitZeroWeights();
     const masked = native.normalise(this.#view(), method, this.source);
-    this.normalised = method;
+    this.#normalised = method;
     if (masked > 0) {
       // the channels it could not normalise are now without a valid sample; those not masked before are its own
       const { count } = this.#moments(true);

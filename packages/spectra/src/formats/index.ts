@@ -6,7 +6,7 @@
  * line to {@link FORMATS}.
  */
 import { flipRows, sliceColumns } from "../arrays.js";
-import { checkSweepFits, sweepMargins } from "../dedispersion.js";
+import { sweepMargins, sweepMarginsWithin } from "../dedispersion.js";
 import { WaterfallError } from "../errors.js";
 import { openSource, type Source } from "../io/files.js";
 import { fileChannelMask } from "../masks/file-channels.js";
@@ -154,8 +154,7 @@ export function sampleRange(options: Pick<ReadOptions, "start" | "duration">, dt
  */
 function widenBySweep(range: [number, number], ntime: number, axes: WaterfallAxes, nchan: number, target: SweepTarget, file: string) {
   const [first, count] = range;
-  if (target.wrap !== "roll") checkSweepFits(axes, nchan, target, ntime, file);
-  const { before, after } = sweepMargins(axes, nchan, target, file);
+  const { before, after } = target.wrap === "roll" ? sweepMargins(axes, nchan, target, file) : sweepMarginsWithin(axes, nchan, target, ntime, file);
   const start = Math.max(0, first - before);
   const end = Math.min(ntime, first + count + after);
   const notes: string[] = [];
