@@ -17,6 +17,8 @@ export const LOOK_OPTIONS = {
     default: false,
     help: "draw the masked channels as a rug right of the waterfall, coloured by origin (file, manual, iqrm, sk, ...), with a legend",
   },
+  colorbar: { kind: "boolean", default: false, help: "draw a colour bar right of the panel: the colour map from vmin to vmax, with ticks" },
+  colorbarLabel: { kind: "string", help: 'label of the colour bar, e.g. "S/N" or "Flux density [Jy]"', defaultText: "none" },
 } as const satisfies OptionTable;
 
 /** The parts of a panel (see `figure/contents.ts`), in the order they are listed. */

@@ -19,6 +19,7 @@ import { gridLayout, POINTS_PER_INCH, STYLE, wrapText, type GridLayout } from ".
 import { panelSpec, panelTicks } from "./panel.js";
 import { legendLines } from "./rug.js";
 import { sideColumnsFor, snrDomain, snrTicks } from "./side.js";
+import { colorbarColumn } from "./colorbar.js";
 import { textItems, wrapItems } from "./textbox.js";
 
 /** A Vega-Lite specification (plain JSON). */
@@ -67,6 +68,9 @@ export interface SpecPanel {
   parts?: PanelContents;
   /** Draw the mask rug beside the waterfall. */
   maskRug?: boolean;
+  /** Draw a colour bar at the right of the panel, with this label if given. */
+  colorbar?: boolean;
+  colorbarLabel?: string;
 }
 
 /**
@@ -122,7 +126,15 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
   const parts = panels[0].parts;
   const rugged = panels.some((p) => p.maskRug);
-  const sideColumns = sideColumnsFor(parts, rugged);
+  const barred = panels.filter((p) => p.colorbar);
+  const bar = barred.length
+    ? colorbarColumn(
+        barred.map((p) => p.figure),
+        barred.find((p) => p.colorbarLabel)?.colorbarLabel,
+        fontSize,
+      )
+    : undefined;
+  const sideColumns = sideColumnsFor(parts, rugged, bar);
   const rugLines = (panelWidth: number) => Math.max(0, ...panels.map((p) => (p.maskRug ? legendLines(p.figure, panelWidth, fontSize) : 0)));
   const curveBeside = Boolean(parts?.has("snrdm") && figures.some((f) => f.snrCurve && f.dmTime));
   const withText = Boolean(parts?.has("text"));
@@ -181,6 +193,8 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
       parts: p.parts,
       textLines: text[i],
       maskRug: p.maskRug,
+      colorbar: p.colorbar,
+      colorbarLabel: p.colorbarLabel,
       fontSize,
     }),
   );

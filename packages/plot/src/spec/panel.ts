@@ -9,6 +9,7 @@
 import type { ColourMap, FigureData } from "@wfall/spectra";
 
 import type { PanelContents } from "../figure/contents.js";
+import { COLORBAR_COLUMN, colorbarLayers } from "./colorbar.js";
 import { heatmapPng, pixelRepeats, pngDataUrl, waterfallBlock } from "./heatmap.js";
 import { STYLE, type GridLayout } from "./layout.js";
 import { rugLayers } from "./rug.js";
@@ -38,6 +39,9 @@ export interface PanelStyle {
   textLines?: string[];
   /** Draw the mask rug (spec/rug.ts); the layout must have its column. */
   maskRug?: boolean;
+  /** Draw a colour bar (spec/colorbar.ts), with this label if given; the layout must have its column. */
+  colorbar?: boolean;
+  colorbarLabel?: string;
   /** Label font size, pt (the rug's legend, the S/N curve's ticks, the text). */
   fontSize?: number;
 }
@@ -157,6 +161,8 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
         fontSize: style.fontSize ?? 9,
       }),
     );
+  const colorbar = layout.sideColumns.find((c) => c.key === COLORBAR_COLUMN);
+  if (style.colorbar && colorbar) layers.push(...colorbarLayers(fd, cellOf(colorbar, top, bottom), style.cmap, style.colorbarLabel, style.fontSize ?? 9));
   if (parts.has("timeseries")) layers.push(frameLayer(0, top, right));
   layers.push(frameLayer(top, bottom, right));
   if (style.textLines?.length) layers.push(...textLayers(style.textLines, layout.textTop, layout.textLineHeight, style.fontSize ?? 9));
