@@ -56,6 +56,8 @@ export const FIGURE_OPTIONS = {
   columns: { kind: "number", integer: true, min: 1, help: "panels per row", defaultText: "all in one row" },
   label: { kind: "string", help: 'figure label above the panels, e.g. "(a)"' },
   sharedScale: { kind: "boolean", default: false, help: "one colour scale for all panels (the lowest vmin, the highest vmax)" },
+  timeLabel: { kind: "string", default: "Time [ms]", help: 'title of the time axis, e.g. "Time (ms)" in a journal\'s style' },
+  frequencyLabel: { kind: "string", default: "Frequency [MHz]", help: 'title of the frequency axis, e.g. "Frequency (MHz)"' },
 } as const satisfies OptionTable;
 
 /** A figure's layout options (see {@link FIGURE_OPTIONS}). */

@@ -8,6 +8,7 @@
  * a figure label such as "(a)".
  */
 import { WaterfallError, type BurstSnr, type ColourMap, type FigureData } from "@wfall/spectra";
+import { flagOf } from "@wfall/spectra/internal";
 
 import type { PanelContents } from "../figure/contents.js";
 
@@ -97,6 +98,26 @@ function textBlockPt(lines: number, fontSize: number): number {
   return lines ? STYLE.edge + lines * fontSize * STYLE.lineHeight : 0;
 }
 
+/** The axis titles the options ask for; one longer than its axis would be cut, so it is refused with the lengths. */
+function checkedAxisTitles(options: FigureOptions, layout: GridLayout, fontSize: number): { time: string; frequency: string } {
+  const time = options.timeLabel ?? FIGURE_OPTIONS.timeLabel.default;
+  const frequency = options.frequencyLabel ?? FIGURE_OPTIONS.frequencyLabel.default;
+  const room = { time: layout.panelWidth, frequency: layout.seriesHeight + layout.waterfallHeight };
+  for (const [key, title] of [
+    ["timeLabel", time],
+    ["frequencyLabel", frequency],
+  ] as const) {
+    const width = textWidth(title, { fontSize });
+    const axis = key === "timeLabel" ? room.time : room.frequency;
+    if (width > axis)
+      throw new WaterfallError(
+        "E_ARGUMENT",
+        `--${flagOf(key, FIGURE_OPTIONS[key])} "${title}" is ${width.toFixed(0)} pt long at ${fontSize} pt, longer than its axis (${axis.toFixed(0)} pt): shorten it or make the figure larger`,
+      );
+  }
+  return { time, frequency };
+}
+
 /** One colour scale for all panels: the lowest vmin and the highest vmax. */
 function shareScale(panels: SpecPanel[]): SpecPanel[] {
   const vmin = Math.min(...panels.map((p) => p.figure.vmin));
@@ -184,11 +205,13 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
     if (Math.max(0, ...text.map((t) => t.length)) === lines) break;
   }
 
+  const axisTitles = checkedAxisTitles(options, layout, fontSize);
   const views = panels.map((p, i) =>
     panelSpec(p.figure, layout, {
       cmap: p.cmap ?? LOOK_OPTIONS.cmap.default,
       title: titleLines[i].length > 1 ? titleLines[i] : p.title,
       showFrequencyLabels: labelled[i],
+      axisTitles,
       imageDpi: p.imageDpi ?? LOOK_OPTIONS.imageDpi.default,
       parts: p.parts,
       textLines: text[i],

@@ -31,6 +31,8 @@ export interface PanelStyle {
   title?: string | string[];
   /** Frequency tick labels and the axis title (only the first column shows them). */
   showFrequencyLabels: boolean;
+  /** The titles of the time and frequency axes. */
+  axisTitles: { time: string; frequency: string };
   /** Minimum pixels per inch of the embedded heatmap. */
   imageDpi: number;
   /** The parts to draw (default: the time series, the waterfall, and a DM-time plane when the data have one). */
@@ -124,7 +126,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
         datum: t0,
         type: "quantitative",
         scale: timeScale,
-        axis: { title: "Time [ms]", values: time.values, format: `.${decimalsOf(time.labels)}f` },
+        axis: { title: style.axisTitles.time, values: time.values, format: `.${decimalsOf(time.labels)}f` },
       },
       x2: { datum: t1 },
       y: {
@@ -132,7 +134,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
         type: "quantitative",
         scale: { domain: frequencyDomain, range: [bottom, top], nice: false, zero: false },
         axis: {
-          title: style.showFrequencyLabels ? "Frequency [MHz]" : null,
+          title: style.showFrequencyLabels ? style.axisTitles.frequency : null,
           values: frequency.values,
           format: `.${decimalsOf(frequency.labels)}f`,
           labels: style.showFrequencyLabels,
