@@ -69,10 +69,27 @@ describe("nothing is clipped, whatever the size", () => {
     expect(() => figureSpec([{ figure }], { frequencyLabel: "Observing frequency relative to the reference, in MHz, barycentric" })).toThrow(
       expect.objectContaining({
         code: "E_ARGUMENT",
-        message: expect.stringMatching(/^--frequency-label ".*" is \d+ pt long at 9 pt, longer than its axis \(\d+ pt\)/),
+        message: expect.stringMatching(
+          /^the frequency axis title ".*" is \d+ pt long at 9 pt, longer than the axis \(\d+ pt\): make the figure larger \(--height\), the text smaller \(--font-size\) or the title shorter \(--frequency-label\)$/,
+        ),
       }),
     );
-    expect(() => figureSpec([{ figure }], { widthIn: 2.5, timeLabel: "Time since the peak of the band-averaged series (ms)" })).toThrow(/--time-label/);
+    expect(() => figureSpec([{ figure }], { widthIn: 2.5, timeLabel: "Time since the peak of the band-averaged series (ms)" })).toThrow(
+      /time axis title .*\(--width\).*\(--time-label\)/,
+    );
+  });
+
+  it("tick labels that would overlap are refused, naming them", async () => {
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
+    const figure = await figureDataFor(spec, { dm: 87.77 });
+    const short = { timeLabel: "t", frequencyLabel: "f" };
+    expect(() => figureSpec([{ figure }], { ...short, widthIn: 2.2, heightIn: 9, fontSize: 24 })).toThrow(
+      /^the time tick labels −20 and 0 would overlap at 24 pt/,
+    );
+    expect(() => figureSpec([{ figure }], { ...short, widthIn: 6, heightIn: 1.6, fontSize: 14 })).toThrow(
+      /^the frequency tick labels 400 and 500 would overlap at 14 pt/,
+    );
+    await expectNothingClipped(figureSpec([{ figure }], { ...short, widthIn: 4.5, heightIn: 9, fontSize: 24 }), 4.5, 9);
   });
 
   it("a figure too small for its text is refused with the numbers", async () => {

@@ -100,22 +100,50 @@ function textBlockPt(lines: number, fontSize: number): number {
 
 /** The axis titles the options ask for; one longer than its axis would be cut, so it is refused with the lengths. */
 function checkedAxisTitles(options: FigureOptions, layout: GridLayout, fontSize: number): { time: string; frequency: string } {
-  const time = options.timeLabel ?? FIGURE_OPTIONS.timeLabel.default;
-  const frequency = options.frequencyLabel ?? FIGURE_OPTIONS.frequencyLabel.default;
-  const room = { time: layout.panelWidth, frequency: layout.seriesHeight + layout.waterfallHeight };
-  for (const [key, title] of [
-    ["timeLabel", time],
-    ["frequencyLabel", frequency],
-  ] as const) {
+  const axes = [
+    { key: "timeLabel", axis: "time", lengthPt: layout.panelWidth, grow: "--width" },
+    { key: "frequencyLabel", axis: "frequency", lengthPt: layout.seriesHeight + layout.waterfallHeight, grow: "--height" },
+  ] as const;
+  for (const { key, axis, lengthPt, grow } of axes) {
+    const title = options[key] ?? FIGURE_OPTIONS[key].default;
     const width = textWidth(title, { fontSize });
-    const axis = key === "timeLabel" ? room.time : room.frequency;
-    if (width > axis)
-      throw new WaterfallError(
-        "E_ARGUMENT",
-        `--${flagOf(key, FIGURE_OPTIONS[key])} "${title}" is ${width.toFixed(0)} pt long at ${fontSize} pt, longer than its axis (${axis.toFixed(0)} pt): shorten it or make the figure larger`,
-      );
+    if (width <= lengthPt) continue;
+    const flag = `--${flagOf(key, FIGURE_OPTIONS[key])}`;
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `the ${axis} axis title "${title}" is ${width.toFixed(0)} pt long at ${fontSize} pt, longer than the axis (${lengthPt.toFixed(0)} pt): make the figure larger (${grow}), the text smaller (--font-size) or the title shorter (${flag})`,
+    );
   }
-  return { time, frequency };
+  return { time: options.timeLabel ?? FIGURE_OPTIONS.timeLabel.default, frequency: options.frequencyLabel ?? FIGURE_OPTIONS.frequencyLabel.default };
+}
+
+/**
+ * Refuses tick labels that would overlap: neighbouring time labels closer than
+ * half their widths plus a gap, frequency labels closer than a line.
+ */
+function checkTickSpacing(figures: readonly FigureData[], layout: GridLayout, fontSize: number): void {
+  const hint = "make the figure larger (--width, --height) or the text smaller (--font-size)";
+  for (const f of figures) {
+    const { time, frequency } = panelTicks(f);
+    const t0 = f.timeEdgesMs[0];
+    const t1 = f.timeEdgesMs[f.ncols];
+    for (let i = 1; i < time.values.length; i++) {
+      const apartPt = ((time.values[i] - time.values[i - 1]) / (t1 - t0)) * layout.panelWidth;
+      const neededPt = (textWidth(time.labels[i - 1], { fontSize }) + textWidth(time.labels[i], { fontSize })) / 2 + STYLE.edge;
+      if (apartPt < neededPt)
+        throw new WaterfallError("E_ARGUMENT", `the time tick labels ${time.labels[i - 1]} and ${time.labels[i]} would overlap at ${fontSize} pt: ${hint}`);
+    }
+    const [f0, f1] = f.freqExtent;
+    const linePt = fontSize * STYLE.lineHeight;
+    for (let i = 1; i < frequency.values.length; i++) {
+      const apartPt = ((frequency.values[i] - frequency.values[i - 1]) / Math.abs(f1 - f0)) * layout.waterfallHeight;
+      if (apartPt < linePt)
+        throw new WaterfallError(
+          "E_ARGUMENT",
+          `the frequency tick labels ${frequency.labels[i - 1]} and ${frequency.labels[i]} would overlap at ${fontSize} pt: ${hint}`,
+        );
+    }
+  }
 }
 
 /** One colour scale for all panels: the lowest vmin and the highest vmax. */
@@ -206,6 +234,7 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   }
 
   const axisTitles = checkedAxisTitles(options, layout, fontSize);
+  checkTickSpacing(figures, layout, fontSize);
   const views = panels.map((p, i) =>
     panelSpec(p.figure, layout, {
       cmap: p.cmap ?? LOOK_OPTIONS.cmap.default,
