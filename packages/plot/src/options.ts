@@ -17,6 +17,8 @@ export const LOOK_OPTIONS = {
     default: false,
     help: "draw the masked channels as a rug right of the waterfall, coloured by origin (file, manual, iqrm, sk, ...), with a legend",
   },
+  colorbar: { kind: "boolean", default: false, help: "draw a colour bar right of the panel: the colour map from vmin to vmax, with ticks" },
+  colorbarLabel: { kind: "string", help: 'label of the colour bar, e.g. "S/N" or "Flux density [Jy]"', defaultText: "none" },
 } as const satisfies OptionTable;
 
 /** The parts of a panel (see `figure/contents.ts`), in the order they are listed. */
@@ -54,6 +56,8 @@ export const FIGURE_OPTIONS = {
   columns: { kind: "number", integer: true, min: 1, help: "panels per row", defaultText: "all in one row" },
   label: { kind: "string", help: 'figure label above the panels, e.g. "(a)"' },
   sharedScale: { kind: "boolean", default: false, help: "one colour scale for all panels (the lowest vmin, the highest vmax)" },
+  timeLabel: { kind: "string", default: "Time [ms]", help: 'title of the time axis, e.g. "Time (ms)" in a journal\'s style' },
+  frequencyLabel: { kind: "string", default: "Frequency [MHz]", help: 'title of the frequency axis, e.g. "Frequency (MHz)"' },
 } as const satisfies OptionTable;
 
 /** A figure's layout options (see {@link FIGURE_OPTIONS}). */

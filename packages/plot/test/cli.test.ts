@@ -251,7 +251,14 @@ describe("plot prepare", () => {
     expect(seen.provenance).toMatchObject({ identical_to_np_save: true, shape: [] });
     expect(seen.provenance.dtype).toMatch(/^<U\d+$/);
     const provenance = JSON.parse(seen.provenance.values[0]);
-    expect(provenance.processing).toEqual({
+    const { maskSteps, ...processing } = provenance.processing;
+    expect(maskSteps.map((m: { method: string; option?: string }) => [m.method, m.option])).toEqual([
+      ["file", undefined],
+      ["sum", "--mask-sum 2"],
+      ["variance", "--mask-var 0.05"],
+      ["constant", "default (--keep-constant turns it off)"],
+    ]);
+    expect(processing).toEqual({
       fromDm: 87,
       dm: 87.77,
       kdm: 4149.377593360996,

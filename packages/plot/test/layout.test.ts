@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { figureDataFor, figureSpec, renderFigure, textWidth } from "@wfall/plot";
 import { openWaterfall, Spectra } from "@wfall/spectra";
 
+import { expectNothingClipped } from "../../../test-utils/figures.js";
 import { fixtures } from "../../../test-utils/helpers.js";
 import { frequencyTicks, timeTicks } from "../src/spec/ticks.js";
 import { decodePng } from "../../../test-utils/inspect.js";
@@ -48,16 +49,48 @@ describe("nothing is clipped, whatever the size", () => {
     it(`${size.widthIn} x ${size.heightIn} in at ${size.fontSize} pt`, async () => {
       const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
       const vl = figureSpec([{ figure: await figureDataFor(spec, { dm: 87.77 }), title: size.title }], size);
+      await expectNothingClipped(vl, size.widthIn, size.heightIn);
       const png = decodePng(await renderFigure(vl, { format: "png", dpi: 100 }));
-      expect([png.width, png.height]).toEqual([Math.ceil(size.widthIn * 100), Math.ceil(size.heightIn * 100)]);
       const white = (x: number, y: number) => [0, 1, 2].every((k) => png.pixels[(y * png.width + x) * png.channels + k] === 255);
-      for (let x = 0; x < png.width; x++) expect(white(x, 0) && white(x, png.height - 1), `column ${x}`).toBe(true);
-      for (let y = 0; y < png.height; y++) expect(white(0, y) && white(png.width - 1, y), `row ${y}`).toBe(true);
       let ink = 0; // the labels are really drawn: dark pixels left of the plot
       for (let y = 0; y < png.height; y++) for (let x = 0; x < 20; x++) ink += white(x, y) ? 0 : 1;
       expect(ink).toBeGreaterThan(20);
     });
   }
+
+  it("axis titles are the options' (a journal's style), and one longer than its axis is refused", async () => {
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
+    const figure = await figureDataFor(spec, { dm: 87.77 });
+    const titles = (vl: Record<string, any>) => vl.layer.flatMap((l: any) => [l.encoding?.x?.axis?.title, l.encoding?.y?.axis?.title]).filter(Boolean);
+    expect(titles(figureSpec([{ figure }]))).toEqual(["Time [ms]", "Frequency [MHz]"]);
+    const journal = figureSpec([{ figure }], { timeLabel: "Time (ms)", frequencyLabel: "Frequency (MHz)" });
+    expect(titles(journal)).toEqual(["Time (ms)", "Frequency (MHz)"]);
+    await expectNothingClipped(journal, 4.26, 3);
+    expect(() => figureSpec([{ figure }], { frequencyLabel: "Observing frequency relative to the reference, in MHz, barycentric" })).toThrow(
+      expect.objectContaining({
+        code: "E_ARGUMENT",
+        message: expect.stringMatching(
+          /^the frequency axis title ".*" is \d+ pt long at 9 pt, longer than the axis \(\d+ pt\): make the figure larger \(--height\), the text smaller \(--font-size\) or the title shorter \(--frequency-label\)$/,
+        ),
+      }),
+    );
+    expect(() => figureSpec([{ figure }], { widthIn: 2.5, timeLabel: "Time since the peak of the band-averaged series (ms)" })).toThrow(
+      /time axis title .*\(--width\).*\(--time-label\)/,
+    );
+  });
+
+  it("tick labels that would overlap are refused, naming them", async () => {
+    const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));
+    const figure = await figureDataFor(spec, { dm: 87.77 });
+    const short = { timeLabel: "t", frequencyLabel: "f" };
+    expect(() => figureSpec([{ figure }], { ...short, widthIn: 2.2, heightIn: 9, fontSize: 24 })).toThrow(
+      /^the time tick labels −20 and 0 would overlap at 24 pt/,
+    );
+    expect(() => figureSpec([{ figure }], { ...short, widthIn: 6, heightIn: 1.6, fontSize: 14 })).toThrow(
+      /^the frequency tick labels 400 and 500 would overlap at 14 pt/,
+    );
+    await expectNothingClipped(figureSpec([{ figure }], { ...short, widthIn: 4.5, heightIn: 9, fontSize: 24 }), 4.5, 9);
+  });
 
   it("a figure too small for its text is refused with the numbers", async () => {
     const spec = Spectra.fromWaterfall(await openWaterfall(join(fixtures, "synthetic_128x1024.npz")));

@@ -64,6 +64,9 @@ describe("plot prepare with masks", () => {
     expect(origins.flatMap((o, c) => (o ? [[c, o]] : []))).toEqual(masked.map((m) => [m.channel, m.origin]));
     expect([seen.mask_fbottom.values, seen.mask_df.values]).toEqual([[1200], [1]]);
     expect(JSON.parse(seen.mask_json.values[0]).masked).toEqual(masked);
+    // the provenance key names every mask step too, with the option and parameters that made it
+    const provenance = JSON.parse((JSON.parse(runPython("python/npz_inspect.py", [out, "provenance"])).provenance.values as string[])[0]);
+    expect(provenance.processing.maskSteps).toEqual(doc.steps);
 
     // plot info says what was masked
     const info = await run(["info", out]);

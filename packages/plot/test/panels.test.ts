@@ -8,11 +8,11 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { figureOf, renderFigure, type FigureDescription, type FigureMeta } from "@wfall/plot";
+import { figureOf, type FigureDescription, type FigureMeta } from "@wfall/plot";
 import { measureSnr, openWaterfall, processSpectra, Spectra } from "@wfall/spectra";
 
+import { expectNothingClipped } from "../../../test-utils/figures.js";
 import { fixtures } from "../../../test-utils/helpers.js";
-import { decodePng } from "../../../test-utils/inspect.js";
 
 const burst = join(fixtures, "burst_64x2048.npz");
 const b6 = join(fixtures, "frb121102_B6_wfall.npz");
@@ -32,15 +32,6 @@ function layersOf(spec: Record<string, any>, i = 0): Layer[] {
 
 const markOf = (l: Layer) => (typeof l.mark === "string" ? l.mark : l.mark?.type);
 const texts = (layers: Layer[]) => layers.filter((l) => markOf(l) === "text").map((l) => l.encoding!.text.value as string);
-
-/** Renders at 100 dpi and checks the border rows and columns are white: nothing drawn reaches the edge. */
-async function expectNothingClipped(spec: Record<string, any>, widthIn: number, heightIn: number) {
-  const png = decodePng(Buffer.from(await renderFigure(spec, { format: "png", dpi: 100 })));
-  expect([png.width, png.height]).toEqual([Math.ceil(widthIn * 100), Math.ceil(heightIn * 100)]);
-  const white = (x: number, y: number) => [0, 1, 2].every((k) => png.pixels[(y * png.width + x) * png.channels + k] === 255);
-  for (let x = 0; x < png.width; x++) expect(white(x, 0) && white(x, png.height - 1), `column ${x}`).toBe(true);
-  for (let y = 0; y < png.height; y++) expect(white(0, y) && white(png.width - 1, y), `row ${y}`).toBe(true);
-}
 
 describe("nothing clips, whatever the parts and the size", () => {
   const layouts = [

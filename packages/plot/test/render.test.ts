@@ -3,38 +3,21 @@
  * the heatmap's pixel size and colours (matplotlib's viridis of the plotted
  * values, cell by cell), PNG resolution, and byte-identical output.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { figureDataFor, figureSpec, renderFigure, type VegaLiteSpec } from "@wfall/plot";
 import { fontOptions } from "../src/spec/fonts.js";
-import { encodeNpz, Npz, openWaterfall, Spectra, type FigureData } from "@wfall/spectra";
+import { openWaterfall, Spectra, type FigureData } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
 
-import { fixtures, realDataDir, runPython } from "../../../test-utils/helpers.js";
+import { matplotlibRgba } from "../../../test-utils/colours.js";
+import { fixtures, realDataDir } from "../../../test-utils/helpers.js";
 import { decodePng, fonts, images, mediaBox, pageText, pdfObjects, type DecodedPng, type PdfImage } from "../../../test-utils/inspect.js";
 
-/** matplotlib's RGBA for every plotted value, through python/colormap_reference.py. */
-async function matplotlibColours(fd: FigureData, cmap: string): Promise<Uint8Array> {
-  const dir = mkdtempSync(join(tmpdir(), "wfall-cmap-"));
-  const input = join(dir, "in.npz");
-  const bytes = await encodeNpz({
-    values: { values: fd.intensity, shape: [fd.nchan, fd.ncols] },
-    vmin: { values: Float64Array.of(fd.vmin), shape: [] },
-    vmax: { values: Float64Array.of(fd.vmax), shape: [] },
-  });
-  writeFileSync(input, bytes);
-  runPython("python/colormap_reference.py", [input, cmap, join(dir, "out.npz")]);
-  const out = await Npz.open(join(dir, "out.npz"));
-  try {
-    return (await out.array("rgba")).data;
-  } finally {
-    await out.close();
-  }
-}
+/** matplotlib's RGBA for every plotted value. */
+const matplotlibColours = (fd: FigureData, cmap: string) => matplotlibRgba(fd.intensity, [fd.nchan, fd.ncols], fd.vmin, fd.vmax, cmap);
 
 const real = realDataDir();
 const inputs = [

@@ -95,6 +95,12 @@ async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: 
   return waterfall;
 }
 
+/** How a panel with these options is drawn (the look options of {@link PANEL_OPTIONS}), checked. */
+export function panelLook(options: PanelOptions, file?: string): Pick<SpecPanel, "cmap" | "imageDpi" | "maskRug" | "colorbar" | "colorbarLabel"> {
+  if (options.colorbarLabel !== undefined && !options.colorbar) throw new WaterfallError("E_ARGUMENT", "--colorbar-label needs --colorbar", { file });
+  return { cmap: options.cmap, imageDpi: options.imageDpi, maskRug: options.maskRug, colorbar: options.colorbar, colorbarLabel: options.colorbarLabel };
+}
+
 /** The figure's spec and data, without rendering (for `--spec` and for checks). */
 export async function figureOf(description: FigureDescription): Promise<Omit<BuiltFigure, "outputs">> {
   if (description.panels.length === 0) throw new WaterfallError("E_ARGUMENT", "a figure needs at least one panel");
@@ -121,7 +127,7 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
     notes.push(...processing.map((n) => `${file ?? "the data"}: ${n}`));
     // what was masked, by origin, when masks were asked for (or drawn); the masks' remarks always
     notes.push(...maskReportLines(figure.channelMask, figure.source, masksRequested(options) || options.maskRug === true));
-    panels.push({ figure, title: panel.title, cmap: options.cmap, imageDpi: options.imageDpi, parts, maskRug: options.maskRug });
+    panels.push({ figure, title: panel.title, parts, ...panelLook(options, file) });
   }
   return { spec: figureSpec(panels, description), figures: panels.map((p) => p.figure), notes };
 }

@@ -8,6 +8,7 @@
  * a figure label such as "(a)".
  */
 import { WaterfallError, type BurstSnr, type ColourMap, type FigureData } from "@wfall/spectra";
+import { flagOf } from "@wfall/spectra/internal";
 
 import type { PanelContents } from "../figure/contents.js";
 
@@ -19,6 +20,7 @@ import { gridLayout, POINTS_PER_INCH, STYLE, wrapText, type GridLayout } from ".
 import { panelSpec, panelTicks } from "./panel.js";
 import { legendLines } from "./rug.js";
 import { sideColumnsFor, snrDomain, snrTicks } from "./side.js";
+import { colorbarColumn } from "./colorbar.js";
 import { textItems, wrapItems } from "./textbox.js";
 
 /** A Vega-Lite specification (plain JSON). */
@@ -67,6 +69,9 @@ export interface SpecPanel {
   parts?: PanelContents;
   /** Draw the mask rug beside the waterfall. */
   maskRug?: boolean;
+  /** Draw a colour bar at the right of the panel, with this label if given. */
+  colorbar?: boolean;
+  colorbarLabel?: string;
 }
 
 /**
@@ -91,6 +96,54 @@ function rightOverhang(fd: FigureData, panelWidth: number, fontSize: number): nu
 /** The height of `lines` lines of text under a panel (and the gap above them), pt. */
 function textBlockPt(lines: number, fontSize: number): number {
   return lines ? STYLE.edge + lines * fontSize * STYLE.lineHeight : 0;
+}
+
+/** The axis titles the options ask for; one longer than its axis would be cut, so it is refused with the lengths. */
+function checkedAxisTitles(options: FigureOptions, layout: GridLayout, fontSize: number): { time: string; frequency: string } {
+  const axes = [
+    { key: "timeLabel", axis: "time", lengthPt: layout.panelWidth, grow: "--width" },
+    { key: "frequencyLabel", axis: "frequency", lengthPt: layout.seriesHeight + layout.waterfallHeight, grow: "--height" },
+  ] as const;
+  for (const { key, axis, lengthPt, grow } of axes) {
+    const title = options[key] ?? FIGURE_OPTIONS[key].default;
+    const width = textWidth(title, { fontSize });
+    if (width <= lengthPt) continue;
+    const flag = `--${flagOf(key, FIGURE_OPTIONS[key])}`;
+    throw new WaterfallError(
+      "E_ARGUMENT",
+      `the ${axis} axis title "${title}" is ${width.toFixed(0)} pt long at ${fontSize} pt, longer than the axis (${lengthPt.toFixed(0)} pt): make the figure larger (${grow}), the text smaller (--font-size) or the title shorter (${flag})`,
+    );
+  }
+  return { time: options.timeLabel ?? FIGURE_OPTIONS.timeLabel.default, frequency: options.frequencyLabel ?? FIGURE_OPTIONS.frequencyLabel.default };
+}
+
+/**
+ * Refuses tick labels that would overlap: neighbouring time labels closer than
+ * half their widths plus a gap, frequency labels closer than a line.
+ */
+function checkTickSpacing(figures: readonly FigureData[], layout: GridLayout, fontSize: number): void {
+  const hint = "make the figure larger (--width, --height) or the text smaller (--font-size)";
+  for (const f of figures) {
+    const { time, frequency } = panelTicks(f);
+    const t0 = f.timeEdgesMs[0];
+    const t1 = f.timeEdgesMs[f.ncols];
+    for (let i = 1; i < time.values.length; i++) {
+      const apartPt = ((time.values[i] - time.values[i - 1]) / (t1 - t0)) * layout.panelWidth;
+      const neededPt = (textWidth(time.labels[i - 1], { fontSize }) + textWidth(time.labels[i], { fontSize })) / 2 + STYLE.edge;
+      if (apartPt < neededPt)
+        throw new WaterfallError("E_ARGUMENT", `the time tick labels ${time.labels[i - 1]} and ${time.labels[i]} would overlap at ${fontSize} pt: ${hint}`);
+    }
+    const [f0, f1] = f.freqExtent;
+    const linePt = fontSize * STYLE.lineHeight;
+    for (let i = 1; i < frequency.values.length; i++) {
+      const apartPt = ((frequency.values[i] - frequency.values[i - 1]) / Math.abs(f1 - f0)) * layout.waterfallHeight;
+      if (apartPt < linePt)
+        throw new WaterfallError(
+          "E_ARGUMENT",
+          `the frequency tick labels ${frequency.labels[i - 1]} and ${frequency.labels[i]} would overlap at ${fontSize} pt: ${hint}`,
+        );
+    }
+  }
 }
 
 /** One colour scale for all panels: the lowest vmin and the highest vmax. */
@@ -122,7 +175,15 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
   const lastColumn = figures.filter((_, i) => i % columns === columns - 1 || i === figures.length - 1);
   const parts = panels[0].parts;
   const rugged = panels.some((p) => p.maskRug);
-  const sideColumns = sideColumnsFor(parts, rugged);
+  const barred = panels.filter((p) => p.colorbar);
+  const bar = barred.length
+    ? colorbarColumn(
+        barred.map((p) => p.figure),
+        barred.find((p) => p.colorbarLabel)?.colorbarLabel,
+        fontSize,
+      )
+    : undefined;
+  const sideColumns = sideColumnsFor(parts, rugged, bar);
   const rugLines = (panelWidth: number) => Math.max(0, ...panels.map((p) => (p.maskRug ? legendLines(p.figure, panelWidth, fontSize) : 0)));
   const curveBeside = Boolean(parts?.has("snrdm") && figures.some((f) => f.snrCurve && f.dmTime));
   const withText = Boolean(parts?.has("text"));
@@ -172,15 +233,20 @@ export function figureSpec(input: SpecPanel[], options: FigureOptions = {}): Veg
     if (Math.max(0, ...text.map((t) => t.length)) === lines) break;
   }
 
+  const axisTitles = checkedAxisTitles(options, layout, fontSize);
+  checkTickSpacing(figures, layout, fontSize);
   const views = panels.map((p, i) =>
     panelSpec(p.figure, layout, {
       cmap: p.cmap ?? LOOK_OPTIONS.cmap.default,
       title: titleLines[i].length > 1 ? titleLines[i] : p.title,
       showFrequencyLabels: labelled[i],
+      axisTitles,
       imageDpi: p.imageDpi ?? LOOK_OPTIONS.imageDpi.default,
       parts: p.parts,
       textLines: text[i],
       maskRug: p.maskRug,
+      colorbar: p.colorbar,
+      colorbarLabel: p.colorbarLabel,
       fontSize,
     }),
   );

@@ -72,7 +72,11 @@ export interface GridInput {
   timeseries?: boolean;
   /** Columns right of the waterfall, left to right. */
   sideColumns?: SideColumn[];
-  /** The DM axis beside the DM-time plane ("plane", the default) or at the right of the side columns ("side", beside an S/N-vs-DM curve). */
+  /**
+   * The DM axis beside the DM-time plane ("plane", the default) or beside an S/N-vs-DM curve ("side": at the right
+   * of the first side column with a width of its own, the curves; columns after it, such as a colour bar, span the
+   * waterfall's row only).
+   */
   dmAxisAt?: "plane" | "side";
   /** How far the first x tick label of a side column in the bottom row reaches left of it, pt (0 without such labels). */
   sideXLabelReach?: number;
@@ -149,10 +153,13 @@ export function gridLayout(input: GridInput): GridLayout {
   const sideFraction = sides.reduce((sum, c) => sum + c.fraction, 0);
   const sideFixed = sides.reduce((sum, c, i) => sum + c.extraPt + gapOf(i), 0);
   const sideSpan = (w: number) => sideFraction * w + sideFixed;
+  // The columns right of the one the DM axis sits beside (when it sits at the side)
+  const after = dmAtSide ? sides.slice(labelledColumn + 1) : [];
+  const spanAfter = (w: number) => after.reduce((sum, c) => sum + c.fraction * w + c.extraPt + c.gapPt, 0);
   // What a panel needs right of its view: the time labels' overhang past its side columns, the DM axis.
   const rightNeed = (w: number) => {
     const overhang = Math.max(0, input.xLabelOverhang - sideSpan(w));
-    const dm = dmAtSide ? dmAxisBlock : Math.max(0, dmAxisBlock - sideSpan(w));
+    const dm = Math.max(0, dmAxisBlock - (dmAtSide ? spanAfter(w) : sideSpan(w)));
     return Math.max(overhang, dm);
   };
 
@@ -201,7 +208,7 @@ export function gridLayout(input: GridInput): GridLayout {
     xAxisExtent,
     viewWidth,
     sideColumns: places,
-    dmAxisOffset: dmAtSide ? 0 : panelWidth - viewWidth,
+    dmAxisOffset: dmAtSide ? -spanAfter(panelWidth) : panelWidth - viewWidth,
     textTop: plotHeight + xAxisBlock + STYLE.edge,
     textLineHeight,
     ...(input.rugLegendLines !== undefined ? { rugLegendOffset: xAxisExtent + STYLE.titlePadding + text + STYLE.titlePadding } : {}),

@@ -9,6 +9,7 @@
 import type { ColourMap, FigureData } from "@wfall/spectra";
 
 import type { PanelContents } from "../figure/contents.js";
+import { COLORBAR_COLUMN, colorbarLayers } from "./colorbar.js";
 import { heatmapPng, pixelRepeats, pngDataUrl, waterfallBlock } from "./heatmap.js";
 import { STYLE, type GridLayout } from "./layout.js";
 import { rugLayers } from "./rug.js";
@@ -30,6 +31,8 @@ export interface PanelStyle {
   title?: string | string[];
   /** Frequency tick labels and the axis title (only the first column shows them). */
   showFrequencyLabels: boolean;
+  /** The titles of the time and frequency axes. */
+  axisTitles: { time: string; frequency: string };
   /** Minimum pixels per inch of the embedded heatmap. */
   imageDpi: number;
   /** The parts to draw (default: the time series, the waterfall, and a DM-time plane when the data have one). */
@@ -38,6 +41,9 @@ export interface PanelStyle {
   textLines?: string[];
   /** Draw the mask rug (spec/rug.ts); the layout must have its column. */
   maskRug?: boolean;
+  /** Draw a colour bar (spec/colorbar.ts), with this label if given; the layout must have its column. */
+  colorbar?: boolean;
+  colorbarLabel?: string;
   /** Label font size, pt (the rug's legend, the S/N curve's ticks, the text). */
   fontSize?: number;
 }
@@ -120,7 +126,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
         datum: t0,
         type: "quantitative",
         scale: timeScale,
-        axis: { title: "Time [ms]", values: time.values, format: `.${decimalsOf(time.labels)}f` },
+        axis: { title: style.axisTitles.time, values: time.values, format: `.${decimalsOf(time.labels)}f` },
       },
       x2: { datum: t1 },
       y: {
@@ -128,7 +134,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
         type: "quantitative",
         scale: { domain: frequencyDomain, range: [bottom, top], nice: false, zero: false },
         axis: {
-          title: style.showFrequencyLabels ? "Frequency [MHz]" : null,
+          title: style.showFrequencyLabels ? style.axisTitles.frequency : null,
           values: frequency.values,
           format: `.${decimalsOf(frequency.labels)}f`,
           labels: style.showFrequencyLabels,
@@ -157,6 +163,8 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
         fontSize: style.fontSize ?? 9,
       }),
     );
+  const colorbar = layout.sideColumns.find((c) => c.key === COLORBAR_COLUMN);
+  if (style.colorbar && colorbar) layers.push(...colorbarLayers(fd, cellOf(colorbar, top, bottom), style.cmap, style.colorbarLabel, style.fontSize ?? 9));
   if (parts.has("timeseries")) layers.push(frameLayer(0, top, right));
   layers.push(frameLayer(top, bottom, right));
   if (style.textLines?.length) layers.push(...textLayers(style.textLines, layout.textTop, layout.textLineHeight, style.fontSize ?? 9));

@@ -34,12 +34,15 @@ const INTERVAL_FILL = "#ff7f0e";
 /** The mask rug's column (spec/rug.ts): a narrow strip right beside the waterfall. */
 export const RUG_COLUMN = "rug";
 
-/** The side columns a panel with these parts (and a mask rug, when asked for) has, left to right. */
-export function sideColumnsFor(parts: PanelContents | undefined, maskRug = false): SideColumn[] {
+/**
+ * The side columns a panel with these parts (and a mask rug, when asked for) has, left to right;
+ * a colour bar (spec/colorbar.ts), when given, comes last.
+ */
+export function sideColumnsFor(parts: PanelContents | undefined, maskRug = false, colorbar?: SideColumn): SideColumn[] {
   const columns: SideColumn[] = [];
   if (maskRug) columns.push({ key: RUG_COLUMN, fraction: 0, extraPt: RUG.width, gapPt: RUG.gap });
-  if (!parts) return columns;
-  if (parts.has("spectrum") || parts.has("snrdm")) columns.push({ key: CURVES_COLUMN, fraction: CURVES_FRACTION, extraPt: 0, gapPt: STYLE.edge });
+  if (parts?.has("spectrum") || parts?.has("snrdm")) columns.push({ key: CURVES_COLUMN, fraction: CURVES_FRACTION, extraPt: 0, gapPt: STYLE.edge });
+  if (colorbar) columns.push(colorbar);
   return columns;
 }
 

@@ -23,6 +23,7 @@ import {
   TIME_STEP_OPTIONS,
 } from "@wfall/spectra/internal";
 
+import { panelLook } from "../figure/build.js";
 import { panelContents } from "../figure/contents.js";
 import { figureDataOfProcessed } from "../figure/data.js";
 import { figureSpec, type VegaLiteSpec } from "../spec/figure.js";
@@ -145,7 +146,7 @@ export class FilePipeline {
     const parts = panelContents(options, read.dmTime !== undefined, this.file);
     const figure = await this.#figure.get(figureKey, "figure", ran, () => figureDataOfProcessed(reduced, options, rows, parts));
     const spec = await this.#spec.get(`${figureKey}|${canonical(state.figure)}|${canonical(state.title ?? null)}`, "spec", ran, () =>
-      figureSpec([{ figure, title: state.title, cmap: options.cmap, imageDpi: options.imageDpi, parts, maskRug: options.maskRug }], state.figure),
+      figureSpec([{ figure, title: state.title, parts, ...panelLook(options, figure.source) }], state.figure),
     );
     const s = read.spectra;
     // the samples asked for, without the sweep read around them

@@ -28,7 +28,9 @@ export const prepareCommand: Command = {
     // prepare keeps every channel unless told
     const overrides = (options: ProcessOptions) => ({ ...options, nsub: options.nsub ?? "all" });
     const { files, waterfall, read, spectra, applied, maskFile } = await processedInput(parsed, "prepare", io, { overrides, output });
-    const provenance = { tool: `wfall ${VERSION}`, input: files.map((f) => basename(f)).join(" "), format: waterfall.layout, read, processing: applied };
+    // Every mask step (given, file, statistics, RFI methods) with its option and parameters, as the mask_* keys record them.
+    const processing = { ...applied, maskSteps: spectra.channelMask.steps };
+    const provenance = { tool: `wfall ${VERSION}`, input: files.map((f) => basename(f)).join(" "), format: waterfall.layout, read, processing };
     const npz = await encodeWaterfall(spectra, { compressed: parsed.values.has("compressed"), extra: { provenance: { text: JSON.stringify(provenance) } } });
     await writeFilesAtomic([{ path: output, bytes: npz }, ...(maskFile ? [maskFile] : [])]);
     io.out.write(`prepared waterfall (${spectra.nchan} channels x ${spectra.ntime} samples, DM ${spectra.dm}) saved to: ${output}\n`);
