@@ -57,4 +57,3 @@ export function textWidth(text: string, style: TextStyle): number {
   }
   return width;
 }
-
