@@ -16,9 +16,10 @@ import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
 import { fontOptions, useRealTextMetrics } from "./spec/fonts.js";
 import { POINTS_PER_INCH } from "./spec/layout.js";
 import { encodeThumbnail } from "./thumbnail.js";
+import { FORMATS, type FigureFormat } from "./formats.js";
 import { compile, parse, resetSVGDefIds, View, type Spec, type TopLevelSpec } from "./vega.js";
 
-export type FigureFormat = "pdf" | "svg" | "png" | "jpg" | "webp";
+export { FORMATS, MEDIA_TYPES, type FigureFormat } from "./formats.js";
 
 export interface RenderOptions {
   format: FigureFormat;
@@ -30,17 +31,6 @@ export interface RenderOptions {
    */
   metadata?: readonly MetadataEntry[];
 }
-
-export const FORMATS: readonly FigureFormat[] = ["pdf", "svg", "png", "jpg", "webp"];
-
-/** The media type of each figure format (for HTTP responses). */
-export const MEDIA_TYPES: Readonly<Record<FigureFormat, string>> = {
-  pdf: "application/pdf",
-  svg: "image/svg+xml",
-  png: "image/png",
-  jpg: "image/jpeg",
-  webp: "image/webp",
-};
 
 /**
  * Compiles a Vega-Lite spec to Vega; a spec made by this package is pinned to

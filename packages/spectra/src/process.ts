@@ -153,7 +153,7 @@ function rfiMethodsOf(spectra: Spectra, options: ProcessOptions): { methods: Rfi
  */
 export function looksRaw(spectra: Spectra, dtype?: string): boolean {
   if (dtype && /^(\W?[iu]\d|u?int\d+)$/.test(dtype)) return true;
-  const { mean, variance, count } = spectra.channelStats();
+  const { mean, variance, count } = spectra.channelMoments();
   const levels: number[] = [];
   const ratios: number[] = [];
   for (let c = 0; c < spectra.nchan; c++) {

@@ -549,13 +549,21 @@ export class Spectra {
   }
 
   /**
+   * The count, sum, mean and variance of {@link channelStats} alone: one pass
+   * over the samples, without the medians (a selection per channel).
+   */
+  channelMoments(options: { weighted?: boolean } = {}): Pick<ChannelStats, "count" | "sum" | "mean" | "variance"> {
+    return this.#moments(options.weighted ?? false);
+  }
+
+  /**
    * Per-channel statistics over finite samples (and, when `weighted`, only
    * samples of positive weight). The masks use the unweighted ones, as numpy's
    * `nansum`/`nanvar` on the intensity do in the tutorial.
    */
   channelStats(options: { weighted?: boolean } = {}): ChannelStats {
     const weighted = options.weighted ?? false;
-    const moments = this.#moments(weighted);
+    const moments = this.channelMoments({ weighted });
     const medians = native.channelMedians(this.#view(), weighted, this.source);
     return { ...moments, ...medians };
   }

@@ -115,6 +115,10 @@ for (const [tag, locate] of Object.entries(inputs)) {
               for (const stat of ["count", "sum", "mean", "variance", "median", "mad"] as const) {
                 expectClose(stats[stat], await array(key(`stats_${stat}`)), 1e-5, stat);
               }
+              const moments = spec.channelMoments({ weighted: result.weighted }); // the moments alone, as numpy has them
+              for (const stat of ["count", "sum", "mean", "variance"] as const) {
+                expectClose(moments[stat], await array(key(`stats_${stat}`)), 1e-5, `channelMoments ${stat}`);
+              }
               break;
             }
             case "figure": {

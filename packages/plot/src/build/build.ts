@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import { WaterfallError, type ErrorCode } from "@wfall/spectra";
 import { writeFilesAtomic } from "@wfall/spectra/internal";
 
-import { buildFigure, type RenderedOutput } from "../figure/build.js";
+import type { RenderedOutput } from "../figure/build.js";
 import type { MetadataEntry } from "../metadata.js";
 import { hashFile, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
 import { checkFigure, type OutputMismatch } from "./check.js";
@@ -210,6 +210,7 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
     pool?.render ??
     (async (figure, metadata, onStart) => {
       onStart?.();
+      const { buildFigure } = await import("../figure/build.js"); // the renderer (Vega) loads only where figures are drawn
       return (await buildFigure(figure, metadata)).outputs;
     });
   try {

@@ -14,7 +14,7 @@
 import { readFile } from "node:fs/promises";
 
 import type { RenderedOutput } from "../figure/build.js";
-import { formatOf } from "../figure/build.js";
+import { formatOf } from "../formats.js";
 import { readMetadata, type MetadataEntry } from "../metadata.js";
 import type { CacheEntry } from "./cache.js";
 import { relativeToManifest } from "./cache.js";

@@ -8,7 +8,7 @@ import { basename } from "node:path";
 
 import { WaterfallError } from "@wfall/spectra";
 
-import { formatOf } from "../figure/build.js";
+import { formatOf } from "../formats.js";
 import { readMetadata } from "../metadata.js";
 import { cachePath, hashFile, readCache, relativeToManifest } from "./cache.js";
 import { changesBetween, describeReason } from "./check.js";

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 
-import { FONT_FILES } from "../spec/fonts.js";
+import { FONT_FILES } from "../spec/font-files.js";
 import { VERSION } from "../version.js";
 import type { MetadataEntry } from "../metadata.js";
 import type { ManifestFigure } from "./manifest.js";

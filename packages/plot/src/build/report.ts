@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { native } from "@wfall/spectra/internal";
 
 import type { RenderedOutput } from "../figure/build.js";
-import { fontOptions } from "../spec/fonts.js";
+import { fontOptions } from "../spec/font-files.js";
 import { thumbnailToPng } from "../thumbnail.js";
 
 /** Pixels per inch of the report's images of PDF and SVG outputs. */

@@ -7,7 +7,7 @@ import { READ_OPTIONS } from "@wfall/spectra";
 import { schemaProperties } from "@wfall/spectra/internal";
 
 import { FIGURE_OPTIONS, PANEL_OPTIONS } from "../options.js";
-import { FORMATS } from "../render.js";
+import { FORMATS } from "../formats.js";
 
 /** The extensions an output may have (`.jpeg` is read as `.jpg`). */
 const OUTPUT_EXTENSIONS = [...FORMATS, "jpeg"];

@@ -3,8 +3,6 @@
  * each output. Every route to a figure (`plot`, `plot multi`, `plot build`,
  * `plotWaterfall`) ends here; nothing is written to disk.
  */
-import { extname } from "node:path";
-
 import {
   maskDocumentBytes,
   maskReportLines,
@@ -19,7 +17,8 @@ import { checkOptions, sweepTargetOf } from "@wfall/spectra/internal";
 
 import type { MetadataEntry } from "../metadata.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
-import { FORMATS, renderFigure, type FigureFormat } from "../render.js";
+import { formatOf, type FigureFormat } from "../formats.js";
+import { renderFigure } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
 import { contentsKey, panelContents } from "./contents.js";
 import { panelFigure } from "./data.js";
@@ -42,23 +41,7 @@ export interface BuiltFigure {
   notes: string[];
 }
 
-/** The figure format of an output path, from its extension. */
-export function formatOf(path: string): FigureFormat {
-  const ext = extname(path)
-    .slice(1)
-    .toLowerCase()
-    .replace(/^jpeg$/, "jpg");
-  if (!(FORMATS as readonly string[]).includes(ext)) {
-    throw new WaterfallError(
-      "E_ARGUMENT",
-      `cannot tell the figure format from the extension '${extname(path) || "(none)"}'; use .pdf, .svg, .png, .jpg or .webp`,
-      {
-        file: path,
-      },
-    );
-  }
-  return ext as FigureFormat;
-}
+export { formatOf } from "../formats.js";
 
 /** The JSON mask file each panel writes (`masksOut`), if any. */
 export function maskOutputs(description: FigureDescription): (string | undefined)[] {

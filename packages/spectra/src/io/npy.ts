@@ -205,11 +205,25 @@ function shapeRepr(shape: readonly number[]): string {
 
 /** Text as numpy's fixed-width unicode (`<U{n}`): UTF-32LE code points, each value padded with zeros to the longest. */
 function encodeText(values: readonly string[]): { descr: string; bytes: Uint8Array } {
-  const points = values.map((v) => [...v].map((c) => c.codePointAt(0)!));
-  const width = Math.max(1, ...points.map((p) => p.length));
+  const width = Math.max(1, ...values.map((v) => codePoints(v)));
   const out = new Uint32Array(values.length * width);
-  for (const [i, p] of points.entries()) out.set(p, i * width);
+  for (const [i, v] of values.entries()) codePoints(v, out, i * width);
   return { descr: `<U${width}`, bytes: new Uint8Array(out.buffer) };
+}
+
+/**
+ * The number of code points of `text` (a lone surrogate counts as one, as
+ * `[...text]` does), written into `out` from `at` when given. One pass over
+ * the string: a mask document runs to megabytes.
+ */
+function codePoints(text: string, out?: Uint32Array, at = 0): number {
+  let n = 0;
+  for (let j = 0; j < text.length; j++, n++) {
+    const c = text.codePointAt(j)!;
+    if (out) out[at + n] = c;
+    if (c > 0xffff) j++;
+  }
+  return n;
 }
 
 /** The strings of a numpy unicode (`<U{n}`) array, trailing zeros removed. */

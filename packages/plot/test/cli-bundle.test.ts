@@ -1,0 +1,90 @@
+/**
+ * The bundled command (scripts/bundle-cli.mjs, dist/bundle/): what bin/plot.js
+ * runs is self-contained (our modules once, third-party packages that
+ * @wfall/plot declares, Vega's own cached loader), and it draws the same bytes
+ * and builds the same figures as the unbundled dist/.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { describe, expect, it } from "vitest";
+
+import { fixtures } from "../../../test-utils/helpers.js";
+
+const plotDir = fileURLToPath(new URL("..", import.meta.url));
+const bundleDir = join(plotDir, "dist", "bundle");
+const bin = join(plotDir, "bin", "plot.js");
+const unbundled = join(plotDir, "dist", "cli", "main.js");
+const synthetic = join(fixtures, "synthetic_128x1024.npz");
+
+/** Every module specifier a bundled chunk imports (static and dynamic). */
+function specifiersOf(source: string): string[] {
+  return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)"([^"]+)"/gm)].map((m) => m[1]);
+}
+
+/** Runs `node args`; returns stdout, failing with stderr unless it exits 0. */
+function node(args: string[], cwd?: string): string {
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+// the unbundled command, as bin/plot.js ran it before the bundle (a file: build workers inherit Node's flags)
+const unbundledBin = join(mkdtempSync(join(tmpdir(), "wfall-unbundled-")), "plot.mjs");
+writeFileSync(
+  unbundledBin,
+  `const { main } = await import(${JSON.stringify(pathToFileURL(unbundled).href)});\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+);
+const viaUnbundled = (args: string[], cwd?: string) => node([unbundledBin, ...args], cwd);
+
+describe("the bundled plot command", () => {
+  it("imports only its own chunks, Node's modules, declared packages and the Vega loader", () => {
+    const declared = Object.keys(JSON.parse(readFileSync(join(plotDir, "package.json"), "utf8")).dependencies as Record<string, string>);
+    const chunks = readdirSync(bundleDir).filter((f) => f.endsWith(".js"));
+    expect(chunks).toEqual(expect.arrayContaining(["cli.js", "worker.js"]));
+    const outside: string[] = [];
+    for (const chunk of chunks) {
+      for (const spec of specifiersOf(readFileSync(join(bundleDir, chunk), "utf8"))) {
+        const bare = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+        const ok =
+          (spec.startsWith("./") && chunks.includes(spec.slice(2))) ||
+          spec === "../vega.js" ||
+          spec.startsWith("node:") ||
+          builtinModules.includes(spec) ||
+          (!spec.startsWith(".") && declared.includes(bare) && bare !== "@wfall/spectra");
+        if (!ok) outside.push(`${chunk}: ${spec}`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
+
+  it("draws the same PDF as the unbundled command", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-bundle-"));
+    node([bin, "--fname", synthetic, "--dm", "87.77", "--figname", join(dir, "bundled.pdf"), "-q"]);
+    viaUnbundled(["--fname", synthetic, "--dm", "87.77", "--figname", join(dir, "unbundled.pdf"), "-q"]);
+    expect(readFileSync(join(dir, "bundled.pdf")).equals(readFileSync(join(dir, "unbundled.pdf")))).toBe(true);
+  });
+
+  it("builds a manifest on worker threads with the same bytes", () => {
+    const figures = `version: 1\nfigures:\n${[0, 1, 2]
+      .map((i) => `  - name: f${i}\n    output: out/f${i}.png\n    dpi: 50\n    panels:\n      - { input: ${synthetic}, dm: ${87.7 + i / 10} }`)
+      .join("\n")}\n`;
+    const project = () => {
+      const dir = mkdtempSync(join(tmpdir(), "wfall-bundle-build-"));
+      mkdirSync(join(dir, "out"));
+      writeFileSync(join(dir, "figures.yaml"), figures);
+      return dir;
+    };
+    const [bundled, plain] = [project(), project()];
+    node([bin, "build", "--jobs", "2", "figures.yaml"], bundled);
+    viaUnbundled(["build", "--jobs", "2", "figures.yaml"], plain);
+    for (const i of [0, 1, 2]) {
+      const bytes = (dir: string) => readFileSync(join(dir, "out", `f${i}.png`));
+      expect(bytes(bundled).equals(bytes(plain)), `f${i}.png`).toBe(true);
+    }
+  });
+});
