@@ -22,6 +22,7 @@ import {
   type Reduced,
   type StructureDm,
   type WaterfallView,
+  type Wrap,
   type ZeroDmVariant,
 } from "./native.js";
 
@@ -378,6 +379,17 @@ export class Spectra {
     return this;
   }
 
+  /**
+   * The subbands of these channels dedispersed by the given per-channel shifts
+   * (samples, positive = toward earlier time), as {@link Spectra.dedisperseSubband}
+   * makes them: for a block of channels cut from a larger band, with that
+   * band's shifts, the block's subbands exactly as in the whole. Leaves this
+   * Spectra as it was.
+   */
+  subbandsShiftedBy(shifts: Float64Array, nsub: number, wrap?: Wrap): Reduced {
+    return native.dedisperseSubbandBy(this.#view(), shifts, wrap, nsub, this.source);
+  }
+
   #dedispersed(dm: number, options: DedisperseOptions): void {
     this.#dm = dm;
     this.#kdm = options.kdm ?? native.K_DM_CHIME;
@@ -558,6 +570,11 @@ export class Spectra {
     const moments = this.#moments(weighted);
     const medians = native.channelMedians(this.#view(), weighted, this.source);
     return { ...moments, ...medians };
+  }
+
+  /** Per-channel count, sum, mean and variance over finite samples (the moments of {@link Spectra.channelStats}, without medians). */
+  channelMoments(): Pick<ChannelStats, "count" | "sum" | "mean" | "variance"> {
+    return this.#moments(false);
   }
 
   /** Turns samples that are exactly 0 into NaN (weight 0), in place. Returns `this`. */
