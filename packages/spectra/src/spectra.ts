@@ -572,9 +572,13 @@ export class Spectra {
     return { ...moments, ...medians };
   }
 
-  /** Per-channel count, sum, mean and variance over finite samples (the moments of {@link Spectra.channelStats}, without medians). */
-  channelMoments(): Pick<ChannelStats, "count" | "sum" | "mean" | "variance"> {
-    return this.#moments(false);
+  /**
+   * Per-channel count, sum, mean and variance over finite samples (and, when
+   * `weighted`, only valid ones: of positive weight, not a missing zero): the
+   * moments of {@link Spectra.channelStats}, without medians.
+   */
+  channelMoments(weighted = false): Pick<ChannelStats, "count" | "sum" | "mean" | "variance"> {
+    return this.#moments(weighted);
   }
 
   /** Turns samples that are exactly 0 into NaN (weight 0), in place. Returns `this`. */

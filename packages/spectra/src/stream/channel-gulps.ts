@@ -70,7 +70,7 @@ interface FirstPass {
   /** Channels the in-memory path turns to NaN before normalising: dead ones with a valid sample, and given masks. */
   blanked: Uint8Array;
   moments?: { count: Float64Array; mean: Float64Array; variance: Float64Array };
-  /** Whether a kept sample is an exact zero. */
+  /** Whether a kept sample is an exact zero (when zeros are missing samples: it matters only then). */
   anyZero: boolean;
 }
 
@@ -146,15 +146,20 @@ export async function processChannelGulps(
       if (hasValidSample(values, null, opened.zerosMissing, d, count)) pass.blanked[c0 + d] = 1;
     }
     blank(values, c0, c1, pass.blanked);
-    if (pass.moments) {
-      const m = blockSpectra(values, c0, c1).channelMoments();
-      pass.moments.count.set(m.count, c0);
-      pass.moments.mean.set(m.mean, c0);
-      pass.moments.variance.set(m.variance, c0);
+    const block = blockSpectra(values, c0, c1);
+    const zerosMatter = opened.zerosMissing && given.normalise !== "none";
+    const finite = pass.moments || zerosMatter ? block.channelMoments() : undefined;
+    if (pass.moments && finite) {
+      pass.moments.count.set(finite.count, c0);
+      pass.moments.mean.set(finite.mean, c0);
+      pass.moments.variance.set(finite.variance, c0);
+    }
+    // exact zeros among the samples kept after the given masks: finite samples that are not valid ones
+    if (zerosMatter && finite && !pass.anyZero) {
+      const valid = block.channelMoments(true).count;
+      for (let c = c0; c < c1 && !pass.anyZero; c++) pass.anyZero = !givenMasked[c] && valid[c - c0] < finite.count[c - c0];
     }
     for (let c = c0; c < c1; c++) if (givenMasked[c]) pass.blanked[c] = 1;
-    blank(values, c0, c1, pass.blanked);
-    pass.anyZero ||= values.includes(0);
   }
   pass.dead.sort((a, b) => a - b);
 
