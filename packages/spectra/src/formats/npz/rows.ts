@@ -12,14 +12,17 @@ import type { StoredArray } from "../../io/npz.js";
 import * as native from "../../native.js";
 import type { ChannelRows } from "../format.js";
 
-/** The channel rows of a stored `[nchan][ntime]` member, or undefined when it is Fortran-ordered (time-major). */
+/**
+ * The channel rows of a stored `[nchan][ntime]` member of numbers, or undefined
+ * when it is Fortran-ordered (time-major), not numeric or not of its declared
+ * size (a whole read then says what is wrong).
+ */
 export function storedChannelRows(array: StoredArray, file: string): ChannelRows | undefined {
-  if (array.fortranOrder || array.shape.length !== 2) return undefined;
+  const numeric = /^[<>|=]?[fiub](\d+)$/.exec(array.descr);
+  if (array.fortranOrder || array.shape.length !== 2 || !numeric) return undefined;
   const [nchan, ntime] = array.shape;
-  const itemBytes = nchan * ntime === 0 ? 0 : array.dataBytes / (nchan * ntime);
-  if (!Number.isInteger(itemBytes) || itemBytes === 0) {
-    throw new WaterfallError("E_SHAPE", `key '${array.key}': shape (${nchan}, ${ntime}) of ${array.descr} does not match the ${array.dataBytes} bytes it holds`, { file });
-  }
+  const itemBytes = Number(numeric[1]);
+  if (nchan * ntime * itemBytes !== array.dataBytes || nchan * ntime === 0) return undefined;
   const rowBytes = ntime * itemBytes;
   // the CRC of the member up to the next row, while whole rows are read in order (until it has been checked once)
   let checked: { crc: number; nextRow: number } | undefined;
