@@ -61,8 +61,9 @@ async function bothWays(file: string, options: ProcessOptions, read: ReadOptions
 const SIX_CHANNELS = 6 * 4 * 1001;
 
 describe("streamed channel blocks equal the whole array", () => {
-  it("raw power: robust normalisation decided by 'auto', a NaN channel and missing samples, DM with the default wrap", async () => {
-    const { streamed } = await bothWays(join(dir, "raw.npz"), { dm: 30 }, {}, SIX_CHANNELS);
+  it("raw power: robust normalisation decided by 'auto', a NaN channel and missing samples, DM with the default wrap, given masks", async () => {
+    const { streamed } = await bothWays(join(dir, "raw.npz"), { dm: 30, maskChannels: [3, 4, 250], maskFreq: [[500, 520]] }, {}, SIX_CHANNELS);
+    expect(streamed.spectra.channelMask.origins[3]).toBe("manual");
     expect(streamed.applied.normalise).toBe("robust");
     expect(streamed.spectra.nchan).toBe(128);
     expect(streamed.spectra.channelMask.origins[90]).toBe("file");

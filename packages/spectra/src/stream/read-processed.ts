@@ -25,7 +25,7 @@ export interface ReadAndProcessed extends Processed {
 
 /** When to stream. */
 export interface StreamTuning {
-  /** Stream when the samples read take more than this many bytes as float32. Default 256 MiB. */
+  /** Stream when the samples read take more than this many bytes as float32. Default `WFALL_STREAM_BYTES`, else 256 MiB. */
   streamAboveBytes?: number;
   /** Float32 bytes of samples per block. Default 32 MiB. */
   gulpBytes?: number;
@@ -33,6 +33,12 @@ export interface StreamTuning {
 
 /** Reads at most this many float32 bytes whole by default: below it a second pass costs more than the memory saved. */
 export const STREAM_ABOVE_BYTES = 256 << 20;
+
+/** The streaming threshold: `WFALL_STREAM_BYTES` when set (0 streams every read that can stream), else {@link STREAM_ABOVE_BYTES}. */
+function streamAboveBytes(): number {
+  const env = Number(process.env.WFALL_STREAM_BYTES);
+  return process.env.WFALL_STREAM_BYTES !== undefined && Number.isFinite(env) && env >= 0 ? env : STREAM_ABOVE_BYTES;
+}
 
 /**
  * Reads `input` (holding the dispersion sweep around the range asked for)
@@ -45,7 +51,7 @@ export async function readProcessed(input: Input, read: ReadOptions, options: Pr
   return withPlannedRead(input, { ...read, includeSweep: sweepTargetOf(options) }, async (opened, format, plan) => {
     const bytes = 4 * opened.nchan * plan.count;
     const refusal =
-      bytes <= (tuning.streamAboveBytes ?? STREAM_ABOVE_BYTES) ? `${bytes} bytes are read whole` : typeof input === "string" ? channelGulpsRefusal(opened, options) : "several files";
+      bytes <= (tuning.streamAboveBytes ?? streamAboveBytes()) ? `${bytes} bytes are read whole` : typeof input === "string" ? channelGulpsRefusal(opened, options) : "several files";
     if (refusal === undefined) return processChannelGulps(opened, format, plan, options, tuning.gulpBytes ?? DEFAULT_GULP_BYTES);
     const waterfall = await readPlanned(opened, format, plan);
     return { ...processWaterfall(waterfall, options), waterfall, inMemory: refusal };
