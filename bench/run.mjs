@@ -404,7 +404,15 @@ if (run("WB")) {
     const seed = usage(python, [join(root, "python/seed_pipeline.py"), "--fname", input, "--dm", "87.77", "--figname", join(dir, "seed.png")]);
     const mib = (kib) => (kib / 1024).toFixed(0);
     const note = `(peak RSS ours ${mib(Math.max(...runs.map((r) => r.maxRssKiB)))} MiB, seed ${mib(seed.maxRssKiB)} MiB; CPU ours ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s, seed ${seed.cpuSeconds.toFixed(2)} s; load ${loadavg()[0].toFixed(1)})`;
-    record("WB", "1 GiB npz -> figure (CLI, cold process)", median(runs.map((r) => r.seconds)), seed.seconds, "seed numpy+matplotlib", "<= 0.6 s, >= 40x, <= 300 MiB", note);
+    record(
+      "WB",
+      "1 GiB npz -> figure (CLI, cold process)",
+      median(runs.map((r) => r.seconds)),
+      seed.seconds,
+      "seed numpy+matplotlib",
+      "<= 0.6 s, >= 40x, <= 300 MiB",
+      note,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

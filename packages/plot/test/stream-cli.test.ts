@@ -38,7 +38,10 @@ async function bothWays(args: (output: string) => string[], name: string) {
 describe("the command line streams large npz members", () => {
   it("plot prepare writes the same npz, provenance and mask report", async () => {
     const file = join(dir, "dead.npz");
-    const [whole, streamed] = await bothWays((o) => ["prepare", file, "--dm", "30", "--nsub", "64", "--mask-channels", "5,6", "--mask-freq", "600:610", "-o", o], "prepared.npz");
+    const [whole, streamed] = await bothWays(
+      (o) => ["prepare", file, "--dm", "30", "--nsub", "64", "--mask-channels", "5,6", "--mask-freq", "600:610", "-o", o],
+      "prepared.npz",
+    );
     expect(streamed.err).toBe(whole.err);
     expect(streamed.err).toMatch(/masked/);
     expect(Buffer.compare(streamed.bytes, whole.bytes)).toBe(0);

@@ -180,7 +180,11 @@ export function looksRawByMoments({ mean, variance, count }: { mean: ArrayLike<n
  * data may wrap around. A read of a range (`window`) was checked against the
  * whole file when it was widened by the sweep.
  */
-export function checkSweep(spectra: Pick<Spectra, "dt" | "df" | "fbottom" | "dm" | "nchan" | "ntime" | "source">, options: ProcessOptions, window?: SampleWindow): void {
+export function checkSweep(
+  spectra: Pick<Spectra, "dt" | "df" | "fbottom" | "dm" | "nchan" | "ntime" | "source">,
+  options: ProcessOptions,
+  window?: SampleWindow,
+): void {
   if (options.dm === undefined || options.wrap === "roll" || window) return;
   const axes = { dt: spectra.dt, df: spectra.df, fbottom: spectra.fbottom, dm: spectra.dm };
   sweepMarginsWithin(axes, spectra.nchan, { dm: options.dm, kdm: options.kdm, reference: options.reference }, spectra.ntime, spectra.source);

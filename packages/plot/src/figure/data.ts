@@ -48,7 +48,12 @@ export interface PanelRows {
  * catalogue files), come from the waterfall or from `extras`; the model is
  * drawn only while the data stay at the DM it was fitted at.
  */
-export async function panelFigure(input: Spectra | Waterfall | ReadAndProcessed, options: PanelOptions, extras: PanelRows = {}, parts?: PanelContents): Promise<PanelFigure> {
+export async function panelFigure(
+  input: Spectra | Waterfall | ReadAndProcessed,
+  options: PanelOptions,
+  extras: PanelRows = {},
+  parts?: PanelContents,
+): Promise<PanelFigure> {
   const { spectra, notes, fromDm, read } = processedPanel(input, options);
   const modelTimeseries = spectra.dm === fromDm ? (extras.modelTimeseries ?? read.modelTimeseries) : undefined;
   const rows = { dmTime: extras.dmTime ?? read.dmTime, modelTimeseries, window: read.window };
@@ -56,7 +61,10 @@ export async function panelFigure(input: Spectra | Waterfall | ReadAndProcessed,
 }
 
 /** The input processed by the options (a read already processed as it is), the DM it was at, and the rows read with it. */
-function processedPanel(input: Spectra | Waterfall | ReadAndProcessed, options: PanelOptions): { spectra: Spectra; notes: string[]; fromDm: number; read: PanelRows } {
+function processedPanel(
+  input: Spectra | Waterfall | ReadAndProcessed,
+  options: PanelOptions,
+): { spectra: Spectra; notes: string[]; fromDm: number; read: PanelRows } {
   if (input instanceof Spectra) return { spectra: processSpectra(input.clone(), options), notes: [], fromDm: input.dm, read: {} };
   if ("applied" in input) return { spectra: input.spectra, notes: input.notes, fromDm: input.waterfall.dm, read: input.waterfall };
   return { ...processWaterfall(input, options), fromDm: input.dm, read: input };

@@ -200,38 +200,38 @@ export async function openWaterfall(input: Input, options: ReadOptions = {}): Pr
 
 /** Reads the samples a {@link ReadPlan} decided, whole: the waterfall {@link openWaterfall} returns. */
 export async function readPlanned(opened: OpenedFile, format: WaterfallFormat, plan: ReadPlan): Promise<Waterfall> {
-    const { file, axes, flip, first, count } = plan;
-    const notes = [...plan.notes];
-    let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
-    if (flip)
-      block = {
-        ...block,
-        intensity: flipRows(block.intensity, opened.nchan, count),
-        weights: block.weights && flipRows(block.weights, opened.nchan, count),
-        channelWeights: block.channelWeights?.slice().reverse(),
-      };
-    const channelMask = fileChannelMask(block, opened, axes, notes);
-    return {
-      ...axes,
-      intensity: block.intensity,
-      nchan: opened.nchan,
-      ntime: block.ntime,
-      start: first * axes.dt,
-      weights: block.weights,
-      zerosMissing: opened.zerosMissing && !block.weights,
-      file,
-      format: format.name,
-      layout: opened.layout,
-      dtype: opened.dtype,
-      notes: [...opened.notes, ...notes, ...plan.sweepNotes],
-      startMjd: opened.startMjd,
-      dmTime: block.dmTime,
-      modelTimeseries: block.modelTimeseries,
-      extra: block.extra,
-      channelMask,
-      fileDescending: (opened.descending ?? false) || flip,
-      ...(plan.window ? { window: plan.window } : {}),
+  const { file, axes, flip, first, count } = plan;
+  const notes = [...plan.notes];
+  let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
+  if (flip)
+    block = {
+      ...block,
+      intensity: flipRows(block.intensity, opened.nchan, count),
+      weights: block.weights && flipRows(block.weights, opened.nchan, count),
+      channelWeights: block.channelWeights?.slice().reverse(),
     };
+  const channelMask = fileChannelMask(block, opened, axes, notes);
+  return {
+    ...axes,
+    intensity: block.intensity,
+    nchan: opened.nchan,
+    ntime: block.ntime,
+    start: first * axes.dt,
+    weights: block.weights,
+    zerosMissing: opened.zerosMissing && !block.weights,
+    file,
+    format: format.name,
+    layout: opened.layout,
+    dtype: opened.dtype,
+    notes: [...opened.notes, ...notes, ...plan.sweepNotes],
+    startMjd: opened.startMjd,
+    dmTime: block.dmTime,
+    modelTimeseries: block.modelTimeseries,
+    extra: block.extra,
+    channelMask,
+    fileDescending: (opened.descending ?? false) || flip,
+    ...(plan.window ? { window: plan.window } : {}),
+  };
 }
 
 /** What a read takes from a file, decided as {@link openWaterfall} decides it. */
@@ -258,7 +258,11 @@ export interface ReadPlan {
  * afterwards. {@link openWaterfall} then reads the samples whole; the
  * streaming path reads them in gulps.
  */
-export async function withPlannedRead<T>(input: Input, options: ReadOptions, use: (opened: OpenedFile, format: WaterfallFormat, plan: ReadPlan) => Promise<T>): Promise<T> {
+export async function withPlannedRead<T>(
+  input: Input,
+  options: ReadOptions,
+  use: (opened: OpenedFile, format: WaterfallFormat, plan: ReadPlan) => Promise<T>,
+): Promise<T> {
   const file = inputLabel(input);
   return withOpenFile(input, options, async (opened, format) => {
     if (opened.ntime === 0) throw new WaterfallError("E_SHAPE", "the file holds no samples", { file });

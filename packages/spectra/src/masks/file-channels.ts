@@ -59,7 +59,13 @@ export function fileChannelMask(block: SampleBlock, opened: OpenedFile, axes: Wa
 }
 
 /** {@link fileChannelMask} of the {@link deadChannels} found (in parts, by the streaming path), `channelWeights` whether the file gave them. */
-export function fileChannelMaskOf(dead: readonly number[], channelWeights: boolean, opened: OpenedFile, axes: WaterfallAxes, notes: string[]): ChannelMask | undefined {
+export function fileChannelMaskOf(
+  dead: readonly number[],
+  channelWeights: boolean,
+  opened: OpenedFile,
+  axes: WaterfallAxes,
+  notes: string[],
+): ChannelMask | undefined {
   const grid: MaskGrid = { nchan: opened.nchan, fbottom: axes.fbottom, df: axes.df };
   let mask: ChannelMask | undefined;
   if (opened.channelMask && sameBand(opened.channelMask.grid, grid)) mask = opened.channelMask;

@@ -175,7 +175,15 @@ export async function processChannelGulps(
   const normalised = options.normalise !== undefined && options.normalise !== "none" && options.normalise !== "auto";
   const wrap = options.wrap ?? PROCESS_OPTIONS.wrap.default;
   const dedisperse = { kdm: options.kdm, reference: options.reference, wrap };
-  const shifts = options.dm === undefined ? undefined : native.channelShifts(nchan, { dtSeconds: axes.dt, fbottomMhz: axes.fbottom, dfMhz: axes.df }, dedispersionStep(axes.dm, options.dm, dedisperse, file), file);
+  const shifts =
+    options.dm === undefined
+      ? undefined
+      : native.channelShifts(
+          nchan,
+          { dtSeconds: axes.dt, fbottomMhz: axes.fbottom, dfMhz: axes.df },
+          dedispersionStep(axes.dm, options.dm, dedisperse, file),
+          file,
+        );
 
   // Second pass: each block's channel steps, then its subbands.
   const bandMask = band.channelMask;
@@ -203,7 +211,11 @@ export async function processChannelGulps(
     for (let c = c0; c < c1; c++) bandMask.origins[c] = record.origins[c - c0];
     merged.add(record.steps, record.notes);
   }
-  const channelMask: ChannelMask = { ...bandMask, steps: [...bandMask.steps, ...merged.steps], notes: [...bandMask.notes, ...merged.notes.filter((n) => !bandMask.notes.includes(n))] };
+  const channelMask: ChannelMask = {
+    ...bandMask,
+    steps: [...bandMask.steps, ...merged.steps],
+    notes: [...bandMask.notes, ...merged.notes.filter((n) => !bandMask.notes.includes(n))],
+  };
   const dm = options.dm ?? axes.dm;
   const subbanded = new Spectra(intensity, {
     ...axes,
@@ -265,7 +277,10 @@ class StepMerge {
         found.channels += step.channels;
         continue;
       }
-      const next = steps.slice(i + 1).map((later) => this.steps.findIndex((s) => key(s) === key(later))).find((k) => k >= 0);
+      const next = steps
+        .slice(i + 1)
+        .map((later) => this.steps.findIndex((s) => key(s) === key(later)))
+        .find((k) => k >= 0);
       this.steps.splice(next ?? this.steps.length, 0, { ...step });
     }
     for (const n of notes) if (!this.notes.includes(n)) this.notes.push(n);

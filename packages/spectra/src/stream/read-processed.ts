@@ -51,7 +51,11 @@ export async function readProcessed(input: Input, read: ReadOptions, options: Pr
   return withPlannedRead(input, { ...read, includeSweep: sweepTargetOf(options) }, async (opened, format, plan) => {
     const bytes = 4 * opened.nchan * plan.count;
     const refusal =
-      bytes <= (tuning.streamAboveBytes ?? streamAboveBytes()) ? `${bytes} bytes are read whole` : typeof input === "string" ? channelGulpsRefusal(opened, options) : "several files";
+      bytes <= (tuning.streamAboveBytes ?? streamAboveBytes())
+        ? `${bytes} bytes are read whole`
+        : typeof input === "string"
+          ? channelGulpsRefusal(opened, options)
+          : "several files";
     if (refusal === undefined) return processChannelGulps(opened, format, plan, options, tuning.gulpBytes ?? DEFAULT_GULP_BYTES);
     const waterfall = await readPlanned(opened, format, plan);
     return { ...processWaterfall(waterfall, options), waterfall, inMemory: refusal };

@@ -32,7 +32,12 @@ export function storedChannelRows(array: StoredArray, file: string): ChannelRows
     async read(firstRow, rows, first, count) {
       const bytes = alignedBuffer(rows * count * itemBytes);
       if (first === 0 && count === ntime) await array.read(firstRow * rowBytes, bytes);
-      else await Promise.all(Array.from({ length: rows }, (_, r) => array.read((firstRow + r) * rowBytes + first * itemBytes, bytes.subarray(r * count * itemBytes, (r + 1) * count * itemBytes))));
+      else
+        await Promise.all(
+          Array.from({ length: rows }, (_, r) =>
+            array.read((firstRow + r) * rowBytes + first * itemBytes, bytes.subarray(r * count * itemBytes, (r + 1) * count * itemBytes)),
+          ),
+        );
       const whole = first === 0 && count === ntime && !verified;
       if (whole && firstRow === 0) checked = { crc: native.crc32(array.header, file), nextRow: 0 };
       if (whole && checked && checked.nextRow === firstRow) {
