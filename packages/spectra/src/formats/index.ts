@@ -10,6 +10,7 @@ import { sweepMargins, sweepMarginsWithin } from "../dedispersion.js";
 import { WaterfallError } from "../errors.js";
 import { openSource, type Source } from "../io/files.js";
 import { fileChannelMask } from "../masks/file-channels.js";
+import type { ChannelMask } from "../masks/record.js";
 import { bandEdges, checkAxes, frequencyAxis, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "../model.js";
 import * as native from "../native.js";
 import { READ_OPTIONS, type ReadOptions, type SweepTarget } from "../options/read.js";
@@ -200,7 +201,7 @@ export async function openWaterfall(input: Input, options: ReadOptions = {}): Pr
 
 /** Reads the samples a {@link ReadPlan} decided, whole: the waterfall {@link openWaterfall} returns. */
 export async function readPlanned(opened: OpenedFile, format: WaterfallFormat, plan: ReadPlan): Promise<Waterfall> {
-  const { file, axes, flip, first, count } = plan;
+  const { axes, flip, first, count } = plan;
   const notes = [...plan.notes];
   let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
   if (flip)
@@ -212,24 +213,42 @@ export async function readPlanned(opened: OpenedFile, format: WaterfallFormat, p
     };
   const channelMask = fileChannelMask(block, opened, axes, notes);
   return {
-    ...axes,
+    ...readDescription(opened, format, plan, notes, channelMask),
     intensity: block.intensity,
-    nchan: opened.nchan,
     ntime: block.ntime,
-    start: first * axes.dt,
     weights: block.weights,
     zerosMissing: opened.zerosMissing && !block.weights,
-    file,
+    dmTime: block.dmTime,
+    modelTimeseries: block.modelTimeseries,
+    extra: block.extra,
+  };
+}
+
+/**
+ * A planned read as a {@link Waterfall} describes it, without its samples:
+ * `notes` are those of the axes and the file's channel mask (the sweep's are added).
+ */
+export function readDescription(
+  opened: OpenedFile,
+  format: WaterfallFormat,
+  plan: ReadPlan,
+  notes: string[],
+  channelMask?: ChannelMask,
+): Omit<Waterfall, "intensity" | "weights"> {
+  return {
+    ...plan.axes,
+    nchan: opened.nchan,
+    ntime: plan.count,
+    start: plan.first * plan.axes.dt,
+    zerosMissing: opened.zerosMissing,
+    file: plan.file,
     format: format.name,
     layout: opened.layout,
     dtype: opened.dtype,
     notes: [...opened.notes, ...notes, ...plan.sweepNotes],
     startMjd: opened.startMjd,
-    dmTime: block.dmTime,
-    modelTimeseries: block.modelTimeseries,
-    extra: block.extra,
     channelMask,
-    fileDescending: (opened.descending ?? false) || flip,
+    fileDescending: (opened.descending ?? false) || plan.flip,
     ...(plan.window ? { window: plan.window } : {}),
   };
 }

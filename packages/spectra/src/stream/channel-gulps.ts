@@ -19,7 +19,7 @@
 import { flipRows } from "../arrays.js";
 import { dedispersionStep, referenceFrequency } from "../dedispersion.js";
 import type { ChannelRows, OpenedFile, WaterfallFormat } from "../formats/format.js";
-import type { ReadPlan } from "../formats/index.js";
+import { readDescription, type ReadPlan } from "../formats/index.js";
 import { deadChannels, fileChannelMaskOf, hasValidSample } from "../masks/file-channels.js";
 import type { ChannelMask, MaskStep } from "../masks/record.js";
 import * as native from "../native.js";
@@ -234,22 +234,7 @@ export async function processChannelGulps(
     normalised: normalised ? (options.normalise as Spectra["normalised"]) : undefined,
   });
   const processed = keepWindowDownsampled(subbanded, options, plan.window);
-  const waterfall: WaterfallRead = {
-    ...axes,
-    nchan,
-    ntime: count,
-    start,
-    zerosMissing: opened.zerosMissing,
-    file,
-    format: format.name,
-    layout: opened.layout,
-    dtype: opened.dtype,
-    notes: [...opened.notes, ...notes, ...plan.sweepNotes],
-    startMjd: opened.startMjd,
-    channelMask: fileMask,
-    fileDescending: (opened.descending ?? false) || plan.flip,
-    ...(plan.window ? { window: plan.window } : {}),
-  };
+  const waterfall: WaterfallRead = readDescription(opened, format, plan, notes, fileMask);
   return { spectra: processed, notes: note ? [note] : [], applied: appliedProcessing(options, axes.dm, nchan, processed), waterfall };
 }
 
