@@ -8,6 +8,7 @@ dead.npz        raw.npz's power without missing samples but a dead channel of ze
                 the only zeros, in one block
 normalised.npz  tutorial layout, zero-mean data (normalise "auto" leaves it), a constant channel
 descending.npz  frbgui layout, frequencies listed from the highest (rows flipped on reading)
+counts.npz      raw.npz as 8-bit counts (an integer type: 'auto' normalises without looking)
 corrupt.npz     raw.npz with one data byte changed (the CRC no longer matches)
 """
 
@@ -40,6 +41,9 @@ normalised[200, 3:9] = 5
 np.savez(out / "normalised.npz", intensity=normalised, dt=dt, df=df, fbottom=fbottom, dm=dm)
 
 np.savez(out / "descending.npz", wfall=raw[::-1].copy(), dt=dt, dfs=freqs[::-1].copy(), DM=dm)
+
+counts = np.clip(np.nan_to_num(raw), 0, 255).astype(np.uint8)
+np.savez(out / "counts.npz", intensity=counts, dt=dt, df=df, fbottom=fbottom, dm=dm)
 
 data = bytearray((out / "raw.npz").read_bytes())
 data[len(data) // 2] ^= 0x5A

@@ -91,6 +91,11 @@ describe("streamed channel blocks equal the whole array", () => {
     expect(streamed.spectra.channelMask.origins[33]).toBe("constant");
   });
 
+  it("8-bit counts: 'auto' normalises an integer type without a first look", async () => {
+    const { streamed } = await bothWays(join(dir, "counts.npz"), { dm: 30, nsub: 64, masks: true, wrap: "roll" }, { start: 0.5 }, SIX_CHANNELS);
+    expect(streamed.applied.normalise).toBe("robust");
+  });
+
   it("frequencies stored from the highest (rows flipped), a range at the start of the file", async () => {
     await bothWays(join(dir, "descending.npz"), { dm: 30, masks: true }, { duration: 0.5 }, SIX_CHANNELS);
   });

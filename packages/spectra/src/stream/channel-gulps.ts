@@ -166,7 +166,8 @@ export async function processChannelGulps(
   const notes = [...plan.notes];
   const fileMask = fileChannelMaskOf(pass.dead, false, opened, axes, notes);
   const moments = pass.moments;
-  const { options, note } = resolveNormaliseBy(() => looksRawByMoments(moments as NonNullable<typeof moments>), given, opened.dtype);
+  const isRaw = () => integerType(opened.dtype) || looksRawByMoments(moments as NonNullable<typeof moments>);
+  const { options, note } = resolveNormaliseBy(isRaw, given, opened.dtype);
   const band = skeleton(fileMask);
   applyGivenMasks(band, options);
   checkSweep({ ...axes, nchan, ntime: count, source: file }, options, plan.window);
