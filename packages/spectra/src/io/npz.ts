@@ -78,11 +78,12 @@ export class Npz {
   /**
    * A stored member's header and positioned reads of its data, without reading
    * the data (no size limit: the caller reads it in parts); undefined for a
-   * missing or compressed member.
+   * missing or compressed member, or one whose headers are damaged (reading it
+   * whole with {@link Npz.array} then says what is wrong, as it always has).
    */
   async storedArray(key: string): Promise<StoredArray | undefined> {
     const entry = this.entry(key);
-    const offset = entry && (await this.zip.storedOffset(entry));
+    const offset = entry && (await this.zip.storedOffset(entry).catch(() => undefined));
     if (!entry || offset === undefined) return undefined;
     const head = new Uint8Array(Math.min(entry.size, NPY_HEADER_MAX_BYTES));
     await this.zip.readAt(offset, head);
