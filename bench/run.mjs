@@ -6,7 +6,8 @@
 //   pnpm bench --quick    fewer repetitions and a smaller workload 3
 //   pnpm bench --only W1,W4
 //   pnpm bench --only W5 --no-record   (a workload alone, without rewriting RESULTS.md)
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -397,6 +398,36 @@ if (run("W7")) {
       const note = `${oursNote}; ${name}: ${theirs.perTrial.toFixed(2)} s per trial x 256 (${theirs.timedTrials} timed)`;
       record("W7", c.what, ours.auto, theirs.seconds, name, tool === "numpy" ? ">= 20x" : ">= 5x", note);
     }
+  }
+}
+
+if (run("WB")) {
+  // Bounded memory (issue 18): a 1 GiB channel-major npz streams in blocks of channels. Made under a
+  // temporary directory (the free space checked first) and deleted afterwards.
+  log("> WB: 16384 x 16384 float32 npz (1 GiB) -> figure, bounded memory");
+  const dir = mkdtempSync(join(tmpdir(), "wfall-wb-"));
+  try {
+    const free = statfsSync(dir);
+    if (free.bavail * free.bsize < 4 * 2 ** 30) throw new Error(`WB needs 4 GiB free under ${dir}`);
+    const input = join(dir, "wb.npz");
+    timeCommand(python, [join(here, "generate_bounded.py"), input], { stdio: ["ignore", "inherit", "inherit"] });
+    readFileSync(input); // in the page cache, as for the competitor
+    const usage = (command, args) => jsonCommand(python, [join(here, "lib/rusage.py"), command, ...args]);
+    const runs = Array.from({ length: quick ? 2 : 3 }, () => usage(node, [plot, "--fname", input, "--dm", "87.77", "--figname", join(dir, "ours.png")]));
+    const seed = usage(python, [join(root, "python/seed_pipeline.py"), "--fname", input, "--dm", "87.77", "--figname", join(dir, "seed.png")]);
+    const mib = (kib) => (kib / 1024).toFixed(0);
+    const note = `(peak RSS ours ${mib(Math.max(...runs.map((r) => r.maxRssKiB)))} MiB, seed ${mib(seed.maxRssKiB)} MiB; CPU ours ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s, seed ${seed.cpuSeconds.toFixed(2)} s; load ${loadavg()[0].toFixed(1)})`;
+    record(
+      "WB",
+      "1 GiB npz -> figure (CLI, cold process)",
+      median(runs.map((r) => r.seconds)),
+      seed.seconds,
+      "seed numpy+matplotlib",
+      "<= 0.6 s, >= 40x, <= 300 MiB",
+      note,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

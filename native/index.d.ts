@@ -221,8 +221,11 @@ export type ColourMap = 'viridis' | 'magma' | 'inferno' | 'plasma' | 'cividis' |
  */
 export declare function compareFigures(expected: Uint8Array, actual: Uint8Array, format: FigureFileFormat, fontsOptions: FontOptions, dpi: number): FigureComparison
 
-/** The CRC-32 (zip's) of `bytes`, computed in parallel. */
-export declare function crc32(bytes: Uint8Array): number
+/**
+ * The CRC-32 (zip's) of `bytes`, computed in parallel; with `previous` (the CRC of the bytes
+ * before them), the CRC of both: a member read in pieces is checked piece by piece.
+ */
+export declare function crc32(bytes: Uint8Array, previous?: number | undefined | null): number
 
 /** Dedisperses in place (weights move with the data); returns each channel's shift in samples. */
 export declare function dedisperse(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion): Float64Array

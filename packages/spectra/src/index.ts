@@ -74,6 +74,7 @@ export type { RfiFlags, RfiMethods } from "./masks/rfi.js";
 export type { DedisperseOptions } from "./dedispersion.js";
 export { autoSubbands, looksRaw, masksRequested, processSpectra, processWaterfall, type Processed } from "./process.js";
 export { reduceFilterbank, type ReduceOptions } from "./reduce.js";
+export { readProcessed, STREAM_ABOVE_BYTES, type ReadAndProcessed, type StreamTuning, type WaterfallRead } from "./stream/read-processed.js";
 export { figureWindow, type FigureWindow, type PeakRule, type WindowCentreOptions } from "./figure-window.js";
 export {
   prepareFigureData,

@@ -102,6 +102,10 @@ export const dedisperse = (v: WaterfallView, axes: core.Axes, step: core.Dedispe
 export const dedisperseSubband = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, nsub: number, file?: string) =>
   call(file, () => core.dedisperseSubband(v.data, v.weights, v.zerosMissing, grid(v), axes, step, nsub));
 
+/** `dedisperseSubband` of a block of channels cut from a larger band, with that band's shifts for them: the block's subbands exactly as in place. */
+export const dedisperseSubbandBy = (v: WaterfallView, shifts: Float64Array, wrap: core.Wrap | undefined, nsub: number, file?: string) =>
+  call(file, () => core.dedisperseSubbandBy(v.data, v.weights, v.zerosMissing, grid(v), shifts, wrap, nsub));
+
 export const subband = (v: WaterfallView, nsub: number, file?: string) => call(file, () => core.subband(v.data, v.weights, v.zerosMissing, grid(v), nsub));
 
 export const downsample = (v: WaterfallView, factor: number, file?: string) =>
@@ -266,7 +270,7 @@ export const textWidth = (text: string, style: { fontSize: number; family: strin
   call(undefined, () => core.textWidth(text, style, fonts));
 
 /** The zip CRC-32 of `bytes`, computed in parallel in the core. */
-export const crc32 = (bytes: Uint8Array, file?: string) => call(file, () => core.crc32(bytes));
+export const crc32 = (bytes: Uint8Array, file?: string, previous?: number) => call(file, () => core.crc32(bytes, previous));
 
 /** The S/N of a time series by a named definition (missing samples skipped). */
 export const measureSnr = (series: Float64Array, options: core.SnrOptions, file?: string) => call(file, () => core.measureSnr(series, options));

@@ -77,7 +77,7 @@ function spelled(key: keyof typeof PROCESS_OPTIONS, value?: unknown): string {
 }
 
 /** Masks given as channels, MHz ranges or a mask file: they need no statistics. */
-function applyGivenMasks(spectra: Spectra, options: ProcessOptions): void {
+export function applyGivenMasks(spectra: Spectra, options: ProcessOptions): void {
   const file = spectra.source;
   if (options.maskChannels?.length) {
     checkChannels(options.maskChannels, spectra.nchan, spelled("maskChannels"), file);
@@ -152,11 +152,19 @@ function rfiMethodsOf(spectra: Spectra, options: ProcessOptions): { methods: Rfi
  * mean is above its spread, and the channel means differ at least tenfold.
  */
 export function looksRaw(spectra: Spectra, dtype?: string): boolean {
-  if (dtype && /^(\W?[iu]\d|u?int\d+)$/.test(dtype)) return true;
-  const { mean, variance, count } = spectra.channelMoments();
+  return integerType(dtype) || looksRawByMoments(spectra.channelMoments());
+}
+
+/** Whether a stored sample type is an integer one (raw counts). */
+export function integerType(dtype?: string): boolean {
+  return dtype !== undefined && /^(\W?[iu]\d|u?int\d+)$/.test(dtype);
+}
+
+/** {@link looksRaw} from per-channel moments over finite samples (whole channels, gathered in parts by the streaming path). */
+export function looksRawByMoments({ mean, variance, count }: { mean: ArrayLike<number>; variance: ArrayLike<number>; count: ArrayLike<number> }): boolean {
   const levels: number[] = [];
   const ratios: number[] = [];
-  for (let c = 0; c < spectra.nchan; c++) {
+  for (let c = 0; c < count.length; c++) {
     if (count[c] === 0) continue;
     if (!(mean[c] > 0)) return false;
     levels.push(mean[c]);
@@ -172,7 +180,11 @@ export function looksRaw(spectra: Spectra, dtype?: string): boolean {
  * data may wrap around. A read of a range (`window`) was checked against the
  * whole file when it was widened by the sweep.
  */
-function checkSweep(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): void {
+export function checkSweep(
+  spectra: Pick<Spectra, "dt" | "df" | "fbottom" | "dm" | "nchan" | "ntime" | "source">,
+  options: ProcessOptions,
+  window?: SampleWindow,
+): void {
   if (options.dm === undefined || options.wrap === "roll" || window) return;
   const axes = { dt: spectra.dt, df: spectra.df, fbottom: spectra.fbottom, dm: spectra.dm };
   sweepMarginsWithin(axes, spectra.nchan, { dm: options.dm, kdm: options.kdm, reference: options.reference }, spectra.ntime, spectra.source);
@@ -195,8 +207,13 @@ export const TIME_STEP_OPTIONS = ["dm", "kdm", "reference", "wrap", "nsub", "dow
  * they {@link looksRaw}, else none, with a note saying so for a raw file.
  */
 export function resolveNormalise(spectra: Spectra, options: ProcessOptions, dtype?: string): { options: ProcessOptions; note?: string } {
+  return resolveNormaliseBy(() => looksRaw(spectra, dtype), options, dtype);
+}
+
+/** {@link resolveNormalise} with {@link looksRaw} given (asked only for `"auto"`). */
+export function resolveNormaliseBy(isRaw: () => boolean, options: ProcessOptions, dtype?: string): { options: ProcessOptions; note?: string } {
   if (options.normalise !== undefined && options.normalise !== "auto") return { options };
-  const raw = looksRaw(spectra, dtype);
+  const raw = isRaw();
   const note = raw
     ? `normalised each channel (robust: (x - median) / (1.4826 MAD)) because the samples are raw ${dtype ?? "power"}; --normalise none keeps them raw`
     : undefined;
@@ -256,6 +273,11 @@ export function processTime(spectra: Spectra, options: ProcessOptions, window?: 
   if (options.dm !== undefined && nsub !== null) spectra.dedisperseSubband(options.dm, nsub, dedisperse);
   else if (options.dm !== undefined) spectra.dedisperse(options.dm, dedisperse);
   else if (nsub !== null) spectra.subband(nsub);
+  return keepWindowDownsampled(spectra, options, window);
+}
+
+/** The last steps along time: keep the `window` a read asked for (when it also read the sweep), then downsample. */
+export function keepWindowDownsampled(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
   const kept = window ? spectra.slice(window.offset, window.count) : spectra;
   const factor = options.downsample ?? PROCESS_OPTIONS.downsample.default;
   if (factor !== 1) kept.downsample(factor);
@@ -313,8 +335,13 @@ export function processWaterfall(waterfall: Waterfall, options: ProcessOptions):
   const fromDm = spectra.dm;
   const nchan = spectra.nchan;
   const processed = processSpectra(spectra, resolved, waterfall.window);
+  return { spectra: processed, notes, applied: appliedProcessing(resolved, fromDm, nchan, processed) };
+}
+
+/** What processing with the `resolved` options did, for provenance. */
+export function appliedProcessing(resolved: ProcessOptions, fromDm: number, nchan: number, processed: Spectra): AppliedProcessing {
   const { sum, variance, constant } = maskThresholds(resolved);
-  const applied: AppliedProcessing = {
+  return {
     fromDm,
     dm: processed.dm,
     kdm: resolved.kdm ?? PROCESS_OPTIONS.kdm.default,
@@ -325,5 +352,4 @@ export function processWaterfall(waterfall: Waterfall, options: ProcessOptions):
     channels: [nchan, processed.nchan],
     downsample: resolved.downsample ?? PROCESS_OPTIONS.downsample.default,
   };
-  return { spectra: processed, notes, applied };
 }

@@ -22,6 +22,7 @@ import {
   type Reduced,
   type StructureDm,
   type WaterfallView,
+  type Wrap,
   type ZeroDmVariant,
 } from "./native.js";
 
@@ -376,6 +377,17 @@ export class Spectra {
     this.#df *= this.#nchan / out.nchan;
     this.#replace(out);
     return this;
+  }
+
+  /**
+   * The subbands of these channels dedispersed by the given per-channel shifts
+   * (samples, positive = toward earlier time), as {@link Spectra.dedisperseSubband}
+   * makes them: for a block of channels cut from a larger band, with that
+   * band's shifts, the block's subbands exactly as in the whole. Leaves this
+   * Spectra as it was.
+   */
+  subbandsShiftedBy(shifts: Float64Array, nsub: number, wrap?: Wrap): Reduced {
+    return native.dedisperseSubbandBy(this.#view(), shifts, wrap, nsub, this.source);
   }
 
   #dedispersed(dm: number, options: DedisperseOptions): void {

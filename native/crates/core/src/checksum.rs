@@ -9,6 +9,18 @@ const CHUNK_BYTES: usize = 4 << 20;
 
 /// The CRC-32 of `bytes`.
 pub fn crc32(bytes: &[u8]) -> u32 {
+    hasher_of(bytes).finalize()
+}
+
+/// The CRC-32 of some earlier bytes whose CRC is `previous`, followed by `bytes`: a member read in
+/// pieces, front to back, is checked without holding it whole.
+pub fn crc32_after(previous: u32, bytes: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new_with_initial(previous);
+    hasher.combine(&hasher_of(bytes));
+    hasher.finalize()
+}
+
+fn hasher_of(bytes: &[u8]) -> crc32fast::Hasher {
     bytes
         .par_chunks(CHUNK_BYTES)
         .map(|chunk| {
@@ -20,7 +32,6 @@ pub fn crc32(bytes: &[u8]) -> u32 {
             a.combine(&b);
             a
         })
-        .finalize()
 }
 
 #[cfg(test)]
@@ -33,5 +44,15 @@ mod tests {
         assert_eq!(crc32(b""), 0);
         let big: Vec<u8> = (0..(3 * CHUNK_BYTES + 12345)).map(|i| (i * 31 % 251) as u8).collect();
         assert_eq!(crc32(&big), crc32fast::hash(&big));
+    }
+
+    #[test]
+    fn a_crc_continued_piece_by_piece_equals_the_whole_one() {
+        let big: Vec<u8> = (0..(2 * CHUNK_BYTES + 777)).map(|i| (i * 7 % 253) as u8).collect();
+        for cut in [0, 1, 4096, CHUNK_BYTES + 3, big.len()] {
+            let (a, b) = big.split_at(cut);
+            assert_eq!(crc32_after(crc32(a), b), crc32(&big), "cut at {cut}");
+        }
+        assert_eq!(crc32_after(0, b"123456789"), 0xcbf4_3926);
     }
 }

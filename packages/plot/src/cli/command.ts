@@ -3,18 +3,17 @@ import {
   maskDocumentBytes,
   maskReportLines,
   masksRequested,
-  openWaterfall,
   PROCESS_OPTIONS,
-  processWaterfall,
   READ_OPTIONS,
+  readProcessed,
   WaterfallError,
   type Input,
   type Processed,
   type ProcessOptions,
   type ReadOptions,
-  type Waterfall,
+  type WaterfallRead,
 } from "@wfall/spectra";
-import { expandPattern, isPattern, sweepTargetOf, writeFilesAtomic } from "@wfall/spectra/internal";
+import { expandPattern, isPattern, writeFilesAtomic } from "@wfall/spectra/internal";
 
 import { optionsFrom, UsageError, type Flag, type Parsed } from "./flags.js";
 
@@ -81,7 +80,7 @@ export interface ProcessedInputOptions {
 export interface ProcessedInput extends Processed {
   input: Input;
   files: string[];
-  waterfall: Waterfall;
+  waterfall: WaterfallRead;
   read: ReadOptions;
   /** The JSON mask file `--masks-out` asks for, not yet written ({@link writeMaskFile}). */
   maskFile?: { path: string; bytes: Uint8Array };
@@ -110,8 +109,9 @@ export async function processedInput(parsed: Parsed, command: string, io: Io, ho
   if (options.masksOut !== undefined && (options.masksOut === how.output || files.includes(options.masksOut)))
     throw new WaterfallError("E_ARGUMENT", "--masks-out names an input or the output file; choose another name", { file: options.masksOut });
   const read = optionsFrom(READ_OPTIONS, parsed);
-  const waterfall = await openWaterfall(input, { ...read, includeSweep: sweepTargetOf(options) });
-  const processed = processWaterfall(waterfall, options);
+  // a large channel-major file streams in blocks of channels; the result is the same
+  const processed = await readProcessed(input, read, options);
+  const { waterfall } = processed;
   printNotes(
     [...waterfall.notes, ...processed.notes].map((n) => `${waterfall.file}: ${n}`),
     io,
@@ -120,5 +120,5 @@ export async function processedInput(parsed: Parsed, command: string, io: Io, ho
   const mask = processed.spectra.channelMask;
   printNotes(maskReportLines(mask, waterfall.file, masksRequested(options)), io);
   const maskFile = options.masksOut !== undefined ? { path: options.masksOut, bytes: maskDocumentBytes(mask, waterfall.file) } : undefined;
-  return { input, files, waterfall, read, ...processed, maskFile };
+  return { input, files, read, ...processed, maskFile };
 }

@@ -7,13 +7,13 @@ import {
   maskDocumentBytes,
   maskReportLines,
   masksRequested,
-  openWaterfall,
+  readProcessed,
   type Spectra,
   WaterfallError,
   type FigureData,
-  type Waterfall,
+  type ReadAndProcessed,
 } from "@wfall/spectra";
-import { checkOptions, sweepTargetOf } from "@wfall/spectra/internal";
+import { checkOptions } from "@wfall/spectra/internal";
 
 import type { MetadataEntry } from "../metadata.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
@@ -71,11 +71,12 @@ function checkOutputs(description: FigureDescription): void {
 }
 
 /** A panel's data: read from its file(s) (holding the dispersion sweep around the range asked for), or given. */
-async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<Spectra | Waterfall> {
+async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: string[]): Promise<Spectra | ReadAndProcessed> {
   if (!isFileInput(panel.input)) return panel.input;
-  const waterfall = await openWaterfall(panel.input, { ...panel.read, includeSweep: sweepTargetOf(options) });
-  if (waterfall.notes.length) notes.push(`${waterfall.file}: ${waterfall.notes.join("; ")}`);
-  return waterfall;
+  // read and processed in one step: a large channel-major file streams in blocks of channels
+  const read = await readProcessed(panel.input, panel.read ?? {}, options);
+  if (read.waterfall.notes.length) notes.push(`${read.waterfall.file}: ${read.waterfall.notes.join("; ")}`);
+  return read;
 }
 
 /** How a panel with these options is drawn (the look options of {@link PANEL_OPTIONS}), checked. */
@@ -97,7 +98,7 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
     const file = panelSource(panel);
     checkOptions(PANEL_OPTIONS, options, file);
     const data = await loadPanel(panel, options, notes);
-    const dmTime = panel.dmTime ?? (isFileInput(panel.input) ? (data as Waterfall).dmTime : undefined);
+    const dmTime = panel.dmTime ?? (isFileInput(panel.input) ? (data as ReadAndProcessed).waterfall.dmTime : undefined);
     const parts = panelContents(options, dmTime !== undefined, file);
     if (i > 0 && contentsKey(parts) !== contentsKey(panels[0].parts!))
       throw new WaterfallError(

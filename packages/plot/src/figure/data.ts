@@ -18,6 +18,7 @@ import {
   type MeasuredPlane,
   type SampleWindow,
   type SnrCurve,
+  type ReadAndProcessed,
   type Waterfall,
 } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
@@ -47,13 +48,26 @@ export interface PanelRows {
  * catalogue files), come from the waterfall or from `extras`; the model is
  * drawn only while the data stay at the DM it was fitted at.
  */
-export async function panelFigure(input: Spectra | Waterfall, options: PanelOptions, extras: PanelRows = {}, parts?: PanelContents): Promise<PanelFigure> {
-  const fromDm = input.dm;
-  const { spectra, notes } = input instanceof Spectra ? { spectra: processSpectra(input.clone(), options), notes: [] } : processWaterfall(input, options);
-  const read: PanelRows = input instanceof Spectra ? {} : input;
+export async function panelFigure(
+  input: Spectra | Waterfall | ReadAndProcessed,
+  options: PanelOptions,
+  extras: PanelRows = {},
+  parts?: PanelContents,
+): Promise<PanelFigure> {
+  const { spectra, notes, fromDm, read } = processedPanel(input, options);
   const modelTimeseries = spectra.dm === fromDm ? (extras.modelTimeseries ?? read.modelTimeseries) : undefined;
   const rows = { dmTime: extras.dmTime ?? read.dmTime, modelTimeseries, window: read.window };
   return { figure: await figureDataOfProcessed(spectra, options, rows, parts), notes };
+}
+
+/** The input processed by the options (a read already processed as it is), the DM it was at, and the rows read with it. */
+function processedPanel(
+  input: Spectra | Waterfall | ReadAndProcessed,
+  options: PanelOptions,
+): { spectra: Spectra; notes: string[]; fromDm: number; read: PanelRows } {
+  if (input instanceof Spectra) return { spectra: processSpectra(input.clone(), options), notes: [], fromDm: input.dm, read: {} };
+  if ("applied" in input) return { spectra: input.spectra, notes: input.notes, fromDm: input.waterfall.dm, read: input.waterfall };
+  return { ...processWaterfall(input, options), fromDm: input.dm, read: input };
 }
 
 /** The figure data of a Spectra after the options' processing (the Spectra itself is not modified). */

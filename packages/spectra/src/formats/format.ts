@@ -71,6 +71,23 @@ export interface OpenedFile {
   read(first: number, count: number): Promise<SampleBlock>;
   /** What `plot info` shows besides the shape and axes: header values, other keys. */
   details(): Record<string, unknown>;
+  /**
+   * Reads blocks of whole channels without the rest (channel-major storage: an
+   * npz's stored C-order member), for the streaming path; absent otherwise.
+   */
+  channelRows?: ChannelRows;
   /** Releases what the format opened itself (the pipeline closes the source). */
   close?(): void;
+}
+
+/** Positioned reads of blocks of channels of a channel-major file (rows in the file's order). */
+export interface ChannelRows {
+  /** Bytes of one stored sample. */
+  itemBytes: number;
+  /**
+   * Rows `[firstRow, firstRow + rows)` of samples `[first, first + count)`, as
+   * float32 `[rows][count]`. Reading every row front to back, whole, checks
+   * the file's checksum on the last one.
+   */
+  read(firstRow: number, rows: number, first: number, count: number): Promise<Float32Array>;
 }

@@ -10,6 +10,7 @@ import { sweepMargins, sweepMarginsWithin } from "../dedispersion.js";
 import { WaterfallError } from "../errors.js";
 import { openSource, type Source } from "../io/files.js";
 import { fileChannelMask } from "../masks/file-channels.js";
+import type { ChannelMask } from "../masks/record.js";
 import { bandEdges, checkAxes, frequencyAxis, type FormatName, type SampleWindow, type Waterfall, type WaterfallAxes } from "../model.js";
 import * as native from "../native.js";
 import { READ_OPTIONS, type ReadOptions, type SweepTarget } from "../options/read.js";
@@ -195,6 +196,92 @@ function selectSamples(block: SampleBlock, nchan: number, first: number, count: 
  * (ordered by start time, gaps as missing samples); other formats refuse it.
  */
 export async function openWaterfall(input: Input, options: ReadOptions = {}): Promise<Waterfall> {
+  return withPlannedRead(input, options, readPlanned);
+}
+
+/** Reads the samples a {@link ReadPlan} decided, whole: the waterfall {@link openWaterfall} returns. */
+export async function readPlanned(opened: OpenedFile, format: WaterfallFormat, plan: ReadPlan): Promise<Waterfall> {
+  const { axes, flip, first, count } = plan;
+  const notes = [...plan.notes];
+  let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
+  if (flip)
+    block = {
+      ...block,
+      intensity: flipRows(block.intensity, opened.nchan, count),
+      weights: block.weights && flipRows(block.weights, opened.nchan, count),
+      channelWeights: block.channelWeights?.slice().reverse(),
+    };
+  const channelMask = fileChannelMask(block, opened, axes, notes);
+  return {
+    ...readDescription(opened, format, plan, notes, channelMask),
+    intensity: block.intensity,
+    ntime: block.ntime,
+    weights: block.weights,
+    zerosMissing: opened.zerosMissing && !block.weights,
+    dmTime: block.dmTime,
+    modelTimeseries: block.modelTimeseries,
+    extra: block.extra,
+  };
+}
+
+/**
+ * A planned read as a {@link Waterfall} describes it, without its samples:
+ * `notes` are those of the axes and the file's channel mask (the sweep's are added).
+ */
+export function readDescription(
+  opened: OpenedFile,
+  format: WaterfallFormat,
+  plan: ReadPlan,
+  notes: string[],
+  channelMask?: ChannelMask,
+): Omit<Waterfall, "intensity" | "weights"> {
+  return {
+    ...plan.axes,
+    nchan: opened.nchan,
+    ntime: plan.count,
+    start: plan.first * plan.axes.dt,
+    zerosMissing: opened.zerosMissing,
+    file: plan.file,
+    format: format.name,
+    layout: opened.layout,
+    dtype: opened.dtype,
+    notes: [...opened.notes, ...notes, ...plan.sweepNotes],
+    startMjd: opened.startMjd,
+    channelMask,
+    fileDescending: (opened.descending ?? false) || plan.flip,
+    ...(plan.window ? { window: plan.window } : {}),
+  };
+}
+
+/** What a read takes from a file, decided as {@link openWaterfall} decides it. */
+export interface ReadPlan {
+  /** The input as messages name it. */
+  file: string;
+  axes: WaterfallAxes;
+  /** Whether given frequencies ask for the rows to be flipped. */
+  flip: boolean;
+  /** The samples read, `[first, first + count)`: those asked for, and the dispersion sweep around them when asked. */
+  first: number;
+  count: number;
+  /** The samples asked for within those read, when the read holds more (the sweep). */
+  window?: SampleWindow;
+  /** What deciding the axes noted (a missing DM). */
+  notes: string[];
+  /** What the sweep noted (a part the file lacks). */
+  sweepNotes: string[];
+}
+
+/**
+ * Opens an input with its format's module, decides the read (axes, time
+ * range, sweep) and runs `use` on them; everything opened is closed
+ * afterwards. {@link openWaterfall} then reads the samples whole; the
+ * streaming path reads them in gulps.
+ */
+export async function withPlannedRead<T>(
+  input: Input,
+  options: ReadOptions,
+  use: (opened: OpenedFile, format: WaterfallFormat, plan: ReadPlan) => Promise<T>,
+): Promise<T> {
   const file = inputLabel(input);
   return withOpenFile(input, options, async (opened, format) => {
     if (opened.ntime === 0) throw new WaterfallError("E_SHAPE", "the file holds no samples", { file });
@@ -202,36 +289,8 @@ export async function openWaterfall(input: Input, options: ReadOptions = {}): Pr
     const asked = sampleRange(options, axes.dt, opened.ntime, file);
     const sweep = options.includeSweep ? widenBySweep(asked, opened.ntime, axes, opened.nchan, options.includeSweep, file) : undefined;
     const [first, count] = sweep ? [sweep.first, sweep.count] : asked;
-    let block = opened.rangedReads ? await opened.read(first, count) : selectSamples(await opened.read(0, opened.ntime), opened.nchan, first, count);
-    if (flip)
-      block = {
-        ...block,
-        intensity: flipRows(block.intensity, opened.nchan, count),
-        weights: block.weights && flipRows(block.weights, opened.nchan, count),
-        channelWeights: block.channelWeights?.slice().reverse(),
-      };
-    const channelMask = fileChannelMask(block, opened, axes, notes);
-    return {
-      ...axes,
-      intensity: block.intensity,
-      nchan: opened.nchan,
-      ntime: block.ntime,
-      start: first * axes.dt,
-      weights: block.weights,
-      zerosMissing: opened.zerosMissing && !block.weights,
-      file,
-      format: format.name,
-      layout: opened.layout,
-      dtype: opened.dtype,
-      notes: [...opened.notes, ...notes, ...(sweep?.notes ?? [])],
-      startMjd: opened.startMjd,
-      dmTime: block.dmTime,
-      modelTimeseries: block.modelTimeseries,
-      extra: block.extra,
-      channelMask,
-      fileDescending: (opened.descending ?? false) || flip,
-      ...(sweep && (sweep.window.offset > 0 || sweep.window.count < count) ? { window: sweep.window } : {}),
-    };
+    const window = sweep && (sweep.window.offset > 0 || sweep.window.count < count) ? sweep.window : undefined;
+    return use(opened, format, { file, axes, flip, first, count, window, notes, sweepNotes: sweep?.notes ?? [] });
   });
 }
 

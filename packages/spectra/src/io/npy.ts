@@ -83,8 +83,20 @@ function parseHeaderDict(text: string, source: NpySource): { descr: string; shap
   return { descr, shape, fortranOrder: fortran === "True" };
 }
 
-/** Parses `.npy` bytes, checking the header and that the data has exactly the declared size. */
-export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
+/** The header of a `.npy` array and the offset of its data, from its first bytes (at least the whole header). */
+export interface NpyHeader {
+  descr: string;
+  shape: number[];
+  fortranOrder: boolean;
+  /** Bytes before the data (magic, version, header). */
+  dataOffset: number;
+}
+
+/** Bytes of the start of a `.npy` that always hold its header (the format's limit on it, with the preamble). */
+export const NPY_HEADER_MAX_BYTES = 12 + MAX_HEADER_BYTES;
+
+/** Parses the header of `.npy` bytes (which may be only its start): type, shape, order, where the data begin. */
+export function parseNpyHeader(bytes: Uint8Array, source: NpySource): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail(source, "E_HEADER", "not a .npy array (bad magic bytes)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
@@ -93,8 +105,13 @@ export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
   const start = 8 + lengthBytes;
   if (headerLength > MAX_HEADER_BYTES || start + headerLength > bytes.length) fail(source, "E_CORRUPT", "truncated or implausible .npy header");
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLength));
-  const { descr, shape, fortranOrder } = parseHeaderDict(text, source);
-  const data = bytes.subarray(start + headerLength);
+  return { ...parseHeaderDict(text, source), dataOffset: start + headerLength };
+}
+
+/** Parses `.npy` bytes, checking the header and that the data has exactly the declared size. */
+export function parseNpy(bytes: Uint8Array, source: NpySource): NpyArray {
+  const { descr, shape, fortranOrder, dataOffset } = parseNpyHeader(bytes, source);
+  const data = bytes.subarray(dataOffset);
   const itemsize = itemsizeOf(descr, source);
   if (itemsize === null) return { descr, shape, fortranOrder, data }; // a pickle: no size to check
   const size = shape.reduce((a, b) => a * b, 1);

@@ -6,7 +6,7 @@
  */
 import { WaterfallError } from "../errors.js";
 import { checkSize, defaultMaxBytes } from "./limits.js";
-import { encodeNpy, encodeNpyText, parseNpy, type NpyArray } from "./npy.js";
+import { encodeNpy, encodeNpyText, NPY_HEADER_MAX_BYTES, parseNpy, parseNpyHeader, type NpyArray, type NpyHeader } from "./npy.js";
 import { encodeZip } from "./zip-writer.js";
 import type { Source } from "./files.js";
 import { ZipReader, type ZipEntry } from "./zip.js";
@@ -74,6 +74,50 @@ export class Npz {
     checkSize(entry.size, this.maxBytes, `key '${key}'`, this.file);
     return parseNpy(await this.zip.read(entry), { file: this.file, key });
   }
+
+  /**
+   * A stored member's header and positioned reads of its data, without reading
+   * the data (no size limit: the caller reads it in parts); undefined for a
+   * missing or compressed member, or one whose headers are damaged (reading it
+   * whole with {@link Npz.array} then says what is wrong, as it always has).
+   */
+  async storedArray(key: string): Promise<StoredArray | undefined> {
+    const entry = this.entry(key);
+    const offset = entry && (await this.zip.storedOffset(entry).catch(() => undefined));
+    if (!entry || offset === undefined) return undefined;
+    const head = new Uint8Array(Math.min(entry.size, NPY_HEADER_MAX_BYTES));
+    await this.zip.readAt(offset, head);
+    const header = parseNpyHeader(head, { file: this.file, key });
+    const dataStart = offset + header.dataOffset;
+    const dataBytes = entry.size - header.dataOffset;
+    return {
+      ...header,
+      key,
+      header: head.slice(0, header.dataOffset),
+      crc: entry.crc,
+      dataBytes,
+      read: (at, target) => {
+        if (at + target.length > dataBytes) throw new WaterfallError("E_CORRUPT", `key '${key}': a read past the end of its data`, { file: this.file });
+        return this.zip.readAt(dataStart + at, target);
+      },
+    };
+  }
+}
+
+/**
+ * A stored (uncompressed) member read in parts: its `.npy` header, and
+ * positioned reads of its data. Its CRC covers `header` then the data.
+ */
+export interface StoredArray extends NpyHeader {
+  key: string;
+  /** The member's bytes before the array data (the `.npy` preamble and header). */
+  header: Uint8Array;
+  /** The zip directory's CRC-32 of the whole member. */
+  crc: number;
+  /** Bytes of array data the member holds. */
+  dataBytes: number;
+  /** Fills `target` with the array's data bytes from `offset` (bytes from the data's start). */
+  read(offset: number, target: Uint8Array): Promise<void>;
 }
 
 /**

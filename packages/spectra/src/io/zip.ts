@@ -95,13 +95,8 @@ export class ZipReader {
    * limit first; inflating never goes past it.
    */
   async read(entry: ZipEntry): Promise<Uint8Array> {
-    const corrupt = (why: string) => new WaterfallError("E_CORRUPT", `member '${entry.name}' is corrupt or truncated (${why})`, { file: this.file });
-    const local = new Uint8Array(30);
-    await this.source.read(entry.headerOffset, local);
-    const view = new DataView(local.buffer);
-    if (view.getUint32(0, true) !== LOCAL) throw corrupt("bad local header");
-    const dataOffset = entry.headerOffset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
-    if (dataOffset + entry.compressedSize > this.source.size) throw corrupt("its data runs past the end of the file");
+    const corrupt = this.#corrupt(entry);
+    const dataOffset = await this.#dataOffset(entry);
     if (entry.method === STORED) {
       if (entry.compressedSize !== entry.size) throw corrupt("stored sizes disagree");
       const out = alignedBuffer(entry.size);
@@ -122,6 +117,38 @@ export class ZipReader {
     if (out.length !== entry.size) throw corrupt(`inflated to ${out.length} of ${entry.size} bytes`);
     if (crc32(out, this.file) !== entry.crc) throw corrupt("CRC mismatch");
     return out.byteOffset % 8 === 0 ? out : out.slice();
+  }
+
+  /**
+   * Where a stored (uncompressed) member's bytes start in the file, for reading
+   * parts of it (`readAt`); undefined for a compressed member. Its CRC is then
+   * the caller's to check.
+   */
+  async storedOffset(entry: ZipEntry): Promise<number | undefined> {
+    if (entry.method !== STORED) return undefined;
+    if (entry.compressedSize !== entry.size) throw this.#corrupt(entry)("stored sizes disagree");
+    return this.#dataOffset(entry);
+  }
+
+  /** Fills `target` with the file's bytes at `offset` (parts of a stored member). */
+  readAt(offset: number, target: Uint8Array): Promise<void> {
+    return this.source.read(offset, target);
+  }
+
+  #corrupt(entry: ZipEntry): (why: string) => WaterfallError {
+    return (why) => new WaterfallError("E_CORRUPT", `member '${entry.name}' is corrupt or truncated (${why})`, { file: this.file });
+  }
+
+  /** The offset of a member's data, after its local header, checked to lie within the file. */
+  async #dataOffset(entry: ZipEntry): Promise<number> {
+    const corrupt = this.#corrupt(entry);
+    const local = new Uint8Array(30);
+    await this.source.read(entry.headerOffset, local);
+    const view = new DataView(local.buffer);
+    if (view.getUint32(0, true) !== LOCAL) throw corrupt("bad local header");
+    const dataOffset = entry.headerOffset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
+    if (dataOffset + entry.compressedSize > this.source.size) throw corrupt("its data runs past the end of the file");
+    return dataOffset;
   }
 }
 

@@ -55,17 +55,27 @@ function sameBand(mask: MaskGrid, grid: MaskGrid): boolean {
  * undefined when it marks none. Notes say what was masked or set aside.
  */
 export function fileChannelMask(block: SampleBlock, opened: OpenedFile, axes: WaterfallAxes, notes: string[]): ChannelMask | undefined {
+  return fileChannelMaskOf(deadChannels(block, opened.nchan), block.channelWeights !== undefined, opened, axes, notes);
+}
+
+/** {@link fileChannelMask} of the {@link deadChannels} found (in parts, by the streaming path), `channelWeights` whether the file gave them. */
+export function fileChannelMaskOf(
+  dead: readonly number[],
+  channelWeights: boolean,
+  opened: OpenedFile,
+  axes: WaterfallAxes,
+  notes: string[],
+): ChannelMask | undefined {
   const grid: MaskGrid = { nchan: opened.nchan, fbottom: axes.fbottom, df: axes.df };
   let mask: ChannelMask | undefined;
   if (opened.channelMask && sameBand(opened.channelMask.grid, grid)) mask = opened.channelMask;
   else if (opened.channelMask) notes.push("the file's recorded channel masks are for another band than the one given: ignored");
-  const dead = deadChannels(block, opened.nchan);
   if (dead.length === 0) return mask;
   mask ??= emptyMask(grid);
   const taken = recordOrigin(mask, grid, dead, "file");
   mask.steps.push({
     method: "file",
-    description: block.channelWeights ? "zero channel weights, or every sample missing or zero" : "every sample missing or exactly zero",
+    description: channelWeights ? "zero channel weights, or every sample missing or zero" : "every sample missing or exactly zero",
     channels: taken,
   });
   return mask;

@@ -16,6 +16,7 @@ import { frequencyAxis, type WaterfallAxes } from "../../model.js";
 import type { ReadOptions } from "../../options/read.js";
 import type { OpenedFile, WaterfallFormat } from "../format.js";
 import { chooseLayout } from "./layouts.js";
+import { storedChannelRows } from "./rows.js";
 
 const startsWith = (head: Uint8Array, text: string) => [...text].every((c, i) => head[i] === c.charCodeAt(0));
 
@@ -30,11 +31,14 @@ async function openNpz(source: Source, file: string, options: ReadOptions): Prom
   const npz = await Npz.fromSource(source, file, options);
   const layout = chooseLayout(npz.keys, options, file);
   const { keys } = layout;
-  const raw = await npz.array(keys.intensity);
-  if (raw.shape.length !== 2) {
-    throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' must be 2-D (channels x samples), got shape (${raw.shape.join(", ")})`, { file });
+  // a stored member is read when its samples are asked for (whole, or in blocks of channels); a compressed one now
+  const stored = await npz.storedArray(keys.intensity);
+  const raw = stored ? undefined : await npz.array(keys.intensity);
+  const header = stored ?? (raw as NpyArray);
+  if (header.shape.length !== 2) {
+    throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' must be 2-D (channels x samples), got shape (${header.shape.join(", ")})`, { file });
   }
-  const [nchan, ntime] = raw.shape;
+  const [nchan, ntime] = header.shape;
   if (nchan === 0 || ntime === 0) throw new WaterfallError("E_SHAPE", `key '${keys.intensity}' is empty: ${nchan} channels x ${ntime} samples`, { file });
 
   const present = (key: string | undefined): key is string => key !== undefined && npz.has(key);
@@ -76,14 +80,15 @@ async function openNpz(source: Source, file: string, options: ReadOptions): Prom
     axes,
     hints: { dt: missing("dt", keys.dt), df: missing("df", keys.df), fbottom: missing("fbottom", keys.fbottom) },
     layout: layout.name,
-    dtype: raw.descr,
+    dtype: header.descr,
     zerosMissing: layout.zerosMissing && !weights,
     descending,
     channelMask,
     notes,
     rangedReads: false,
+    channelRows: stored && !weights && !channelMask ? storedChannelRows(stored, file) : undefined,
     async read() {
-      const values = toFloat32(raw, { file, key: keys.intensity });
+      const values = toFloat32(raw ?? (await npz.array(keys.intensity)), { file, key: keys.intensity });
       return { intensity: descending ? flipRows(values, nchan, ntime) : values, ntime, weights, extra };
     },
     details: () => ({
