@@ -571,6 +571,12 @@ export interface RgbaImage {
 }
 
 /**
+ * An RGBA image encoded as a PNG: the same bytes as `heatmapPng` for the
+ * pixels `colormapRgba` gave.
+ */
+export declare function rgbaPng(image: RgbaImage): Buffer
+
+/**
  * Spectral kurtosis with `your`'s estimator. Defaults: 5 sigma; `N` from the sample time and
  * channel width; the shape factor `d` from the data.
  */
@@ -697,9 +703,11 @@ export declare function svgToPdf(svg: string, fontsOptions: FontOptions, metadat
 
 /**
  * The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`
- * as text chunks (`Creator` under the keyword `Software`).
+ * as text chunks (`Creator` under the keyword `Software`). `images` are the
+ * pixels of the SVG's `wfall-raster:N` hrefs, N counting from 0: the SVG must
+ * use each and name no other (heatmaps without a trip through PNG and base64).
  */
-export declare function svgToPng(svg: string, fontsOptions: FontOptions, dpi: number, metadata?: Array<MetadataEntry> | undefined | null): Buffer
+export declare function svgToPng(svg: string, fontsOptions: FontOptions, dpi: number, metadata?: Array<MetadataEntry> | undefined | null, images?: Array<RgbaImage> | undefined | null): Buffer
 
 /** The style of a piece of text to measure. */
 export interface TextStyle {

@@ -773,7 +773,7 @@ if (
   }
 }
 
-const { ChannelStatsPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
+const { ChannelStatsPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, rgbaPng, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
 export { ChannelStatsPass }
 export { PsrfitsFile }
 export { PsrfitsHeaderReader }
@@ -812,6 +812,7 @@ export { PlaneMethod }
 export { readAll }
 export { Reference }
 export { rfiChannelStats }
+export { rgbaPng }
 export { SnrDefinition }
 export { subband }
 export { svgTextToPaths }

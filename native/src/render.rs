@@ -99,7 +99,9 @@ pub fn svg_to_pdf(env: Env, svg: String, fonts_options: FontOptions, metadata: O
 }
 
 /// The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`
-/// as text chunks (`Creator` under the keyword `Software`).
+/// as text chunks (`Creator` under the keyword `Software`). `images` are the
+/// pixels of the SVG's `wfall-raster:N` hrefs, N counting from 0: the SVG must
+/// use each and name no other (heatmaps without a trip through PNG and base64).
 #[napi]
 pub fn svg_to_png(
     env: Env,
@@ -107,10 +109,24 @@ pub fn svg_to_png(
     fonts_options: FontOptions,
     dpi: f64,
     metadata: Option<Vec<MetadataEntry>>,
+    images: Option<Vec<RgbaImage>>,
 ) -> napi::Result<Buffer> {
     guard(&env, || {
-        Ok(wfall_render::svg_to_png(&svg, &fonts(&fonts_options)?, &fonts_options.default_family, dpi, &entries(metadata))?.into())
+        let images = images.unwrap_or_default();
+        let rasters: Vec<wfall_render::RasterImage> = images
+            .iter()
+            .map(|i| wfall_render::RasterImage { rgba: &i.data, width: i.width as usize, height: i.height as usize })
+            .collect();
+        let family = &fonts_options.default_family;
+        Ok(wfall_render::svg_to_png(&svg, &rasters, &fonts(&fonts_options)?, family, dpi, &entries(metadata))?.into())
     })
+}
+
+/// An RGBA image encoded as a PNG: the same bytes as `heatmapPng` for the
+/// pixels `colormapRgba` gave.
+#[napi]
+pub fn rgba_png(env: Env, image: RgbaImage) -> napi::Result<Buffer> {
+    guard(&env, || Ok(heatmap::encode_png(&image.data, image.width as usize, image.height as usize, None)?.into()))
 }
 
 /// Images (PNG) of two versions of one figure file and of their difference.

@@ -9,7 +9,7 @@
 import { WaterfallError } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
 
-import { restoreImages, setImagesAside } from "./image-placeholders.js";
+import { restoreImages, setImagesAside, withRasterHrefs, type SetAsideImage } from "./image-placeholders.js";
 import { checkMetadata, svgWithMetadata, type MetadataEntry } from "./metadata.js";
 import { FIGURE_OPTIONS } from "./options.js";
 import type { FigureMeta, VegaLiteSpec } from "./spec/figure.js";
@@ -82,7 +82,7 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /** The figure's SVG as Vega lays it out, its heatmaps still set aside (see image-placeholders.ts). */
-async function laidOutSvg(spec: VegaLiteSpec): Promise<{ svg: string; images: Map<string, string> }> {
+async function laidOutSvg(spec: VegaLiteSpec): Promise<{ svg: string; images: Map<string, SetAsideImage> }> {
   useRealTextMetrics();
   const { spec: light, images } = setImagesAside(spec);
   const vg = vegaSpecOf(light);
@@ -125,18 +125,17 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   const metadata = [...(options.metadata ?? [])];
   checkMetadata(metadata);
   const laidOut = await laidOutSvg(spec);
-  const svg = restoreImages(oneByteXml(laidOut.svg), laidOut.images);
-  switch (options.format) {
-    case "svg":
-      // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
-      return Buffer.from(svgWithMetadata(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), metadata), "utf8");
-    case "pdf":
-      return native.svgToPdf(svg, fontOptions, metadata);
-    case "png":
-      return native.svgToPng(svg, fontOptions, dpi, metadata);
-    case "jpg":
-    case "webp":
-      // thumbnails: metadata stripped (see thumbnail.ts), so no provenance
-      return encodeThumbnail(native.svgToPng(svg, fontOptions, dpi), options.format);
+  const light = oneByteXml(laidOut.svg);
+  if (options.format === "svg" || options.format === "pdf") {
+    const svg = restoreImages(light, laidOut.images);
+    return options.format === "pdf"
+      ? native.svgToPdf(svg, fontOptions, metadata)
+      : // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
+        Buffer.from(svgWithMetadata(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), metadata), "utf8");
   }
+  // rasters: the heatmaps' pixels go beside the SVG, never through PNG and base64
+  const { svg, pixels } = withRasterHrefs(light, laidOut.images);
+  if (options.format === "png") return native.svgToPng(svg, fontOptions, dpi, metadata, pixels);
+  // thumbnails: metadata stripped (see thumbnail.ts), so no provenance
+  return encodeThumbnail(native.svgToPng(svg, fontOptions, dpi, undefined, pixels), options.format);
 }

@@ -4,21 +4,27 @@
  * of the figure laid out with its images, for figures of two shapes (FETCH
  * candidates with two heatmaps, a one-panel waterfall) interleaved; the spec
  * given is left unchanged; a lost placeholder is an error, not a figure
- * without its heatmap.
+ * without its heatmap. Raster outputs (PNG, JPEG, WebP) get the heatmaps'
+ * pixels beside the SVG, never encoded as PNG data URLs: the same bytes as
+ * rasterising the SVG with its data URLs; an image the SVG lacks or names
+ * without it being given is an error.
  */
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { buildManifest, figureOf, loadManifest, renderFigure, type VegaLiteSpec } from "@wfall/plot";
+import { buildManifest, figureOf, loadManifest, renderFigure, renderSvg, type VegaLiteSpec } from "@wfall/plot";
+import { native } from "@wfall/spectra/internal";
 
 import { manifestProject } from "../../../test-utils/helpers.js";
 import { candidateFolder } from "../../../test-utils/survey.js";
-import { restoreImages, setImagesAside } from "../src/image-placeholders.js";
+import { imageDatum, restoreImages, setImagesAside, withRasterHrefs } from "../src/image-placeholders.js";
 import { vegaSpecOf } from "../src/render.js";
+import { heatmapDatum, heatmapPng, pngDataUrl } from "../src/spec/heatmap.js";
+import { fontOptions, useRealTextMetrics } from "../src/spec/fonts.js";
+import { encodeThumbnail } from "../src/thumbnail.js";
 import { parse, resetSVGDefIds, View } from "../src/vega.js";
-import { useRealTextMetrics } from "../src/spec/fonts.js";
 
 /** Vega's SVG of a spec exactly as given (no placeholders). */
 async function vegaSvg(spec: VegaLiteSpec): Promise<string> {
@@ -75,11 +81,12 @@ describe("heatmaps set aside during layout", () => {
     const { spec: light, images } = setImagesAside(specs[0]);
     expect(JSON.stringify(specs[0])).toBe(before);
     expect(JSON.stringify(light)).not.toContain(";base64,iVBOR");
-    expect([...images.values()].every((url) => before.includes(url))).toBe(true);
+    expect([...images.values()].every((image) => before.includes(image.dataUrl()))).toBe(true);
     const twice = setImagesAside({ layer: [specs[1], specs[1]] });
     expect(twice.images.size).toBe(1);
     const [placeholder, image] = [...twice.images][0];
-    expect(restoreImages(`<a href="${placeholder}"/><b href="${placeholder}"/>`, twice.images)).toBe(`<a href="${image}"/><b href="${image}"/>`);
+    const url = image.dataUrl();
+    expect(restoreImages(`<a href="${placeholder}"/><b href="${placeholder}"/>`, twice.images)).toBe(`<a href="${url}"/><b href="${url}"/>`);
   });
 
   it("refuses an SVG that lost a placeholder", () => {
@@ -98,6 +105,53 @@ describe("heatmaps set aside during layout", () => {
       expect(idat(built).equals(idat(alone))).toBe(true);
     }
   }, 120_000);
+});
+
+describe("heatmap pixels beside the SVG for raster outputs", () => {
+  it("gives the bytes of rasterising the SVG with its PNG data URLs (PNG at two dpi, JPEG, WebP)", async () => {
+    const metadata = [{ key: "Title", value: "t" }];
+    for (const spec of specs) {
+      const withDataUrls = await renderSvg(spec);
+      for (const dpi of [60, 150]) {
+        const old = native.svgToPng(withDataUrls, fontOptions, dpi, metadata);
+        expect((await renderFigure(spec, { format: "png", dpi, metadata })).equals(old)).toBe(true);
+      }
+      const thumbnail = native.svgToPng(withDataUrls, fontOptions, 60);
+      for (const format of ["jpg", "webp"] as const) {
+        expect((await renderFigure(spec, { format, dpi: 60 })).equals(await encodeThumbnail(thumbnail, format))).toBe(true);
+      }
+    }
+  }, 120_000);
+
+  it("keeps a heatmap's data URL the PNG of the pixels, encoded once and only when read", () => {
+    const block = { data: Float32Array.from({ length: 6 * 5 }, (_, i) => Math.sin(i)), nchan: 6, ntime: 5, vmin: -1, vmax: 1 };
+    expect(heatmapDatum(block, "viridis", 3, 2).image).toBe(pngDataUrl(heatmapPng(block, "viridis", 3, 2)));
+    let encoded = 0;
+    const pixels = native.colormapRgba(block, "viridis");
+    const datum = imageDatum(pixels, () => `data:image/png;base64,${"A".repeat(2000)}${++encoded}`);
+    const { spec, images } = setImagesAside({ data: { values: [datum] } });
+    const [placeholder] = images.keys();
+    const raster = withRasterHrefs(`<image href="${placeholder}"/>`, images);
+    expect(raster).toEqual({ svg: '<image href="wfall-raster:0"/>', pixels: [pixels] });
+    expect(spec).toEqual({ data: { values: [{ image: placeholder }] } });
+    expect(encoded).toBe(0);
+    expect(restoreImages(`<image href="${placeholder}"/>`, images)).toBe(`<image href="${datum.image}"/>`);
+    expect(datum.image).toBe(datum.image);
+    expect(encoded).toBe(1);
+  });
+
+  it("refuses an SVG that lost a placeholder, names an image not given or lacks one given", async () => {
+    const { spec, images } = setImagesAside(specs[1]);
+    expect(() => withRasterHrefs("<svg/>", images)).toThrow(/heatmap image is missing/);
+    const svg = withRasterHrefs(await vegaSvg(spec), images);
+    expect(svg.pixels).toHaveLength(1);
+    expect(native.svgToPng(svg.svg, fontOptions, 30, undefined, svg.pixels).length).toBeGreaterThan(0);
+    const renders = (text: string, pixels: typeof svg.pixels) => () => native.svgToPng(text, fontOptions, 30, undefined, pixels);
+    expect(renders(svg.svg, [])).toThrow(/names an image that was not given/);
+    expect(renders(svg.svg.replace("wfall-raster:0", "wfall-raster:1"), svg.pixels)).toThrow(/names an image that was not given/);
+    expect(renders(svg.svg.replace("wfall-raster:0", "/etc/hostname"), svg.pixels)).toThrow(/names an image that was not given/);
+    expect(renders(svg.svg, [...svg.pixels, svg.pixels[0]])).toThrow(/image 1 given with the figure is missing from its SVG/);
+  });
 });
 
 /** The concatenated IDAT chunks of a PNG (its pixels, without text chunks). */

@@ -4,10 +4,10 @@
  * against Python's hashlib), sharded builds give the same bytes as one
  * process, write JSON-lines reports that `status` and `merge` read, re-run
  * idempotently, and `--retry-failed` rebuilds only what failed. JPEG and
- * WebP thumbnails come from the PNG raster.
+ * WebP thumbnails come from the PNG raster. Inputs are hashed a few at a time.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -18,6 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildManifest, latestRecords, loadManifest, main, resolveShard, shardOf, surveyStatus } from "@wfall/plot";
 
 import { python } from "../../../test-utils/helpers.js";
+import { hashFiles } from "../src/build/cache.js";
 import { candidateFolder, filesUnder, surveyProject } from "../../../test-utils/survey.js";
 import { execFileSync } from "node:child_process";
 
@@ -299,5 +300,28 @@ figures:
     const first = filesUnder(dir, "t");
     await buildManifest(join(dir, "figures.yaml"), { progress: quiet(), jobs: 0, force: true });
     for (const [path, bytes] of filesUnder(dir, "t")) expect(bytes.equals(first.get(path)!), path).toBe(true);
+  });
+});
+
+describe("hashing a survey's inputs", () => {
+  it("gives each file's SHA-256 (null when unreadable) in order, with a few files open at a time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-hashes-"));
+    const paths = Array.from({ length: 400 }, (_, i) => join(dir, `in_${i}.bin`));
+    for (const [i, p] of paths.entries()) writeFileSync(p, Buffer.alloc(100_000 + i, i));
+    paths.splice(7, 0, join(dir, "missing.bin"));
+    const openFiles = () => readdirSync("/proc/self/fd").length;
+    const before = openFiles();
+    let most = before;
+    let done = false;
+    const hashing = hashFiles(paths).finally(() => (done = true));
+    while (!done) {
+      most = Math.max(most, openFiles());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const hashes = await hashing;
+    expect([...hashes.keys()]).toEqual(paths);
+    expect([...hashes.values()]).toEqual(paths.map((p) => (p.endsWith("missing.bin") ? null : sha256(readFileSync(p)))));
+    expect(most - before).toBeLessThanOrEqual(12); // 8 at a time (and the descriptors of this count)
+    rmSync(dir, { recursive: true });
   });
 });

@@ -35,6 +35,7 @@ export type {
   Reference,
   RfiChannelStats,
   RfifindMaskInfo,
+  RgbaImage,
   SnrCurve,
   SnrDefinition,
   SnrOptions,
@@ -251,16 +252,20 @@ const wholeBlock = (b: ImageBlock): core.CellRange => ({ channelStart: 0, channe
 export const heatmapPng = (b: ImageBlock, cmap: core.ColourMap, repeatX: number, repeatY: number, file?: string) =>
   call(file, () => core.heatmapPng(b.data, grid(b), { range: wholeBlock(b), vmin: b.vmin, vmax: b.vmax, cmap, repeatX, repeatY }));
 
-/** RGBA pixels of a colour-mapped block (matplotlib's colours). */
-export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string) =>
-  call(file, () => core.colormapRgba(b.data, grid(b), { range: wholeBlock(b), vmin: b.vmin, vmax: b.vmax, cmap, repeatX: 1, repeatY: 1 }));
+/** RGBA pixels of a colour-mapped block (matplotlib's colours), each cell `repeatX` x `repeatY` pixels. */
+export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string, repeatX = 1, repeatY = 1) =>
+  call(file, () => core.colormapRgba(b.data, grid(b), { range: wholeBlock(b), vmin: b.vmin, vmax: b.vmax, cmap, repeatX, repeatY }));
+
+/** An RGBA image as a PNG (the bytes `heatmapPng` gives for the same pixels). */
+export const rgbaPng = (image: core.RgbaImage) => call(undefined, () => core.rgbaPng(image));
 
 export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[]) => call(undefined, () => core.svgToPdf(svg, fonts, metadata));
 
 export const svgTextToPaths = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgTextToPaths(svg, fonts));
 
-export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number, metadata?: core.MetadataEntry[]) =>
-  call(undefined, () => core.svgToPng(svg, fonts, dpi, metadata));
+/** `images`: the pixels of the SVG's `wfall-raster:N` hrefs (each used, no other named). */
+export const svgToPng = (svg: string, fonts: core.FontOptions, dpi: number, metadata?: core.MetadataEntry[], images?: core.RgbaImage[]) =>
+  call(undefined, () => core.svgToPng(svg, fonts, dpi, metadata, images));
 
 /** Images (PNG) of two versions of a figure file and of their difference; `file` names it in errors. */
 export const compareFigures = (expected: Uint8Array, actual: Uint8Array, format: core.FigureFileFormat, fonts: core.FontOptions, dpi: number, file?: string) =>

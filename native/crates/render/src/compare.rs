@@ -94,7 +94,7 @@ pub fn rasterise(bytes: &[u8], format: FileFormat, fonts: &Arc<Database>, family
             let Ok(svg) = std::str::from_utf8(bytes) else {
                 bail!(code::RENDER, "the SVG is not UTF-8 text");
             };
-            let (rgba, width, height) = crate::rasterise_svg(svg, fonts, family, dpi)?;
+            let (rgba, width, height) = crate::rasterise_svg(svg, &[], fonts, family, dpi)?;
             Ok(Image { rgba: over_white(rgba), width, height })
         }
     }

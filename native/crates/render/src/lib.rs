@@ -10,6 +10,7 @@ pub mod fonts;
 #[doc(hidden)]
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod images;
 pub mod metadata;
 pub use usvg::fontdb;
 
@@ -22,13 +23,24 @@ use wfall_core::error::{code, panic_message, CoreResult};
 use wfall_core::heatmap::encode_png_with_text;
 
 pub use fonts::{database, text_width, FontStyle};
+pub use images::RasterImage;
 pub use metadata::Entry;
 
 /// Largest PNG we agree to rasterise (pixels), about 100 megapixels.
 pub const MAX_PNG_PIXELS: f64 = 1e8;
 
 fn parse(svg: &str, fonts: &Arc<Database>, family: &str) -> CoreResult<usvg::Tree> {
-    let options = usvg::Options { dpi: 72.0, font_family: family.to_owned(), fontdb: fonts.clone(), ..usvg::Options::default() };
+    parse_with(svg, fonts, family, usvg::ImageHrefResolver::default())
+}
+
+fn parse_with(svg: &str, fonts: &Arc<Database>, family: &str, images: usvg::ImageHrefResolver) -> CoreResult<usvg::Tree> {
+    let options = usvg::Options {
+        dpi: 72.0,
+        font_family: family.to_owned(),
+        fontdb: fonts.clone(),
+        image_href_resolver: images,
+        ..usvg::Options::default()
+    };
     // usvg 0.45 panics on some SVGs (fuzzing found images whose fitted size is
     // degenerate: an unwrap in its image code); that is a bad SVG, not our bug.
     match std::panic::catch_unwind(AssertUnwindSafe(|| usvg::Tree::from_str(svg, &options))) {
@@ -64,20 +76,37 @@ pub fn svg_text_to_paths(svg: &str, fonts: &Arc<Database>, family: &str) -> Core
 
 /// A PNG of the SVG at `dpi` pixels per inch (one user unit = 1/72 in), with
 /// `metadata` as text chunks (`Creator` under PNG's keyword `Software`).
-pub fn svg_to_png(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64, metadata: &[Entry]) -> CoreResult<Vec<u8>> {
+/// `images` are the pixels of the SVG's `wfall-raster:N` hrefs (see [`images`]);
+/// the SVG must use each of them and name no other.
+pub fn svg_to_png(
+    svg: &str,
+    images: &[RasterImage],
+    fonts: &Arc<Database>,
+    family: &str,
+    dpi: f64,
+    metadata: &[Entry],
+) -> CoreResult<Vec<u8>> {
     metadata::check_keys(metadata)?;
-    let (pixels, w, h) = rasterise_svg(svg, fonts, family, dpi)?;
+    let (pixels, w, h) = rasterise_svg(svg, images, fonts, family, dpi)?;
     let text: Vec<Entry> =
         metadata.iter().map(|(k, v)| (if k == "Creator" { "Software".to_owned() } else { k.clone() }, v.clone())).collect();
     encode_png_with_text(&pixels, w, h, Some(dpi), &text)
 }
 
 /// The SVG rasterised at `dpi`: straight-alpha RGBA pixels, width, height.
-pub(crate) fn rasterise_svg(svg: &str, fonts: &Arc<Database>, family: &str, dpi: f64) -> CoreResult<(Vec<u8>, usize, usize)> {
+pub(crate) fn rasterise_svg(
+    svg: &str,
+    images: &[RasterImage],
+    fonts: &Arc<Database>,
+    family: &str,
+    dpi: f64,
+) -> CoreResult<(Vec<u8>, usize, usize)> {
     if !(dpi.is_finite() && dpi > 0.0) {
         bail!(code::ARGUMENT, "dpi must be a positive number, got {dpi}");
     }
-    let tree = parse(svg, fonts, family)?;
+    let resolved = images::Resolved::new(images)?;
+    let tree = parse_with(svg, fonts, family, resolved.resolver())?;
+    resolved.check_all_used()?;
     let scale = dpi / 72.0;
     // Sizes are f32 in usvg: round away their noise before taking whole pixels.
     let pixels = |points: f32| ((points as f64 * scale * 1e3).round() / 1e3).ceil();

@@ -18,6 +18,6 @@ fn svgs_that_make_usvg_panic_are_render_errors() {
         let error = wfall_render::svg_to_pdf(&svg, &fonts, "DejaVu Sans", &[]).unwrap_err();
         assert_eq!(error.code, "E_RENDER", "{name}");
         assert!(error.message.starts_with("usvg cannot convert this SVG (it panicked: "), "{name}: {}", error.message);
-        assert_eq!(wfall_render::svg_to_png(&svg, &fonts, "DejaVu Sans", 72.0, &[]).unwrap_err().code, "E_RENDER", "{name}");
+        assert_eq!(wfall_render::svg_to_png(&svg, &[], &fonts, "DejaVu Sans", 72.0, &[]).unwrap_err().code, "E_RENDER", "{name}");
     }
 }

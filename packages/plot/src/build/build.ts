@@ -14,7 +14,7 @@ import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import type { RenderedOutput } from "../figure/build.js";
 import type { MetadataEntry } from "../metadata.js";
-import { hashFile, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
+import { hashFiles, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
 import { checkFigure, type OutputMismatch } from "./check.js";
 import { repositoryState } from "./git.js";
 import { verifyDeclaredInputs } from "./inputs.js";
@@ -180,7 +180,7 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
   const selected = manifest.figures.filter((f) => (!only || only.has(f.name)) && inShard(f.name, shard) && (!unfinished || unfinished.has(f.name)));
 
   const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
-  const inputHashes = new Map(await Promise.all(inputs.map(async (p) => [p, await hashFile(p)] as const)));
+  const inputHashes = await hashFiles(inputs);
   verifyDeclaredInputs(manifest.inputs, inputHashes, manifestFile);
   const repository = await repositoryState(manifest.dir);
   const commit = repository?.clean ? repository.commit : undefined;

@@ -65,6 +65,27 @@ export async function hashFile(path: string): Promise<string | null> {
   });
 }
 
+/** Files hashed at once by {@link hashFiles}: enough to keep the disk busy, few enough that memory stays flat. */
+const HASH_CONCURRENCY = 8;
+
+/**
+ * SHA-256 of each file (null when unreadable), a few at a time: a survey's
+ * 100 000 inputs opened at once would each hold a 64 KiB read buffer (and a
+ * file descriptor, beyond the process's limit).
+ */
+export async function hashFiles(paths: readonly string[]): Promise<Map<string, string | null>> {
+  const hashes = new Map<string, string | null>();
+  let next = 0;
+  const hashNext = async () => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      hashes.set(path, await hashFile(path));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, paths.length) }, hashNext));
+  return new Map(paths.map((p) => [p, hashes.get(p) ?? null]));
+}
+
 /** Whether every output (absolute paths) still holds what the cache entry says was written. */
 export async function outputsIntact(manifest: string, entry: CacheEntry, outputs: string[]): Promise<boolean> {
   for (const output of outputs) {

@@ -9,7 +9,7 @@
 import type { ColourMap, FigureData } from "@wfall/spectra";
 
 import { textWidth } from "./fonts.js";
-import { heatmapPng, pngDataUrl } from "./heatmap.js";
+import { heatmapDatum } from "./heatmap.js";
 import { STYLE, type SideColumn } from "./layout.js";
 import type { Layer, SideCell } from "./side.js";
 import { decimalsFor, multiplesWithin, niceStep, tickLabel, type Ticks } from "./ticks.js";
@@ -54,14 +54,14 @@ export function colorbarLayers(fd: FigureData, cell: SideCell, cmap: ColourMap, 
   const x1 = cell.x0 + BAR.width * fontSize;
   // level k is drawn at the colour of the value at its middle: row 0 (vmin) at the bottom
   const ramp = Float32Array.from({ length: LEVELS }, (_, k) => vmin + ((k + 0.5) / LEVELS) * (vmax - vmin));
-  const image = pngDataUrl(heatmapPng({ data: ramp, nchan: LEVELS, ntime: 1, vmin, vmax }, cmap, 1, 1, fd.source));
+  const image = heatmapDatum({ data: ramp, nchan: LEVELS, ntime: 1, vmin, vmax }, cmap, 1, 1, fd.source);
   const ticks = colorbarTicks(vmin, vmax);
   const y = (v: number) => cell.bottom - ((v - vmin) / (vmax - vmin)) * (cell.bottom - cell.top);
   const labelsLeft = x1 + STYLE.tickSize + STYLE.labelPadding;
   const widest = Math.max(0, ...ticks.labels.map((l) => textWidth(l, { fontSize })));
   return [
     {
-      data: { values: [{ image }] },
+      data: { values: [image] },
       mark: { type: "image", aspect: false, smooth: false },
       encoding: { url: { field: "image", type: "nominal" }, x: { value: cell.x0 }, x2: { value: x1 }, y: { value: cell.top }, y2: { value: cell.bottom } },
     },

@@ -6,6 +6,8 @@
 import type { ColourMap, FigureData } from "@wfall/spectra";
 import { native, type ImageBlock } from "@wfall/spectra/internal";
 
+import { imageDatum, type ImageDatum } from "../image-placeholders.js";
+
 /** Longest side of the embedded image, pixels: beyond this cells stay 1 pixel. */
 const MAX_SIDE = 8192;
 
@@ -30,6 +32,14 @@ export function waterfallBlock(fd: FigureData): ImageBlock {
 /** The PNG bytes of an image block, each cell `repeatX` x `repeatY` pixels. */
 export function heatmapPng(block: ImageBlock, cmap: ColourMap, repeatX: number, repeatY: number, source?: string): Uint8Array {
   return native.heatmapPng(block, cmap, repeatX, repeatY, source);
+}
+
+/**
+ * The datum of a heatmap layer: the colour-mapped pixels of `heatmapPng`,
+ * encoded as its PNG data URL only when read (raster outputs never read it).
+ */
+export function heatmapDatum(block: ImageBlock, cmap: ColourMap, repeatX: number, repeatY: number, source?: string): ImageDatum {
+  return imageDatum(native.colormapRgba(block, cmap, source, repeatX, repeatY), (pixels) => pngDataUrl(native.rgbaPng(pixels)));
 }
 
 export function pngDataUrl(png: Uint8Array): string {

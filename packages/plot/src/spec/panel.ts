@@ -10,7 +10,7 @@ import type { ColourMap, FigureData } from "@wfall/spectra";
 
 import type { PanelContents } from "../figure/contents.js";
 import { COLORBAR_COLUMN, colorbarLayers } from "./colorbar.js";
-import { heatmapPng, pixelRepeats, pngDataUrl, waterfallBlock } from "./heatmap.js";
+import { heatmapDatum, pixelRepeats, waterfallBlock } from "./heatmap.js";
 import { STYLE, type GridLayout } from "./layout.js";
 import { rugLayers } from "./rug.js";
 import { cellOf, CURVES_COLUMN, RUG_COLUMN, SERIES_COLOUR, snrCurveLayers, spectrumLayers, type Layer } from "./side.js";
@@ -118,7 +118,7 @@ export function panelSpec(fd: FigureData, layout: GridLayout, style: PanelStyle)
     if (fd.modelTimeseries) layers.push(seriesLayer(fd, fd.modelTimeseries, MODEL_COLOUR, top, hiddenTime));
   }
   layers.push({
-    data: { values: [{ image: pngDataUrl(heatmapPng(waterfallBlock(fd), style.cmap, repeatX, repeatY, fd.source)) }] },
+    data: { values: [heatmapDatum(waterfallBlock(fd), style.cmap, repeatX, repeatY, fd.source)] },
     mark: { type: "image", aspect: false, smooth: false },
     encoding: {
       url: { field: "image", type: "nominal" },
@@ -252,7 +252,7 @@ function dmTimeLayer(
   const [d0, d1] = plane.dmRange;
   const sided = layout.viewWidth > layout.panelWidth;
   return {
-    data: { values: [{ image: pngDataUrl(heatmapPng(block, style.cmap, repeatX, repeatY, fd.source)) }] },
+    data: { values: [heatmapDatum(block, style.cmap, repeatX, repeatY, fd.source)] },
     mark: { type: "image", aspect: false, smooth: false },
     encoding: {
       url: { field: "image", type: "nominal" },
