@@ -1,9 +1,10 @@
 /**
  * Vega-Lite's compile, once per figure SHAPE (a survey's thousands of
  * thumbnails share a few). A shape is the spec with its per-figure values
- * masked out: the non-zero numbers of inline data rows (`data.values`), of the
- * keys in NUMBER_KEYS (domains, datums, axis tick values, sizes) and of
- * `usermeta`, and the non-empty text of `description`, titles and `usermeta`.
+ * masked out: the numbers and text of inline data rows (`data.values`), the
+ * non-zero numbers of the keys in NUMBER_KEYS (domains, datums, axis tick
+ * values, sizes) and of `usermeta`, and the non-empty text of `description`,
+ * titles and `usermeta`.
  * The key keeps each masked value's kind (its sign; a newline in text) and
  * which masked values are equal (data rows and `usermeta` aside), every other
  * leaf, every key and every array length.
@@ -61,8 +62,8 @@ function mask(spec: Json, replace?: (value: number | string, index: number) => n
     if (node === undefined || (typeof node === "number" && (!Number.isFinite(node) || Object.is(node, -0)))) {
       return [{ $: String(Object.is(node, -0) ? "-0" : node) }, node]; // as JSON these would read null or 0
     }
-    if ((where === "data" && typeof node === "number") || (where === "usermeta" && isMasked(node, key, true))) {
-      // inline data rows and usermeta, which Vega-Lite copies: each value its own, whatever its sign or equals
+    if ((where === "data" && (typeof node === "number" || typeof node === "string")) || (where === "usermeta" && isMasked(node, key, true))) {
+      // inline data rows (numbers, text, a heatmap's data URL) and usermeta, which Vega-Lite copies: each value its own
       const index = values.push(node) - 1;
       return [DATUM, replace ? replace(node, index) : node];
     }
