@@ -17,7 +17,8 @@ import { fontOptions, useRealTextMetrics } from "./spec/fonts.js";
 import { POINTS_PER_INCH } from "./spec/layout.js";
 import { encodeThumbnail } from "./thumbnail.js";
 import { FORMATS, type FigureFormat } from "./formats.js";
-import { compile, parse, resetSVGDefIds, View, type Spec, type TopLevelSpec } from "./vega.js";
+import { compileCached } from "./compile-cache.js";
+import { parse, resetSVGDefIds, View, type Spec, type TopLevelSpec } from "./vega.js";
 
 export { FORMATS, MEDIA_TYPES, type FigureFormat } from "./formats.js";
 
@@ -33,14 +34,14 @@ export interface RenderOptions {
 }
 
 /**
- * Compiles a Vega-Lite spec to Vega; a spec made by this package is pinned to
- * its exact figure size. What `renderFigure` renders, and what the viewer's
+ * Compiles a Vega-Lite spec to Vega (once per figure shape: compile-cache.ts);
+ * a spec made by this package is pinned to its exact figure size. What `renderFigure` renders, and what the viewer's
  * page draws.
  */
 export function vegaSpecOf(spec: VegaLiteSpec): Spec {
   let compiled: Spec;
   try {
-    compiled = compile(spec as unknown as TopLevelSpec).spec;
+    compiled = compileCached(spec as unknown as TopLevelSpec);
   } catch (error) {
     throw new WaterfallError("E_RENDER", `invalid Vega-Lite spec: ${(error as Error).message}`, { cause: error });
   }
