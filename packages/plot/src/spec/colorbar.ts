@@ -10,9 +10,9 @@ import type { ColourMap, FigureData } from "@wfall/spectra";
 
 import { textWidth } from "./fonts.js";
 import { heatmapDatum } from "./heatmap.js";
-import { STYLE, type SideColumn } from "./layout.js";
-import type { Layer, SideCell } from "./side.js";
-import { decimalsFor, multiplesWithin, niceStep, tickLabel, type Ticks } from "./ticks.js";
+import { pixelField, STYLE, type SideColumn } from "./layout.js";
+import { cellFrame, type Layer, type SideCell } from "./side.js";
+import { niceTicks, type Ticks } from "./ticks.js";
 
 /** The colour bar's column key. */
 export const COLORBAR_COLUMN = "colorbar";
@@ -29,9 +29,7 @@ const MAX_TICKS = 5;
 /** Ticks along a bar from `vmin` to `vmax` (none when the range is empty). */
 export function colorbarTicks(vmin: number, vmax: number): Ticks {
   if (!(vmax > vmin) || !Number.isFinite(vmax - vmin)) return { values: [], labels: [] };
-  const step = niceStep(vmax - vmin, MAX_TICKS);
-  const values = multiplesWithin(vmin, vmax, step);
-  return { values, labels: values.map((v) => tickLabel(v, decimalsFor(step))) };
+  return niceTicks(vmin, vmax, MAX_TICKS);
 }
 
 /** The colour bar's side column for panels with these colour limits and label: the bar, its ticks, their labels and the label. */
@@ -45,8 +43,6 @@ export function colorbarColumn(figures: readonly FigureData[], label: string | u
     gapPt: BAR.gap * fontSize,
   };
 }
-
-const pixel = (field: string) => ({ field, type: "quantitative", scale: null });
 
 /** The bar (in the left `BAR.width` of the cell), its ticks and labels, and the label. */
 export function colorbarLayers(fd: FigureData, cell: SideCell, cmap: ColourMap, label: string | undefined, fontSize: number): Layer[] {
@@ -65,22 +61,18 @@ export function colorbarLayers(fd: FigureData, cell: SideCell, cmap: ColourMap, 
       mark: { type: "image", aspect: false, smooth: false },
       encoding: { url: { field: "image", type: "nominal" }, x: { value: cell.x0 }, x2: { value: x1 }, y: { value: cell.top }, y2: { value: cell.bottom } },
     },
-    {
-      data: { values: [{}] },
-      mark: { type: "rect", fill: null, stroke: "#000000", strokeWidth: STYLE.spineWidth, clip: false },
-      encoding: { x: { value: cell.x0 }, x2: { value: x1 }, y: { value: cell.top }, y2: { value: cell.bottom } },
-    },
+    cellFrame({ ...cell, x1 }),
     ...(ticks.values.length
       ? [
           {
             data: { values: ticks.values.map((v) => ({ x0: x1, x1: x1 + STYLE.tickSize, y: y(v) })) },
             mark: { type: "rule", stroke: "#000000", strokeWidth: STYLE.tickWidth, clip: false },
-            encoding: { x: pixel("x0"), x2: pixel("x1"), y: pixel("y") },
+            encoding: { x: pixelField("x0"), x2: pixelField("x1"), y: pixelField("y") },
           },
           {
             data: { values: ticks.values.map((v, i) => ({ x: labelsLeft, y: y(v), text: ticks.labels[i] })) },
             mark: { type: "text", align: "left", baseline: "middle", fontSize, clip: false, color: "#000000" },
-            encoding: { x: pixel("x"), y: pixel("y"), text: { field: "text", type: "nominal" } },
+            encoding: { x: pixelField("x"), y: pixelField("y"), text: { field: "text", type: "nominal" } },
           },
         ]
       : []),
@@ -90,7 +82,7 @@ export function colorbarLayers(fd: FigureData, cell: SideCell, cmap: ColourMap, 
             data: { values: [{ x: labelsLeft + widest + STYLE.titlePadding, y: (cell.top + cell.bottom) / 2, text: label }] },
             // read from bottom to top, as matplotlib's vertical colour bar labels
             mark: { type: "text", align: "center", baseline: "top", angle: 270, fontSize, clip: false, color: "#000000" },
-            encoding: { x: pixel("x"), y: pixel("y"), text: { field: "text", type: "nominal" } },
+            encoding: { x: pixelField("x"), y: pixelField("y"), text: { field: "text", type: "nominal" } },
           },
         ]
       : []),

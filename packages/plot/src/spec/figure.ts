@@ -100,12 +100,13 @@ function textBlockPt(lines: number, fontSize: number): number {
 
 /** The axis titles the options ask for; one longer than its axis would be cut, so it is refused with the lengths. */
 function checkedAxisTitles(options: FigureOptions, layout: GridLayout, fontSize: number): { time: string; frequency: string } {
+  const titles = { time: options.timeLabel ?? FIGURE_OPTIONS.timeLabel.default, frequency: options.frequencyLabel ?? FIGURE_OPTIONS.frequencyLabel.default };
   const axes = [
     { key: "timeLabel", axis: "time", lengthPt: layout.panelWidth, grow: "--width" },
     { key: "frequencyLabel", axis: "frequency", lengthPt: layout.seriesHeight + layout.waterfallHeight, grow: "--height" },
   ] as const;
   for (const { key, axis, lengthPt, grow } of axes) {
-    const title = options[key] ?? FIGURE_OPTIONS[key].default;
+    const title = titles[axis];
     const width = textWidth(title, { fontSize });
     if (width <= lengthPt) continue;
     const flag = `--${flagOf(key, FIGURE_OPTIONS[key])}`;
@@ -114,7 +115,7 @@ function checkedAxisTitles(options: FigureOptions, layout: GridLayout, fontSize:
       `the ${axis} axis title "${title}" is ${width.toFixed(0)} pt long at ${fontSize} pt, longer than the axis (${lengthPt.toFixed(0)} pt): make the figure larger (${grow}), the text smaller (--font-size) or the title shorter (${flag})`,
     );
   }
-  return { time: options.timeLabel ?? FIGURE_OPTIONS.timeLabel.default, frequency: options.frequencyLabel ?? FIGURE_OPTIONS.frequencyLabel.default };
+  return titles;
 }
 
 /**

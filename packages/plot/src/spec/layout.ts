@@ -27,6 +27,9 @@ export const STYLE = {
   lineHeight: 1.17,
 } as const;
 
+/** A Vega-Lite encoding of a data field given in pixels of the view (no scale). */
+export const pixelField = (field: string) => ({ field, type: "quantitative", scale: null });
+
 /**
  * A column right of each panel's waterfall (the spectrum, a mask rug, ...):
  * `fraction` of the waterfall's width plus `extraPt`, after a gap of `gapPt`.

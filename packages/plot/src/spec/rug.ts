@@ -8,7 +8,7 @@
 import { MASK_ORIGINS, maskIntervals, type FigureData, type MaskOrigin } from "@wfall/spectra";
 
 import { textWidth } from "./fonts.js";
-import { STYLE } from "./layout.js";
+import { pixelField, STYLE } from "./layout.js";
 
 /** Colours of the origins (Okabe-Ito where they go, greys for the file and normalisation). */
 export const RUG_COLOURS: Record<MaskOrigin, string> = {
@@ -77,8 +77,6 @@ export interface RugFrame {
   fontSize: number;
 }
 
-const pixel = (field: string) => ({ field, type: "quantitative", scale: null });
-
 /** The rug's layers: the coloured bands, the strip's outline and the legend. */
 export function rugLayers(fd: FigureData, frame: RugFrame): Record<string, unknown>[] {
   const { top, bottom, domain, fontSize } = frame;
@@ -97,7 +95,7 @@ export function rugLayers(fd: FigureData, frame: RugFrame): Record<string, unkno
     {
       data: { values: bands },
       mark: { type: "rect", clip: false, strokeWidth: 0 },
-      encoding: { x: { value: x0 }, x2: { value: x1 }, y: pixel("y0"), y2: pixel("y1"), fill: { field: "colour", type: "nominal", scale: null } },
+      encoding: { x: { value: x0 }, x2: { value: x1 }, y: pixelField("y0"), y2: pixelField("y1"), fill: { field: "colour", type: "nominal", scale: null } },
     },
     {
       data: { values: [{}] },
@@ -114,7 +112,7 @@ export function rugLayers(fd: FigureData, frame: RugFrame): Record<string, unkno
               ],
             },
             mark: { type: "text", align: "left", baseline: "top", fontSize, clip: false, color: "#000000" },
-            encoding: { x: pixel("x"), y: pixel("y"), text: { field: "text", type: "nominal" } },
+            encoding: { x: pixelField("x"), y: pixelField("y"), text: { field: "text", type: "nominal" } },
           },
           {
             data: {
@@ -127,7 +125,13 @@ export function rugLayers(fd: FigureData, frame: RugFrame): Record<string, unkno
               })),
             },
             mark: { type: "rect", clip: false, strokeWidth: 0 },
-            encoding: { x: pixel("x0"), x2: pixel("x1"), y: pixel("y0"), y2: pixel("y1"), fill: { field: "colour", type: "nominal", scale: null } },
+            encoding: {
+              x: pixelField("x0"),
+              x2: pixelField("x1"),
+              y: pixelField("y0"),
+              y2: pixelField("y1"),
+              fill: { field: "colour", type: "nominal", scale: null },
+            },
           },
         ]
       : []),

@@ -94,8 +94,13 @@ export function axisDomain(lo: number, hi: number, ticks: Ticks): [number, numbe
   return [Math.min(lo, ...ticks.values), Math.max(hi, ...ticks.values)];
 }
 
+/** Nice ticks (a 1, 2, 2.5 or 5 x 10^k step) over `[lo, hi]`, at most `maxTicks` of them. */
+export function niceTicks(lo: number, hi: number, maxTicks: number): Ticks {
+  const step = niceStep(hi - lo, maxTicks);
+  return ticks(multiplesWithin(lo, hi, step), step);
+}
+
 /** Nice ticks over a DM range. */
 export function dmTicks(lo: number, hi: number): Ticks {
-  const step = niceStep(hi - lo, 5);
-  return ticks(multiplesWithin(lo, hi, step), step);
+  return niceTicks(lo, hi, 5);
 }
