@@ -14,6 +14,7 @@ import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "@wfall/spectra/internal";
 
 import type { Provenance } from "./provenance.js";
+import { mapLimited } from "../map-limited.js";
 
 export { sha256 } from "./provenance.js";
 
@@ -74,16 +75,8 @@ const HASH_CONCURRENCY = 8;
  * file descriptor, beyond the process's limit).
  */
 export async function hashFiles(paths: readonly string[]): Promise<Map<string, string | null>> {
-  const hashes = new Map<string, string | null>();
-  let next = 0;
-  const hashNext = async () => {
-    while (next < paths.length) {
-      const path = paths[next++];
-      hashes.set(path, await hashFile(path));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, paths.length) }, hashNext));
-  return new Map(paths.map((p) => [p, hashes.get(p) ?? null]));
+  const hashes = await mapLimited(paths, HASH_CONCURRENCY, hashFile);
+  return new Map(paths.map((p, i) => [p, hashes[i] ?? null]));
 }
 
 /** Whether every output (absolute paths) still holds what the cache entry says was written. */

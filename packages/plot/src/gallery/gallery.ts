@@ -12,6 +12,7 @@ import { writeFileAtomic } from "@wfall/spectra/internal";
 import type { Manifest } from "../build/manifest.js";
 import { reportPath } from "../build/report-lines.js";
 import { surveyStatus, type SurveyStatus } from "../build/status.js";
+import { mapLimited } from "../map-limited.js";
 import { diagnosticsOf, type DiagnosticsSource } from "./diagnostics.js";
 import { labelLookup } from "./labels.js";
 import { galleryHtml, type GalleryEntry } from "./page.js";
@@ -44,24 +45,18 @@ export async function writeGallery(
 ): Promise<GalleryResult> {
   const done = status.figures.filter((f) => f.state === "done").map((f) => f.figure);
   const label = labelLookup();
-  const entries: GalleryEntry[] = new Array(done.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < done.length; i = next++) {
-      const figure = done[i];
-      const image = IMAGE_ORDER.map((ext) => figure.outputs.find((o) => extname(o).toLowerCase() === ext)).find((o) => o !== undefined);
-      const input = figure.inputs[0];
-      entries[i] = {
-        name: figure.name,
-        image: image === undefined ? undefined : url(folder, image),
-        outputs: figure.outputs.map((o) => url(folder, o)),
-        input: input === undefined ? undefined : reportPath(manifest.dir, input),
-        ...(await diagnosticsOf(input, options.sources)),
-        label: input === undefined ? undefined : label(input),
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+  const entries = await mapLimited(done, options.concurrency ?? 8, async (figure): Promise<GalleryEntry> => {
+    const image = IMAGE_ORDER.map((ext) => figure.outputs.find((o) => extname(o).toLowerCase() === ext)).find((o) => o !== undefined);
+    const input = figure.inputs[0];
+    return {
+      name: figure.name,
+      image: image === undefined ? undefined : url(folder, image),
+      outputs: figure.outputs.map((o) => url(folder, o)),
+      input: input === undefined ? undefined : reportPath(manifest.dir, input),
+      ...(await diagnosticsOf(input, options.sources)),
+      label: input === undefined ? undefined : label(input),
+    };
+  });
   await mkdir(folder, { recursive: true });
   const page = join(folder, "index.html");
   const title = `${basename(manifest.file)}: ${entries.length} figure(s)`;

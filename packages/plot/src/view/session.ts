@@ -17,6 +17,7 @@ import { DEFAULT_LABELS, LabelStore, type LabelKey } from "./labels.js";
 import { appendToManifest } from "./manifest-append.js";
 import { FilePipeline, type ViewFigure } from "./pipeline.js";
 import { checkState, describeState, figureName, manifestEntry, type ViewState } from "./state.js";
+import { mapLimited } from "../map-limited.js";
 
 /** How a session starts. */
 export interface ViewSessionOptions {
@@ -160,15 +161,7 @@ export class ViewSession {
       }
     };
     // Headers only, a few files at a time: a triage of thousands of candidates starts in seconds.
-    const files: ViewFile[] = new Array(options.files.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < options.files.length) {
-        const k = next++;
-        files[k] = await open(options.files[k]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, options.files.length) }, worker));
+    const files = await mapLimited(options.files, OPEN_CONCURRENCY, open);
     if (files.every((f) => f.error)) throw new WaterfallError("E_ARGUMENT", `no file could be opened: ${files[0].error}`);
     return new ViewSession(files, await LabelStore.open(files.map((f) => f.path)), options);
   }
