@@ -82,6 +82,9 @@ export interface ChannelStats {
   mad: Float64Array;
 }
 
+/** The count, sum, mean and variance of each channel ({@link Spectra.channelMoments}). */
+export type ChannelMoments = Pick<ChannelStats, "count" | "sum" | "mean" | "variance">;
+
 /** A half-open index range `[start, end)`, like a Python slice. */
 export type IndexRange = readonly [start: number, end: number];
 
@@ -448,10 +451,16 @@ export class Spectra {
   /**
    * Masks, from one pass of channel statistics: channels with `|nansum| >
    * sum`, with `nanvar > variance`, constant channels when `constant`, and
-   * channels without a valid sample. Returns `this`.
+   * channels without a valid sample. `moments`: {@link Spectra.channelMoments}
+   * of the data as they are now, when the caller has them (that pass is then
+   * not made again). Returns `this`.
    */
-  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }, options: Partial<Record<"sum" | "variance" | "constant", string>> = {}): this {
-    const { empty, sum, variance, constant } = this.#rulesBy(rules);
+  maskBy(
+    rules: { sum?: number; variance?: number; constant?: boolean },
+    options: Partial<Record<"sum" | "variance" | "constant", string>> = {},
+    moments?: ChannelMoments,
+  ): this {
+    const { empty, sum, variance, constant } = this.#rulesBy(rules, moments);
     native.maskChannels(this.#view(), [...new Set([...empty, ...sum, ...variance, ...constant])], this.source);
     this.#recordFound(empty, "every sample missing");
     if (rules.sum !== undefined)
@@ -472,9 +481,11 @@ export class Spectra {
   }
 
   /** The channels each rule selects, from one pass of statistics (`empty`: no valid sample). */
-  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }) {
+  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }, moments?: ChannelMoments) {
     for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
-    const m = this.#moments(false);
+    if (moments && moments.count.length !== this.#nchan)
+      throw new WaterfallError("E_SHAPE", `moments of ${moments.count.length} channels given for ${this.#nchan} channels`, { file: this.source });
+    const m = moments ?? this.#moments(false);
     return {
       empty: this.#select((c) => m.count[c] === 0),
       sum: sum === undefined ? [] : this.#select((c) => Math.abs(m.sum[c]) > sum),
@@ -564,7 +575,7 @@ export class Spectra {
    * The count, sum, mean and variance of {@link channelStats} alone: one pass
    * over the samples, without the medians (a selection per channel).
    */
-  channelMoments(options: { weighted?: boolean } = {}): Pick<ChannelStats, "count" | "sum" | "mean" | "variance"> {
+  channelMoments(options: { weighted?: boolean } = {}): ChannelMoments {
     return this.#moments(options.weighted ?? false);
   }
 
