@@ -286,6 +286,12 @@ export interface DmTrials {
 /** Weighted mean over valid samples of `factor` adjacent samples (a partial tail is dropped). */
 export declare function downsample(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, factor: number): Reduced
 
+/**
+ * Channels without a sample of positive weight (a missing sample has none); with
+ * `zerosMissing`, exact zeros do not count whatever their weight.
+ */
+export declare function emptyChannels(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean, grid: Grid): Array<number>
+
 /** Images (PNG) of two versions of one figure file and of their difference. */
 export interface FigureComparison {
   expected: Buffer

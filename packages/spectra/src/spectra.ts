@@ -8,7 +8,6 @@ import ndarray from "ndarray";
 import { argmax, sliceColumns } from "./arrays.js";
 import { dedispersionStep, referenceFrequency, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
-import { hasValidSample } from "./masks/file-channels.js";
 import { copyMask, emptyMask, maskedOn, recordOrigin, type ChannelMask, type MaskGrid, type MaskOrigin, type MaskStep } from "./masks/record.js";
 import { describeRfiSteps, rfiRequest, type RfiFlags, type RfiMethods } from "./masks/rfi.js";
 import { bestDmByStructureOf, dmTimePlaneOf, type DmTrialOptions, type MeasureInput, type PlaneComputeOptions } from "./measure.js";
@@ -197,7 +196,10 @@ export class Spectra {
   #adoptMask(mask: ChannelMask): void {
     this.#mask = copyMask(mask);
     // channels without a valid sample are masked already (and stay as the file has them, e.g. zeros of weight 0)
-    const masked = maskedOn(this.#mask, this.#grid()).filter((c) => hasValidSample(this.#data, this.#weights, this.#zerosMissing, c, this.#ntime));
+    const recorded = maskedOn(this.#mask, this.#grid());
+    if (recorded.length === 0) return;
+    const empty = new Set(native.emptyChannels(this.#view(), this.#zerosMissing, this.source));
+    const masked = recorded.filter((c) => !empty.has(c));
     if (masked.length) native.maskChannels(this.#view(), masked, this.source);
   }
 
