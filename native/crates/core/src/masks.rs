@@ -63,7 +63,8 @@ pub fn valid_weights(intensity: &[f32], zeros_missing: bool) -> Vec<f32> {
 }
 
 /// Channels without a sample of positive weight; with `zeros_missing`, exact zeros do not count
-/// whatever their weight. A row stops at its first such sample, so a normal channel costs one read.
+/// whatever their weight. A row stops at its first such sample, so a normal channel costs one
+/// read: serial, as a parallel walk would cost more to start than it saves.
 pub fn empty_channels(intensity: &[f32], weights: Weights, zeros_missing: bool, shape: Shape) -> CoreResult<Vec<usize>> {
     shape.check("intensity", intensity.len())?;
     weights.check(shape)?;
@@ -73,7 +74,7 @@ pub fn empty_channels(intensity: &[f32], weights: Weights, zeros_missing: bool, 
         let counts = |j: usize| w.at(x[j], j) > 0.0 && !(zeros_missing && x[j] == 0.0);
         (!(0..n).any(counts)).then_some(c)
     };
-    Ok(intensity.par_chunks(n).enumerate().with_min_len(rows_per_task(n)).filter_map(empty).collect())
+    Ok(intensity.chunks(n).enumerate().filter_map(empty).collect())
 }
 
 #[cfg(test)]
