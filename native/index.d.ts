@@ -703,9 +703,11 @@ export declare function svgTextToPaths(svg: string, fontsOptions: FontOptions): 
 
 /**
  * The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and
- * embedded; `metadata` in its document information dictionary.
+ * embedded; `metadata` in its document information dictionary. `images` are
+ * the pixels of the SVG's `wfall-raster:N` hrefs, as for `svgToPng`: the PDF
+ * is the same as with data URLs of them.
  */
-export declare function svgToPdf(svg: string, fontsOptions: FontOptions, metadata?: Array<MetadataEntry> | undefined | null): Buffer
+export declare function svgToPdf(svg: string, fontsOptions: FontOptions, metadata?: Array<MetadataEntry> | undefined | null, images?: Array<RgbaImage> | undefined | null): Buffer
 
 /**
  * The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`

@@ -263,7 +263,9 @@ export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string,
 /** An RGBA image as a PNG (the bytes `heatmapPng` gives for the same pixels). */
 export const rgbaPng = (image: core.RgbaImage) => call(undefined, () => core.rgbaPng(image));
 
-export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[]) => call(undefined, () => core.svgToPdf(svg, fonts, metadata));
+/** `images`: the pixels of the SVG's `wfall-raster:N` hrefs (each used, no other named), as for {@link svgToPng}. */
+export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[], images?: core.RgbaImage[]) =>
+  call(undefined, () => core.svgToPdf(svg, fonts, metadata, images));
 
 export const svgTextToPaths = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgTextToPaths(svg, fonts));
 
