@@ -215,7 +215,11 @@ export const TIME_STEP_OPTIONS = ["dm", "kdm", "reference", "wrap", "nsub", "dow
  * `moments`: the channel moments of the samples when deciding took them
  * (for {@link processChannels}, which needs them again while nothing has changed the samples).
  */
-export function resolveNormalise(spectra: Spectra, options: ProcessOptions, dtype?: string): { options: ProcessOptions; note?: string; moments?: ChannelMoments } {
+export function resolveNormalise(
+  spectra: Spectra,
+  options: ProcessOptions,
+  dtype?: string,
+): { options: ProcessOptions; note?: string; moments?: ChannelMoments } {
   let moments: ChannelMoments | undefined;
   const resolved = resolveNormaliseBy(
     () => {

@@ -114,7 +114,12 @@ fn rows_moments<const N: usize, V: Fn(f32) -> bool>(rows: [&[f32]; N], valid: V)
 }
 
 /// The moments of every row for weights implied by the values (`valid`), [`ROWS_AT_ONCE`] rows at a time.
-fn implied_moments<V: Fn(f32) -> bool + Copy + Sync>(intensity: &[f32], weights: Weights, shape: Shape, valid: V) -> CoreResult<Vec<(f64, f64, f64, f64)>> {
+fn implied_moments<V: Fn(f32) -> bool + Copy + Sync>(
+    intensity: &[f32],
+    weights: Weights,
+    shape: Shape,
+    valid: V,
+) -> CoreResult<Vec<(f64, f64, f64, f64)>> {
     shape.check("intensity", intensity.len())?;
     let n = shape.ntime;
     let per_task = (rows_per_task(n) / ROWS_AT_ONCE).max(1) * ROWS_AT_ONCE;

@@ -111,7 +111,11 @@ export async function openSource(path: string): Promise<Source> {
     async read(offset, target, onPiece) {
       checkWithin(stat.size, offset, target.length, path);
       if (onPiece) {
-        await readInPieces(target.length, (from, to) => readRange(target, from, to, offset), (from, to) => onPiece(target.subarray(from, to)));
+        await readInPieces(
+          target.length,
+          (from, to) => readRange(target, from, to, offset),
+          (from, to) => onPiece(target.subarray(from, to)),
+        );
         return;
       }
       // Large reads go in concurrent parts (libuv's thread pool): ~1.5x faster from the page cache.

@@ -106,7 +106,10 @@ function parseEntries(doc: unknown, file: string): { grid?: MaskGrid; entries: M
   if (d.format !== undefined && d.format !== MASK_FORMAT) throw fail(file, `not a wfall mask file: format '${String(d.format)}', expected '${MASK_FORMAT}'`);
   if (d.version !== undefined && d.version !== 1) throw fail(file, `mask file version ${String(d.version)} is not supported (this wfall reads version 1)`);
   if (d.masked === undefined && d.format === MASK_FORMAT)
-    throw fail(file, "this mask document has no 'masked' list (an npz's mask_json leaves it out: its channels are the npz's mask_origin; --masks-out writes a whole one)");
+    throw fail(
+      file,
+      "this mask document has no 'masked' list (an npz's mask_json leaves it out: its channels are the npz's mask_origin; --masks-out writes a whole one)",
+    );
   if (!Array.isArray(d.masked)) throw fail(file, "a JSON mask file must have a 'masked' list of entries");
   let grid: MaskGrid | undefined;
   if (d.grid !== undefined) {
