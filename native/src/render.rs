@@ -104,15 +104,18 @@ pub fn svg_to_pdf(
     images: Option<Vec<RgbaImage>>,
 ) -> napi::Result<Buffer> {
     guard(&env, || {
-        let images = images.unwrap_or_default();
-        let family = &fonts_options.default_family;
-        Ok(wfall_render::svg_to_pdf(&svg, &raster_images(&images), &fonts(&fonts_options)?, family, &entries(metadata))?.into())
+        let rasters = raster_images(&images);
+        Ok(wfall_render::svg_to_pdf(&svg, &rasters, &fonts(&fonts_options)?, &fonts_options.default_family, &entries(metadata))?.into())
     })
 }
 
-/// The caller's images as the renderer takes them (borrowed, not copied).
-fn raster_images(images: &[RgbaImage]) -> Vec<wfall_render::RasterImage<'_>> {
-    images.iter().map(|i| wfall_render::RasterImage { rgba: &i.data, width: i.width as usize, height: i.height as usize }).collect()
+/// The caller's images, if any, as the renderer takes them (borrowed, not copied).
+fn raster_images(images: &Option<Vec<RgbaImage>>) -> Vec<wfall_render::RasterImage<'_>> {
+    images
+        .iter()
+        .flatten()
+        .map(|i| wfall_render::RasterImage { rgba: &i.data, width: i.width as usize, height: i.height as usize })
+        .collect()
 }
 
 /// The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`
@@ -129,7 +132,6 @@ pub fn svg_to_png(
     images: Option<Vec<RgbaImage>>,
 ) -> napi::Result<Buffer> {
     guard(&env, || {
-        let images = images.unwrap_or_default();
         let family = &fonts_options.default_family;
         Ok(wfall_render::svg_to_png(&svg, &raster_images(&images), &fonts(&fonts_options)?, family, dpi, &entries(metadata))?.into())
     })
