@@ -286,6 +286,12 @@ export interface DmTrials {
 /** Weighted mean over valid samples of `factor` adjacent samples (a partial tail is dropped). */
 export declare function downsample(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, factor: number): Reduced
 
+/**
+ * Channels without a sample of positive weight (a missing sample has none); with
+ * `zerosMissing`, exact zeros do not count whatever their weight.
+ */
+export declare function emptyChannels(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean, grid: Grid): Array<number>
+
 /** Images (PNG) of two versions of one figure file and of their difference. */
 export interface FigureComparison {
   expected: Buffer
@@ -697,9 +703,11 @@ export declare function svgTextToPaths(svg: string, fontsOptions: FontOptions): 
 
 /**
  * The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and
- * embedded; `metadata` in its document information dictionary.
+ * embedded; `metadata` in its document information dictionary. `images` are
+ * the pixels of the SVG's `wfall-raster:N` hrefs, as for `svgToPng`: the PDF
+ * is the same as with data URLs of them.
  */
-export declare function svgToPdf(svg: string, fontsOptions: FontOptions, metadata?: Array<MetadataEntry> | undefined | null): Buffer
+export declare function svgToPdf(svg: string, fontsOptions: FontOptions, metadata?: Array<MetadataEntry> | undefined | null, images?: Array<RgbaImage> | undefined | null): Buffer
 
 /**
  * The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`

@@ -6,12 +6,22 @@ use napi_derive::napi;
 use wfall_core::{masks, normalise, CoreResult};
 
 use crate::boundary::{borrow_mut, count, guard};
-use crate::options::{normalisation, shape, Grid, Normalisation};
+use crate::options::{normalisation, shape, weights_of, Grid, Normalisation};
 
 /// Weights of 1 for valid samples and 0 for missing ones (and, with `zerosMissing`, for exact zeros).
 #[napi]
 pub fn valid_weights(env: Env, intensity: &[f32], zeros_missing: bool) -> napi::Result<Float32Array> {
     guard(&env, || Ok(Float32Array::new(masks::valid_weights(intensity, zeros_missing))))
+}
+
+/// Channels without a sample of positive weight (a missing sample has none); with
+/// `zerosMissing`, exact zeros do not count whatever their weight.
+#[napi]
+pub fn empty_channels(env: Env, intensity: &[f32], weights: Option<&[f32]>, zeros_missing: bool, grid: Grid) -> napi::Result<Vec<u32>> {
+    guard(&env, || {
+        let empty = masks::empty_channels(intensity, weights_of(weights, None), zeros_missing, shape(&grid)?)?;
+        Ok(empty.into_iter().map(|c| c as u32).collect())
+    })
 }
 
 /// Sets the listed channels to NaN with weight 0.

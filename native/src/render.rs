@@ -92,10 +92,30 @@ pub fn svg_text_to_paths(env: Env, svg: String, fonts_options: FontOptions) -> n
 }
 
 /// The SVG as a one-page vector PDF (1 SVG unit = 1 pt), fonts subset and
-/// embedded; `metadata` in its document information dictionary.
+/// embedded; `metadata` in its document information dictionary. `images` are
+/// the pixels of the SVG's `wfall-raster:N` hrefs, as for `svgToPng`: the PDF
+/// is the same as with data URLs of them.
 #[napi]
-pub fn svg_to_pdf(env: Env, svg: String, fonts_options: FontOptions, metadata: Option<Vec<MetadataEntry>>) -> napi::Result<Buffer> {
-    guard(&env, || Ok(wfall_render::svg_to_pdf(&svg, &fonts(&fonts_options)?, &fonts_options.default_family, &entries(metadata))?.into()))
+pub fn svg_to_pdf(
+    env: Env,
+    svg: String,
+    fonts_options: FontOptions,
+    metadata: Option<Vec<MetadataEntry>>,
+    images: Option<Vec<RgbaImage>>,
+) -> napi::Result<Buffer> {
+    guard(&env, || {
+        let rasters = raster_images(&images);
+        Ok(wfall_render::svg_to_pdf(&svg, &rasters, &fonts(&fonts_options)?, &fonts_options.default_family, &entries(metadata))?.into())
+    })
+}
+
+/// The caller's images, if any, as the renderer takes them (borrowed, not copied).
+fn raster_images(images: &Option<Vec<RgbaImage>>) -> Vec<wfall_render::RasterImage<'_>> {
+    images
+        .iter()
+        .flatten()
+        .map(|i| wfall_render::RasterImage { rgba: &i.data, width: i.width as usize, height: i.height as usize })
+        .collect()
 }
 
 /// The SVG rasterised at `dpi` (1 SVG unit = 1/72 in), as a PNG; `metadata`
@@ -112,13 +132,8 @@ pub fn svg_to_png(
     images: Option<Vec<RgbaImage>>,
 ) -> napi::Result<Buffer> {
     guard(&env, || {
-        let images = images.unwrap_or_default();
-        let rasters: Vec<wfall_render::RasterImage> = images
-            .iter()
-            .map(|i| wfall_render::RasterImage { rgba: &i.data, width: i.width as usize, height: i.height as usize })
-            .collect();
         let family = &fonts_options.default_family;
-        Ok(wfall_render::svg_to_png(&svg, &rasters, &fonts(&fonts_options)?, family, dpi, &entries(metadata))?.into())
+        Ok(wfall_render::svg_to_png(&svg, &raster_images(&images), &fonts(&fonts_options)?, family, dpi, &entries(metadata))?.into())
     })
 }
 

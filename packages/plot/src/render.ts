@@ -127,15 +127,15 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   checkMetadata(metadata);
   const laidOut = await laidOutSvg(spec);
   const light = oneByteXml(laidOut.svg);
-  if (options.format === "svg" || options.format === "pdf") {
+  if (options.format === "svg") {
     const svg = restoreImages(light, laidOut.images);
-    return options.format === "pdf"
-      ? native.svgToPdf(svg, fontOptions, metadata)
-      : // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
-        Buffer.from(svgWithMetadata(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), metadata), "utf8");
+    // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
+    return Buffer.from(svgWithMetadata(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), metadata), "utf8");
   }
-  // rasters: the heatmaps' pixels go beside the SVG, never through PNG and base64
+  // PDF and rasters: the heatmaps' pixels go beside the SVG, never through PNG and base64
+  // (svg2pdf writes an image from its pixels: the PDF is the same as with the data URLs)
   const { svg, pixels } = withRasterHrefs(light, laidOut.images);
+  if (options.format === "pdf") return native.svgToPdf(svg, fontOptions, metadata, pixels);
   if (options.format === "png") return native.svgToPng(svg, fontOptions, dpi, metadata, pixels);
   // thumbnails: metadata stripped (see thumbnail.ts), so no provenance
   return encodeThumbnail(native.svgToPng(svg, fontOptions, dpi, undefined, pixels), options.format);

@@ -107,7 +107,7 @@ describe("heatmaps set aside during layout", () => {
   }, 120_000);
 });
 
-describe("heatmap pixels beside the SVG for raster outputs", () => {
+describe("heatmap pixels beside the SVG for raster and PDF outputs", () => {
   it("gives the bytes of rasterising the SVG with its PNG data URLs (PNG at two dpi, JPEG, WebP)", async () => {
     const metadata = [{ key: "Title", value: "t" }];
     for (const spec of specs) {
@@ -120,6 +120,16 @@ describe("heatmap pixels beside the SVG for raster outputs", () => {
       for (const format of ["jpg", "webp"] as const) {
         expect((await renderFigure(spec, { format, dpi: 60 })).equals(await encodeThumbnail(thumbnail, format))).toBe(true);
       }
+    }
+  }, 120_000);
+
+  it("gives the bytes of converting the SVG with its PNG data URLs to PDF", async () => {
+    const metadata = [{ key: "Title", value: "t" }];
+    for (const spec of specs) {
+      const old = native.svgToPdf(await renderSvg(spec), fontOptions, metadata);
+      const pdf = await renderFigure(spec, { format: "pdf", metadata });
+      expect(pdf.equals(old)).toBe(true);
+      expect(pdf.includes("/Subtype /Image")).toBe(true); // the heatmap is in it
     }
   }, 120_000);
 
@@ -151,6 +161,10 @@ describe("heatmap pixels beside the SVG for raster outputs", () => {
     expect(renders(svg.svg.replace("wfall-raster:0", "wfall-raster:1"), svg.pixels)).toThrow(/names an image that was not given/);
     expect(renders(svg.svg.replace("wfall-raster:0", "/etc/hostname"), svg.pixels)).toThrow(/names an image that was not given/);
     expect(renders(svg.svg, [...svg.pixels, svg.pixels[0]])).toThrow(/image 1 given with the figure is missing from its SVG/);
+    const pdf = (text: string, pixels: typeof svg.pixels) => () => native.svgToPdf(text, fontOptions, undefined, pixels);
+    expect(native.svgToPdf(svg.svg, fontOptions, undefined, svg.pixels).length).toBeGreaterThan(0);
+    expect(pdf(svg.svg, [])).toThrow(/names an image that was not given/);
+    expect(pdf(svg.svg, [...svg.pixels, svg.pixels[0]])).toThrow(/image 1 given with the figure is missing from its SVG/);
   });
 });
 

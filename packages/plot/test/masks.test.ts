@@ -5,6 +5,7 @@
  * numbers in the file's order, the error when masks leave nothing to draw,
  * and the mask rug.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import { openWaterfall, processSpectra, Spectra, writeFilterbank } from "@wfall/spectra";
 
 import { runCli } from "../../../test-utils/cli.js";
-import { fixtures, realDataDir, runPython } from "../../../test-utils/helpers.js";
+import { fixtures, python, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
 const RFI = join(fixtures, "rfi_256x2048.npz");
 const B6 = join(fixtures, "frb121102_B6_wfall.npz");
@@ -63,7 +64,9 @@ describe("plot prepare with masks", () => {
     const origins = seen.mask_origin.values as string[];
     expect(origins.flatMap((o, c) => (o ? [[c, o]] : []))).toEqual(masked.map((m) => [m.channel, m.origin]));
     expect([seen.mask_fbottom.values, seen.mask_df.values]).toEqual([[1200], [1]]);
-    expect(JSON.parse(seen.mask_json.values[0]).masked).toEqual(masked);
+    // mask_json is the document without the list mask_origin already holds
+    const { masked: _listed, ...head } = doc;
+    expect(JSON.parse(seen.mask_json.values[0])).toEqual(head);
     // the provenance key names every mask step too, with the option and parameters that made it
     const provenance = JSON.parse((JSON.parse(runPython("python/npz_inspect.py", [out, "provenance"])).provenance.values as string[])[0]);
     expect(provenance.processing.maskSteps).toEqual(doc.steps);
@@ -71,6 +74,21 @@ describe("plot prepare with masks", () => {
     // plot info says what was masked
     const info = await run(["info", out]);
     expect(info.out).toMatch(new RegExp(`masks\\s+masked ${masked.length} of 256 channels`));
+
+    // a file written when mask_json still listed the masked channels reads the same
+    const older = join(dir, "older.npz");
+    const rewrite = "import json,sys,numpy as np; f=dict(np.load(sys.argv[1])); f['mask_json']=np.array(open(sys.argv[2]).read()); np.savez(sys.argv[3], **f)";
+    execFileSync(python(), ["-c", rewrite, out, json, older]);
+    const [ours, theirs] = [Spectra.fromWaterfall(await openWaterfall(out)).channelMask, Spectra.fromWaterfall(await openWaterfall(older)).channelMask];
+    expect(theirs).toEqual(ours);
+    expect(ours.steps.slice(0, doc.steps.length)).toEqual(doc.steps); // reading adds its own step for the NaN channels
+
+    // an npz's mask_json is not a mask file: --masks-in says where its channels are
+    const extracted = join(dir, "extracted.json");
+    writeFileSync(extracted, seen.mask_json.values[0]);
+    const refused = await run(["prepare", RFI, "--masks-in", extracted, "-o", join(dir, "refused.npz")]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain("has no 'masked' list (an npz's mask_json leaves it out: its channels are the npz's mask_origin");
 
     // --masks-in puts the same masks, origins kept, on the raw file
     const again = join(dir, "again.npz");

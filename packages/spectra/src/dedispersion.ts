@@ -68,7 +68,11 @@ export function sweepMarginsWithin(axes: WaterfallAxes, nchan: number, target: S
 export function sweepMargins(axes: WaterfallAxes, nchan: number, target: SweepTarget, file?: string): { before: number; after: number } {
   const step = dedispersionStep(axes.dm, target.dm, { kdm: target.kdm, reference: target.reference }, file);
   const shifts = native.channelShifts(nchan, { dtSeconds: axes.dt, fbottomMhz: axes.fbottom, dfMhz: axes.df }, step, file);
-  let [lowest, highest] = [0, 0];
-  for (const s of shifts) [lowest, highest] = [Math.min(lowest, s), Math.max(highest, s)];
+  let lowest = 0;
+  let highest = 0;
+  for (let c = 0; c < shifts.length; c++) {
+    lowest = Math.min(lowest, shifts[c]);
+    highest = Math.max(highest, shifts[c]);
+  }
   return { before: -lowest, after: highest };
 }

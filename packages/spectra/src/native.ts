@@ -121,6 +121,10 @@ export const channelMoments = (v: WaterfallView, weighted: boolean, file?: strin
 export const channelMedians = (v: WaterfallView, weighted: boolean, file?: string) =>
   call(file, () => (weighted ? core.channelMedians(v.data, v.weights, v.zerosMissing, grid(v)) : core.channelMedians(v.data, null, false, grid(v))));
 
+/** Channels without a sample that is finite and of positive weight (and, with `zerosMissing`, non-zero whatever its weight). */
+export const emptyChannels = (v: { data: Float32Array; weights: Float32Array | null; nchan: number; ntime: number }, zerosMissing: boolean, file?: string) =>
+  call(file, () => core.emptyChannels(v.data, v.weights, zerosMissing, grid(v)));
+
 export const maskChannels = (v: WaterfallView, channels: number[], file?: string) => call(file, () => core.maskChannels(v.data, v.weights, grid(v), channels));
 
 export const zerosToNan = (v: WaterfallView, file?: string) => call(file, () => core.zerosToNan(v.data, v.weights, grid(v)));
@@ -259,7 +263,9 @@ export const colormapRgba = (b: ImageBlock, cmap: core.ColourMap, file?: string,
 /** An RGBA image as a PNG (the bytes `heatmapPng` gives for the same pixels). */
 export const rgbaPng = (image: core.RgbaImage) => call(undefined, () => core.rgbaPng(image));
 
-export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[]) => call(undefined, () => core.svgToPdf(svg, fonts, metadata));
+/** `images`: the pixels of the SVG's `wfall-raster:N` hrefs (each used, no other named), as for {@link svgToPng}. */
+export const svgToPdf = (svg: string, fonts: core.FontOptions, metadata?: core.MetadataEntry[], images?: core.RgbaImage[]) =>
+  call(undefined, () => core.svgToPdf(svg, fonts, metadata, images));
 
 export const svgTextToPaths = (svg: string, fonts: core.FontOptions) => call(undefined, () => core.svgTextToPaths(svg, fonts));
 

@@ -14,7 +14,7 @@ import type { SampleWindow, Waterfall } from "./model.js";
 import { AUTO_SUBBANDS, PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
 import type { SweepTarget } from "./options/read.js";
 import { checkOptions, flagOf, type OptionSpec } from "./options/spec.js";
-import { Spectra } from "./spectra.js";
+import { Spectra, type ChannelMoments } from "./spectra.js";
 
 /** The number of subbands `nsub: "auto"` resolves to for `nchan` channels (null: keep them all). */
 export function autoSubbands(nchan: number): number | null {
@@ -152,7 +152,14 @@ function rfiMethodsOf(spectra: Spectra, options: ProcessOptions): { methods: Rfi
  * mean is above its spread, and the channel means differ at least tenfold.
  */
 export function looksRaw(spectra: Spectra, dtype?: string): boolean {
-  return integerType(dtype) || looksRawByMoments(spectra.channelMoments());
+  return looksRawAndMoments(spectra, dtype).raw;
+}
+
+/** {@link looksRaw}, with the channel moments it took (none for an integer type, which decides alone). */
+function looksRawAndMoments(spectra: Spectra, dtype?: string): { raw: boolean; moments?: ChannelMoments } {
+  if (integerType(dtype)) return { raw: true };
+  const moments = spectra.channelMoments();
+  return { raw: looksRawByMoments(moments), moments };
 }
 
 /** Whether a stored sample type is an integer one (raw counts). */
@@ -205,9 +212,25 @@ export const TIME_STEP_OPTIONS = ["dm", "kdm", "reference", "wrap", "nsub", "dow
 /**
  * `normalise: "auto"` (the default) decided for these samples: robust when
  * they {@link looksRaw}, else none, with a note saying so for a raw file.
+ * `moments`: the channel moments of the samples when deciding took them
+ * (for {@link processChannels}, which needs them again while nothing has changed the samples).
  */
-export function resolveNormalise(spectra: Spectra, options: ProcessOptions, dtype?: string): { options: ProcessOptions; note?: string } {
-  return resolveNormaliseBy(() => looksRaw(spectra, dtype), options, dtype);
+export function resolveNormalise(
+  spectra: Spectra,
+  options: ProcessOptions,
+  dtype?: string,
+): { options: ProcessOptions; note?: string; moments?: ChannelMoments } {
+  let moments: ChannelMoments | undefined;
+  const resolved = resolveNormaliseBy(
+    () => {
+      const decided = looksRawAndMoments(spectra, dtype);
+      moments = decided.moments;
+      return decided.raw;
+    },
+    options,
+    dtype,
+  );
+  return { ...resolved, moments };
 }
 
 /** {@link resolveNormalise} with {@link looksRaw} given (asked only for `"auto"`). */
@@ -236,10 +259,15 @@ export function resolveNormaliseBy(isRaw: () => boolean, options: ProcessOptions
  *
  * With circular dedispersion they give the same result before dedispersing as
  * after, so they run first. Each masked channel keeps the origin of the first
- * step that masked it (`Spectra.channelMask`).
+ * step that masked it (`Spectra.channelMask`). `asGiven`: the channel moments
+ * of `spectra` as given, when the caller has them (step 3 reuses them when no
+ * earlier step changed the samples).
  */
-export function processChannels(spectra: Spectra, given: ProcessOptions): Spectra {
-  const options = resolveNormalise(spectra, given).options;
+export function processChannels(spectra: Spectra, given: ProcessOptions, asGiven?: ChannelMoments): Spectra {
+  const resolved = resolveNormalise(spectra, given);
+  const options = resolved.options;
+  const moments = resolved.moments ?? asGiven;
+  const masksGiven = MASK_GIVEN_OPTIONS.some((key) => options[key] !== undefined);
   applyGivenMasks(spectra, options);
   const { methods, names } = rfiMethodsOf(spectra, options);
   // Without an RFI method the constant-channel mask joins the tutorial's two in their one pass.
@@ -250,10 +278,18 @@ export function processChannels(spectra: Spectra, given: ProcessOptions): Spectr
   const { sum, variance, constant } = maskThresholds(options);
   const after = normalised ? ` after ${spelled("normalise", options.normalise)}` : "";
   const via = (key: "maskSum" | "maskVariance") => `${options[key] !== undefined ? spelled(key, options[key]) : `the tutorial's ${spelled("masks")}`}${after}`;
+  const unchanged = !masksGiven && !rfi && !normalised;
   if (sum !== undefined || variance !== undefined || (constant && !rfi))
-    spectra.maskBy({ sum, variance, constant: constant && !rfi }, { sum: via("maskSum"), variance: via("maskVariance"), constant: names.constant });
+    spectra.maskBy(
+      { sum, variance, constant: constant && !rfi },
+      { sum: via("maskSum"), variance: via("maskVariance"), constant: names.constant },
+      unchanged ? moments : undefined,
+    );
   return spectra;
 }
+
+/** The options of {@link applyGivenMasks}: masks that change the samples before any statistics. */
+const MASK_GIVEN_OPTIONS = ["maskChannels", "maskFileChannels", "maskFreq", "masksIn"] as const satisfies readonly (keyof ProcessOptions)[];
 
 /** Whether {@link processTime} writes into the arrays it is given (dedispersion without subbands); otherwise it makes new ones. */
 export function processTimeWritesInPlace(nchan: number, options: ProcessOptions): boolean {
@@ -292,12 +328,13 @@ export function keepWindowDownsampled(spectra: Spectra, options: ProcessOptions,
  * gives the same result before dedispersing, so those run first and
  * dedispersion and subbanding then share one pass over the data. `window`
  * keeps only those samples after dedispersion (a read that also holds the
- * sweep).
+ * sweep). `asGiven`: the channel moments of `spectra` as given, when the
+ * caller has them ({@link processChannels}).
  */
-export function processSpectra(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
+export function processSpectra(spectra: Spectra, options: ProcessOptions, window?: SampleWindow, asGiven?: ChannelMoments): Spectra {
   checkOptions(PROCESS_OPTIONS, options, spectra.source);
   checkSweep(spectra, options, window);
-  return processTime(processChannels(spectra, options), options, window);
+  return processTime(processChannels(spectra, options, asGiven), options, window);
 }
 
 /** A processed waterfall, what the processing decided on its own (for stderr), and what was done (for provenance). */
@@ -330,11 +367,11 @@ export interface AppliedProcessing {
  */
 export function processWaterfall(waterfall: Waterfall, options: ProcessOptions): Processed {
   const spectra = Spectra.fromWaterfall(waterfall);
-  const { options: resolved, note } = resolveNormalise(spectra, options, waterfall.dtype);
+  const { options: resolved, note, moments } = resolveNormalise(spectra, options, waterfall.dtype);
   const notes = note ? [note] : [];
   const fromDm = spectra.dm;
   const nchan = spectra.nchan;
-  const processed = processSpectra(spectra, resolved, waterfall.window);
+  const processed = processSpectra(spectra, resolved, waterfall.window, moments);
   return { spectra: processed, notes, applied: appliedProcessing(resolved, fromDm, nchan, processed) };
 }
 

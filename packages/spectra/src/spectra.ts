@@ -8,7 +8,6 @@ import ndarray from "ndarray";
 import { argmax, sliceColumns } from "./arrays.js";
 import { dedispersionStep, referenceFrequency, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
-import { hasValidSample } from "./masks/file-channels.js";
 import { copyMask, emptyMask, maskedOn, recordOrigin, type ChannelMask, type MaskGrid, type MaskOrigin, type MaskStep } from "./masks/record.js";
 import { describeRfiSteps, rfiRequest, type RfiFlags, type RfiMethods } from "./masks/rfi.js";
 import { bestDmByStructureOf, dmTimePlaneOf, type DmTrialOptions, type MeasureInput, type PlaneComputeOptions } from "./measure.js";
@@ -81,6 +80,9 @@ export interface ChannelStats {
   /** Median absolute deviation from the median, unscaled. */
   mad: Float64Array;
 }
+
+/** The count, sum, mean and variance of each channel ({@link Spectra.channelMoments}). */
+export type ChannelMoments = Pick<ChannelStats, "count" | "sum" | "mean" | "variance">;
 
 /** A half-open index range `[start, end)`, like a Python slice. */
 export type IndexRange = readonly [start: number, end: number];
@@ -194,7 +196,10 @@ export class Spectra {
   #adoptMask(mask: ChannelMask): void {
     this.#mask = copyMask(mask);
     // channels without a valid sample are masked already (and stay as the file has them, e.g. zeros of weight 0)
-    const masked = maskedOn(this.#mask, this.#grid()).filter((c) => hasValidSample(this.#data, this.#weights, this.#zerosMissing, c, this.#ntime));
+    const recorded = maskedOn(this.#mask, this.#grid());
+    if (recorded.length === 0) return;
+    const empty = new Set(native.emptyChannels(this.#view(), this.#zerosMissing, this.source));
+    const masked = recorded.filter((c) => !empty.has(c));
     if (masked.length) native.maskChannels(this.#view(), masked, this.source);
   }
 
@@ -448,10 +453,16 @@ export class Spectra {
   /**
    * Masks, from one pass of channel statistics: channels with `|nansum| >
    * sum`, with `nanvar > variance`, constant channels when `constant`, and
-   * channels without a valid sample. Returns `this`.
+   * channels without a valid sample. `moments`: {@link Spectra.channelMoments}
+   * of the data as they are now, when the caller has them (that pass is then
+   * not made again). Returns `this`.
    */
-  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }, options: Partial<Record<"sum" | "variance" | "constant", string>> = {}): this {
-    const { empty, sum, variance, constant } = this.#rulesBy(rules);
+  maskBy(
+    rules: { sum?: number; variance?: number; constant?: boolean },
+    options: Partial<Record<"sum" | "variance" | "constant", string>> = {},
+    moments?: ChannelMoments,
+  ): this {
+    const { empty, sum, variance, constant } = this.#rulesBy(rules, moments);
     native.maskChannels(this.#view(), [...new Set([...empty, ...sum, ...variance, ...constant])], this.source);
     this.#recordFound(empty, "every sample missing");
     if (rules.sum !== undefined)
@@ -472,9 +483,11 @@ export class Spectra {
   }
 
   /** The channels each rule selects, from one pass of statistics (`empty`: no valid sample). */
-  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }) {
+  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }, moments?: ChannelMoments) {
     for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
-    const m = this.#moments(false);
+    if (moments && moments.count.length !== this.#nchan)
+      throw new WaterfallError("E_SHAPE", `moments of ${moments.count.length} channels given for ${this.#nchan} channels`, { file: this.source });
+    const m = moments ?? this.#moments(false);
     return {
       empty: this.#select((c) => m.count[c] === 0),
       sum: sum === undefined ? [] : this.#select((c) => Math.abs(m.sum[c]) > sum),
@@ -564,7 +577,7 @@ export class Spectra {
    * The count, sum, mean and variance of {@link channelStats} alone: one pass
    * over the samples, without the medians (a selection per channel).
    */
-  channelMoments(options: { weighted?: boolean } = {}): Pick<ChannelStats, "count" | "sum" | "mean" | "variance"> {
+  channelMoments(options: { weighted?: boolean } = {}): ChannelMoments {
     return this.#moments(options.weighted ?? false);
   }
 

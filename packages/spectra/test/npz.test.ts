@@ -201,4 +201,17 @@ describe("checksums: a member whose CRC-32 does not match is corrupt, not data",
     writeFileSync(file, bytes);
     await expect(openWaterfall(file)).rejects.toMatchObject({ code: "E_CORRUPT", message: expect.stringMatching(/CRC mismatch/) });
   });
+
+  it("a member read in several pieces (checked as they arrive) reads whole, and a byte flipped in a later piece is E_CORRUPT", async () => {
+    const { readFileSync } = await import("node:fs");
+    const [nchan, ntime] = [64, 40000]; // 10 MB of float32: five pieces and a short one
+    const intensity = Float32Array.from({ length: nchan * ntime }, (_, i) => ((i * 7919) % 1000) / 7 + 1);
+    const file = join(dir, "large.npz");
+    await writeWaterfall(file, new Spectra(intensity, { nchan, ntime, fbottom: 400, df: 1, dt: 1e-3 }));
+    expect(Array.from((await openWaterfall(file)).intensity)).toEqual(Array.from(intensity));
+    const bytes = Buffer.from(readFileSync(file));
+    bytes[bytes.indexOf(Buffer.from("intensity.npy")) + 9_000_000] ^= 0x01; // in the fifth 2 MiB piece
+    writeFileSync(file, bytes);
+    await expect(openWaterfall(file)).rejects.toMatchObject({ code: "E_CORRUPT", message: expect.stringMatching(/intensity\.npy.*CRC mismatch/) });
+  });
 });

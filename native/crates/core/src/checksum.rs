@@ -21,6 +21,12 @@ pub fn crc32_after(previous: u32, bytes: &[u8]) -> u32 {
 }
 
 fn hasher_of(bytes: &[u8]) -> crc32fast::Hasher {
+    if bytes.len() <= CHUNK_BYTES {
+        // one chunk: hashed here, without waiting for the pool (a read checks its pieces one by one)
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(bytes);
+        return hasher;
+    }
     bytes
         .par_chunks(CHUNK_BYTES)
         .map(|chunk| {

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use crate::bail;
 use crate::error::{code, CoreResult};
 use crate::shape::{rows_per_task, Shape};
-use crate::weights::is_missing;
+use crate::weights::{is_missing, Weights};
 
 /// Sets every listed channel to NaN with weight 0. Duplicates are allowed.
 pub fn mask_channels(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shape, channels: &[usize]) -> CoreResult<()> {
@@ -62,9 +62,38 @@ pub fn valid_weights(intensity: &[f32], zeros_missing: bool) -> Vec<f32> {
     w
 }
 
+/// Channels without a sample of positive weight; with `zeros_missing`, exact zeros do not count
+/// whatever their weight. A row stops at its first such sample, so a normal channel costs one
+/// read: serial, as a parallel walk would cost more to start than it saves.
+pub fn empty_channels(intensity: &[f32], weights: Weights, zeros_missing: bool, shape: Shape) -> CoreResult<Vec<usize>> {
+    shape.check("intensity", intensity.len())?;
+    weights.check(shape)?;
+    let n = shape.ntime;
+    let empty = |(c, x): (usize, &[f32])| {
+        let w = weights.slice(c * n..(c + 1) * n);
+        let counts = |j: usize| w.at(x[j], j) > 0.0 && !(zeros_missing && x[j] == 0.0);
+        (!(0..n).any(counts)).then_some(c)
+    };
+    Ok(intensity.chunks(n).enumerate().filter_map(empty).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_channels_have_no_sample_of_weight_and_zeros_count_unless_missing() {
+        let shape = Shape::new(4, 3).unwrap();
+        let x = [0.0, 0.0, 0.0, f32::NAN, 1.0, f32::INFINITY, 0.0, 2.0, 0.0, f32::NAN, f32::NAN, f32::NEG_INFINITY];
+        assert_eq!(empty_channels(&x, Weights::Valid, true, shape).unwrap(), vec![0, 3]);
+        assert_eq!(empty_channels(&x, Weights::Valid, false, shape).unwrap(), vec![3]);
+        assert_eq!(empty_channels(&x, Weights::ValidNonZero, false, shape).unwrap(), vec![0, 3]);
+        // an explicit weight of 0 empties a channel; a weighted zero counts only when zeros are values
+        let w = [1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+        assert_eq!(empty_channels(&x, Weights::Explicit(&w), false, shape).unwrap(), vec![1, 3]);
+        assert_eq!(empty_channels(&x, Weights::Explicit(&w), true, shape).unwrap(), vec![0, 1, 2, 3]);
+        assert_eq!(empty_channels(&x[..11], Weights::Valid, false, shape).unwrap_err().code, code::SHAPE);
+    }
 
     #[test]
     fn masking_channels_blanks_rows_and_weights() {

@@ -77,24 +77,28 @@ fn per_row<T: Send>(intensity: &[f32], weights: Weights, shape: Shape, f: impl F
     Ok(intensity.par_chunks(n).enumerate().with_min_len(rows_per_task(n)).map(|(c, x)| f(x, weights.slice(c * n..(c + 1) * n))).collect())
 }
 
-/// [`row_moments`] of four rows at once, for weights implied by the values (`valid`): each row's
+/// Rows taken at once by [`rows_moments`]: independent chains of additions keep both adders busy.
+const ROWS_AT_ONCE: usize = 8;
+
+/// [`row_moments`] of `N` rows at once, for weights implied by the values (`valid`): each row's
 /// sums are the same sequence of additions (adding 0 for a skipped sample changes nothing: the sums
-/// never become -0), but four independent chains keep the adder busy.
-fn four_row_moments(rows: [&[f32]; 4], valid: fn(f32) -> bool) -> [(f64, f64, f64, f64); 4] {
+/// never become -0), but `N` independent chains keep the adders busy. Generic in `valid` so that
+/// the test is inlined into the loop, not called through a pointer per sample.
+fn rows_moments<const N: usize, V: Fn(f32) -> bool>(rows: [&[f32]; N], valid: V) -> [(f64, f64, f64, f64); N] {
     let n = rows[0].len();
-    let (mut count, mut sum) = ([0usize; 4], [0f64; 4]);
+    let (mut count, mut sum) = ([0usize; N], [0f64; N]);
     for j in 0..n {
-        for r in 0..4 {
+        for r in 0..N {
             let v = rows[r][j];
             let ok = valid(v);
             count[r] += ok as usize;
             sum[r] += if ok { v as f64 } else { 0.0 };
         }
     }
-    let mean: [f64; 4] = std::array::from_fn(|r| sum[r] / count[r] as f64);
-    let mut ss = [0f64; 4];
+    let mean: [f64; N] = std::array::from_fn(|r| sum[r] / count[r] as f64);
+    let mut ss = [0f64; N];
     for j in 0..n {
-        for r in 0..4 {
+        for r in 0..N {
             let v = rows[r][j];
             let d = v as f64 - mean[r];
             ss[r] += if valid(v) { d * d } else { 0.0 };
@@ -109,32 +113,36 @@ fn four_row_moments(rows: [&[f32]; 4], valid: fn(f32) -> bool) -> [(f64, f64, f6
     })
 }
 
+/// The moments of every row for weights implied by the values (`valid`), [`ROWS_AT_ONCE`] rows at a time.
+fn implied_moments<V: Fn(f32) -> bool + Copy + Sync>(
+    intensity: &[f32],
+    weights: Weights,
+    shape: Shape,
+    valid: V,
+) -> CoreResult<Vec<(f64, f64, f64, f64)>> {
+    shape.check("intensity", intensity.len())?;
+    let n = shape.ntime;
+    let per_task = (rows_per_task(n) / ROWS_AT_ONCE).max(1) * ROWS_AT_ONCE;
+    Ok(intensity
+        .par_chunks(n * per_task)
+        .flat_map_iter(|block| {
+            let mut out = Vec::with_capacity(block.len() / n);
+            let mut groups = block.chunks_exact(ROWS_AT_ONCE * n);
+            for group in &mut groups {
+                let rows: [&[f32]; ROWS_AT_ONCE] = std::array::from_fn(|r| &group[r * n..(r + 1) * n]);
+                out.extend(rows_moments(rows, valid));
+            }
+            out.extend(groups.remainder().chunks_exact(n).map(|x| row_moments(x, weights)));
+            out
+        })
+        .collect())
+}
+
 pub fn channel_moments(intensity: &[f32], weights: Weights, shape: Shape) -> CoreResult<Moments> {
-    let valid: Option<fn(f32) -> bool> = match weights {
-        Weights::Valid => Some(|v| v.is_finite()),
-        Weights::ValidNonZero => Some(|v| v.is_finite() && v != 0.0),
-        Weights::Explicit(_) => None,
-    };
-    let rows = match valid {
-        Some(valid) => {
-            shape.check("intensity", intensity.len())?;
-            let n = shape.ntime;
-            let per_task = (rows_per_task(n) / 4).max(1) * 4;
-            intensity
-                .par_chunks(n * per_task)
-                .flat_map_iter(|block| {
-                    let mut out = Vec::with_capacity(block.len() / n);
-                    let mut quads = block.chunks_exact(4 * n);
-                    for quad in &mut quads {
-                        let rows: [&[f32]; 4] = std::array::from_fn(|r| &quad[r * n..(r + 1) * n]);
-                        out.extend(four_row_moments(rows, valid));
-                    }
-                    out.extend(quads.remainder().chunks_exact(n).map(|x| row_moments(x, weights)));
-                    out
-                })
-                .collect()
-        }
-        None => per_row(intensity, weights, shape, row_moments)?,
+    let rows = match weights {
+        Weights::Valid => implied_moments(intensity, weights, shape, |v: f32| v.is_finite())?,
+        Weights::ValidNonZero => implied_moments(intensity, weights, shape, |v: f32| v.is_finite() && v != 0.0)?,
+        Weights::Explicit(_) => per_row(intensity, weights, shape, row_moments)?,
     };
     Ok(Moments {
         count: rows.iter().map(|r| r.0).collect(),
@@ -211,8 +219,8 @@ mod tests {
     }
 
     #[test]
-    fn moments_of_four_rows_at_once_are_each_rows_own_bit_for_bit() {
-        let (nchan, ntime) = (11, 301);
+    fn moments_of_rows_taken_at_once_are_each_rows_own_bit_for_bit() {
+        let (nchan, ntime) = (19, 301); // two groups of rows taken at once and three rows alone
         let shape = Shape::new(nchan, ntime).unwrap();
         let mut x: Vec<f32> = (0..nchan * ntime).map(|i| ((i * 7919) % 1013) as f32 * 0.0137 - 3.1).collect();
         x[5] = f32::NAN;

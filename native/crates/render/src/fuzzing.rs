@@ -21,6 +21,6 @@ pub fn fonts() -> Arc<Database> {
 pub fn svg(data: &[u8]) {
     let fonts = fonts();
     let text = String::from_utf8_lossy(data);
-    let _ = crate::svg_to_pdf(&text, &fonts, "DejaVu Sans", &[]);
+    let _ = crate::svg_to_pdf(&text, &[], &fonts, "DejaVu Sans", &[]);
     let _ = crate::svg_to_png(&text, &[], &fonts, "DejaVu Sans", 9.0, &[]);
 }

@@ -54,10 +54,14 @@ fn parse_with(svg: &str, fonts: &Arc<Database>, family: &str, images: usvg::Imag
 /// embedded fonts, raster images at their native resolution. Byte-stable
 /// provided the figure uses a single font face (svg2pdf numbers the objects of
 /// several faces in hash-map order). `metadata` goes into the document
-/// information dictionary (see [`metadata`]).
-pub fn svg_to_pdf(svg: &str, fonts: &Arc<Database>, family: &str, metadata: &[Entry]) -> CoreResult<Vec<u8>> {
+/// information dictionary (see [`metadata`]). `images` are the pixels of the
+/// SVG's `wfall-raster:N` hrefs (see [`images`]): svg2pdf writes an image from
+/// its decoded pixels, so the PDF is the same as with a data URL of them.
+pub fn svg_to_pdf(svg: &str, images: &[RasterImage], fonts: &Arc<Database>, family: &str, metadata: &[Entry]) -> CoreResult<Vec<u8>> {
     metadata::check_keys(metadata)?;
-    let tree = parse(svg, fonts, family)?;
+    let resolved = images::Resolved::new(images)?;
+    let tree = parse_with(svg, fonts, family, resolved.resolver())?;
+    resolved.check_all_used()?;
     match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
         Ok(pdf) => metadata::pdf_with_info(&canonical::canonical_resource_order(&pdf), metadata),
         Err(e) => bail!(code::RENDER, "PDF conversion failed: {e}"),

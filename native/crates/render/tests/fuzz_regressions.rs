@@ -15,7 +15,7 @@ fn svgs_that_make_usvg_panic_are_render_errors() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/svg");
     for name in ["crash-b62b49b181400c8cc1b95048038e3f59b7713518", "crash-60c6bf8ac736d7115b14ee1ce7521222aac97402"] {
         let svg = String::from_utf8_lossy(&std::fs::read(dir.join(name)).unwrap()).into_owned();
-        let error = wfall_render::svg_to_pdf(&svg, &fonts, "DejaVu Sans", &[]).unwrap_err();
+        let error = wfall_render::svg_to_pdf(&svg, &[], &fonts, "DejaVu Sans", &[]).unwrap_err();
         assert_eq!(error.code, "E_RENDER", "{name}");
         assert!(error.message.starts_with("usvg cannot convert this SVG (it panicked: "), "{name}: {}", error.message);
         assert_eq!(wfall_render::svg_to_png(&svg, &[], &fonts, "DejaVu Sans", 72.0, &[]).unwrap_err().code, "E_RENDER", "{name}");

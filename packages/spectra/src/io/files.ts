@@ -22,8 +22,14 @@ export async function readInput(path: string): Promise<Uint8Array> {
 /** Random access to a file's bytes (or to bytes already in memory). */
 export interface Source {
   size: number;
-  /** Fills `target` with the bytes at `offset`; reading past the end is an `E_CORRUPT` truncation. */
-  read(offset: number, target: Uint8Array): Promise<void>;
+  /**
+   * Fills `target` with the bytes at `offset`; reading past the end is an
+   * `E_CORRUPT` truncation. `onPiece` gets consecutive pieces of `target`,
+   * front to back, each as soon as it is read, while the later ones are
+   * still being read (a checksum then runs on bytes still in cache, in the
+   * time the read waits).
+   */
+  read(offset: number, target: Uint8Array, onPiece?: (piece: Uint8Array) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,35 @@ function checkWithin(size: number, offset: number, length: number, file?: string
 
 /** Reads at least this large are split across threads. */
 const PARALLEL_READ_BYTES = 8 << 20;
+
+/** Concurrent reads (libuv's thread pool has 4 threads). */
+const READS_IN_FLIGHT = 4;
+
+/** The pieces a read hands to its `onPiece` as they arrive: small enough to stay in cache until hashed. */
+const PIECE_BYTES = 2 << 20;
+
+/**
+ * Reads `[0, length)` with `readRange(from, to)` in pieces of `PIECE_BYTES`, {@link READS_IN_FLIGHT} at
+ * a time, calling `onPiece(from, to)` for each in order as soon as it and those before it are in.
+ */
+async function readInPieces(
+  length: number,
+  readRange: (from: number, to: number) => Promise<void>,
+  onPiece: (from: number, to: number) => void,
+): Promise<void> {
+  const count = Math.ceil(length / PIECE_BYTES);
+  const reads: Promise<void>[] = [];
+  const start = (i: number) => {
+    reads[i] = readRange(i * PIECE_BYTES, Math.min(length, (i + 1) * PIECE_BYTES));
+    reads[i].catch(() => {}); // awaited below in order: a later piece's failure must not go unhandled meanwhile
+  };
+  for (let i = 0; i < Math.min(READS_IN_FLIGHT, count); i++) start(i);
+  for (let i = 0; i < count; i++) {
+    await reads[i];
+    if (i + READS_IN_FLIGHT < count) start(i + READS_IN_FLIGHT);
+    onPiece(i * PIECE_BYTES, Math.min(length, (i + 1) * PIECE_BYTES));
+  }
+}
 
 /** Opens a file for positioned reads; a missing file or a directory is a WaterfallError naming it. */
 export async function openSource(path: string): Promise<Source> {
@@ -73,10 +108,18 @@ export async function openSource(path: string): Promise<Source> {
   };
   return {
     size: stat.size,
-    async read(offset, target) {
+    async read(offset, target, onPiece) {
       checkWithin(stat.size, offset, target.length, path);
+      if (onPiece) {
+        await readInPieces(
+          target.length,
+          (from, to) => readRange(target, from, to, offset),
+          (from, to) => onPiece(target.subarray(from, to)),
+        );
+        return;
+      }
       // Large reads go in concurrent parts (libuv's thread pool): ~1.5x faster from the page cache.
-      const parts = target.length >= PARALLEL_READ_BYTES ? 4 : 1;
+      const parts = target.length >= PARALLEL_READ_BYTES ? READS_IN_FLIGHT : 1;
       const step = Math.ceil(target.length / parts);
       await Promise.all(Array.from({ length: parts }, (_, i) => readRange(target, i * step, Math.min(target.length, (i + 1) * step), offset)));
     },
@@ -104,9 +147,10 @@ async function readStream(handle: fs.FileHandle, path: string): Promise<Uint8Arr
 export function memorySource(bytes: Uint8Array, file?: string): Source {
   return {
     size: bytes.length,
-    async read(offset, target) {
+    async read(offset, target, onPiece) {
       checkWithin(bytes.length, offset, target.length, file);
       target.set(bytes.subarray(offset, offset + target.length));
+      onPiece?.(target);
     },
     async close() {},
   };

@@ -222,9 +222,10 @@ function shapeRepr(shape: readonly number[]): string {
 
 /** Text as numpy's fixed-width unicode (`<U{n}`): UTF-32LE code points, each value padded with zeros to the longest. */
 function encodeText(values: readonly string[]): { descr: string; bytes: Uint8Array } {
-  const width = Math.max(1, ...values.map((v) => codePoints(v)));
+  let width = 1;
+  for (let i = 0; i < values.length; i++) width = Math.max(width, codePoints(values[i]));
   const out = new Uint32Array(values.length * width);
-  for (const [i, v] of values.entries()) codePoints(v, out, i * width);
+  for (let i = 0; i < values.length; i++) codePoints(values[i], out, i * width);
   return { descr: `<U${width}`, bytes: new Uint8Array(out.buffer) };
 }
 

@@ -100,8 +100,10 @@ export class ZipReader {
     if (entry.method === STORED) {
       if (entry.compressedSize !== entry.size) throw corrupt("stored sizes disagree");
       const out = alignedBuffer(entry.size);
-      await this.source.read(dataOffset, out);
-      if (crc32(out, this.file) !== entry.crc) throw corrupt("CRC mismatch");
+      // checked piece by piece as the read brings them in, not in a pass of its own afterwards
+      let crc = 0;
+      await this.source.read(dataOffset, out, (piece) => (crc = crc32(piece, this.file, crc)));
+      if (crc !== entry.crc) throw corrupt("CRC mismatch");
       return out;
     }
     if (entry.method !== DEFLATED) throw corrupt(`unsupported compression method ${entry.method}`);

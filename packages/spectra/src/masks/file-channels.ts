@@ -7,40 +7,21 @@
  */
 import type { OpenedFile, SampleBlock } from "../formats/format.js";
 import type { WaterfallAxes } from "../model.js";
+import * as native from "../native.js";
 import { emptyMask, recordOrigin, type ChannelMask, type MaskGrid } from "./record.js";
 
 /**
  * Channels with a zero channel weight, or without a sample that is finite, of
- * positive weight and non-zero. Stops at the first good sample of a channel,
- * so a normal channel costs one or two reads.
+ * positive weight and non-zero (a normal channel costs one read: the core
+ * stops at its first such sample).
  */
 export function deadChannels(block: Pick<SampleBlock, "intensity" | "weights" | "channelWeights" | "ntime">, nchan: number): number[] {
   const { intensity, weights, channelWeights, ntime } = block;
-  const out: number[] = [];
-  for (let c = 0; c < nchan; c++) {
-    if (channelWeights && !(channelWeights[c] > 0)) {
-      out.push(c);
-      continue;
-    }
-    const base = c * ntime;
-    let good = false;
-    for (let j = 0; j < ntime && !good; j++) {
-      const x = intensity[base + j];
-      good = x !== 0 && Number.isFinite(x) && (!weights || weights[base + j] > 0);
-    }
-    if (!good) out.push(c);
-  }
-  return out;
-}
-
-/** Whether channel `c` has a sample that is finite, of positive weight, and non-zero when zeros are missing. */
-export function hasValidSample(data: Float32Array, weights: Float32Array | null, zerosMissing: boolean, c: number, ntime: number): boolean {
-  const base = c * ntime;
-  for (let j = 0; j < ntime; j++) {
-    const x = data[base + j];
-    if (Number.isFinite(x) && (!weights || weights[base + j] > 0) && !(zerosMissing && x === 0)) return true;
-  }
-  return false;
+  const empty = native.emptyChannels({ data: intensity, weights: weights ?? null, nchan, ntime }, true);
+  if (!channelWeights) return empty;
+  const dead = new Set(empty);
+  for (let c = 0; c < nchan; c++) if (!(channelWeights[c] > 0)) dead.add(c);
+  return [...dead].sort((a, b) => a - b);
 }
 
 /** Whether a recorded mask's grid spans the same band as `grid`, as a finer (or equal) division of it. */

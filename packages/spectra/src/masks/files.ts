@@ -57,6 +57,20 @@ export interface MaskDocument {
 
 /** The JSON document of a mask record. */
 export function maskDocument(mask: ChannelMask, source?: string): MaskDocument {
+  const { fbottom, df } = mask.grid;
+  return {
+    ...maskDocumentHead(mask, source),
+    masked: mask.origins.flatMap((origin, channel) =>
+      origin ? [{ channel, lowMhz: fbottom + channel * df, highMhz: fbottom + (channel + 1) * df, centreMhz: fbottom + (channel + 0.5) * df, origin }] : [],
+    ),
+  };
+}
+
+/**
+ * The JSON document of a mask record without its list of masked channels: what an npz's
+ * `mask_json` holds (the npz's `mask_origin` lists the channels, one origin per channel).
+ */
+export function maskDocumentHead(mask: ChannelMask, source?: string): Omit<MaskDocument, "masked"> {
   const { nchan, fbottom, df } = mask.grid;
   const summary = summariseMask(mask);
   return {
@@ -68,9 +82,6 @@ export function maskDocument(mask: ChannelMask, source?: string): MaskDocument {
     summary: { masked: summary.masked, byOrigin: Object.fromEntries(summary.byOrigin.map((o) => [o.origin, o.channels])) },
     steps: mask.steps,
     notes: mask.notes,
-    masked: mask.origins.flatMap((origin, channel) =>
-      origin ? [{ channel, lowMhz: fbottom + channel * df, highMhz: fbottom + (channel + 1) * df, centreMhz: fbottom + (channel + 0.5) * df, origin }] : [],
-    ),
   };
 }
 
@@ -94,6 +105,11 @@ function parseEntries(doc: unknown, file: string): { grid?: MaskGrid; entries: M
   const d = doc as Record<string, unknown>;
   if (d.format !== undefined && d.format !== MASK_FORMAT) throw fail(file, `not a wfall mask file: format '${String(d.format)}', expected '${MASK_FORMAT}'`);
   if (d.version !== undefined && d.version !== 1) throw fail(file, `mask file version ${String(d.version)} is not supported (this wfall reads version 1)`);
+  if (d.masked === undefined && d.format === MASK_FORMAT)
+    throw fail(
+      file,
+      "this mask document has no 'masked' list (an npz's mask_json leaves it out: its channels are the npz's mask_origin; --masks-out writes a whole one)",
+    );
   if (!Array.isArray(d.masked)) throw fail(file, "a JSON mask file must have a 'masked' list of entries");
   let grid: MaskGrid | undefined;
   if (d.grid !== undefined) {

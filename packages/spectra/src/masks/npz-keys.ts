@@ -7,12 +7,15 @@
  * | `mask_origin` | `<U…` `(nchan,)` | origin of each channel of the mask's grid (`''` = kept); `f["mask_origin"] != ""` is the mask |
  * | `mask_fbottom` | `<f8` `()` | lower band edge of that grid, MHz |
  * | `mask_df` | `<f8` `()` | its channel width, MHz (the grid is the full resolution: finer than `df` after subbanding) |
- * | `mask_json` | `<U…` `()` | the JSON mask document of `--masks-out` (steps, parameters, notes) |
+ * | `mask_json` | `<U…` `()` | the JSON mask document of `--masks-out` without its `masked` list (grid, summary, steps with their parameters, notes) |
+ *
+ * Files written before `mask_json` left out the `masked` list (it repeated
+ * `mask_origin`, megabytes for a large band) read the same.
  */
 import type { NpyArray } from "../io/npy.js";
 import { toScalar, toStrings } from "../io/npy.js";
 import type { NpzEntry } from "../io/npz.js";
-import { maskDocument } from "./files.js";
+import { maskDocumentHead } from "./files.js";
 import { isMaskOrigin, type ChannelMask, type MaskOrigin } from "./record.js";
 
 /** The npz keys of a mask record. */
@@ -25,7 +28,7 @@ export function maskEntries(mask: ChannelMask | undefined, source?: string): Rec
     mask_origin: { values: mask.origins.map((o) => o ?? ""), shape: [mask.grid.nchan] },
     mask_fbottom: { values: Float64Array.of(mask.grid.fbottom), shape: [] },
     mask_df: { values: Float64Array.of(mask.grid.df), shape: [] },
-    mask_json: { values: [JSON.stringify(maskDocument(mask, source))], shape: [] },
+    mask_json: { values: [JSON.stringify(maskDocumentHead(mask, source))], shape: [] },
   };
 }
 

@@ -20,7 +20,7 @@ import { flipRows } from "../arrays.js";
 import { dedispersionStep, referenceFrequency } from "../dedispersion.js";
 import type { ChannelRows, OpenedFile, WaterfallFormat } from "../formats/format.js";
 import { readDescription, type ReadPlan } from "../formats/index.js";
-import { deadChannels, fileChannelMaskOf, hasValidSample } from "../masks/file-channels.js";
+import { deadChannels, fileChannelMaskOf } from "../masks/file-channels.js";
 import type { ChannelMask, MaskStep } from "../masks/record.js";
 import * as native from "../native.js";
 import { PROCESS_OPTIONS, type ProcessOptions } from "../options/process.js";
@@ -141,9 +141,11 @@ export async function processChannelGulps(
   if (wantMoments) pass.moments = { count: new Float64Array(nchan), mean: new Float64Array(nchan), variance: new Float64Array(nchan) };
   for (const [c0, c1] of blocks) {
     const values = await read(c0, c1);
-    for (const d of deadChannels({ intensity: values, ntime: count }, c1 - c0)) {
+    const dead = deadChannels({ intensity: values, ntime: count }, c1 - c0);
+    const empty = new Set(dead.length ? native.emptyChannels({ data: values, weights: null, nchan: c1 - c0, ntime: count }, opened.zerosMissing, file) : []);
+    for (const d of dead) {
       pass.dead.push(c0 + d);
-      if (hasValidSample(values, null, opened.zerosMissing, d, count)) pass.blanked[c0 + d] = 1;
+      if (!empty.has(d)) pass.blanked[c0 + d] = 1;
     }
     blank(values, c0, c1, pass.blanked);
     const block = blockSpectra(values, c0, c1);
