@@ -221,6 +221,9 @@ export type ColourMap = 'viridis' | 'magma' | 'inferno' | 'plasma' | 'cividis' |
  */
 export declare function compareFigures(expected: Uint8Array, actual: Uint8Array, format: FigureFileFormat, fontsOptions: FontOptions, dpi: number): FigureComparison
 
+/** Whether any sample is exactly 0 (+0 or -0). */
+export declare function containsZero(values: Float32Array): boolean
+
 /**
  * The CRC-32 (zip's) of `bytes`, computed in parallel; with `previous` (the CRC of the bytes
  * before them), the CRC of both: a member read in pieces is checked piece by piece.

@@ -773,7 +773,11 @@ if (
   }
 }
 
+<<<<<<< HEAD
 const { ChannelStatsPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, emptyChannels, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, rgbaPng, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
+=======
+const { ChannelStatsPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, containsZero, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, rgbaPng, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
+>>>>>>> lead
 export { ChannelStatsPass }
 export { PsrfitsFile }
 export { PsrfitsHeaderReader }
@@ -787,6 +791,7 @@ export { channelShifts }
 export { colormapRgba }
 export { ColourMap }
 export { compareFigures }
+export { containsZero }
 export { crc32 }
 export { dedisperse }
 export { dedisperseSubband }

@@ -57,6 +57,12 @@ pub fn channel_medians(
     })
 }
 
+/// Whether any sample is exactly 0 (+0 or -0).
+#[napi]
+pub fn contains_zero(values: &[f32]) -> bool {
+    wfall_core::weights::contains_zero(values)
+}
+
 /// Sum over channels of every sample, skipping missing (NaN, ±inf) ones.
 #[napi]
 pub fn timeseries(env: Env, intensity: &[f32], grid: Grid) -> napi::Result<Float64Array> {

@@ -20,7 +20,7 @@ export { panelContents, type PanelContents, type PanelPart } from "./figure/cont
 export { dmCurvesSpec, type DmCurvesOptions } from "./spec/dm-curves.js";
 export { defaultSize, figureSpec, type FigureMeta, type SpecPanel, type VegaLiteSpec } from "./spec/figure.js";
 export { FONT_FAMILY, FONT_FILES, textWidth } from "./spec/fonts.js";
-export { FORMATS, renderFigure, renderSvg, type FigureFormat, type RenderOptions } from "./render.js";
+export { FORMATS, renderFigure, renderFigures, renderSvg, type FigureFormat, type RenderOptions } from "./render.js";
 export { buildManifest, type BuildOptions, type BuildReport, type FigureOutcome, type FigureStatus } from "./build/build.js";
 export { expandVariables, loadManifest, type LoadManifestOptions, type Manifest, type ManifestFigure } from "./build/manifest.js";
 export { manifestSchema } from "./build/schema.js";

@@ -116,9 +116,14 @@ function oneByteXml(svg: string): string {
 
 /** Renders a Vega-Lite spec to the bytes of a PDF, SVG or PNG file. */
 export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): Promise<Buffer> {
-  if (!FORMATS.includes(options.format)) {
-    throw new WaterfallError("E_ARGUMENT", `unknown figure format '${options.format}'; use pdf, svg, png, jpg or webp`);
-  }
+  const [bytes] = await renderFigures(spec, [options.format], options);
+  return bytes;
+}
+
+/** Renders a Vega-Lite spec to the bytes of one file per format, laying the figure out once. */
+export async function renderFigures(spec: VegaLiteSpec, formats: readonly FigureFormat[], options: Omit<RenderOptions, "format"> = {}): Promise<Buffer[]> {
+  const unknown = formats.find((format) => !FORMATS.includes(format));
+  if (unknown !== undefined) throw new WaterfallError("E_ARGUMENT", `unknown figure format '${unknown}'; use pdf, svg, png, jpg or webp`);
   const dpi = options.dpi ?? FIGURE_OPTIONS.dpi.default;
   if (!(Number.isFinite(dpi) && dpi > 0 && dpi <= FIGURE_OPTIONS.dpi.max)) {
     throw new WaterfallError("E_ARGUMENT", `dpi must be above 0 and at most ${FIGURE_OPTIONS.dpi.max}, got ${dpi}`);
@@ -127,16 +132,21 @@ export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): 
   checkMetadata(metadata);
   const laidOut = await laidOutSvg(spec);
   const light = oneByteXml(laidOut.svg);
-  if (options.format === "svg") {
-    const svg = restoreImages(light, laidOut.images);
+  return Promise.all(formats.map((format) => fileBytes(light, laidOut.images, format, dpi, metadata)));
+}
+
+/** The bytes of one file of a laid-out figure (`svg`: one-byte XML with its heatmaps set aside). */
+async function fileBytes(svg: string, images: Map<string, SetAsideImage>, format: FigureFormat, dpi: number, metadata: MetadataEntry[]): Promise<Buffer> {
+  if (format === "svg") {
+    const whole = restoreImages(svg, images);
     // text as paths: the file shows the same glyphs on a machine without DejaVu Sans
-    return Buffer.from(svgWithMetadata(withRootOf(svg, native.svgTextToPaths(svg, fontOptions)), metadata), "utf8");
+    return Buffer.from(svgWithMetadata(withRootOf(whole, native.svgTextToPaths(whole, fontOptions)), metadata), "utf8");
   }
   // PDF and rasters: the heatmaps' pixels go beside the SVG, never through PNG and base64
   // (svg2pdf writes an image from its pixels: the PDF is the same as with the data URLs)
-  const { svg, pixels } = withRasterHrefs(light, laidOut.images);
-  if (options.format === "pdf") return native.svgToPdf(svg, fontOptions, metadata, pixels);
-  if (options.format === "png") return native.svgToPng(svg, fontOptions, dpi, metadata, pixels);
+  const { svg: hrefs, pixels } = withRasterHrefs(svg, images);
+  if (format === "pdf") return native.svgToPdf(hrefs, fontOptions, metadata, pixels);
+  if (format === "png") return native.svgToPng(hrefs, fontOptions, dpi, metadata, pixels);
   // thumbnails: metadata stripped (see thumbnail.ts), so no provenance
-  return encodeThumbnail(native.svgToPng(svg, fontOptions, dpi, undefined, pixels), options.format);
+  return encodeThumbnail(native.svgToPng(hrefs, fontOptions, dpi, undefined, pixels), format);
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { figureDataFor, figureSpec, renderFigure, type VegaLiteSpec } from "@wfall/plot";
+import { figureDataFor, figureSpec, renderFigure, renderFigures, type VegaLiteSpec } from "@wfall/plot";
 import { fontOptions } from "../src/spec/fonts.js";
 import { openWaterfall, Spectra, type FigureData } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
@@ -164,6 +164,13 @@ for (const input of inputs) {
       ] as const) {
         expect((await renderFigure(again, { format })).equals(first), format).toBe(true);
       }
+    });
+
+    it("renderFigures (one layout, several files) gives each format the bytes renderFigure gives", async () => {
+      const files = await renderFigures(spec, ["png", "svg", "pdf", "jpg"]);
+      const jpg = await renderFigure(spec, { format: "jpg" });
+      expect(files.map((bytes, i) => bytes.equals([png, svg, pdf, jpg][i]))).toEqual([true, true, true, true]);
+      await expect(renderFigures(spec, ["png", "tiff" as "png"])).rejects.toThrow(/unknown figure format 'tiff'/);
     });
   });
 }

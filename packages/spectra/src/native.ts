@@ -112,6 +112,9 @@ export const subband = (v: WaterfallView, nsub: number, file?: string) => call(f
 export const downsample = (v: WaterfallView, factor: number, file?: string) =>
   call(file, () => core.downsample(v.data, v.weights, v.zerosMissing, grid(v), factor));
 
+/** Whether any sample is exactly 0 (either sign): what `data.includes(0)` says, much faster. */
+export const containsZero = (data: Float32Array): boolean => core.containsZero(data);
+
 export const validWeights = (v: WaterfallView, file?: string) => call(file, () => core.validWeights(v.data, v.zerosMissing));
 
 /** Per-channel moments over valid samples; `weighted` honours the weights, else every finite sample counts. */

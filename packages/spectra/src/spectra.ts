@@ -280,7 +280,7 @@ export class Spectra {
    * there, so only data whose zeros are values need the array).
    */
   weightsToStore(): Float32Array | null {
-    if (this.#weights === null && (this.#zerosMissing || !this.#data.includes(0))) return null;
+    if (this.#weights === null && (this.#zerosMissing || !native.containsZero(this.#data))) return null;
     return this.weights;
   }
 
@@ -524,7 +524,7 @@ export class Spectra {
 
   /** Operations that change values need the zero-means-missing rule as explicit weights first. */
   #explicitZeroWeights(): void {
-    if (this.#zerosMissing && this.#data.includes(0)) void this.weights;
+    if (this.#zerosMissing && native.containsZero(this.#data)) void this.weights;
   }
 
   /**

@@ -18,7 +18,7 @@ import { checkOptions } from "@wfall/spectra/internal";
 import type { MetadataEntry } from "../metadata.js";
 import { FIGURE_OPTIONS, PANEL_OPTIONS, type PanelOptions } from "../options.js";
 import { formatOf, type FigureFormat } from "../formats.js";
-import { renderFigure } from "../render.js";
+import { renderFigures } from "../render.js";
 import { figureSpec, type SpecPanel, type VegaLiteSpec } from "../spec/figure.js";
 import { contentsKey, panelContents } from "./contents.js";
 import { panelFigure } from "./data.js";
@@ -119,11 +119,9 @@ export async function figureOf(description: FigureDescription): Promise<Omit<Bui
 /** Renders a figure description to the bytes of each of its outputs, with `metadata` embedded in each. */
 export async function buildFigure(description: FigureDescription, metadata?: readonly MetadataEntry[]): Promise<BuiltFigure> {
   const figure = await figureOf(description);
-  const outputs: RenderedOutput[] = [];
-  for (const path of description.outputs) {
-    const format = formatOf(path);
-    outputs.push({ path, format, bytes: await renderFigure(figure.spec, { format, dpi: description.dpi, metadata }) });
-  }
+  const formats = description.outputs.map(formatOf);
+  const files = await renderFigures(figure.spec, formats, { dpi: description.dpi, metadata });
+  const outputs: RenderedOutput[] = description.outputs.map((path, i) => ({ path, format: formats[i], bytes: files[i] }));
   maskOutputs(description).forEach((path, i) => {
     const fd = figure.figures[i];
     if (path) outputs.push({ path, format: "json", bytes: maskDocumentBytes(fd.channelMask, fd.source) });

@@ -4,7 +4,7 @@ import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import { formatOf } from "../../figure/build.js";
 import { FIGURE_OPTIONS } from "../../options.js";
-import { renderFigure } from "../../render.js";
+import { renderFigures } from "../../render.js";
 import { dmCurvesSpec } from "../../spec/dm-curves.js";
 import { INPUT_FLAG, processedInput, writeMaskFile, type Command } from "../command.js";
 import { flagsOf, lastValue, optionsFrom, UsageError, type Flag } from "../flags.js";
@@ -61,9 +61,8 @@ export const dmCommand: Command = {
     if (outputs.length) {
       const figure = optionsFrom(FIGURE_OPTIONS, parsed);
       const spec = dmCurvesSpec(result, { ...figure, title: lastValue(parsed, "title") });
-      const rendered = [];
-      for (const path of outputs) rendered.push({ path, bytes: await renderFigure(spec, { format: formatOf(path), dpi: figure.dpi }) });
-      await writeFilesAtomic(rendered);
+      const files = await renderFigures(spec, outputs.map(formatOf), { dpi: figure.dpi });
+      await writeFilesAtomic(outputs.map((path, i) => ({ path, bytes: files[i] })));
     }
     const { snr, structure, curve, ...rest } = result;
     io.out.write(
