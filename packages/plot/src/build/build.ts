@@ -13,8 +13,9 @@ import { WaterfallError, type ErrorCode } from "@wfall/spectra";
 import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import type { RenderedOutput } from "../figure/build.js";
+import { mapLimited } from "../map-limited.js";
 import type { MetadataEntry } from "../metadata.js";
-import { hashFiles, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
+import { hashFile, hashFiles, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
 import { checkFigure, type OutputMismatch } from "./check.js";
 import { repositoryState } from "./git.js";
 import { verifyDeclaredInputs } from "./inputs.js";
@@ -130,7 +131,8 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
       if (!job) return;
       pending.delete(reply.id);
       release(worker);
-      if (reply.ok) job.resolve(reply.outputs.map((o) => ({ ...o, bytes: Buffer.from(o.bytes) })));
+      const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // not a copy
+      if (reply.ok) job.resolve(reply.outputs.map((o) => ({ ...o, bytes: view(o.bytes) })));
       else job.reject(new WaterfallError(reply.code as ErrorCode, reply.message, { file: reply.file }));
     });
     worker.on("error", (error) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker failed: ${error.message}`, { cause: error })));
@@ -163,6 +165,34 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
   };
 }
 
+/**
+ * Figures prepared (inputs hashed, cache consulted) ahead of those rendering:
+ * enough that a free worker never waits for a hash, few enough that only a
+ * handful of files are open at once (a survey's 100 000 inputs are hashed as
+ * their figures come up, not all before the first figure).
+ */
+const PREPARED_AHEAD = 8;
+
+/** The SHA-256 of each input, each file hashed once however many figures read it. */
+function inputHasher(known: Map<string, string | null>): (paths: readonly string[]) => Promise<void> {
+  const hashing = new Map<string, Promise<void>>();
+  const one = (path: string): Promise<void> => {
+    if (known.has(path)) return Promise.resolve();
+    let pending = hashing.get(path);
+    if (!pending) {
+      pending = hashFile(path).then((hash) => {
+        known.set(path, hash);
+        hashing.delete(path);
+      });
+      hashing.set(path, pending);
+    }
+    return pending;
+  };
+  return async (paths) => {
+    await Promise.all(paths.map(one));
+  };
+}
+
 /** Builds (or checks) the figures of a manifest. Failures of one figure do not stop the others. */
 export async function buildManifest(manifestFile: string, options: BuildOptions = {}): Promise<BuildReport> {
   const manifest = await loadManifest(manifestFile, { env: options.env, allowOutside: options.allowOutside });
@@ -179,12 +209,13 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
   const only = options.only?.length ? new Set(options.only) : undefined;
   const selected = manifest.figures.filter((f) => (!only || only.has(f.name)) && inShard(f.name, shard) && (!unfinished || unfinished.has(f.name)));
 
-  const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
-  const inputHashes = await hashFiles(inputs);
+  const repository = repositoryState(manifest.dir); // git runs while the inputs are checked and the cache is read
+  // the declared inputs first: a file that is not the one declared stops the build before anything renders
+  const inputHashes = new Map<string, string | null>();
+  const read = new Set(selected.flatMap((f) => f.inputs));
+  for (const [path, hash] of await hashFiles(manifest.inputs.map((d) => d.path).filter((p) => read.has(p)))) inputHashes.set(path, hash);
   verifyDeclaredInputs(manifest.inputs, inputHashes, manifestFile);
-  const repository = await repositoryState(manifest.dir);
-  const commit = repository?.clean ? repository.commit : undefined;
-  const made = new Map(selected.map((f) => [f, provenanceOf(f, manifestFile, inputHashes, commit)]));
+  const hashInputs = inputHasher(inputHashes); // the others as their figures come up, while earlier figures render
   const cache = await readCache(manifestFile);
   const names = new Set(manifest.figures.map((f) => f.name));
   const report = options.check ? undefined : await openShardReport(manifestFile, shard, (name) => names.has(name) && inShard(name, shard));
@@ -192,70 +223,79 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
     const entry = cacheEntryOf(record); // what this shard finished before (it may have been killed since)
     if (entry) cache.figures[name] = entry;
   }
-  const outcomes = new Map<ManifestFigure, FigureOutcome>();
-  const todo: ManifestFigure[] = [];
-  for (const figure of selected) {
-    const entry = cache.figures[figure.name];
-    const fresh = entry?.key === cacheKey(made.get(figure)!) && (await outputsIntact(manifestFile, entry, [...figure.outputs, ...figure.maskOutputs]));
-    if (fresh && !options.force && !options.check) {
-      outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
-      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry!.outputs, seconds: 0 }, inputHashes, made.get(figure)!));
-    } else todo.push(figure);
-  }
 
-  const progress = createProgress(todo.length, options.progress ?? process.stderr);
-  const jobs = Math.min(options.jobs ?? availableParallelism(), todo.length);
-  const pool = jobs > 0 ? workerPool(jobs) : null;
+  const progress = createProgress(selected.length, options.progress ?? process.stderr);
+  const jobs = Math.min(options.jobs ?? availableParallelism(), selected.length);
+  let pool: ReturnType<typeof workerPool> | undefined;
+  const startPool = () => (pool ??= workerPool(jobs));
   const render: Render =
-    pool?.render ??
-    (async (figure, metadata, onStart) => {
-      onStart?.();
-      const { buildFigure } = await import("../figure/build.js"); // the renderer (Vega) loads only where figures are drawn
-      return (await buildFigure(figure, metadata)).outputs;
-    });
-  try {
-    await Promise.all(
-      todo.map(async (figure) => {
-        const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
-        const now = made.get(figure)!;
-        let started = performance.now();
-        const onStart = () => {
-          started = performance.now();
+    jobs > 0
+      ? (figure, metadata, onStart) => startPool().render(figure, metadata, onStart)
+      : async (figure, metadata, onStart) => {
+          onStart?.();
+          const { buildFigure } = await import("../figure/build.js"); // the renderer (Vega) loads only where figures are drawn
+          return (await buildFigure(figure, metadata)).outputs;
         };
-        try {
-          if (options.check) {
-            const found = await checkFigure(figure, {
-              manifest: manifestFile,
-              now,
-              cached: cache.figures[figure.name],
-              reportDir: options.reportDir,
-              render,
-            });
-            const differing = found.mismatches.map((m) => m.path);
-            Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
-            if (found.notes.length) outcome.notes = found.notes;
-          } else {
-            const outputs = await render(figure, provenanceMetadata(now), onStart);
-            await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((d) => mkdir(d, { recursive: true })));
-            await writeFilesAtomic(outputs);
-            const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));
-            cache.figures[figure.name] = { key: cacheKey(now), made: { ...now, commit: undefined }, outputs: written };
-          }
-        } catch (error) {
-          const known = error instanceof WaterfallError ? error : new WaterfallError("E_INTERNAL", (error as Error).message);
-          const e = new WaterfallError(known.code, manifest.redact(known.message), { cause: known });
-          Object.assign(outcome, { status: "failed", error: e });
-          delete cache.figures[figure.name];
-        }
-        const seconds = (performance.now() - started) / 1000;
-        const status = outcome.status === "failed" ? "failed" : "built";
-        report?.append(
-          recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes, now),
-        );
-        outcomes.set(figure, outcome);
-        progress.done(figure.name, outcome.status);
-      }),
-    );
+  // threads start when something is sure to be drawn (then at once, while the first inputs are hashed), else with the first figure drawn
+  if (jobs > 0 && (options.force || options.check || selected.some((f) => !cache.figures[f.name]))) startPool();
+  const folders = new Map<string, Promise<unknown>>(); // each output folder made once
+  const makeFolder = (dir: string) => folders.get(dir) ?? folders.set(dir, mkdir(dir, { recursive: true })).get(dir)!;
+  let commit: string | undefined;
+
+  const outcomes = new Map<ManifestFigure, FigureOutcome>();
+  const buildOne = async (figure: ManifestFigure): Promise<void> => {
+    await hashInputs(figure.inputs);
+    const now = provenanceOf(figure, manifestFile, inputHashes, commit);
+    const key = cacheKey(now);
+    const entry = cache.figures[figure.name];
+    const fresh =
+      !options.force && !options.check && entry?.key === key && (await outputsIntact(manifestFile, entry, [...figure.outputs, ...figure.maskOutputs]));
+    if (fresh) {
+      outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
+      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry.outputs, seconds: 0 }, inputHashes, now));
+      progress.skip();
+      return;
+    }
+    const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
+    let started = performance.now();
+    const onStart = () => {
+      started = performance.now();
+    };
+    try {
+      if (options.check) {
+        const found = await checkFigure(figure, {
+          manifest: manifestFile,
+          now,
+          cached: cache.figures[figure.name],
+          reportDir: options.reportDir,
+          render,
+        });
+        const differing = found.mismatches.map((m) => m.path);
+        Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
+        if (found.notes.length) outcome.notes = found.notes;
+      } else {
+        const outputs = await render(figure, provenanceMetadata(now), onStart);
+        await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map(makeFolder));
+        await writeFilesAtomic(outputs);
+        const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));
+        cache.figures[figure.name] = { key, made: { ...now, commit: undefined }, outputs: written };
+      }
+    } catch (error) {
+      const known = error instanceof WaterfallError ? error : new WaterfallError("E_INTERNAL", (error as Error).message);
+      const e = new WaterfallError(known.code, manifest.redact(known.message), { cause: known });
+      Object.assign(outcome, { status: "failed", error: e });
+      delete cache.figures[figure.name];
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const status = outcome.status === "failed" ? "failed" : "built";
+    report?.append(recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes, now));
+    outcomes.set(figure, outcome);
+    progress.done(figure.name, outcome.status);
+  };
+  try {
+    const state = await repository;
+    commit = state?.clean ? state.commit : undefined;
+    await mapLimited(selected, Math.max(jobs, 1) + PREPARED_AHEAD, buildOne);
   } finally {
     progress.finish();
     report?.close();
