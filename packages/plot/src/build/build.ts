@@ -95,11 +95,12 @@ function workerExecArgv(): string[] {
 }
 
 /**
- * Renders figures on `jobs` worker threads. A worker that dies (it cannot load,
- * or crashes) fails its figure; when none is left, the remaining figures fail
- * with its error instead of waiting forever.
+ * Renders figures on up to `jobs` worker threads, each started when a figure
+ * finds no idle one (or ahead of time by `start`). A worker that dies (it
+ * cannot load, or crashes) fails its figure; when none is left, the remaining
+ * figures fail with its error instead of waiting forever.
  */
-function workerPool(jobs: number): { render: Render; close: () => Promise<void> } {
+function workerPool(jobs: number): { render: Render; start: (count: number) => void; close: () => Promise<void> } {
   const idle: Worker[] = [];
   const waiting: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
   const live = new Set<Worker>();
@@ -124,7 +125,9 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
     if (live.size === 0) for (const w of waiting.splice(0)) w.reject(error);
   };
 
-  for (let i = 0; i < jobs; i++) {
+  let started = 0; // at most `jobs` in all: a worker that dies is not replaced once all have started
+  const spawn = (): Worker => {
+    started++;
     const worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
     worker.on("message", (reply: JobReply) => {
       const job = pending.get(reply.id);
@@ -138,14 +141,16 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
     worker.on("error", (error) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker failed: ${error.message}`, { cause: error })));
     worker.on("exit", (code) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker exited (code ${code})`)));
     live.add(worker);
-    idle.push(worker);
-  }
+    return worker;
+  };
   const acquire = (): Promise<Worker> =>
     idle.length > 0
       ? Promise.resolve(idle.pop()!)
-      : live.size === 0
-        ? Promise.reject(lastError)
-        : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      : started < jobs
+        ? Promise.resolve(spawn())
+        : live.size === 0
+          ? Promise.reject(lastError)
+          : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 
   return {
     render: async (figure, metadata, onStart) => {
@@ -156,6 +161,9 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
         pending.set(id, { resolve, reject, worker });
         worker.postMessage({ id, figure, metadata } satisfies JobRequest);
       });
+    },
+    start: (count) => {
+      while (started < Math.min(count, jobs)) idle.push(spawn());
     },
     close: async () => {
       const workers = [...live];
@@ -226,18 +234,16 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
 
   const progress = createProgress(selected.length, options.progress ?? process.stderr);
   const jobs = Math.min(options.jobs ?? availableParallelism(), selected.length);
-  let pool: ReturnType<typeof workerPool> | undefined;
-  const startPool = () => (pool ??= workerPool(jobs));
+  const pool = jobs > 0 ? workerPool(jobs) : undefined;
   const render: Render =
-    jobs > 0
-      ? (figure, metadata, onStart) => startPool().render(figure, metadata, onStart)
-      : async (figure, metadata, onStart) => {
-          onStart?.();
-          const { buildFigure } = await import("../figure/build.js"); // the renderer (Vega) loads only where figures are drawn
-          return (await buildFigure(figure, metadata)).outputs;
-        };
-  // threads start when something is sure to be drawn (then at once, while the first inputs are hashed), else with the first figure drawn
-  if (jobs > 0 && (options.force || options.check || selected.some((f) => !cache.figures[f.name]))) startPool();
+    pool?.render ??
+    (async (figure, metadata, onStart) => {
+      onStart?.();
+      const { buildFigure } = await import("../figure/build.js"); // the renderer (Vega) loads only where figures are drawn
+      return (await buildFigure(figure, metadata)).outputs;
+    });
+  // threads for the figures sure to be drawn start now, while the first inputs are hashed; others with the figures that need them
+  pool?.start(options.force || options.check ? selected.length : selected.filter((f) => !cache.figures[f.name]).length);
   const folders = new Map<string, Promise<unknown>>(); // each output folder made once
   const makeFolder = (dir: string) => folders.get(dir) ?? folders.set(dir, mkdir(dir, { recursive: true })).get(dir)!;
   let commit: string | undefined;
