@@ -121,6 +121,19 @@ describe("plot build", () => {
     expect(text).toMatch(/\r\[#{24}\] 3\/3 figures, \d+\.\d s, ~0\.0 s left {2}built \S+\x1b\[K\n$/);
   });
 
+  it("leaves the figures found up to date out of the count", async () => {
+    const fresh = project();
+    await buildManifest(join(fresh, "figures.yaml"), { progress: quiet() });
+    writeFileSync(join(fresh, "single.pdf"), "edited by hand");
+    const progress = Object.assign(new PassThrough(), { isTTY: true });
+    let text = "";
+    progress.on("data", (d) => (text += d));
+    await buildManifest(join(fresh, "figures.yaml"), { progress });
+    expect(text).toMatch(/^\r\[\.{24}\] 0\/3 figures/); // before any figure is checked
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's erase-line sequence is what is tested
+    expect(text).toMatch(/\r\[#{24}\] 1\/1 figures, \d+\.\d s, ~0\.0 s left {2}built single\x1b\[K\n$/);
+  });
+
   it("reports progress as plain lines when not on a terminal", async () => {
     const progress = new PassThrough();
     let text = "";

@@ -75,6 +75,17 @@ describe("provenance in the figure files", () => {
     expect(fromPdf.tool.wfall).toBe("0.2.0");
     expect(fromPdf.definition.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(fromPdf.definition.entry.panels[0]).toEqual({ input: "data/b6.npz", options: {}, title: "FRB 20121102A \u03bd" });
+    // the hash is of the entry as canonical JSON (sorted keys, no spaces, non-ASCII escaped), as Python's json writes it
+    const canonicalSha = execFileSync(
+      python(),
+      [
+        "-c",
+        "import hashlib,json,sys; print(hashlib.sha256(json.dumps(json.loads(sys.argv[1]), sort_keys=True, separators=(',', ':')).encode()).hexdigest())",
+        JSON.stringify(fromPdf.definition.entry),
+      ],
+      { encoding: "utf8" },
+    ).trim();
+    expect(fromPdf.definition.sha256).toBe(canonicalSha);
     expect(fromPdf.commit).toBeUndefined(); // not in a git repository
     expect(literal(info.WfallProvenance)).not.toContain(dir); // nothing of this machine's paths
 

@@ -13,8 +13,9 @@ import { WaterfallError, type ErrorCode } from "@wfall/spectra";
 import { writeFilesAtomic } from "@wfall/spectra/internal";
 
 import type { RenderedOutput } from "../figure/build.js";
+import { mapLimited } from "../map-limited.js";
 import type { MetadataEntry } from "../metadata.js";
-import { hashFiles, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
+import { hashFile, hashFiles, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
 import { checkFigure, type OutputMismatch } from "./check.js";
 import { repositoryState } from "./git.js";
 import { verifyDeclaredInputs } from "./inputs.js";
@@ -94,11 +95,12 @@ function workerExecArgv(): string[] {
 }
 
 /**
- * Renders figures on `jobs` worker threads. A worker that dies (it cannot load,
- * or crashes) fails its figure; when none is left, the remaining figures fail
- * with its error instead of waiting forever.
+ * Renders figures on up to `jobs` worker threads, each started when a figure
+ * finds no idle one (or ahead of time by `start`). A worker that dies (it
+ * cannot load, or crashes) fails its figure; when none is left, the remaining
+ * figures fail with its error instead of waiting forever.
  */
-function workerPool(jobs: number): { render: Render; close: () => Promise<void> } {
+function workerPool(jobs: number): { render: Render; start: (count: number) => void; close: () => Promise<void> } {
   const idle: Worker[] = [];
   const waiting: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
   const live = new Set<Worker>();
@@ -123,27 +125,32 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
     if (live.size === 0) for (const w of waiting.splice(0)) w.reject(error);
   };
 
-  for (let i = 0; i < jobs; i++) {
+  let started = 0; // at most `jobs` in all: a worker that dies is not replaced once all have started
+  const spawn = (): Worker => {
+    started++;
     const worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
     worker.on("message", (reply: JobReply) => {
       const job = pending.get(reply.id);
       if (!job) return;
       pending.delete(reply.id);
       release(worker);
-      if (reply.ok) job.resolve(reply.outputs.map((o) => ({ ...o, bytes: Buffer.from(o.bytes) })));
+      const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // not a copy
+      if (reply.ok) job.resolve(reply.outputs.map((o) => ({ ...o, bytes: view(o.bytes) })));
       else job.reject(new WaterfallError(reply.code as ErrorCode, reply.message, { file: reply.file }));
     });
     worker.on("error", (error) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker failed: ${error.message}`, { cause: error })));
     worker.on("exit", (code) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker exited (code ${code})`)));
     live.add(worker);
-    idle.push(worker);
-  }
+    return worker;
+  };
   const acquire = (): Promise<Worker> =>
     idle.length > 0
       ? Promise.resolve(idle.pop()!)
-      : live.size === 0
-        ? Promise.reject(lastError)
-        : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      : started < jobs
+        ? Promise.resolve(spawn())
+        : live.size === 0
+          ? Promise.reject(lastError)
+          : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 
   return {
     render: async (figure, metadata, onStart) => {
@@ -155,11 +162,42 @@ function workerPool(jobs: number): { render: Render; close: () => Promise<void> 
         worker.postMessage({ id, figure, metadata } satisfies JobRequest);
       });
     },
+    start: (count) => {
+      while (started < Math.min(count, jobs)) idle.push(spawn());
+    },
     close: async () => {
       const workers = [...live];
       live.clear();
       await Promise.all(workers.map((w) => w.terminate()));
     },
+  };
+}
+
+/**
+ * Figures prepared (inputs hashed, cache consulted) ahead of those rendering:
+ * enough that a free worker never waits for a hash, few enough that only a
+ * handful of files are open at once (a survey's 100 000 inputs are hashed as
+ * their figures come up, not all before the first figure).
+ */
+const PREPARED_AHEAD = 8;
+
+/** The SHA-256 of each input, each file hashed once however many figures read it. */
+function inputHasher(known: Map<string, string | null>): (paths: readonly string[]) => Promise<void> {
+  const hashing = new Map<string, Promise<void>>();
+  const one = (path: string): Promise<void> => {
+    if (known.has(path)) return Promise.resolve();
+    let pending = hashing.get(path);
+    if (!pending) {
+      pending = hashFile(path).then((hash) => {
+        known.set(path, hash);
+        hashing.delete(path);
+      });
+      hashing.set(path, pending);
+    }
+    return pending;
+  };
+  return async (paths) => {
+    await Promise.all(paths.map(one));
   };
 }
 
@@ -179,12 +217,13 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
   const only = options.only?.length ? new Set(options.only) : undefined;
   const selected = manifest.figures.filter((f) => (!only || only.has(f.name)) && inShard(f.name, shard) && (!unfinished || unfinished.has(f.name)));
 
-  const inputs = [...new Set(selected.flatMap((f) => f.inputs))];
-  const inputHashes = await hashFiles(inputs);
+  const repository = repositoryState(manifest.dir); // git runs while the inputs are checked and the cache is read
+  // the declared inputs first: a file that is not the one declared stops the build before anything renders
+  const inputHashes = new Map<string, string | null>();
+  const read = new Set(selected.flatMap((f) => f.inputs));
+  for (const [path, hash] of await hashFiles(manifest.inputs.map((d) => d.path).filter((p) => read.has(p)))) inputHashes.set(path, hash);
   verifyDeclaredInputs(manifest.inputs, inputHashes, manifestFile);
-  const repository = await repositoryState(manifest.dir);
-  const commit = repository?.clean ? repository.commit : undefined;
-  const made = new Map(selected.map((f) => [f, provenanceOf(f, manifestFile, inputHashes, commit)]));
+  const hashInputs = inputHasher(inputHashes); // the others as their figures come up, while earlier figures render
   const cache = await readCache(manifestFile);
   const names = new Set(manifest.figures.map((f) => f.name));
   const report = options.check ? undefined : await openShardReport(manifestFile, shard, (name) => names.has(name) && inShard(name, shard));
@@ -192,20 +231,10 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
     const entry = cacheEntryOf(record); // what this shard finished before (it may have been killed since)
     if (entry) cache.figures[name] = entry;
   }
-  const outcomes = new Map<ManifestFigure, FigureOutcome>();
-  const todo: ManifestFigure[] = [];
-  for (const figure of selected) {
-    const entry = cache.figures[figure.name];
-    const fresh = entry?.key === cacheKey(made.get(figure)!) && (await outputsIntact(manifestFile, entry, [...figure.outputs, ...figure.maskOutputs]));
-    if (fresh && !options.force && !options.check) {
-      outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
-      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry!.outputs, seconds: 0 }, inputHashes, made.get(figure)!));
-    } else todo.push(figure);
-  }
 
-  const progress = createProgress(todo.length, options.progress ?? process.stderr);
-  const jobs = Math.min(options.jobs ?? availableParallelism(), todo.length);
-  const pool = jobs > 0 ? workerPool(jobs) : null;
+  const progress = createProgress(selected.length, options.progress ?? process.stderr);
+  const jobs = Math.min(options.jobs ?? availableParallelism(), selected.length);
+  const pool = jobs > 0 ? workerPool(jobs) : undefined;
   const render: Render =
     pool?.render ??
     (async (figure, metadata, onStart) => {
@@ -213,49 +242,66 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
       const { buildFigure } = await import("../figure/build.js"); // the renderer (Vega) loads only where figures are drawn
       return (await buildFigure(figure, metadata)).outputs;
     });
+  // threads for the figures sure to be drawn start now, while the first inputs are hashed; others with the figures that need them
+  pool?.start(options.force || options.check ? selected.length : selected.filter((f) => !cache.figures[f.name]).length);
+  const folders = new Map<string, Promise<unknown>>(); // each output folder made once
+  const makeFolder = (dir: string) => folders.get(dir) ?? folders.set(dir, mkdir(dir, { recursive: true })).get(dir)!;
+  let commit: string | undefined;
+
+  const outcomes = new Map<ManifestFigure, FigureOutcome>();
+  const buildOne = async (figure: ManifestFigure): Promise<void> => {
+    await hashInputs(figure.inputs);
+    const now = provenanceOf(figure, manifestFile, inputHashes, commit);
+    const key = cacheKey(now);
+    const entry = cache.figures[figure.name];
+    const fresh =
+      !options.force && !options.check && entry?.key === key && (await outputsIntact(manifestFile, entry, [...figure.outputs, ...figure.maskOutputs]));
+    if (fresh) {
+      outcomes.set(figure, { name: figure.name, where: figure.where, status: "cached" });
+      report?.append(recordOf(manifest.dir, figure, { status: "cached", outputs: entry.outputs, seconds: 0 }, inputHashes, now));
+      progress.skip();
+      return;
+    }
+    const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
+    let started = performance.now();
+    const onStart = () => {
+      started = performance.now();
+    };
+    try {
+      if (options.check) {
+        const found = await checkFigure(figure, {
+          manifest: manifestFile,
+          now,
+          cached: cache.figures[figure.name],
+          reportDir: options.reportDir,
+          render,
+        });
+        const differing = found.mismatches.map((m) => m.path);
+        Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
+        if (found.notes.length) outcome.notes = found.notes;
+      } else {
+        const outputs = await render(figure, provenanceMetadata(now), onStart);
+        await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map(makeFolder));
+        await writeFilesAtomic(outputs);
+        const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));
+        cache.figures[figure.name] = { key, made: { ...now, commit: undefined }, outputs: written };
+      }
+    } catch (error) {
+      const known = error instanceof WaterfallError ? error : new WaterfallError("E_INTERNAL", (error as Error).message);
+      const e = new WaterfallError(known.code, manifest.redact(known.message), { cause: known });
+      Object.assign(outcome, { status: "failed", error: e });
+      delete cache.figures[figure.name];
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const status = outcome.status === "failed" ? "failed" : "built";
+    report?.append(recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes, now));
+    outcomes.set(figure, outcome);
+    progress.done(figure.name, outcome.status);
+  };
   try {
-    await Promise.all(
-      todo.map(async (figure) => {
-        const outcome: FigureOutcome = { name: figure.name, where: figure.where, status: "built" };
-        const now = made.get(figure)!;
-        let started = performance.now();
-        const onStart = () => {
-          started = performance.now();
-        };
-        try {
-          if (options.check) {
-            const found = await checkFigure(figure, {
-              manifest: manifestFile,
-              now,
-              cached: cache.figures[figure.name],
-              reportDir: options.reportDir,
-              render,
-            });
-            const differing = found.mismatches.map((m) => m.path);
-            Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
-            if (found.notes.length) outcome.notes = found.notes;
-          } else {
-            const outputs = await render(figure, provenanceMetadata(now), onStart);
-            await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map((d) => mkdir(d, { recursive: true })));
-            await writeFilesAtomic(outputs);
-            const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));
-            cache.figures[figure.name] = { key: cacheKey(now), made: { ...now, commit: undefined }, outputs: written };
-          }
-        } catch (error) {
-          const known = error instanceof WaterfallError ? error : new WaterfallError("E_INTERNAL", (error as Error).message);
-          const e = new WaterfallError(known.code, manifest.redact(known.message), { cause: known });
-          Object.assign(outcome, { status: "failed", error: e });
-          delete cache.figures[figure.name];
-        }
-        const seconds = (performance.now() - started) / 1000;
-        const status = outcome.status === "failed" ? "failed" : "built";
-        report?.append(
-          recordOf(manifest.dir, figure, { status, outputs: cache.figures[figure.name]?.outputs, seconds, error: outcome.error }, inputHashes, now),
-        );
-        outcomes.set(figure, outcome);
-        progress.done(figure.name, outcome.status);
-      }),
-    );
+    const state = await repository;
+    commit = state?.clean ? state.commit : undefined;
+    await mapLimited(selected, Math.max(jobs, 1) + PREPARED_AHEAD, buildOne);
   } finally {
     progress.finish();
     report?.close();

@@ -7,8 +7,7 @@
  * unchanged and whose outputs are still the files it wrote is not re-rendered.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { open, readFile, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
 
 import { writeFileAtomic } from "@wfall/spectra/internal";
@@ -55,15 +54,26 @@ export async function writeCache(manifest: string, cache: BuildCache): Promise<v
   await writeFileAtomic(cachePath(manifest), Buffer.from(`${JSON.stringify(cache, null, 2)}\n`));
 }
 
-/** SHA-256 of a file's content (streamed: inputs can be large); null when it cannot be read. */
+/** Bytes read at a time by {@link hashFile}: a candidate's file in one read, a large input in constant memory. */
+const HASH_READ_BYTES = 1 << 20;
+
+/** SHA-256 of a file's content (read a block at a time: inputs can be large); null when it cannot be read. */
 export async function hashFile(path: string): Promise<string | null> {
-  return new Promise((resolve) => {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, "r");
     const hash = createHash("sha256");
-    createReadStream(path)
-      .on("data", (chunk) => hash.update(chunk))
-      .on("end", () => resolve(hash.digest("hex")))
-      .on("error", () => resolve(null));
-  });
+    const block = Buffer.allocUnsafe(HASH_READ_BYTES);
+    for (let read = -1; read !== 0; ) {
+      read = (await handle.read(block, 0, block.length, null)).bytesRead;
+      hash.update(block.subarray(0, read));
+    }
+    return hash.digest("hex");
+  } catch {
+    return null;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }
 
 /** Files hashed at once by {@link hashFiles}: enough to keep the disk busy, few enough that memory stays flat. */

@@ -4,6 +4,8 @@
  */
 export interface Progress {
   done(name: string, status: string): void;
+  /** A figure found up to date: it leaves the count (the total is known only once every figure was checked). */
+  skip(): void;
   finish(): void;
 }
 
@@ -14,8 +16,10 @@ function duration(seconds: number): string {
 export function createProgress(total: number, stream: NodeJS.WritableStream & { isTTY?: boolean }, now: () => number = () => performance.now()): Progress {
   const started = now();
   let count = 0;
+  let shown: { total: number; last: string } | undefined; // what the bar last showed
   const tty = Boolean(stream.isTTY);
   const draw = (last: string) => {
+    shown = { total, last };
     const elapsed = (now() - started) / 1000;
     const left = count > 0 ? (elapsed / count) * (total - count) : 0;
     const width = 24;
@@ -31,8 +35,13 @@ export function createProgress(total: number, stream: NodeJS.WritableStream & { 
       if (tty) draw(`${status} ${name}`);
       else stream.write(`[${count}/${total}] ${status} ${name} (${duration((now() - started) / 1000)})\n`);
     },
+    skip() {
+      total--;
+    },
     finish() {
-      if (tty && total > 0) stream.write("\n");
+      if (!tty || !shown) return;
+      if (shown.total !== total) draw(shown.last); // figures found up to date since
+      stream.write("\n");
     },
   };
 }

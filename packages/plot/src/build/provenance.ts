@@ -59,6 +59,11 @@ export const sha256 = (data: Uint8Array | string): string => createHash("sha256"
 
 /** A figure's definition: what it draws, with paths as the manifest writes them (machine-independent). */
 export function definitionOf(figure: ManifestFigure): Record<string, unknown> {
+  return JSON.parse(definitionJson(figure)) as Record<string, unknown>;
+}
+
+/** {@link definitionOf} as canonical JSON (what its hash is of). */
+function definitionJson(figure: ManifestFigure): string {
   const { name: _name, where: _where, inputs: _inputs, written, outputs: _outputs, maskOutputs: _maskOutputs, panels, ...layout } = figure;
   // mask files in options, as the manifest writes them
   const writtenOptions = <T extends { masksIn?: string; masksOut?: string } | undefined>(options: T): T => {
@@ -73,10 +78,7 @@ export function definitionOf(figure: ManifestFigure): Record<string, unknown> {
     const files = written.inputs.slice(next, (next += count));
     return { ...panel, input: Array.isArray(panel.input) ? files : files[0], options: writtenOptions(panel.options) };
   });
-  return JSON.parse(canonicalJson({ ...layout, options: writtenOptions(layout.options), outputs: written.outputs, panels: writtenPanels })) as Record<
-    string,
-    unknown
-  >;
+  return canonicalJson({ ...layout, options: writtenOptions(layout.options), outputs: written.outputs, panels: writtenPanels });
 }
 
 let fontsHash: string | undefined;
@@ -96,7 +98,7 @@ export function provenanceOf(
   inputHashes: ReadonlyMap<string, string | null>,
   commit: string | undefined,
 ): Provenance {
-  const entry = definitionOf(figure);
+  const json = definitionJson(figure); // canonical JSON parsed and written again is the same text
   const inputs: Provenance["inputs"] = [];
   figure.inputs.forEach((path, i) => {
     const written = figure.written.inputs[i];
@@ -106,7 +108,7 @@ export function provenanceOf(
     provenance: 1,
     figure: figure.name,
     manifest: basename(manifestFile),
-    definition: { sha256: sha256(canonicalJson(entry)), entry },
+    definition: { sha256: sha256(json), entry: JSON.parse(json) as Record<string, unknown> },
     inputs,
     tool: toolVersions(),
     commit,
@@ -118,7 +120,12 @@ export function provenanceOf(
  * contents: what `plot status` compares without re-hashing the inputs.
  */
 export function definitionKey(figure: ManifestFigure): string {
-  return sha256(canonicalJson({ definition: sha256(canonicalJson(definitionOf(figure))), tool: toolVersions() }));
+  return definitionKeyOf({ definition: { sha256: sha256(definitionJson(figure)) }, tool: toolVersions() });
+}
+
+/** {@link definitionKey} of the figure a provenance was made for. */
+export function definitionKeyOf(p: { definition: { sha256: string }; tool: Provenance["tool"] }): string {
+  return sha256(canonicalJson({ definition: p.definition.sha256, tool: p.tool }));
 }
 
 /** The cache key: a hash of the definition, the inputs and the tool (not of the name or commit). */

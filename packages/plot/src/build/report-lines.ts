@@ -18,7 +18,7 @@ import { writeFileAtomic } from "@wfall/spectra/internal";
 import type { CacheEntry } from "./cache.js";
 import { manifestPath } from "./expand.js";
 import type { ManifestFigure } from "./manifest.js";
-import { cacheKey, definitionKey, type Provenance } from "./provenance.js";
+import { cacheKey, definitionKeyOf, type Provenance } from "./provenance.js";
 import type { Shard } from "./shard.js";
 
 /** One figure's line in a shard report. */
@@ -159,7 +159,7 @@ export function recordOf(
     inputs: Object.fromEntries(figure.inputs.map((p) => [reportPath(dir, p), inputHashes.get(p) ?? null])),
     seconds: Math.round(result.seconds * 1e4) / 1e4,
     error: result.error ? { code: result.error.code, message: result.error.message } : null,
-    definition: definitionKey(figure),
+    definition: definitionKeyOf(made),
     key: cacheKey(made),
     made: { ...made, commit: undefined },
   };
