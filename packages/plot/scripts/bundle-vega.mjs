@@ -17,7 +17,7 @@ import { execFileSync } from "node:child_process";
 import { rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { build } from "rolldown";
 
@@ -83,7 +83,7 @@ writeFileSync(
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 
 const url = new URL("./vega.cjs", import.meta.url);
@@ -103,11 +103,13 @@ export const { View, compile, parse, resetSVGDefIds, textMetrics } = module.expo
 `,
 );
 
-// warm-up: a figure from the repository's fixture, whose process writes the cache as it exits
+// warm-up: a figure from the repository's fixture, whose process writes the cache as it exits; the
+// unbundled command (dist/cli/main.js), which loads Vega through dist/vega.js whatever the CLI bundle's state
 rmSync(cache, { force: true });
 const pdf = join(tmpdir(), `wfall-vega-warmup-${process.pid}.pdf`);
 const fixture = join(here, "..", "..", "..", "fixtures", "synthetic_128x1024.npz");
-execFileSync(process.execPath, [join(here, "..", "bin", "plot.js"), "--fname", fixture, "--dm", "87.77", "--figname", pdf], {
+const unbundled = `const { main } = await import(${JSON.stringify(pathToFileURL(join(dist, "cli", "main.js")).href)}); process.exitCode = await main(process.argv.slice(1));`;
+execFileSync(process.execPath, ["--input-type=module", "-e", unbundled, "--", "--fname", fixture, "--dm", "87.77", "--figname", pdf], {
   env: { ...process.env, WFALL_WRITE_VEGA_CACHE: cache },
   stdio: "ignore",
 });
