@@ -78,12 +78,13 @@ const vegaBundle = {
   },
 };
 // `import()` in a script compiled by vm.Script needs an experimental loader flag: a package loaded
-// lazily (h5wasm, sharp) is imported by cached.js, which the chunks' wrapper hands in as `__wfallImport`
+// lazily (h5wasm, sharp) is imported by cached.js, through `require.import` (the chunks keep the
+// CommonJS wrapper of Vega's bundle, so its code cache is the one dist/vega.js writes and reads)
 const importThroughLoader = {
   name: "import-through-loader",
   transform(code, id) {
     if (!isAbsolute(id) || !/\bimport\("[^.]/.test(code)) return null;
-    return { code: code.replace(/\bimport\(("[^."][^"]*")\)/g, "__wfallImport($1)"), map: null };
+    return { code: code.replace(/\bimport\(("[^."][^"]*")\)/g, "require.import($1)"), map: null };
   },
 };
 await build({
@@ -135,11 +136,11 @@ function load(path) {
     cachedData = readFileSync(\`\${filename}.cache\`);
   } catch {}
   const source = readFileSync(filename, "utf8");
-  const script = new Script(\`(function (exports, require, module, __filename, __dirname, __wfallImport) {\${source}\\n})\`, { filename, cachedData });
+  const script = new Script(\`(function (exports, require, module, __filename, __dirname) {\${source}\\n})\`, { filename, cachedData });
   module = { exports: {} };
   loaded.set(filename, module);
   scripts.set(filename, script);
-  script.runInThisContext()(module.exports, requireInBundle, module, filename, dir, (specifier) => import(specifier));
+  script.runInThisContext()(module.exports, requireInBundle, module, filename, dir);
   return module.exports;
 }
 
@@ -148,6 +149,7 @@ function requireInBundle(id) {
   if (id === "@wfall/native") return native;
   return id.startsWith("./") || id.startsWith("../") ? load(id) : outside(id);
 }
+requireInBundle.import = (specifier) => import(specifier);
 
 if (process.env.WFALL_WRITE_CLI_CACHE === dir) {
   process.once("beforeExit", () => {
