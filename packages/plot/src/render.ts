@@ -114,7 +114,11 @@ function oneByteXml(svg: string): string {
   return svg.replace(/[\u0100-\u{10ffff}]/gu, (c) => `&#${c.codePointAt(0)};`);
 }
 
-/** Renders a Vega-Lite spec to the bytes of a PDF, SVG or PNG file. */
+/**
+ * Renders a Vega-Lite spec to the bytes of a PDF, SVG or PNG file. The renderer
+ * carries Vega's core transforms (vega.ts): a spec with maps (`geoshape`, projections)
+ * or `regression`/`loess` transforms is refused by Vega's parser, naming the transform.
+ */
 export async function renderFigure(spec: VegaLiteSpec, options: RenderOptions): Promise<Buffer> {
   const [bytes] = await renderFigures(spec, [options.format], options);
   return bytes;

@@ -27,7 +27,7 @@ function layout(name: string): { bin: string; bundle: string; plotBuild: string;
   const bin = join(plot, "bin", "plot.js");
   copyFileSync(realBin, bin);
   writeFileSync(join(plot, "package.json"), '{ "type": "module" }\n');
-  const bundle = join(plot, "dist", "bundle", "cli.js");
+  const bundle = join(plot, "dist", "bundle", "cached.js");
   writeFileSync(bundle, `export const main = async () => ${BUNDLE_EXIT};\n`);
   writeFileSync(join(plot, "dist", "cli", "main.js"), `export const main = async () => ${DIST_EXIT};\n`);
   return { bin, bundle, plotBuild: join(plot, "tsconfig.tsbuildinfo"), spectraBuild: join(dir, "spectra", "tsconfig.tsbuildinfo") };

@@ -1,8 +1,9 @@
 /**
  * The bundled command (scripts/bundle-cli.mjs, dist/bundle/): what bin/plot.js
  * runs is self-contained (our modules once, third-party packages that
- * @wfall/plot declares, Vega's own cached loader), and it draws the same bytes
- * and builds the same figures as the unbundled dist/.
+ * @wfall/plot declares, Vega's own bundle), it runs as CommonJS compiled from
+ * V8 code caches, and it draws the same bytes and builds the same figures as
+ * the unbundled dist/.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Script } from "node:vm";
 
 import { describe, expect, it } from "vitest";
 
@@ -21,9 +23,9 @@ const bin = join(plotDir, "bin", "plot.js");
 const unbundled = join(plotDir, "dist", "cli", "main.js");
 const synthetic = join(fixtures, "synthetic_128x1024.npz");
 
-/** Every module specifier a bundled chunk imports (static and dynamic). */
+/** Every module specifier a bundled chunk imports or requires (static and dynamic). */
 function specifiersOf(source: string): string[] {
-  return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)"([^"]+)"/gm)].map((m) => m[1]);
+  return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+|\brequire(?:\.import)?\()"([^"]+)"/gm)].map((m) => m[1]);
 }
 
 /** Runs `node args`; returns stdout, failing with stderr unless it exits 0. */
@@ -42,24 +44,60 @@ writeFileSync(
 const viaUnbundled = (args: string[], cwd?: string) => node([unbundledBin, ...args], cwd);
 
 describe("the bundled plot command", () => {
-  it("imports only its own chunks, Node's modules, declared packages and the Vega loader", () => {
+  it("imports only its own chunks, Node's modules, declared packages and Vega's bundle", () => {
     const declared = Object.keys(JSON.parse(readFileSync(join(plotDir, "package.json"), "utf8")).dependencies as Record<string, string>);
-    const chunks = readdirSync(bundleDir).filter((f) => f.endsWith(".js"));
-    expect(chunks).toEqual(expect.arrayContaining(["cli.js", "worker.js"]));
     const outside: string[] = [];
-    for (const chunk of chunks) {
-      for (const spec of specifiersOf(readFileSync(join(bundleDir, chunk), "utf8"))) {
-        const bare = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-        const ok =
-          (spec.startsWith("./") && chunks.includes(spec.slice(2))) ||
-          spec === "../vega.js" ||
-          spec.startsWith("node:") ||
-          builtinModules.includes(spec) ||
-          (!spec.startsWith(".") && declared.includes(bare) && bare !== "@wfall/spectra");
-        if (!ok) outside.push(`${chunk}: ${spec}`);
+    const check = (dir: string, extension: string, vega: string) => {
+      const chunks = readdirSync(dir).filter((f) => f.endsWith(extension));
+      for (const chunk of chunks) {
+        for (const spec of specifiersOf(readFileSync(join(dir, chunk), "utf8"))) {
+          const bare = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+          const ok =
+            (spec.startsWith("./") && chunks.includes(spec.slice(2))) ||
+            spec === vega ||
+            spec.startsWith("node:") ||
+            builtinModules.includes(spec) ||
+            (!spec.startsWith(".") && declared.includes(bare) && bare !== "@wfall/spectra");
+          if (!ok) outside.push(`${chunk}: ${spec}`);
+        }
       }
-    }
+      return chunks;
+    };
+    expect(check(bundleDir, ".js", "../vega.js")).toEqual(expect.arrayContaining(["cli.js", "worker.js", "cached.js"]));
+    const commonJs = check(join(bundleDir, "cjs"), ".cjs", "../../vega.cjs");
+    expect(commonJs).toContain("cli.cjs");
     expect(outside).toEqual([]);
+  });
+
+  it("runs the command as CommonJS from V8 code caches that this Node accepts", () => {
+    const cjs = join(bundleDir, "cjs");
+    // one wrapper for the chunks and Vega's bundle, as dist/vega.js wraps it: else Vega's cache is refused
+    const head = "(function (exports, require, module, __filename, __dirname) {";
+    for (const loader of [join(bundleDir, "cached.js"), join(plotDir, "dist", "vega.js")]) expect(readFileSync(loader, "utf8"), loader).toContain(head);
+    const cached = readdirSync(cjs).filter((f) => f.endsWith(".cjs.cache"));
+    expect(cached).toEqual(expect.arrayContaining(["cli.cjs.cache"]));
+    for (const cache of cached) {
+      const filename = join(cjs, cache.replace(/\.cache$/, ""));
+      const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(filename, "utf8")}\n})`;
+      expect(new Script(wrapped, { filename, cachedData: readFileSync(join(cjs, cache)) }).cachedDataRejected, cache).toBe(false);
+    }
+  });
+
+  it("runs the ES module bundle where napi-rs's loader must choose the addon (its override variable), drawing the same PDF", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-bundle-esm-"));
+    const addon = readdirSync(join(plotDir, "..", "..", "native")).find((f) => f.endsWith(".node"));
+    expect(addon).toBeDefined();
+    const args = [bin, "--fname", synthetic, "--dm", "87.77", "-q", "--figname"];
+    const cjs = spawnSync(process.execPath, [...args, join(dir, "cjs.pdf")], { encoding: "utf8", env: { ...process.env, NODE_DEBUG: "esm" } });
+    expect(cjs.status, cjs.stderr).toBe(0);
+    expect(cjs.stderr).not.toMatch(/bundle\/cli\.js/); // the CommonJS command ran
+    const esm = spawnSync(process.execPath, [...args, join(dir, "esm.pdf")], {
+      encoding: "utf8",
+      env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: join(plotDir, "..", "..", "native", addon!), NODE_DEBUG: "esm" },
+    });
+    expect(esm.status, esm.stderr).toBe(0);
+    expect(esm.stderr).toMatch(/bundle\/cli\.js/); // the ES module bundle ran
+    expect(readFileSync(join(dir, "esm.pdf")).equals(readFileSync(join(dir, "cjs.pdf")))).toBe(true);
   });
 
   it("draws the same PDF as the unbundled command", () => {
