@@ -14,7 +14,7 @@ import type { SampleWindow, Waterfall } from "./model.js";
 import { AUTO_SUBBANDS, PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
 import type { SweepTarget } from "./options/read.js";
 import { checkOptions, flagOf, type OptionSpec } from "./options/spec.js";
-import { Spectra } from "./spectra.js";
+import { type ChannelMoments, Spectra } from "./spectra.js";
 
 /** The number of subbands `nsub: "auto"` resolves to for `nchan` channels (null: keep them all). */
 export function autoSubbands(nchan: number): number | null {
@@ -238,7 +238,7 @@ export function resolveNormaliseBy(isRaw: () => boolean, options: ProcessOptions
  * after, so they run first. Each masked channel keeps the origin of the first
  * step that masked it (`Spectra.channelMask`).
  */
-export function processChannels(spectra: Spectra, given: ProcessOptions): Spectra {
+export function processChannels(spectra: Spectra, given: ProcessOptions, streamed?: StreamedChannels): Spectra {
   const options = resolveNormalise(spectra, given).options;
   applyGivenMasks(spectra, options);
   const { methods, names } = rfiMethodsOf(spectra, options);
@@ -246,13 +246,37 @@ export function processChannels(spectra: Spectra, given: ProcessOptions): Spectr
   const rfi = Boolean(methods.zeroDm || methods.iqrm || methods.sk || methods.mad || methods.tukey || methods.cfod || methods.auto);
   if (rfi) spectra.maskRfi(methods, names);
   const normalised = options.normalise !== undefined && options.normalise !== "none" && options.normalise !== "auto";
-  if (normalised) spectra.normalise(options.normalise as Exclude<ProcessOptions["normalise"], "none" | "auto" | undefined>);
+  const method = options.normalise as Exclude<ProcessOptions["normalise"], "none" | "auto" | undefined>;
+  if (normalised && streamed) spectra.markNormalised(method, streamed.unnormalised);
+  else if (normalised) spectra.normalise(method);
   const { sum, variance, constant } = maskThresholds(options);
   const after = normalised ? ` after ${spelled("normalise", options.normalise)}` : "";
   const via = (key: "maskSum" | "maskVariance") => `${options[key] !== undefined ? spelled(key, options[key]) : `the tutorial's ${spelled("masks")}`}${after}`;
-  if (sum !== undefined || variance !== undefined || (constant && !rfi))
-    spectra.maskBy({ sum, variance, constant: constant && !rfi }, { sum: via("maskSum"), variance: via("maskVariance"), constant: names.constant });
+  if (masksByMoments(options, rfi))
+    spectra.maskBy(
+      { sum, variance, constant: constant && !rfi },
+      { sum: via("maskSum"), variance: via("maskVariance"), constant: names.constant },
+      streamed?.moments,
+    );
   return spectra;
+}
+
+/**
+ * What the streaming path gathered over the whole file for {@link processChannels}
+ * run on a skeleton of the band (one sample per channel): the channels the
+ * normalisation could not normalise, and the channel moments of the data
+ * after the steps before the masks (asked for only when a mask needs them).
+ */
+export interface StreamedChannels {
+  unnormalised: readonly number[];
+  /** Needed when {@link masksByMoments}. */
+  moments?: ChannelMoments;
+}
+
+/** Whether {@link processChannels} masks by channel moments (`|sum|`, variance, constant channels) after normalising; `rfi`: an RFI method ran (it masks the constant channels itself). */
+export function masksByMoments(options: ProcessOptions, rfi: boolean): boolean {
+  const { sum, variance, constant } = maskThresholds(options);
+  return sum !== undefined || variance !== undefined || (constant && !rfi);
 }
 
 /** Whether {@link processTime} writes into the arrays it is given (dedispersion without subbands); otherwise it makes new ones. */

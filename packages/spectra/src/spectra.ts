@@ -82,6 +82,9 @@ export interface ChannelStats {
   mad: Float64Array;
 }
 
+/** The statistics the channel masks decide on ({@link Spectra.maskBy}). */
+export type ChannelMoments = Pick<ChannelStats, "count" | "sum" | "variance">;
+
 /** A half-open index range `[start, end)`, like a Python slice. */
 export type IndexRange = readonly [start: number, end: number];
 
@@ -448,10 +451,16 @@ export class Spectra {
   /**
    * Masks, from one pass of channel statistics: channels with `|nansum| >
    * sum`, with `nanvar > variance`, constant channels when `constant`, and
-   * channels without a valid sample. Returns `this`.
+   * channels without a valid sample. `moments` gives those statistics
+   * instead (the streaming path gathers them from the whole file, in gulps,
+   * for a skeleton of the band). Returns `this`.
    */
-  maskBy(rules: { sum?: number; variance?: number; constant?: boolean }, options: Partial<Record<"sum" | "variance" | "constant", string>> = {}): this {
-    const { empty, sum, variance, constant } = this.#rulesBy(rules);
+  maskBy(
+    rules: { sum?: number; variance?: number; constant?: boolean },
+    options: Partial<Record<"sum" | "variance" | "constant", string>> = {},
+    moments?: ChannelMoments,
+  ): this {
+    const { empty, sum, variance, constant } = this.#rulesBy(rules, moments);
     native.maskChannels(this.#view(), [...new Set([...empty, ...sum, ...variance, ...constant])], this.source);
     this.#recordFound(empty, "every sample missing");
     if (rules.sum !== undefined)
@@ -472,9 +481,9 @@ export class Spectra {
   }
 
   /** The channels each rule selects, from one pass of statistics (`empty`: no valid sample). */
-  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }) {
+  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }, moments?: ChannelMoments) {
     for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
-    const m = this.#moments(false);
+    const m = moments ?? this.#moments(false);
     return {
       empty: this.#select((c) => m.count[c] === 0),
       sum: sum === undefined ? [] : this.#select((c) => Math.abs(m.sum[c]) > sum),
@@ -629,8 +638,23 @@ export class Spectra {
     // Normalising turns zeros into other values: implied zero weights must become explicit first.
     this.#explicitZeroWeights();
     const masked = native.normalise(this.#view(), method, this.source);
+    return this.#normalisedBy(method, masked > 0);
+  }
+
+  /**
+   * Records a normalisation computed elsewhere (the streaming path, gulp by
+   * gulp, for a skeleton of the band) as {@link Spectra.normalise} records
+   * its own: `unnormalised` are the channels it could not normalise (no
+   * valid sample, or no spread), which are masked. Returns `this`.
+   */
+  markNormalised(method: Normalisation, unnormalised: readonly number[]): this {
+    native.maskChannels(this.#view(), [...unnormalised], this.source);
+    return this.#normalisedBy(method, unnormalised.length > 0);
+  }
+
+  #normalisedBy(method: Normalisation, masked: boolean): this {
     this.#normalised = method;
-    if (masked > 0) {
+    if (masked) {
       // the channels it could not normalise are now without a valid sample; those not masked before are its own
       const { count } = this.#moments(true);
       this.#record(
