@@ -162,7 +162,9 @@ describe("streamed time gulps equal the whole array", () => {
     const { streamed } = await bothWays(eight, options, { start: 0.8, duration: 1.1 }, SEVEN_ROWS);
     expect(streamed.spectra.channelMask.origins[3]).toBe("manual");
     expect(streamed.spectra.ntime).toBe(Math.floor(1100 / 3));
-    await bothWays(eight, { ...options, wrap: "invalidate" }, { start: 0.8, duration: 1.1 }, 1000 * 256);
+    // aligned to the centre of the band: the sweep is read before the window too (25 samples: groups of 3 start off the grid)
+    const centred = await bothWays(eight, { ...options, wrap: "invalidate", reference: "centre" }, { start: 0.8, duration: 1.1 }, 1000 * 256);
+    expect(centred.streamed.waterfall.window?.offset).toBe(25);
   });
 
   it("every normalisation, and none, with and without dedispersion, on an ascending band", async () => {
