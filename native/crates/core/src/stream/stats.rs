@@ -81,6 +81,32 @@ impl ChannelPass {
                 let per_task = layout.nchan.div_ceil(4 * rayon::current_num_threads()).max(256);
                 self.running.par_chunks_mut(per_task).enumerate().for_each(|(b, block)| float_block(bytes, layout, b * per_task, block));
             }
+            _ if self.histograms.is_some() => {
+                // level counts (the sums follow from them): tasks own channels, whose counts stay
+                // in cache; this gulp's in u32 (fewer than 2^32 rows), rows in order
+                const CHANNELS: usize = 16;
+                let levels = 1usize << layout.nbits;
+                let histograms = self.histograms.as_mut().map_or(&mut [][..], |h| &mut h[..]);
+                histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
+                    let (first, n) = (b * CHANNELS, h.len() / levels);
+                    let mut local = vec![0u32; h.len()];
+                    for row in bytes.chunks_exact(layout.row_bytes()) {
+                        if layout.nbits == 8 {
+                            for (i, &v) in row[first..first + n].iter().enumerate() {
+                                local[i * 256 + v as usize] += 1;
+                            }
+                        } else {
+                            for i in 0..n {
+                                local[i * levels + layout.level(row, first + i)] += 1;
+                            }
+                        }
+                    }
+                    h.iter_mut().zip(&local).for_each(|(a, &b)| *a += b as u64);
+                });
+                for r in &mut self.running {
+                    r.count += rows as u64;
+                }
+            }
             _ => {
                 // exact integer sums in any order: tasks own rows
                 let per_task = (rows / (4 * rayon::current_num_threads())).clamp(64, 1 << 16);
@@ -92,19 +118,6 @@ impl ChannelPass {
                     r.count += rows as u64;
                     r.int_sum += partial.sums[c];
                     r.int_squares += partial.squares[c] as u128;
-                }
-                // level counts: tasks own channels (their counts stay in cache), rows in order
-                if let Some(histograms) = &mut self.histograms {
-                    const CHANNELS: usize = 32;
-                    let levels = 1usize << layout.nbits;
-                    histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
-                        let first = b * CHANNELS;
-                        for row in bytes.chunks_exact(layout.row_bytes()) {
-                            for i in 0..h.len() / levels {
-                                h[i * levels + layout.level(row, first + i)] += 1;
-                            }
-                        }
-                    });
                 }
             }
         }
@@ -131,8 +144,16 @@ impl ChannelPass {
             let n = r.count as f64;
             out.count[c] = n;
             if self.layout.integer() {
-                out.sum[c] = r.int_sum as f64;
-                let spread = r.count as u128 * r.int_squares - r.int_sum as u128 * r.int_sum as u128;
+                let (sum, squares) = match &self.histograms {
+                    Some(h) => {
+                        let levels = 1usize << self.layout.nbits;
+                        let counts = &h[file_channel * levels..(file_channel + 1) * levels];
+                        counts.iter().enumerate().fold((0u64, 0u128), |(s, q), (l, &k)| (s + l as u64 * k, q + (l * l) as u128 * k as u128))
+                    }
+                    None => (r.int_sum, r.int_squares),
+                };
+                out.sum[c] = sum as f64;
+                let spread = r.count as u128 * squares - sum as u128 * sum as u128;
                 out.variance[c] = spread as f64 / (n * n);
             } else {
                 out.sum[c] = r.sum;
