@@ -444,8 +444,7 @@ if (run("WF")) {
     const free = statfsSync(dir);
     const needed = (sizes.at(-1) + 2) * 2 ** 30;
     if (free.bavail * free.bsize < needed) throw new Error(`WF needs ${needed / 2 ** 30} GiB free under ${dir}`);
-    const usage = (args, env = {}) =>
-      jsonCommand(python, [join(here, "lib/rusage.py"), node, plot, ...args], { env: { ...process.env, ...env } });
+    const usage = (args, env = {}) => jsonCommand(python, [join(here, "lib/rusage.py"), node, plot, ...args], { env: { ...process.env, ...env } });
     const mib = (kib) => (kib / 1024).toFixed(0);
     let oneGiB;
     for (const gib of sizes) {

@@ -91,7 +91,7 @@ function fixture(nbits: Fixture["nbits"], nchan: number, ntime: number, descendi
       if (options.floats === "normalised") return (u - 0.5) * (c === 21 ? 40 : 1) + burst;
       return (10 + c) * (1 + 0.1 * (u - 0.5) + burst);
     }
-    const level = Math.round((0.3 + 0.2 * ((c * 37) % 11) / 11 + 0.25 * u + burst * 0.4) * top);
+    const level = Math.round((0.3 + (0.2 * ((c * 37) % 11)) / 11 + 0.25 * u + burst * 0.4) * top);
     return Math.max(0, Math.min(top, level));
   };
   return { nbits, nchan, ntime, descending, value };
@@ -203,7 +203,9 @@ describe("what streams and what does not", () => {
     expect((await readProcessed(sixteen, {}, { nsub: 16 }, always)).inMemory).toMatch(/16-bit samples needs every sample/);
     expect((await readProcessed(eight, {}, { maskIqrm: true }, always)).inMemory).toMatch(/--maskIqrm needs statistics across every channel/);
     expect((await readProcessed(eight, {}, { nsub: "all", dm: 10 }, always)).inMemory).toMatch(/no subbands/);
-    await expect(readProcessed(eight, {}, { dm: 10, downsample: 5000 }, always)).rejects.toMatchObject({ message: expect.stringMatching(/factor 5000 exceeds the 3001 samples/) });
+    await expect(readProcessed(eight, {}, { dm: 10, downsample: 5000 }, always)).rejects.toMatchObject({
+      message: expect.stringMatching(/factor 5000 exceeds the 3001 samples/),
+    });
     expect((await readProcessed(eight, {}, { dm: 10 })).inMemory).toMatch(/bytes are read whole/);
   });
 

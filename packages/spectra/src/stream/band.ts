@@ -51,8 +51,13 @@ export function bandSkeleton(opened: OpenedFile, format: WaterfallFormat, plan: 
 
 /** Channels of a skeleton masked now (NaN). */
 export function maskedOf(skeleton: Spectra): number[] {
+  return indicesWhere(skeleton.data, Number.isNaN);
+}
+
+/** The indices of the values that `keep` keeps. */
+export function indicesWhere(values: ArrayLike<number>, keep: (v: number) => boolean): number[] {
   const out: number[] = [];
-  skeleton.data.forEach((v, c) => Number.isNaN(v) && out.push(c));
+  for (let i = 0; i < values.length; i++) if (keep(values[i])) out.push(i);
   return out;
 }
 

@@ -45,7 +45,7 @@ import {
   type Processed,
 } from "../process.js";
 import type { ChannelMoments } from "../spectra.js";
-import { bandSkeleton, maskedOf, optionsRefusal, reducedSpectra } from "./band.js";
+import { bandSkeleton, indicesWhere, maskedOf, optionsRefusal, reducedSpectra } from "./band.js";
 import { pumpGulps, timeGulps } from "./gulps.js";
 import type { WaterfallRead } from "./read-processed.js";
 
@@ -68,7 +68,9 @@ export function timeGulpsRefusal(opened: OpenedFile, options: ProcessOptions, wi
 
 /** Why robust normalisation of these samples needs them whole. */
 function robustRefusal(nbits: number): string | undefined {
-  return nbits > 8 ? `robust normalisation of ${nbits}-bit samples needs every sample of a channel at once (exact medians stream for at most 8 bits)` : undefined;
+  return nbits > 8
+    ? `robust normalisation of ${nbits}-bit samples needs every sample of a channel at once (exact medians stream for at most 8 bits)`
+    : undefined;
 }
 
 /**
@@ -114,8 +116,9 @@ export async function processTimeGulps(
   }
   const stored = raw?.finish();
   const stats = counts?.finish();
-  const dead: number[] = [];
-  for (let c = 0; c < nchan; c++) if (stats ? !(stats.sum[c] > 0) : !((stored?.nonzero as Float64Array)[c] > 0)) dead.push(c);
+  // dead: no sample finite and non-zero (levels are never negative)
+  const alive = stats ? stats.sum : ((stored as native.StreamMoments).nonzero as Float64Array);
+  const dead = indicesWhere(alive, (v) => !(v > 0));
 
   const notes = [...plan.notes];
   const fileMask = fileChannelMaskOf(dead, false, opened, axes, notes);
@@ -133,7 +136,8 @@ export async function processTimeGulps(
   checkSweep({ ...axes, nchan, ntime: count, source: file }, options, plan.window);
 
   const statistics = normalise === "robust" ? stats : stored;
-  const maps = normalise === "none" ? undefined : blankMaps(native.normalisationMaps(normalise, withMedians(statistics as native.StreamMoments), file), blanked);
+  const maps =
+    normalise === "none" ? undefined : blankMaps(native.normalisationMaps(normalise, withMedians(statistics as native.StreamMoments), file), blanked);
   const unnormalised = maps ? indicesWhere(maps.scale, (s) => !Number.isFinite(s)) : [];
   const beforeMasks = [...new Set([...blanked, ...unnormalised])].sort((a, b) => a - b);
 
@@ -204,12 +208,6 @@ function withMedians(s: native.StreamMoments & { median?: Float64Array; mad?: Fl
 function blankMaps(maps: native.ChannelMaps, channels: readonly number[]): native.ChannelMaps {
   const out = { centre: maps.centre.slice(), scale: maps.scale.slice(), offset: maps.offset.slice() };
   for (const c of channels) [out.centre[c], out.scale[c]] = [Number.NaN, Number.NaN];
-  return out;
-}
-
-function indicesWhere(values: ArrayLike<number>, keep: (v: number) => boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (keep(values[i])) out.push(i);
   return out;
 }
 

@@ -203,7 +203,11 @@ mod tests {
                 let mut normalised = masked.clone();
                 normalise(&mut normalised, None, shape, method).unwrap();
                 let streamed = fed(&bytes, layout, Some(maps), skip.clone(), 40);
-                same_bits(&streamed.moments, &channel_moments(&normalised, Weights::Valid, shape).unwrap(), &format!("{nbits} bits {method:?}"));
+                same_bits(
+                    &streamed.moments,
+                    &channel_moments(&normalised, Weights::Valid, shape).unwrap(),
+                    &format!("{nbits} bits {method:?}"),
+                );
             }
         }
     }

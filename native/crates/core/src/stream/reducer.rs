@@ -592,9 +592,16 @@ mod tests {
             let bytes = pack(&x, shape, layout).unwrap();
             for shifts in &shift_sets {
                 for wrap in [Wrap::Roll, Wrap::Invalidate] {
-                    for (nsub, factor, outputs) in
-                        [(3, 1, 0..101), (4, 5, 0..101), (12, 3, 0..80), (1, 7, 0..64), (6, 1, 0..1), (4, 5, 35..97), (4, 3, 37..97), (3, 1, 50..51)]
-                    {
+                    for (nsub, factor, outputs) in [
+                        (3, 1, 0..101),
+                        (4, 5, 0..101),
+                        (12, 3, 0..80),
+                        (1, 7, 0..64),
+                        (6, 1, 0..1),
+                        (4, 5, 35..97),
+                        (4, 3, 37..97),
+                        (3, 1, 50..51),
+                    ] {
                         let plan = ReducePlan {
                             ntime,
                             outputs: outputs.clone(),

@@ -181,7 +181,12 @@ impl ChannelPass {
         let nchan = self.layout.nchan;
         let levels = 1usize << self.layout.nbits;
         let mut out = LevelMoments {
-            moments: Moments { count: vec![0.0; nchan], sum: vec![f64::NAN; nchan], mean: vec![f64::NAN; nchan], variance: vec![f64::NAN; nchan] },
+            moments: Moments {
+                count: vec![0.0; nchan],
+                sum: vec![f64::NAN; nchan],
+                mean: vec![f64::NAN; nchan],
+                variance: vec![f64::NAN; nchan],
+            },
             sum_error: vec![0.0; nchan],
             variance_error: vec![0.0; nchan],
         };
@@ -196,7 +201,8 @@ impl ChannelPass {
                 None => None,
             };
             let value = |level: usize| map.map_or(level as f32, |m| m.apply(level as f32));
-            let present: Vec<(f32, u64)> = (0..levels).filter(|&l| h[l] > 0).map(|l| (value(l), h[l])).filter(|(v, _)| v.is_finite()).collect();
+            let present: Vec<(f32, u64)> =
+                (0..levels).filter(|&l| h[l] > 0).map(|l| (value(l), h[l])).filter(|(v, _)| v.is_finite()).collect();
             let (sum, exact) = exact_sum(&present);
             let n: u64 = present.iter().map(|p| p.1).sum();
             if n == 0 {
