@@ -14,10 +14,11 @@ import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { readProcessed, type ProcessOptions, type ReadAndProcessed, type ReadOptions } from "@wfall/spectra";
+import { readProcessed, type ProcessOptions, type ReadOptions } from "@wfall/spectra";
 import { headerBytes } from "@wfall/spectra/internal";
 
 import { realDataDir } from "../../../test-utils/helpers.js";
+import { streamedEqualsWhole } from "../../../test-utils/streaming.js";
 
 let dir: string;
 
@@ -97,36 +98,7 @@ function fixture(nbits: Fixture["nbits"], nchan: number, ntime: number, descendi
   return { nbits, nchan, ntime, descending, value };
 }
 
-/** Bits of a float32 array (NaN payloads and signed zeros compared too). */
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-/** Everything a figure or `prepare` takes from a processed read, in comparable form. */
-function outcome(r: ReadAndProcessed) {
-  const s = r.spectra;
-  return {
-    shape: [s.nchan, s.ntime],
-    axes: [s.fbottom, s.df, s.dt, s.dm, s.start, s.normalised, s.dispersion, s.startMjd, s.fileDescending],
-    data: bits(s.data),
-    weights: bits(s.weights),
-    mask: s.channelMask,
-    notes: r.notes,
-    applied: r.applied,
-    read: r.waterfall,
-  };
-}
-
-async function bothWays(file: string, options: ProcessOptions, read: ReadOptions = {}, gulpBytes = 1 << 20) {
-  const whole = await readProcessed(file, read, options, { streamAboveBytes: Number.POSITIVE_INFINITY });
-  const streamed = await readProcessed(file, read, options, { streamAboveBytes: 0, gulpBytes });
-  expect(whole.inMemory).toBeDefined();
-  expect(streamed.inMemory).toBeUndefined();
-  const { read: wholeRead, ...wholeRest } = outcome(whole);
-  const { read: streamedRead, ...streamedRest } = outcome(streamed);
-  expect(streamedRest).toEqual(wholeRest);
-  const { intensity: _i, weights: _w, extra: _e, dmTime: _d, modelTimeseries: _m, ...described } = wholeRead as typeof wholeRead & Record<string, unknown>;
-  expect(streamedRead).toEqual(described);
-  return { whole, streamed };
-}
+const bothWays = (file: string, options: ProcessOptions, read: ReadOptions = {}, gulpBytes = 1 << 20) => streamedEqualsWhole(file, options, read, gulpBytes);
 
 let eight: string;
 let eightAscending: string;
