@@ -84,7 +84,7 @@ impl ChannelPass {
             _ if self.histograms.is_some() => {
                 // level counts (the sums follow from them): tasks own channels, whose counts stay
                 // in cache; this gulp's in u32 (fewer than 2^32 rows), rows in order
-                const CHANNELS: usize = 16;
+                const CHANNELS: usize = 64;
                 let levels = 1usize << layout.nbits;
                 let histograms = self.histograms.as_mut().map_or(&mut [][..], |h| &mut h[..]);
                 histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
