@@ -486,11 +486,11 @@ if (run("WF")) {
   }
 }
 
-// Workloads not run this time keep their rows of the last run that did run them.
+// Workloads not run this time keep their rows of the last run that did run them (from the results table only).
 const recordedPath = join(here, "RESULTS.md");
 const kept =
   only && existsSync(recordedPath)
-    ? readFileSync(recordedPath, "utf8")
+    ? (readFileSync(recordedPath, "utf8").split("<!-- results:start -->")[1]?.split("<!-- results:end -->")[0] ?? "")
         .split("\n")
         .filter((line) => /^\|\s*W[\dA-Z]+\s*\|/.test(line) && !only.has(line.split("|")[1].trim()))
     : [];
