@@ -29,7 +29,7 @@ pub struct PassStats {
 /// Accumulates per-channel statistics of time-major rows fed in order.
 #[napi]
 pub struct ChannelStatsPass {
-    inner: Option<stream::ChannelPass>,
+    inner: stream::ChannelPass,
 }
 
 #[napi]
@@ -37,16 +37,13 @@ impl ChannelStatsPass {
     /// `medians`: also exact medians and MADs (samples of at most 8 bits).
     #[napi(constructor)]
     pub fn new(env: Env, layout_options: FilterbankLayout, medians: bool) -> napi::Result<Self> {
-        guard(&env, || Ok(Self { inner: Some(stream::ChannelPass::new(layout(&layout_options)?, medians)?) }))
+        guard(&env, || Ok(Self { inner: stream::ChannelPass::new(layout(&layout_options)?, medians)? }))
     }
 
     /// Adds consecutive rows.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
-        guard(&env, || match &mut self.inner {
-            Some(pass) => pass.add(bytes),
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
-        })
+        guard(&env, || self.inner.add(bytes))
     }
 
     /// The moments of the samples fed, as stored or normalised by `maps`, with the channels of
@@ -54,7 +51,7 @@ impl ChannelStatsPass {
     #[napi]
     pub fn level_moments(&self, env: Env, maps: Option<ChannelMaps>, skip: Option<Vec<u32>>) -> napi::Result<Option<StreamMoments>> {
         guard(&env, || {
-            let Some(pass) = &self.inner else { bail!(code::ARGUMENT, "this pass has already finished") };
+            let pass = &self.inner;
             let nchan = pass.nchan();
             let maps = maps.as_ref().map(|m| channel_maps(m, nchan)).transpose()?;
             let skip = channel_flags(skip.as_deref(), nchan)?;
@@ -68,19 +65,16 @@ impl ChannelStatsPass {
 
     /// The statistics of the rows fed so far.
     #[napi]
-    pub fn finish(&self, env: Env) -> napi::Result<PassStats> {
-        let Some(pass) = &self.inner else {
-            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this pass has already finished")));
-        };
-        let s = pass.finish();
-        Ok(PassStats {
+    pub fn finish(&self) -> PassStats {
+        let s = self.inner.finish();
+        PassStats {
             count: Float64Array::new(s.count),
             sum: Float64Array::new(s.sum),
             mean: Float64Array::new(s.mean),
             variance: Float64Array::new(s.variance),
             median: Float64Array::new(s.median),
             mad: Float64Array::new(s.mad),
-        })
+        }
     }
 }
 
