@@ -438,11 +438,66 @@ if (run("WB")) {
   }
 }
 
-// Workloads not run this time keep their rows of the last run that did run them.
+if (run("WF")) {
+  // Bounded memory (issue 18): 8-bit filterbanks of 1 GiB and 8 GiB stream in gulps of time samples
+  // (statistics passes, then the fused dedisperse-subband-downsample kernel). Made under a temporary
+  // directory (the free space checked first) and deleted afterwards. The baseline for 1 GiB is the
+  // same command reading the file whole (WFALL_STREAM_BYTES above its size); for 8 GiB, which cannot be
+  // read whole here, 8 times the 1 GiB streamed time (a ratio of 1: time proportional to size).
+  const sizes = quick ? [1] : [1, 8];
+  log(`> WF: 4096-channel 8-bit filterbanks of ${sizes.join(" and ")} GiB -> figure (--dm 500 --downsample 64), bounded memory`);
+  const dir = mkdtempSync(join(tmpdir(), "wfall-wf-"));
+  try {
+    const free = statfsSync(dir);
+    const needed = (sizes.at(-1) + 2) * 2 ** 30;
+    if (free.bavail * free.bsize < needed) throw new Error(`WF needs ${needed / 2 ** 30} GiB free under ${dir}`);
+    const usage = (args, env = {}) => jsonCommand(python, [join(here, "lib/rusage.py"), node, plot, ...args], { env: { ...process.env, ...env } });
+    const mib = (kib) => (kib / 1024).toFixed(0);
+    let oneGiB;
+    for (const gib of sizes) {
+      const input = join(dir, `wf${gib}.fil`);
+      timeCommand(python, [join(here, "generate_large_filterbank.py"), input, String(gib)], { stdio: ["ignore", "inherit", "inherit"] });
+      const args = [input, "--dm", "500", "--downsample", "64", "--figname", join(dir, `wf${gib}.png`)];
+      const runs = Array.from({ length: gib === 1 ? (quick ? 2 : 3) : 1 }, () => usage(args));
+      const ours = median(runs.map((r) => r.seconds));
+      const cpu = median(runs.map((r) => r.cpuSeconds));
+      const rss = Math.max(...runs.map((r) => r.maxRssKiB));
+      const load = `load ${loadavg()[0].toFixed(1)}`;
+      if (gib === 1) {
+        oneGiB = { ours, cpu, rss };
+        const whole = usage(args, { WFALL_STREAM_BYTES: String(2 ** 50) });
+        record(
+          "WF",
+          "1 GiB filterbank -> figure (CLI, cold process)",
+          ours,
+          whole.seconds,
+          "the same, read whole",
+          "<= 0.5 s, <= 300 MiB",
+          `(peak RSS ${mib(rss)} MiB streamed, ${mib(whole.maxRssKiB)} MiB whole; CPU ${cpu.toFixed(2)} s streamed, ${whole.cpuSeconds.toFixed(2)} s whole; ${load})`,
+        );
+      } else {
+        record(
+          "WF",
+          `${gib} GiB filterbank -> figure (CLI, cold process)`,
+          ours,
+          gib * oneGiB.ours,
+          `${gib} x the 1 GiB streamed time`,
+          "time proportional to size, memory flat",
+          `(peak RSS ${mib(rss)} MiB vs ${mib(oneGiB.rss)} MiB for 1 GiB; CPU ${cpu.toFixed(2)} s = ${(cpu / (gib * oneGiB.cpu)).toFixed(2)}x ${gib} x the 1 GiB CPU; not all in the page cache; ${load})`,
+        );
+      }
+      rmSync(input, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Workloads not run this time keep their rows of the last run that did run them (from the results table only).
 const recordedPath = join(here, "RESULTS.md");
 const kept =
   only && existsSync(recordedPath)
-    ? readFileSync(recordedPath, "utf8")
+    ? (readFileSync(recordedPath, "utf8").split("<!-- results:start -->")[1]?.split("<!-- results:end -->")[0] ?? "")
         .split("\n")
         .filter((line) => /^\|\s*W[\dA-Z]+\s*\|/.test(line) && !only.has(line.split("|")[1].trim()))
     : [];

@@ -15,8 +15,28 @@ export declare class ChannelStatsPass {
   constructor(layoutOptions: FilterbankLayout, medians: boolean)
   /** Adds consecutive rows. */
   add(bytes: Uint8Array): void
-  /** The statistics; the pass cannot be used afterwards. */
+  /**
+   * The moments of the samples fed, as stored or normalised by `maps`, with the channels of
+   * `skip` left out, from the level counts (medians asked for, ≤ 8-bit samples; null otherwise).
+   */
+  levelMoments(maps?: ChannelMaps | undefined | null, skip?: Array<number> | undefined | null): StreamMoments | null
+  /** The statistics of the rows fed so far. */
   finish(): PassStats
+}
+
+/**
+ * Per-channel moments of time-major rows, bit for bit `channelMoments` of the whole waterfall:
+ * feed the rows for the sums, call `startSquares`, feed them again in the same order, `finish`.
+ */
+export declare class MomentsStreamPass {
+  /** `maps`: each channel's normalisation (the samples' moments after it); `skip`: channels left out. */
+  constructor(layoutOptions: FilterbankLayout, maps?: ChannelMaps | undefined | null, skip?: Array<number> | undefined | null)
+  /** Adds consecutive rows. */
+  add(bytes: Uint8Array): void
+  /** Ends the sums: the same rows, fed again, give the variances. */
+  startSquares(): void
+  /** The moments; the pass cannot be used afterwards. */
+  finish(): StreamMoments
 }
 
 /** A PSRFITS search-mode file as its headers, row 0 and last row describe it. */
@@ -647,13 +667,29 @@ export interface SnrResult {
   onEnd: number
 }
 
+/** Per-channel moments (as `channelMoments` gives them), and bounds on how far those from level counts may be from them. */
+export interface StreamMoments {
+  count: Float64Array
+  sum: Float64Array
+  mean: Float64Array
+  variance: Float64Array
+  /** Valid samples that are not exactly 0 (time-ordered passes only). */
+  nonzero?: Float64Array
+  /**
+   * How far the sum and the variance may be from the time-ordered ones (level counts only): 0
+   * exact, infinite unknown; a variance of 0 is exact.
+   */
+  sumError?: Float64Array
+  varianceError?: Float64Array
+}
+
 /** What a [`StreamReducer`] does. */
 export interface StreamPlan {
   /** Samples in the range being read. */
   ntime: number
   /**
-   * Output samples `[outputStart, outputEnd)` computed (after dedispersion, before downsampling;
-   * the start a multiple of `factor`). Default all of `0..ntime`.
+   * Output samples `[outputStart, outputEnd)` computed (after dedispersion, before downsampling,
+   * whose groups start at `outputStart`). Default all of `0..ntime`.
    */
   outputStart?: number
   outputEnd?: number

@@ -6,6 +6,7 @@ use napi::Env;
 use napi_derive::napi;
 use wfall_core::error::code;
 use wfall_core::normalise::ChannelMap;
+use wfall_core::stats::Moments;
 use wfall_core::stream::{self, ReducePlan, TimeReducer};
 use wfall_core::{bail, CoreError, CoreResult};
 
@@ -28,7 +29,7 @@ pub struct PassStats {
 /// Accumulates per-channel statistics of time-major rows fed in order.
 #[napi]
 pub struct ChannelStatsPass {
-    inner: Option<stream::ChannelPass>,
+    inner: stream::ChannelPass,
 }
 
 #[napi]
@@ -36,33 +37,44 @@ impl ChannelStatsPass {
     /// `medians`: also exact medians and MADs (samples of at most 8 bits).
     #[napi(constructor)]
     pub fn new(env: Env, layout_options: FilterbankLayout, medians: bool) -> napi::Result<Self> {
-        guard(&env, || Ok(Self { inner: Some(stream::ChannelPass::new(layout(&layout_options)?, medians)?) }))
+        guard(&env, || Ok(Self { inner: stream::ChannelPass::new(layout(&layout_options)?, medians)? }))
     }
 
     /// Adds consecutive rows.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
-        guard(&env, || match &mut self.inner {
-            Some(pass) => pass.add(bytes),
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
+        guard(&env, || self.inner.add(bytes))
+    }
+
+    /// The moments of the samples fed, as stored or normalised by `maps`, with the channels of
+    /// `skip` left out, from the level counts (medians asked for, ≤ 8-bit samples; null otherwise).
+    #[napi]
+    pub fn level_moments(&self, env: Env, maps: Option<ChannelMaps>, skip: Option<Vec<u32>>) -> napi::Result<Option<StreamMoments>> {
+        guard(&env, || {
+            let pass = &self.inner;
+            let nchan = pass.nchan();
+            let maps = maps.as_ref().map(|m| channel_maps(m, nchan)).transpose()?;
+            let skip = channel_flags(skip.as_deref(), nchan)?;
+            Ok(pass.level_moments(maps.as_deref(), &skip).map(|m| StreamMoments {
+                sum_error: Some(Float64Array::new(m.sum_error)),
+                variance_error: Some(Float64Array::new(m.variance_error)),
+                ..stream_moments(m.moments)
+            }))
         })
     }
 
-    /// The statistics; the pass cannot be used afterwards.
+    /// The statistics of the rows fed so far.
     #[napi]
-    pub fn finish(&mut self, env: Env) -> napi::Result<PassStats> {
-        let Some(pass) = self.inner.take() else {
-            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this pass has already finished")));
-        };
-        let s = pass.finish();
-        Ok(PassStats {
+    pub fn finish(&self) -> PassStats {
+        let s = self.inner.finish();
+        PassStats {
             count: Float64Array::new(s.count),
             sum: Float64Array::new(s.sum),
             mean: Float64Array::new(s.mean),
             variance: Float64Array::new(s.variance),
             median: Float64Array::new(s.median),
             mad: Float64Array::new(s.mad),
-        })
+        }
     }
 }
 
@@ -97,13 +109,110 @@ pub fn normalisation_maps(
     })
 }
 
+/// One flag per channel, set for the channels listed.
+fn channel_flags(channels: Option<&[u32]>, nchan: usize) -> CoreResult<Vec<bool>> {
+    let mut flags = vec![false; nchan];
+    for &c in channels.unwrap_or_default() {
+        match flags.get_mut(c as usize) {
+            Some(m) => *m = true,
+            None => bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", nchan - 1),
+        }
+    }
+    Ok(flags)
+}
+
+/// The core's maps from `normalisationMaps`' (a NaN scale: the channel cannot be normalised).
+fn channel_maps(m: &ChannelMaps, nchan: usize) -> CoreResult<Vec<Option<ChannelMap>>> {
+    if m.centre.len() != nchan || m.scale.len() != nchan || m.offset.len() != nchan {
+        bail!(code::SHAPE, "normalisation maps must have one value per channel ({nchan})");
+    }
+    let at = |c: usize| (m.scale[c].is_finite()).then_some(ChannelMap { centre: m.centre[c], scale: m.scale[c], offset: m.offset[c] });
+    Ok((0..nchan).map(at).collect())
+}
+
+/// Per-channel moments (as `channelMoments` gives them), and bounds on how far those from level counts may be from them.
+#[napi(object)]
+pub struct StreamMoments {
+    pub count: Float64Array,
+    pub sum: Float64Array,
+    pub mean: Float64Array,
+    pub variance: Float64Array,
+    /// Valid samples that are not exactly 0 (time-ordered passes only).
+    pub nonzero: Option<Float64Array>,
+    /// How far the sum and the variance may be from the time-ordered ones (level counts only): 0
+    /// exact, infinite unknown; a variance of 0 is exact.
+    pub sum_error: Option<Float64Array>,
+    pub variance_error: Option<Float64Array>,
+}
+
+fn stream_moments(m: Moments) -> StreamMoments {
+    StreamMoments {
+        count: Float64Array::new(m.count),
+        sum: Float64Array::new(m.sum),
+        mean: Float64Array::new(m.mean),
+        variance: Float64Array::new(m.variance),
+        nonzero: None,
+        sum_error: None,
+        variance_error: None,
+    }
+}
+
+/// Per-channel moments of time-major rows, bit for bit `channelMoments` of the whole waterfall:
+/// feed the rows for the sums, call `startSquares`, feed them again in the same order, `finish`.
+#[napi]
+pub struct MomentsStreamPass {
+    inner: Option<stream::MomentsPass>,
+}
+
+#[napi]
+impl MomentsStreamPass {
+    /// `maps`: each channel's normalisation (the samples' moments after it); `skip`: channels left out.
+    #[napi(constructor)]
+    pub fn new(env: Env, layout_options: FilterbankLayout, maps: Option<ChannelMaps>, skip: Option<Vec<u32>>) -> napi::Result<Self> {
+        guard(&env, || {
+            let layout = layout(&layout_options)?;
+            let maps = maps.as_ref().map(|m| channel_maps(m, layout.nchan)).transpose()?;
+            let skip = channel_flags(skip.as_deref(), layout.nchan)?;
+            Ok(Self { inner: Some(stream::MomentsPass::new(layout, maps, skip)?) })
+        })
+    }
+
+    /// Adds consecutive rows.
+    #[napi]
+    pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
+        guard(&env, || match &mut self.inner {
+            Some(pass) => pass.add(bytes),
+            None => bail!(code::ARGUMENT, "this pass has already finished"),
+        })
+    }
+
+    /// Ends the sums: the same rows, fed again, give the variances.
+    #[napi]
+    pub fn start_squares(&mut self, env: Env) -> napi::Result<()> {
+        guard(&env, || match &mut self.inner {
+            Some(pass) => pass.start_squares(),
+            None => bail!(code::ARGUMENT, "this pass has already finished"),
+        })
+    }
+
+    /// The moments; the pass cannot be used afterwards.
+    #[napi]
+    pub fn finish(&mut self, env: Env) -> napi::Result<StreamMoments> {
+        let Some(pass) = self.inner.take() else {
+            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this pass has already finished")));
+        };
+        let out = pass.finish();
+        Ok(StreamMoments { nonzero: Some(Float64Array::new(out.nonzero)), ..stream_moments(out.moments) })
+    }
+}
+
 /// What a [`StreamReducer`] does.
 #[napi(object)]
 pub struct StreamPlan {
     /// Samples in the range being read.
     pub ntime: f64,
-    /// Output samples `[outputStart, outputEnd)` computed (after dedispersion, before downsampling;
-    /// the start a multiple of `factor`). Default all of `0..ntime`.
+    /// Output samples `[outputStart, outputEnd)` computed (after dedispersion, before downsampling,
+    /// whose groups start at `outputStart`). Default all of `0..ntime`.
     pub output_start: Option<f64>,
     pub output_end: Option<f64>,
     pub nsub: f64,
@@ -127,24 +236,8 @@ fn reduce_plan(nchan: usize, plan: &StreamPlan, axes: &Axes, dedispersion: Optio
         Some(d) => shifts(axes, nchan, d)?,
         None => (vec![0; nchan], wfall_core::dedisperse::Wrap::Roll),
     };
-    let mut masked = vec![false; nchan];
-    for &c in plan.masked.as_deref().unwrap_or_default() {
-        match masked.get_mut(c as usize) {
-            Some(m) => *m = true,
-            None => bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", nchan - 1),
-        }
-    }
-    let maps = match &plan.maps {
-        Some(m) => {
-            if m.centre.len() != nchan || m.scale.len() != nchan || m.offset.len() != nchan {
-                bail!(code::SHAPE, "normalisation maps must have one value per channel ({nchan})");
-            }
-            let at =
-                |c: usize| (m.scale[c].is_finite()).then_some(ChannelMap { centre: m.centre[c], scale: m.scale[c], offset: m.offset[c] });
-            Some((0..nchan).map(at).collect())
-        }
-        None => None,
-    };
+    let masked = channel_flags(plan.masked.as_deref(), nchan)?;
+    let maps = plan.maps.as_ref().map(|m| channel_maps(m, nchan)).transpose()?;
     Ok(ReducePlan {
         ntime,
         outputs: plan.output_start.map_or(Ok(0), |s| count(s, "outputStart"))?

@@ -1,13 +1,16 @@
 /**
  * `plot prepare` and `plot` give the same bytes whether the npz streams in
- * blocks of channels (WFALL_STREAM_BYTES=0: every read that can stream does)
- * or is read whole: the command line goes through the streaming path.
+ * blocks of channels, or the filterbank in gulps of time samples
+ * (WFALL_STREAM_BYTES=0: every read that can stream does), or is read whole:
+ * the command line goes through the streaming paths.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { writeFilterbank } from "@wfall/spectra";
 
 import { runCli } from "../../../test-utils/cli.js";
 import { runPython } from "../../../test-utils/helpers.js";
@@ -50,6 +53,45 @@ describe("the command line streams large npz members", () => {
   it("plot draws the same figure from a time range", async () => {
     const file = join(dir, "raw.npz");
     const [whole, streamed] = await bothWays((o) => ["--fname", file, "--dm", "30", "--start", "0.1", "--duration", "0.4", "--figname", o], "figure.svg");
+    expect(streamed.err).toBe(whole.err);
+    expect(streamed.bytes.toString()).toBe(whole.bytes.toString());
+  });
+});
+
+describe("the command line streams large filterbanks", () => {
+  let fil: string;
+  beforeAll(async () => {
+    // 8-bit counts on a bandpass, 256 channels, 2001 samples, a dead channel and a dispersed burst
+    const nchan = 256;
+    const ntime = 2001;
+    const data = new Float32Array(nchan * ntime);
+    let s = 18;
+    for (let c = 0; c < nchan; c++) {
+      for (let t = 0; t < ntime; t++) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        const burst = Math.abs(t - (900 + Math.round((nchan - c) * 0.9))) < 2 ? 60 : 0;
+        data[c * ntime + t] = c === 40 ? 0 : Math.min(255, Math.round(60 + (c % 17) * 4 + (s / 2 ** 32) * 40 + burst));
+      }
+    }
+    fil = join(dir, "counts.fil");
+    await writeFilterbank(fil, { data, nchan, ntime, dt: 0.001, df: 0.5, fbottom: 1200, dm: 0 }, { nbits: 8 });
+  });
+
+  it("plot prepare --downsample writes the same npz and mask report", async () => {
+    const [whole, streamed] = await bothWays(
+      (o) => ["prepare", fil, "--dm", "100", "--nsub", "64", "--downsample", "4", "--masks", "--mask-channels", "5,6", "-o", o],
+      "prepared-fil.npz",
+    );
+    expect(streamed.err).toBe(whole.err);
+    expect(streamed.err).toMatch(/masked/);
+    expect(Buffer.compare(streamed.bytes, whole.bytes)).toBe(0);
+  });
+
+  it("plot draws the same figure from a time range, downsampled", async () => {
+    const [whole, streamed] = await bothWays(
+      (o) => [fil, "--dm", "100", "--start", "0.3", "--duration", "1.2", "--downsample", "3", "--figname", o],
+      "figure-fil.svg",
+    );
     expect(streamed.err).toBe(whole.err);
     expect(streamed.bytes.toString()).toBe(whole.bytes.toString());
   });

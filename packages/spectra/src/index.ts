@@ -44,7 +44,7 @@ export {
   type Wrap,
   type ZeroDmVariant,
 } from "./native.js";
-export { Spectra, type ChannelMoments, type ChannelStats, type IndexRange, type MaskStepInfo, type SpectraOptions } from "./spectra.js";
+export { Spectra, type ChannelMoments, type ChannelStats, type MaskMoments, type IndexRange, type MaskStepInfo, type SpectraOptions } from "./spectra.js";
 export {
   formatMaskSummary,
   maskIntervals,

@@ -24,7 +24,7 @@ export * as native from "./native.js";
 export { fromNative, type ImageBlock, type WaterfallView } from "./native.js";
 export { FORMATS, sampleRange } from "./formats/index.js";
 export type { OpenedFile, SampleBlock, WaterfallFormat } from "./formats/format.js";
-export { sigprocBand, type SigprocBand } from "./formats/filterbank/header.js";
+export { headerBytes, sigprocBand, type SigprocBand } from "./formats/filterbank/header.js";
 export { frequencyAxis, checkAxes } from "./model.js";
 export {
   subbandsFor,

@@ -12,6 +12,7 @@ export type {
   Axes,
   BoxcarPeak,
   CellRange,
+  ChannelMaps,
   ChannelFlagRequest,
   ChannelFlagResult,
   ColourMap,
@@ -40,6 +41,7 @@ export type {
   SnrDefinition,
   SnrOptions,
   SnrResult,
+  StreamMoments,
   StructureDm,
   Wrap,
   ZeroDmVariant,
@@ -173,6 +175,35 @@ export function streamReducer(layout: core.FilterbankLayout, plan: core.StreamPl
     finish: () => call(file, () => reducer.finish()),
   };
 }
+
+/** Per-channel statistics of time-major rows fed in order (medians exact for samples of at most 8 bits), reporting failures about `file`. */
+export function channelStatsPass(layout: core.FilterbankLayout, medians: boolean, file: string) {
+  const pass = call(file, () => new core.ChannelStatsPass(layout, medians));
+  return {
+    add: (bytes: Uint8Array) => call(file, () => pass.add(bytes)),
+    /** The moments of the samples fed (normalised by `maps`, `skip` left out) from level counts, with how far they may be from the time-ordered ones; null above 8 bits. */
+    levelMoments: (maps: core.ChannelMaps | undefined, skip: number[]) => call(file, () => pass.levelMoments(maps, skip)),
+    finish: () => call(file, () => pass.finish()),
+  };
+}
+
+/**
+ * Per-channel moments of time-major rows (as stored, or normalised by `maps`; `skip` left out),
+ * bit for bit {@link channelMoments} of the whole waterfall: rows fed for the sums, then
+ * `startSquares()` and the same rows again.
+ */
+export function momentsPass(layout: core.FilterbankLayout, maps: core.ChannelMaps | undefined, skip: number[], file: string) {
+  const pass = call(file, () => new core.MomentsStreamPass(layout, maps, skip));
+  return {
+    add: (bytes: Uint8Array) => call(file, () => pass.add(bytes)),
+    startSquares: () => call(file, () => pass.startSquares()),
+    finish: () => call(file, () => pass.finish()),
+  };
+}
+
+/** Each channel's normalisation map (what `normalise` applies) from its statistics; NaN scale where it cannot be normalised. */
+export const normalisationMaps = (method: core.Normalisation, stats: Record<"mean" | "variance" | "median" | "mad", Float64Array>, file?: string) =>
+  call(file, () => core.normalisationMaps(method, stats.mean, stats.variance, stats.median, stats.mad));
 
 /** A PSRFITS search-mode file, its every call reporting failures about `file` (see {@link psrfitsHeaderReader}). */
 export interface PsrfitsHandle {

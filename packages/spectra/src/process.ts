@@ -14,7 +14,7 @@ import type { SampleWindow, Waterfall } from "./model.js";
 import { AUTO_SUBBANDS, PROCESS_OPTIONS, TUTORIAL_MASKS, type ProcessOptions } from "./options/process.js";
 import type { SweepTarget } from "./options/read.js";
 import { checkOptions, flagOf, type OptionSpec } from "./options/spec.js";
-import { Spectra, type ChannelMoments } from "./spectra.js";
+import { Spectra, type ChannelMoments, type MaskMoments } from "./spectra.js";
 
 /** The number of subbands `nsub: "auto"` resolves to for `nchan` channels (null: keep them all). */
 export function autoSubbands(nchan: number): number | null {
@@ -259,14 +259,13 @@ export function resolveNormaliseBy(isRaw: () => boolean, options: ProcessOptions
  *
  * With circular dedispersion they give the same result before dedispersing as
  * after, so they run first. Each masked channel keeps the origin of the first
- * step that masked it (`Spectra.channelMask`). `asGiven`: the channel moments
- * of `spectra` as given, when the caller has them (step 3 reuses them when no
- * earlier step changed the samples).
+ * step that masked it (`Spectra.channelMask`). `known`: statistics the caller
+ * already has (see {@link KnownChannels}).
  */
-export function processChannels(spectra: Spectra, given: ProcessOptions, asGiven?: ChannelMoments): Spectra {
+export function processChannels(spectra: Spectra, given: ProcessOptions, known: KnownChannels = {}): Spectra {
   const resolved = resolveNormalise(spectra, given);
   const options = resolved.options;
-  const moments = resolved.moments ?? asGiven;
+  const asGiven = resolved.moments ?? known.asGiven;
   const masksGiven = MASK_GIVEN_OPTIONS.some((key) => options[key] !== undefined);
   applyGivenMasks(spectra, options);
   const { methods, names } = rfiMethodsOf(spectra, options);
@@ -274,22 +273,50 @@ export function processChannels(spectra: Spectra, given: ProcessOptions, asGiven
   const rfi = Boolean(methods.zeroDm || methods.iqrm || methods.sk || methods.mad || methods.tukey || methods.cfod || methods.auto);
   if (rfi) spectra.maskRfi(methods, names);
   const normalised = options.normalise !== undefined && options.normalise !== "none" && options.normalise !== "auto";
-  if (normalised) spectra.normalise(options.normalise as Exclude<ProcessOptions["normalise"], "none" | "auto" | undefined>);
+  const method = options.normalise as Exclude<ProcessOptions["normalise"], "none" | "auto" | undefined>;
+  if (normalised && known.streamed) spectra.markNormalised(method, known.streamed.unnormalised);
+  else if (normalised) spectra.normalise(method);
   const { sum, variance, constant } = maskThresholds(options);
   const after = normalised ? ` after ${spelled("normalise", options.normalise)}` : "";
   const via = (key: "maskSum" | "maskVariance") => `${options[key] !== undefined ? spelled(key, options[key]) : `the tutorial's ${spelled("masks")}`}${after}`;
   const unchanged = !masksGiven && !rfi && !normalised;
-  if (sum !== undefined || variance !== undefined || (constant && !rfi))
+  if (masksByMoments(options, rfi))
     spectra.maskBy(
       { sum, variance, constant: constant && !rfi },
       { sum: via("maskSum"), variance: via("maskVariance"), constant: names.constant },
-      unchanged ? moments : undefined,
+      known.streamed ? known.streamed.moments : unchanged ? asGiven : undefined,
     );
   return spectra;
 }
 
 /** The options of {@link applyGivenMasks}: masks that change the samples before any statistics. */
 const MASK_GIVEN_OPTIONS = ["maskChannels", "maskFileChannels", "maskFreq", "masksIn"] as const satisfies readonly (keyof ProcessOptions)[];
+
+/** Statistics the caller of {@link processChannels} already has, so they are not computed again. */
+export interface KnownChannels {
+  /** The channel moments of the samples as given (the masks reuse them when no earlier step changed the samples). */
+  asGiven?: ChannelMoments;
+  /** What a streaming path gathered over the whole file, for `processChannels` on a skeleton of the band. */
+  streamed?: StreamedChannels;
+}
+
+/**
+ * What the streaming path gathered over the whole file for {@link processChannels}
+ * run on a skeleton of the band (one sample per channel): the channels the
+ * normalisation could not normalise, and the channel moments of the data
+ * after the steps before the masks (asked for only when a mask needs them).
+ */
+export interface StreamedChannels {
+  unnormalised: readonly number[];
+  /** Needed when {@link masksByMoments}. */
+  moments?: MaskMoments;
+}
+
+/** Whether {@link processChannels} masks by channel moments (`|sum|`, variance, constant channels) after normalising; `rfi`: an RFI method ran (it masks the constant channels itself). */
+export function masksByMoments(options: ProcessOptions, rfi: boolean): boolean {
+  const { sum, variance, constant } = maskThresholds(options);
+  return sum !== undefined || variance !== undefined || (constant && !rfi);
+}
 
 /** Whether {@link processTime} writes into the arrays it is given (dedispersion without subbands); otherwise it makes new ones. */
 export function processTimeWritesInPlace(nchan: number, options: ProcessOptions): boolean {
@@ -334,7 +361,7 @@ export function keepWindowDownsampled(spectra: Spectra, options: ProcessOptions,
 export function processSpectra(spectra: Spectra, options: ProcessOptions, window?: SampleWindow, asGiven?: ChannelMoments): Spectra {
   checkOptions(PROCESS_OPTIONS, options, spectra.source);
   checkSweep(spectra, options, window);
-  return processTime(processChannels(spectra, options, asGiven), options, window);
+  return processTime(processChannels(spectra, options, { asGiven }), options, window);
 }
 
 /** A processed waterfall, what the processing decided on its own (for stderr), and what was done (for provenance). */

@@ -84,6 +84,9 @@ export interface ChannelStats {
 /** The count, sum, mean and variance of each channel ({@link Spectra.channelMoments}). */
 export type ChannelMoments = Pick<ChannelStats, "count" | "sum" | "mean" | "variance">;
 
+/** The statistics the channel masks decide on ({@link Spectra.maskBy}). */
+export type MaskMoments = Pick<ChannelStats, "count" | "sum" | "variance">;
+
 /** A half-open index range `[start, end)`, like a Python slice. */
 export type IndexRange = readonly [start: number, end: number];
 
@@ -453,14 +456,15 @@ export class Spectra {
   /**
    * Masks, from one pass of channel statistics: channels with `|nansum| >
    * sum`, with `nanvar > variance`, constant channels when `constant`, and
-   * channels without a valid sample. `moments`: {@link Spectra.channelMoments}
-   * of the data as they are now, when the caller has them (that pass is then
-   * not made again). Returns `this`.
+   * channels without a valid sample. `moments`: those statistics of the data
+   * as they are now when the caller has them ({@link Spectra.channelMoments},
+   * or the streaming paths' passes over the whole file for a skeleton of the
+   * band): that pass is then not made. Returns `this`.
    */
   maskBy(
     rules: { sum?: number; variance?: number; constant?: boolean },
     options: Partial<Record<"sum" | "variance" | "constant", string>> = {},
-    moments?: ChannelMoments,
+    moments?: MaskMoments,
   ): this {
     const { empty, sum, variance, constant } = this.#rulesBy(rules, moments);
     native.maskChannels(this.#view(), [...new Set([...empty, ...sum, ...variance, ...constant])], this.source);
@@ -483,7 +487,7 @@ export class Spectra {
   }
 
   /** The channels each rule selects, from one pass of statistics (`empty`: no valid sample). */
-  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }, moments?: ChannelMoments) {
+  #rulesBy({ sum, variance, constant }: { sum?: number; variance?: number; constant?: boolean }, moments?: MaskMoments) {
     for (const threshold of [sum, variance]) if (threshold !== undefined) this.#checkThreshold(threshold);
     if (moments && moments.count.length !== this.#nchan)
       throw new WaterfallError("E_SHAPE", `moments of ${moments.count.length} channels given for ${this.#nchan} channels`, { file: this.source });
@@ -642,8 +646,23 @@ export class Spectra {
     // Normalising turns zeros into other values: implied zero weights must become explicit first.
     this.#explicitZeroWeights();
     const masked = native.normalise(this.#view(), method, this.source);
+    return this.#normalisedBy(method, masked > 0);
+  }
+
+  /**
+   * Records a normalisation computed elsewhere (the streaming path, gulp by
+   * gulp, for a skeleton of the band) as {@link Spectra.normalise} records
+   * its own: `unnormalised` are the channels it could not normalise (no
+   * valid sample, or no spread), which are masked. Returns `this`.
+   */
+  markNormalised(method: Normalisation, unnormalised: readonly number[]): this {
+    native.maskChannels(this.#view(), [...unnormalised], this.source);
+    return this.#normalisedBy(method, unnormalised.length > 0);
+  }
+
+  #normalisedBy(method: Normalisation, masked: boolean): this {
     this.#normalised = method;
-    if (masked > 0) {
+    if (masked) {
       // the channels it could not normalise are now without a valid sample; those not masked before are its own
       const { count } = this.#moments(true);
       this.#record(

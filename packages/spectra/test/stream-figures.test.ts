@@ -14,9 +14,10 @@ import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { readProcessed, type ProcessOptions, type ReadAndProcessed, type ReadOptions } from "@wfall/spectra";
+import { readProcessed, type ProcessOptions, type ReadOptions } from "@wfall/spectra";
 
 import { realDataDir, runPython } from "../../../test-utils/helpers.js";
+import { streamedEqualsWhole } from "../../../test-utils/streaming.js";
 
 let dir: string;
 
@@ -25,37 +26,7 @@ beforeAll(() => {
   runPython("python/npz_stream_fixtures.py", [dir]);
 });
 
-/** Bits of a float32 array (NaN payloads and signed zeros compared too). */
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-/** Everything a figure or `prepare` takes from a processed read, in comparable form. */
-function outcome(r: ReadAndProcessed) {
-  const s = r.spectra;
-  return {
-    shape: [s.nchan, s.ntime],
-    axes: [s.fbottom, s.df, s.dt, s.dm, s.start, s.normalised, s.dispersion],
-    data: bits(s.data),
-    weights: bits(s.weights),
-    mask: s.channelMask,
-    notes: r.notes,
-    applied: r.applied,
-    read: { ...r.waterfall, ...{ nchan: r.waterfall.nchan, ntime: r.waterfall.ntime } },
-  };
-}
-
-async function bothWays(file: string, options: ProcessOptions, read: ReadOptions = {}, gulpBytes = 1) {
-  const whole = await readProcessed(file, read, options, { streamAboveBytes: Number.POSITIVE_INFINITY });
-  const streamed = await readProcessed(file, read, options, { streamAboveBytes: 0, gulpBytes });
-  expect(whole.inMemory).toBeDefined();
-  expect(streamed.inMemory).toBeUndefined();
-  const { read: wholeRead, ...wholeRest } = outcome(whole);
-  const { read: streamedRead, ...streamedRest } = outcome(streamed);
-  expect(streamedRest).toEqual(wholeRest);
-  // the read as described (no samples in the streamed one)
-  const { intensity: _i, weights: _w, extra: _e, ...described } = wholeRead as typeof wholeRead & { intensity?: unknown; weights?: unknown; extra?: unknown };
-  expect(streamedRead).toEqual(described);
-  return { whole, streamed };
-}
+const bothWays = (file: string, options: ProcessOptions, read: ReadOptions = {}, gulpBytes = 1) => streamedEqualsWhole(file, options, read, gulpBytes);
 
 // 6 channels (3 subbands of 2) per block of 1001 samples: the last of 43 blocks holds 4
 const SIX_CHANNELS = 6 * 4 * 1001;

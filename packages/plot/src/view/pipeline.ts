@@ -129,7 +129,7 @@ export class FilePipeline {
       notes,
     } = await this.#channels.get(channelsKey, "channels", ran, () => {
       const { options: resolved, note, moments } = resolveNormalise(read.spectra, options, read.dtype);
-      const spectra = processChannels(read.spectra.clone(), resolved, moments);
+      const spectra = processChannels(read.spectra.clone(), resolved, { asGiven: moments });
       const masked = spectra.maskedChannels();
       // the record is on the file's grid here (no subbanding yet): one origin per masked channel
       const { origins } = spectra.channelMask;

@@ -8,6 +8,7 @@ import type { DmTimePlane, FormatName, WaterfallAxes } from "../model.js";
 import type { ReadOptions } from "../options/read.js";
 import type { NpyArray } from "../io/npy.js";
 import type { ChannelMask } from "../masks/record.js";
+import type { FilterbankLayout } from "../native.js";
 
 /** A format the pipeline can read. */
 export interface WaterfallFormat {
@@ -76,6 +77,11 @@ export interface OpenedFile {
    * npz's stored C-order member), for the streaming path; absent otherwise.
    */
   channelRows?: ChannelRows;
+  /**
+   * Reads consecutive time samples of every channel as stored (time-major
+   * storage: a SIGPROC filterbank), for the streaming path; absent otherwise.
+   */
+  timeRows?: TimeRows;
   /** Releases what the format opened itself (the pipeline closes the source). */
   close?(): void;
 }
@@ -90,4 +96,14 @@ export interface ChannelRows {
    * the file's checksum on the last one.
    */
   read(firstRow: number, rows: number, first: number, count: number): Promise<Float32Array>;
+}
+
+/** Positioned reads of whole time samples of a time-major file, as stored. */
+export interface TimeRows {
+  /** How a row stores its channels (the file's order: `descending` when its channel 0 is the highest). */
+  layout: FilterbankLayout;
+  /** Bytes of one row (every channel of one sample). */
+  rowBytes: number;
+  /** Reads rows `[first, first + into.length / rowBytes)` into `into`. */
+  read(first: number, into: Uint8Array): Promise<void>;
 }

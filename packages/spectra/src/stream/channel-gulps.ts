@@ -17,7 +17,7 @@
  * band, then each block's steps merged in order.
  */
 import { flipRows } from "../arrays.js";
-import { dedispersionStep, referenceFrequency } from "../dedispersion.js";
+import { dedispersionStep } from "../dedispersion.js";
 import type { ChannelRows, OpenedFile, WaterfallFormat } from "../formats/format.js";
 import { readDescription, type ReadPlan } from "../formats/index.js";
 import { deadChannels, fileChannelMaskOf } from "../masks/file-channels.js";
@@ -37,24 +37,19 @@ import {
   type Processed,
 } from "../process.js";
 import { Spectra } from "../spectra.js";
+import { bandSkeleton, optionsRefusal, reducedSpectra } from "./band.js";
 import type { WaterfallRead } from "./read-processed.js";
 
 /** Float32 bytes of samples per block when the caller does not say. */
 export const DEFAULT_GULP_BYTES = 32 << 20;
 
-/** The options that ask for RFI statistics across channels (the streaming path leaves them to the in-memory one). */
-const RFI_OPTIONS = ["zeroDm", "maskIqrm", "maskSk", "maskMad", "maskTukey", "maskCfod", "maskAuto"] as const satisfies readonly (keyof ProcessOptions)[];
 /** The options of masks given as channels, ranges or a file: applied once on the band, not per block. */
 const GIVEN_MASK_OPTIONS = ["maskChannels", "maskFileChannels", "maskFreq", "masksIn"] as const satisfies readonly (keyof ProcessOptions)[];
 
 /** Why a read cannot go through {@link processChannelGulps} (undefined: it can). */
 export function channelGulpsRefusal(opened: OpenedFile, options: ProcessOptions): string | undefined {
   if (!opened.channelRows) return "the samples are not stored channel after channel, uncompressed (an npz's stored C-order member)";
-  if (opened.channelMask) return "the file records channel masks of its own";
-  const rfi = RFI_OPTIONS.find((key) => options[key] !== undefined && options[key] !== false);
-  if (rfi) return `--${rfi} needs statistics across every channel`;
-  if (subbandsFor(opened.nchan, options.nsub) === null) return "the channels are kept (no subbands): the result is full resolution";
-  return undefined;
+  return optionsRefusal(opened, options);
 }
 
 /** Blocks `[c0, c1)` of whole subbands (rows in our order), in the file's order (so the checksum runs front to back). */
@@ -115,22 +110,7 @@ export async function processChannelGulps(
   };
 
   // The given masks' channels, from a one-sample skeleton of the band (they depend on the band only).
-  const skeleton = (channelMask?: ChannelMask) =>
-    Spectra.fromWaterfall({
-      ...axes,
-      intensity: new Float32Array(nchan).fill(1),
-      nchan,
-      ntime: 1,
-      start,
-      zerosMissing: false,
-      file,
-      format: format.name,
-      layout: opened.layout,
-      dtype: opened.dtype,
-      notes: [],
-      channelMask,
-      fileDescending: (opened.descending ?? false) || plan.flip,
-    });
+  const skeleton = (channelMask?: ChannelMask) => bandSkeleton(opened, format, plan, channelMask);
   const bare = skeleton();
   applyGivenMasks(bare, given);
   const givenMasked = bare.channelMask.origins.map((o) => o !== null);
@@ -219,23 +199,7 @@ export async function processChannelGulps(
     steps: [...bandMask.steps, ...merged.steps],
     notes: [...bandMask.notes, ...merged.notes.filter((n) => !bandMask.notes.includes(n))],
   };
-  const dm = options.dm ?? axes.dm;
-  const subbanded = new Spectra(intensity, {
-    ...axes,
-    nchan: nsub,
-    ntime: count,
-    df: axes.df * (nchan / nsub),
-    start,
-    dm,
-    weights,
-    source: file,
-    startMjd: opened.startMjd,
-    channelMask,
-    fileDescending: (opened.descending ?? false) || plan.flip,
-    kdm: options.dm === undefined ? undefined : options.kdm,
-    referenceMhz: referenceFrequency(axes, nchan, options.dm === undefined ? undefined : options.reference),
-    normalised: normalised ? (options.normalise as Spectra["normalised"]) : undefined,
-  });
+  const subbanded = reducedSpectra(intensity, weights, { opened, plan, options, nsub, ntime: count, start, dt: axes.dt, channelMask });
   const processed = keepWindowDownsampled(subbanded, options, plan.window);
   const waterfall: WaterfallRead = readDescription(opened, format, plan, notes, fileMask);
   return { spectra: processed, notes: note ? [note] : [], applied: appliedProcessing(options, axes.dm, nchan, processed), waterfall };

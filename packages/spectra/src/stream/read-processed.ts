@@ -1,9 +1,10 @@
 /**
  * Reading and processing in one call, as figures and `plot prepare` need it:
  * a large channel-major file streams through {@link processChannelGulps} in
- * blocks of channels (memory bounded by a block and the subbanded result);
- * everything else is read whole and processed in memory. Both give the same
- * numbers.
+ * blocks of channels, a large time-major one (a filterbank) through
+ * {@link processTimeGulps} in gulps of time samples (memory bounded by a
+ * block or two gulps and the subbanded result); everything else is read
+ * whole and processed in memory. Both give the same numbers.
  */
 import { type Input, inputLabel, readPlanned, withPlannedRead } from "../formats/index.js";
 import type { Waterfall } from "../model.js";
@@ -12,6 +13,7 @@ import type { ReadOptions } from "../options/read.js";
 import { checkOptions } from "../options/spec.js";
 import { type Processed, processWaterfall, sweepTargetOf } from "../process.js";
 import { channelGulpsRefusal, DEFAULT_GULP_BYTES, processChannelGulps } from "./channel-gulps.js";
+import { processTimeGulps, timeGulpsRefusal } from "./time-gulps.js";
 
 /** What a read was, without its samples (a streamed read never holds them all). */
 export type WaterfallRead = Omit<Waterfall, "intensity" | "weights">;
@@ -27,7 +29,7 @@ export interface ReadAndProcessed extends Processed {
 export interface StreamTuning {
   /** Stream when the samples read take more than this many bytes as float32. Default `WFALL_STREAM_BYTES`, else 256 MiB. */
   streamAboveBytes?: number;
-  /** Float32 bytes of samples per block. Default 32 MiB. */
+  /** Bytes of samples per block: as float32 for blocks of channels, as stored for gulps of time samples. Default 32 MiB. */
   gulpBytes?: number;
 }
 
@@ -44,19 +46,24 @@ function streamAboveBytes(): number {
  * Reads `input` (holding the dispersion sweep around the range asked for)
  * and processes it as `processWaterfall(openWaterfall(...))` does, streaming
  * when the samples are large and the file and options allow (see
- * {@link channelGulpsRefusal}).
+ * {@link channelGulpsRefusal} and {@link timeGulpsRefusal}).
  */
 export async function readProcessed(input: Input, read: ReadOptions, options: ProcessOptions, tuning: StreamTuning = {}): Promise<ReadAndProcessed> {
   checkOptions(PROCESS_OPTIONS, options, inputLabel(input));
   return withPlannedRead(input, { ...read, includeSweep: sweepTargetOf(options) }, async (opened, format, plan) => {
     const bytes = 4 * opened.nchan * plan.count;
-    const refusal =
-      bytes <= (tuning.streamAboveBytes ?? streamAboveBytes())
-        ? `${bytes} bytes are read whole`
-        : typeof input === "string"
-          ? channelGulpsRefusal(opened, options)
-          : "several files";
-    if (refusal === undefined) return processChannelGulps(opened, format, plan, options, tuning.gulpBytes ?? DEFAULT_GULP_BYTES);
+    const small = bytes <= (tuning.streamAboveBytes ?? streamAboveBytes()) ? `${bytes} bytes are read whole` : undefined;
+    const several = typeof input === "string" ? undefined : "several files";
+    let refusal = small ?? several;
+    if (refusal === undefined && opened.timeRows) {
+      refusal = timeGulpsRefusal(opened, options, plan.window, plan.count);
+      const streamed = refusal === undefined ? await processTimeGulps(opened, format, plan, options, tuning.gulpBytes) : undefined;
+      if (typeof streamed === "object") return streamed;
+      refusal ??= streamed;
+    } else if (refusal === undefined) {
+      refusal = channelGulpsRefusal(opened, options);
+      if (refusal === undefined) return processChannelGulps(opened, format, plan, options, tuning.gulpBytes ?? DEFAULT_GULP_BYTES);
+    }
     const waterfall = await readPlanned(opened, format, plan);
     return { ...processWaterfall(waterfall, options), waterfall, inMemory: refusal };
   });

@@ -8,13 +8,20 @@
 //! keeps a ring of recent samples per channel, long enough for the dispersion sweep within one
 //! subband, and adds the channels of each output sample in the same order, in the same arithmetic.
 //!
+//! [`MomentsPass`] gives the per-channel moments of the whole-array kernel bit for bit, of the samples
+//! as stored or normalised, for the decisions those steps take (`normalise: "auto"`, the tutorial's
+//! masks, constant channels); [`ChannelPass::level_moments`] gives them from level counts without
+//! another pass when the order of the additions cannot matter.
+//!
 //! Samples arrive as rows of a [`Layout`]: packed integers (SIGPROC), or 32-bit floats (any decoded
 //! source, such as PSRFITS rows after their scales and offsets, or a Fortran-ordered npz member).
 //!
 //! [`Layout`]: crate::filterbank::Layout
 
+mod moments;
 mod reducer;
 mod stats;
 
+pub use moments::{MomentsPass, PassMoments};
 pub use reducer::{ReducePlan, TimeReducer};
-pub use stats::{ChannelPass, PassStats};
+pub use stats::{ChannelPass, LevelMoments, PassStats};

@@ -14,6 +14,8 @@ use rayon::prelude::*;
 use crate::bail;
 use crate::error::{code, CoreResult};
 use crate::filterbank::Layout;
+use crate::normalise::ChannelMap;
+use crate::stats::Moments;
 
 /// Per-channel statistics (row 0 the lowest frequency): NaN for a channel without a valid sample,
 /// and NaN median and MAD when they were not asked for.
@@ -64,6 +66,11 @@ impl ChannelPass {
         Ok(Self { layout, running: vec![Running::default(); layout.nchan], histograms })
     }
 
+    /// Channels of the rows.
+    pub fn nchan(&self) -> usize {
+        self.layout.nchan
+    }
+
     /// Adds consecutive rows (in time order).
     pub fn add(&mut self, bytes: &[u8]) -> CoreResult<()> {
         let rows = self.layout.rows(bytes)?.len();
@@ -73,6 +80,32 @@ impl ChannelPass {
                 // each channel's samples summed in time order (as the whole-array pass): tasks own channels
                 let per_task = layout.nchan.div_ceil(4 * rayon::current_num_threads()).max(256);
                 self.running.par_chunks_mut(per_task).enumerate().for_each(|(b, block)| float_block(bytes, layout, b * per_task, block));
+            }
+            _ if self.histograms.is_some() => {
+                // level counts (the sums follow from them): tasks own channels, whose counts stay
+                // in cache; this gulp's in u32 (fewer than 2^32 rows), rows in order
+                const CHANNELS: usize = 64;
+                let levels = 1usize << layout.nbits;
+                let histograms = self.histograms.as_mut().map_or(&mut [][..], |h| &mut h[..]);
+                histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
+                    let (first, n) = (b * CHANNELS, h.len() / levels);
+                    let mut local = vec![0u32; h.len()];
+                    for row in bytes.chunks_exact(layout.row_bytes()) {
+                        if layout.nbits == 8 {
+                            for (i, &v) in row[first..first + n].iter().enumerate() {
+                                local[i * 256 + v as usize] += 1;
+                            }
+                        } else {
+                            for i in 0..n {
+                                local[i * levels + layout.level(row, first + i)] += 1;
+                            }
+                        }
+                    }
+                    h.iter_mut().zip(&local).for_each(|(a, &b)| *a += b as u64);
+                });
+                for r in &mut self.running {
+                    r.count += rows as u64;
+                }
             }
             _ => {
                 // exact integer sums in any order: tasks own rows
@@ -86,26 +119,13 @@ impl ChannelPass {
                     r.int_sum += partial.sums[c];
                     r.int_squares += partial.squares[c] as u128;
                 }
-                // level counts: tasks own channels (their counts stay in cache), rows in order
-                if let Some(histograms) = &mut self.histograms {
-                    const CHANNELS: usize = 32;
-                    let levels = 1usize << layout.nbits;
-                    histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
-                        let first = b * CHANNELS;
-                        for row in bytes.chunks_exact(layout.row_bytes()) {
-                            for i in 0..h.len() / levels {
-                                h[i * levels + layout.level(row, first + i)] += 1;
-                            }
-                        }
-                    });
-                }
             }
         }
         Ok(())
     }
 
-    /// The statistics of everything fed, row 0 the lowest frequency.
-    pub fn finish(self) -> PassStats {
+    /// The statistics of everything fed so far, row 0 the lowest frequency.
+    pub fn finish(&self) -> PassStats {
         let nchan = self.layout.nchan;
         let mut out = PassStats {
             count: vec![0.0; nchan],
@@ -124,8 +144,16 @@ impl ChannelPass {
             let n = r.count as f64;
             out.count[c] = n;
             if self.layout.integer() {
-                out.sum[c] = r.int_sum as f64;
-                let spread = r.count as u128 * r.int_squares - r.int_sum as u128 * r.int_sum as u128;
+                let (sum, squares) = match &self.histograms {
+                    Some(h) => {
+                        let levels = 1usize << self.layout.nbits;
+                        let counts = &h[file_channel * levels..(file_channel + 1) * levels];
+                        counts.iter().enumerate().fold((0u64, 0u128), |(s, q), (l, &k)| (s + l as u64 * k, q + (l * l) as u128 * k as u128))
+                    }
+                    None => (r.int_sum, r.int_squares),
+                };
+                out.sum[c] = sum as f64;
+                let spread = r.count as u128 * squares - sum as u128 * sum as u128;
                 out.variance[c] = spread as f64 / (n * n);
             } else {
                 out.sum[c] = r.sum;
@@ -141,6 +169,104 @@ impl ChannelPass {
         }
         out
     }
+}
+
+impl ChannelPass {
+    /// The moments `channel_moments` would give for the samples fed, as stored (`maps` None) or
+    /// normalised by `maps`, with the channels of `skip` left out, from the level counts (≤ 8-bit
+    /// samples, medians asked for; None otherwise) without feeding the rows again: see
+    /// [`LevelMoments`] for what is exact and what is bounded.
+    pub fn level_moments(&self, maps: Option<&[Option<ChannelMap>]>, skip: &[bool]) -> Option<LevelMoments> {
+        let histograms = self.histograms.as_ref()?;
+        let nchan = self.layout.nchan;
+        let levels = 1usize << self.layout.nbits;
+        let mut out = LevelMoments {
+            moments: Moments {
+                count: vec![0.0; nchan],
+                sum: vec![f64::NAN; nchan],
+                mean: vec![f64::NAN; nchan],
+                variance: vec![f64::NAN; nchan],
+            },
+            sum_error: vec![0.0; nchan],
+            variance_error: vec![0.0; nchan],
+        };
+        for c in (0..nchan).filter(|&c| skip.get(c) == Some(&false)) {
+            let file_channel = self.layout.channel(c);
+            let h = &histograms[file_channel * levels..(file_channel + 1) * levels];
+            let map = match maps {
+                Some(maps) => match maps.get(c).copied().flatten() {
+                    Some(map) => Some(map),
+                    None => continue,
+                },
+                None => None,
+            };
+            let value = |level: usize| map.map_or(level as f32, |m| m.apply(level as f32));
+            let present: Vec<(f32, u64)> =
+                (0..levels).filter(|&l| h[l] > 0).map(|l| (value(l), h[l])).filter(|(v, _)| v.is_finite()).collect();
+            let (sum, exact) = exact_sum(&present);
+            let n: u64 = present.iter().map(|p| p.1).sum();
+            if n == 0 {
+                continue;
+            }
+            let count = n as f64;
+            out.moments.count[c] = count;
+            out.moments.sum[c] = sum;
+            let mean = sum / count;
+            out.moments.mean[c] = mean;
+            if !exact {
+                // the order of the additions matters: only the time-ordered pass knows the sums
+                out.sum_error[c] = f64::INFINITY;
+                out.variance_error[c] = f64::INFINITY;
+                out.moments.variance[c] = f64::NAN;
+                continue;
+            }
+            // every sample of a level adds the same square: the in-memory sum differs only by
+            // the rounding of its additions (relative error below n·2^-53 for terms >= 0)
+            let squares: f64 = present
+                .iter()
+                .map(|&(v, k)| {
+                    let d = v as f64 - mean;
+                    (d * d) * k as f64
+                })
+                .sum();
+            out.moments.variance[c] = squares / count;
+            out.variance_error[c] = out.moments.variance[c] * (count + 2.0 * levels as f64 + 8.0) * f64::EPSILON;
+        }
+        Some(out)
+    }
+}
+
+/// Moments from level counts: `count`, `sum` and `mean` are the time-ordered ones bit for bit where
+/// `sum_error` is 0 (the sum of the values is exact whatever the order: every partial sum is a
+/// multiple of the finest value's last bit that fits in 53 bits), else unknown (`sum_error` and
+/// `variance_error` infinite). The variance is 0 exactly when the time-ordered one is (every valid
+/// value the same), positive when that is, and otherwise within `variance_error` of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelMoments {
+    pub moments: Moments,
+    pub sum_error: Vec<f64>,
+    pub variance_error: Vec<f64>,
+}
+
+/// `Σ k·v` exactly, when every partial sum of the values in any order is exact in f64.
+fn exact_sum(values: &[(f32, u64)]) -> (f64, bool) {
+    // the weight of the lowest set bit of a non-zero value
+    let lowest_bit = |v: f32| {
+        let bits = (v as f64).to_bits();
+        let exponent = ((bits >> 52) & 0x7ff) as i32;
+        let mantissa = (bits & ((1u64 << 52) - 1)) | if exponent > 0 { 1u64 << 52 } else { 0 };
+        exponent.max(1) - 1075 + mantissa.trailing_zeros() as i32
+    };
+    let Some(grid) = values.iter().filter(|(v, _)| *v != 0.0).map(|&(v, _)| lowest_bit(v)).min() else {
+        return (0.0, true);
+    };
+    let bound: f64 = values.iter().map(|&(v, k)| (v as f64).abs() * k as f64).sum();
+    // a margin of 2 over the bound's own rounding
+    if bound.is_nan() || bound >= 2f64.powi(52 + grid) {
+        return (f64::NAN, false);
+    }
+    let units: i128 = values.iter().map(|&(v, k)| ((v as f64) * 2f64.powi(-grid)) as i128 * k as i128).sum();
+    ((units as f64) * 2f64.powi(grid), true)
 }
 
 /// Exact sums of integer samples over some rows, per file channel.
@@ -334,6 +460,52 @@ mod tests {
             assert!((a - b).abs() <= 1e-10 * b.abs() || (a.is_nan() && b.is_nan()), "variance {a} vs {b}");
         }
         assert_eq!(ChannelPass::new(layout, true).err().unwrap().code, code::UNSUPPORTED);
+    }
+
+    #[test]
+    fn level_moments_are_the_time_ordered_ones_or_within_their_bounds() {
+        use crate::normalise::{normalise, Normalisation};
+        for (nbits, nchan) in [(8, 40), (4, 16), (2, 8), (1, 24)] {
+            let ntime = 523;
+            let layout = Layout::new(nbits, nchan, nbits != 4).unwrap();
+            let mut bytes: Vec<u8> = (0..ntime * layout.row_bytes()).map(|i| ((i * 2654435761usize) >> 7) as u8).collect();
+            // a constant file channel 0 (8 bits): every level the same
+            if nbits == 8 {
+                bytes.chunks_exact_mut(layout.row_bytes()).for_each(|row| row[0] = 7);
+            }
+            let (x, shape) = unpack(&bytes, layout).unwrap();
+            let mut pass = ChannelPass::new(layout, true).unwrap();
+            for gulp in bytes.chunks(50 * layout.row_bytes()) {
+                pass.add(gulp).unwrap();
+            }
+            let mut skip = vec![false; nchan];
+            skip[3] = true;
+            let mut masked = x.clone();
+            masked[3 * ntime..4 * ntime].fill(f32::NAN);
+            let raw = pass.level_moments(None, &skip).unwrap();
+            let medians = channel_medians(&masked, Weights::Valid, shape).unwrap();
+            let maps: Vec<Option<ChannelMap>> =
+                (0..nchan).map(|c| ChannelMap::new(Normalisation::Robust, f64::NAN, f64::NAN, medians.median[c], medians.mad[c])).collect();
+            let mut normalised = masked.clone();
+            normalise(&mut normalised, None, shape, Normalisation::Robust).unwrap();
+            let mapped = pass.level_moments(Some(&maps), &skip).unwrap();
+            for (got, data, what) in [(raw, &masked, "as stored"), (mapped, &normalised, "robust")] {
+                let want = channel_moments(data, Weights::Valid, shape).unwrap();
+                for c in 0..nchan {
+                    let what = format!("{nbits} bits {what} channel {c}");
+                    let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+                    assert_eq!(got.moments.count[c], want.count[c], "{what}");
+                    assert_eq!(got.sum_error[c], 0.0, "{what}");
+                    assert!(same(got.moments.sum[c], want.sum[c]) && same(got.moments.mean[c], want.mean[c]), "{what}");
+                    let (v, w) = (got.moments.variance[c], want.variance[c]);
+                    assert!(same(v, w) || (v - w).abs() <= got.variance_error[c], "{what}: variance {v} vs {w}");
+                    assert_eq!(v == 0.0, w == 0.0, "{what}: constant");
+                }
+            }
+        }
+        // sums that could round: unknown, not guessed
+        assert!(!exact_sum(&[(1.0, 1), (1e-7, 1 << 40)]).1);
+        assert_eq!(exact_sum(&[(0.75, 3), (-0.5, 2)]), (1.25, true));
     }
 
     #[test]

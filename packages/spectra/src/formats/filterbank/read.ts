@@ -45,6 +45,11 @@ async function openFilterbank(source: Source, file: string, options: ReadOptions
       const unpacked = native.unpackFilterbank(bytes, { nbits: info.nbits, nchan: info.nchans, descending: band.descending }, file);
       return { intensity: unpacked.intensity, ntime: unpacked.ntime };
     },
+    timeRows: {
+      layout: { nbits: info.nbits, nchan: info.nchans, descending: band.descending },
+      rowBytes: info.rowBytes,
+      read: (first, into) => source.read(info.headerBytes + first * info.rowBytes, into),
+    },
     details: () => ({ ...readableHeader(info.header), nbits: info.nbits, "header bytes": info.headerBytes }),
   };
 }
