@@ -20,7 +20,7 @@ pub fn is_missing(x: f32) -> bool {
 /// vectorises it (4-5x `Float32Array.prototype.includes(0)` on 256 MiB).
 pub fn contains_zero(values: &[f32]) -> bool {
     let chunks = values.chunks_exact(64);
-    let tail = chunks.remainder().iter().any(|&v| v == 0.0);
+    let tail = chunks.remainder().contains(&0.0);
     tail || chunks.into_iter().any(|lanes| lanes.iter().fold(false, |found, &v| found | (v == 0.0)))
 }
 
