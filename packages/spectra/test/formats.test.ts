@@ -3,7 +3,7 @@
  * frequencies, bursts that line up at their documented DMs), other tools' npz
  * layouts, plain .npy, FETCH/your candidates, and filterbank writing.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -256,6 +256,27 @@ describe("SIGPROC filterbanks written here, descending (runs without ../shared/r
     const inMemory = Spectra.fromWaterfall(back).dedisperse(30).subband(4).downsample(2);
     expect([streamed.fbottom, streamed.df, streamed.dt]).toEqual([inMemory.fbottom, inMemory.df, inMemory.dt]);
     expectClose(streamed.data, inMemory.data, 1e-6, "streamed");
+  });
+
+  it("warns when a file looks cut short (inside a sample, or fewer samples than nsamples says) and reads the whole samples", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-filcut-"));
+    const [nchan, ntime] = [8, 10];
+    const levels = new Float32Array(nchan * ntime).map((_, i) => i % 200);
+    const whole = join(dir, "whole.fil");
+    await writeFilterbank(whole, new Spectra(levels, { nchan, ntime, fbottom: 1100, df: 4, dt: 5e-4, dm: 0 }), { nbits: 8, header: { nsamples: ntime } });
+    expect((await openWaterfall(whole)).notes.filter((n) => n.includes("warning"))).toEqual([]);
+    const cut = join(dir, "cut.fil");
+    const bytes = readFileSync(whole);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 2 * nchan - 3)); // 7 whole samples and 5 bytes of the 8th
+    const read = await openWaterfall(cut);
+    expect(read.ntime).toBe(7);
+    expect(Array.from(read.intensity)).toEqual(Array.from(Spectra.fromWaterfall(await openWaterfall(whole)).slice(0, 7).data));
+    expect(read.notes).toEqual(
+      expect.arrayContaining([
+        "warning: the file ends 5 bytes into sample 7 (of 8 bytes): it looks cut short; that partial sample is left out",
+        "warning: the header says nsamples 10 but the file holds 7: it looks cut short; the 7 samples present are read",
+      ]),
+    );
   });
 
   it("streams an 8-bit filterbank to exactly the in-memory numbers, rolled or invalidated, with short last gulps", async () => {

@@ -68,6 +68,8 @@ export interface FilterbankInfo {
   startMjd?: number;
   /** Bytes per time sample. */
   rowBytes: number;
+  /** Bytes after the last whole sample (a file cut short), left out of the samples. */
+  trailingBytes: number;
 }
 
 /** A SIGPROC band (`fch1`, `foff`, `nchans`) in our convention: row 0 the lowest frequency. */
@@ -253,11 +255,12 @@ export async function infoFrom(source: Source, file: string): Promise<Filterbank
   if (foff === 0 || !(fch1 > 0)) throw new WaterfallError("E_VALUE", `fch1 ${fch1} MHz and foff ${foff} MHz do not describe a band`, { file });
   const rowBytes = (nchans * nbits) / 8;
   const nsamples = Math.floor((source.size - length) / rowBytes);
+  const trailingBytes = (source.size - length) % rowBytes;
   const band = sigprocBand(fch1, foff, nchans);
   if (!(band.fbottom > 0)) throw new WaterfallError("E_VALUE", `the band reaches ${band.fbottom} MHz`, { file });
   const dm = typeof header.refdm === "number" ? header.refdm : 0;
   const startMjd = typeof header.tstart === "number" && header.tstart > 0 ? header.tstart : undefined;
-  return { file, header, unknownKeywords: unknown, headerBytes: length, nbits, nchans, nsamples, tsamp, fch1, foff, band, dm, startMjd, rowBytes };
+  return { file, header, unknownKeywords: unknown, headerBytes: length, nbits, nchans, nsamples, tsamp, fch1, foff, band, dm, startMjd, rowBytes, trailingBytes };
 }
 
 /** The bytes of a header holding `fields` (standard keywords with their types; others by their value). */
@@ -281,4 +284,21 @@ export function headerBytes(fields: [string, HeaderValue][]): Uint8Array {
   }
   string("HEADER_END");
   return Buffer.concat(parts);
+}
+
+/**
+ * Warnings that the file looks cut short: it ends inside a sample, or holds
+ * fewer samples than its `nsamples` keyword says. The whole samples present
+ * are read either way (as sigpyproc and PRESTO do).
+ */
+export function truncationWarnings(info: FilterbankInfo): string[] {
+  const warnings: string[] = [];
+  if (info.trailingBytes > 0)
+    warnings.push(
+      `warning: the file ends ${info.trailingBytes} bytes into sample ${info.nsamples} (of ${info.rowBytes} bytes): it looks cut short; that partial sample is left out`,
+    );
+  const declared = info.header.nsamples;
+  if (typeof declared === "number" && declared > info.nsamples)
+    warnings.push(`warning: the header says nsamples ${declared} but the file holds ${info.nsamples}: it looks cut short; the ${info.nsamples} samples present are read`);
+  return warnings;
 }

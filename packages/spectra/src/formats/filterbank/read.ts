@@ -8,7 +8,7 @@ import { checkSize, defaultMaxBytes } from "../../io/limits.js";
 import * as native from "../../native.js";
 import type { ReadOptions } from "../../options/read.js";
 import type { OpenedFile, WaterfallFormat } from "../format.js";
-import { infoFrom, type HeaderValue } from "./header.js";
+import { infoFrom, truncationWarnings, type HeaderValue } from "./header.js";
 
 export const filterbankFormat: WaterfallFormat = {
   name: "filterbank",
@@ -28,7 +28,7 @@ async function openFilterbank(source: Source, file: string, options: ReadOptions
     dtype: info.nbits === 32 ? "float32" : `uint${info.nbits}`,
     zerosMissing: false,
     descending: band.descending,
-    notes: info.unknownKeywords.length ? [`unknown header keywords: ${info.unknownKeywords.join(", ")}`] : [],
+    notes: [...(info.unknownKeywords.length ? [`unknown header keywords: ${info.unknownKeywords.join(", ")}`] : []), ...truncationWarnings(info)],
     startMjd: info.startMjd,
     rangedReads: true,
     async read(first, count) {
