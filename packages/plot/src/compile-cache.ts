@@ -9,8 +9,10 @@
  * which masked values are equal (data rows and `usermeta` aside), every other
  * leaf, every key and every array length.
  *
- * The first figure of a shape is compiled twice: as it is, and with each
- * masked value replaced by a unique sentinel of the same kind. Walking both
+ * The first figure of a shape is compiled as it is; when a second figure of
+ * the shape comes, the shape is compiled once more with each of the first
+ * figure's masked values replaced by a unique sentinel of the same kind (a
+ * process drawing one figure compiles it once). Walking both
  * Vega specs side by side, every leaf must either be equal in both (a constant
  * of the shape) or be exactly the figure's value in one and that value's
  * sentinel in the other (a copy, at a path recorded in the template). Anything
@@ -172,41 +174,64 @@ function vegaLiteLogger(logged: { messages: number }): Logger {
 
 const SILENT = { level: () => SILENT, error: () => SILENT, warn: () => SILENT, info: () => SILENT, debug: () => SILENT } as unknown as Logger;
 
-/** Shapes seen by this process: a template, or null for a shape that must be compiled in full. */
+/** Shapes proven by this process: a template, or null for a shape that must be compiled in full. */
 const templates = new Map<string, Template | null>();
+/** Shapes seen once: the first figure's compile and values, kept until a second figure of the shape asks for a template. */
+const seenOnce = new Map<string, { real: Json; values: (number | string)[] }>();
 const MAX_SHAPES = 64;
+
+/** Sets `key` in a map holding at most {@link MAX_SHAPES} shapes (the oldest goes first). */
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
+  if (map.size >= MAX_SHAPES) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
 
 /**
  * `compile(spec).spec`, from the spec's shape's template when the shape has
- * one (same result: see the module comment).
+ * one (same result: see the module comment). The template is proven when a
+ * second figure of a shape comes, so a process drawing one figure compiles
+ * it once.
  */
 export function compileCached(spec: TopLevelSpec): Spec {
   const json = spec as unknown as Json;
   const { key, values } = mask(json);
-  const template = templates.get(key);
+  const template = templates.get(key) ?? (templates.has(key) ? null : proveFromFirst(key, json));
   if (template) {
     stats.hits++;
     return filled(template, values) as unknown as Spec;
   }
   const logged = { messages: 0 };
   const real = compile(spec, { logger: vegaLiteLogger(logged) }).spec;
-  if (template === undefined) {
-    const sentinels = values.map(sentinelOf);
-    let made: Template | undefined;
-    try {
-      const { replaced } = mask(json, (_, i) => sentinels[i]);
-      // plain copies: Vega-Lite's lazy signal wrappers hold on to its whole model
-      const sentinel = structuredClone(compile(replaced as unknown as TopLevelSpec, { logger: SILENT }).spec) as unknown as Json;
-      // a shape whose compile warns is compiled in full, so that each figure's warnings are printed
-      made = logged.messages === 0 ? templateOf(structuredClone(real) as unknown as Json, sentinel, values, sentinels) : undefined;
-    } catch {
-      made = undefined;
-    }
-    if (templates.size >= MAX_SHAPES) templates.delete(templates.keys().next().value!);
-    templates.set(key, made ?? null);
-    if (!made) stats.uncacheable++;
-  }
+  if (templates.has(key)) return real;
+  // a shape whose compile warns is compiled in full, so that each figure's warnings are printed
+  if (logged.messages > 0) markUncacheable(key);
+  // plain copies: Vega-Lite's lazy signal wrappers hold on to its whole model
+  else remember(seenOnce, key, { real: structuredClone(real) as unknown as Json, values });
   return real;
+}
+
+/** The template of a shape seen once, proven with a sentinel compile of `json` (a spec of that shape); undefined when not seen yet. */
+function proveFromFirst(key: string, json: Json): Template | null | undefined {
+  const first = seenOnce.get(key);
+  if (!first) return undefined;
+  seenOnce.delete(key);
+  const sentinels = first.values.map(sentinelOf);
+  let made: Template | undefined;
+  try {
+    const { replaced } = mask(json, (_, i) => sentinels[i]);
+    const sentinel = structuredClone(compile(replaced as unknown as TopLevelSpec, { logger: SILENT }).spec) as unknown as Json;
+    made = templateOf(first.real, sentinel, first.values, sentinels);
+  } catch {
+    made = undefined;
+  }
+  if (!made) markUncacheable(key);
+  else remember(templates, key, made);
+  return made ?? null;
+}
+
+function markUncacheable(key: string): void {
+  remember(templates, key, null);
+  stats.uncacheable++;
 }
 
 const stats = { hits: 0, uncacheable: 0 };
@@ -219,6 +244,7 @@ export function compileCacheStats(): { hits: number; shapes: number; uncacheable
 /** Forgets every shape (tests). */
 export function clearCompileCache(): void {
   templates.clear();
+  seenOnce.clear();
   stats.hits = 0;
   stats.uncacheable = 0;
 }
