@@ -260,7 +260,23 @@ export async function infoFrom(source: Source, file: string): Promise<Filterbank
   if (!(band.fbottom > 0)) throw new WaterfallError("E_VALUE", `the band reaches ${band.fbottom} MHz`, { file });
   const dm = typeof header.refdm === "number" ? header.refdm : 0;
   const startMjd = typeof header.tstart === "number" && header.tstart > 0 ? header.tstart : undefined;
-  return { file, header, unknownKeywords: unknown, headerBytes: length, nbits, nchans, nsamples, tsamp, fch1, foff, band, dm, startMjd, rowBytes, trailingBytes };
+  return {
+    file,
+    header,
+    unknownKeywords: unknown,
+    headerBytes: length,
+    nbits,
+    nchans,
+    nsamples,
+    tsamp,
+    fch1,
+    foff,
+    band,
+    dm,
+    startMjd,
+    rowBytes,
+    trailingBytes,
+  };
 }
 
 /** The bytes of a header holding `fields` (standard keywords with their types; others by their value). */
@@ -299,6 +315,8 @@ export function truncationWarnings(info: FilterbankInfo): string[] {
     );
   const declared = info.header.nsamples;
   if (typeof declared === "number" && declared > info.nsamples)
-    warnings.push(`warning: the header says nsamples ${declared} but the file holds ${info.nsamples}: it looks cut short; the ${info.nsamples} samples present are read`);
+    warnings.push(
+      `warning: the header says nsamples ${declared} but the file holds ${info.nsamples}: it looks cut short; the ${info.nsamples} samples present are read`,
+    );
   return warnings;
 }
