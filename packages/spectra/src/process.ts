@@ -5,7 +5,7 @@
  * only the samples a read asked for when it read a dispersion sweep around
  * them, and decides what `normalise: "auto"` means for the file.
  */
-import { sweepMarginsWithin } from "./dedispersion.js";
+import { sweepMarginsWithin, type DedisperseOptions } from "./dedispersion.js";
 import { WaterfallError } from "./errors.js";
 import { applyMaskFile, readMaskFile } from "./masks/files.js";
 import { channelsInRange, checkChannels } from "./masks/record.js";
@@ -272,10 +272,10 @@ export function processChannels(spectra: Spectra, given: ProcessOptions, known: 
   // Without an RFI method the constant-channel mask joins the tutorial's two in their one pass.
   const rfi = Boolean(methods.zeroDm || methods.iqrm || methods.sk || methods.mad || methods.tukey || methods.cfod || methods.auto);
   if (rfi) spectra.maskRfi(methods, names);
-  const normalised = options.normalise !== undefined && options.normalise !== "none" && options.normalise !== "auto";
-  const method = options.normalise as Exclude<ProcessOptions["normalise"], "none" | "auto" | undefined>;
-  if (normalised && known.streamed) spectra.markNormalised(method, known.streamed.unnormalised);
-  else if (normalised) spectra.normalise(method);
+  const method = normalisationOf(options);
+  const normalised = method !== undefined;
+  if (method && known.streamed) spectra.markNormalised(method, known.streamed.unnormalised);
+  else if (method) spectra.normalise(method);
   const { sum, variance, constant } = maskThresholds(options);
   const after = normalised ? ` after ${spelled("normalise", options.normalise)}` : "";
   const via = (key: "maskSum" | "maskVariance") => `${options[key] !== undefined ? spelled(key, options[key]) : `the tutorial's ${spelled("masks")}`}${after}`;
@@ -318,6 +318,17 @@ export function masksByMoments(options: ProcessOptions, rfi: boolean): boolean {
   return sum !== undefined || variance !== undefined || (constant && !rfi);
 }
 
+/** The normalisation resolved options apply, or undefined when they keep the samples as they are ("none", or "auto" not yet decided). */
+export function normalisationOf(options: ProcessOptions): Exclude<ProcessOptions["normalise"], "none" | "auto" | undefined> | undefined {
+  const method = options.normalise;
+  return method === undefined || method === "none" || method === "auto" ? undefined : method;
+}
+
+/** How the processing options dedisperse (the wrap's default resolved). */
+export function dedisperseOptionsOf(options: ProcessOptions): Required<Pick<DedisperseOptions, "wrap">> & DedisperseOptions {
+  return { kdm: options.kdm, reference: options.reference, wrap: options.wrap ?? PROCESS_OPTIONS.wrap.default };
+}
+
 /** Whether {@link processTime} writes into the arrays it is given (dedispersion without subbands); otherwise it makes new ones. */
 export function processTimeWritesInPlace(nchan: number, options: ProcessOptions): boolean {
   return options.dm !== undefined && subbandsFor(nchan, options.nsub) === null;
@@ -331,7 +342,7 @@ export function processTimeWritesInPlace(nchan: number, options: ProcessOptions)
  */
 export function processTime(spectra: Spectra, options: ProcessOptions, window?: SampleWindow): Spectra {
   checkSweep(spectra, options, window);
-  const dedisperse = { kdm: options.kdm, reference: options.reference, wrap: options.wrap ?? PROCESS_OPTIONS.wrap.default };
+  const dedisperse = dedisperseOptionsOf(options);
   const nsub = subbandsFor(spectra.nchan, options.nsub);
   if (options.dm !== undefined && nsub !== null) spectra.dedisperseSubband(options.dm, nsub, dedisperse);
   else if (options.dm !== undefined) spectra.dedisperse(options.dm, dedisperse);

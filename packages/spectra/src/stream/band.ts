@@ -9,7 +9,7 @@ import type { OpenedFile, WaterfallFormat } from "../formats/format.js";
 import type { ReadPlan } from "../formats/index.js";
 import type { ChannelMask } from "../masks/record.js";
 import type { ProcessOptions } from "../options/process.js";
-import { subbandsFor } from "../process.js";
+import { normalisationOf, subbandsFor } from "../process.js";
 import { Spectra } from "../spectra.js";
 
 /** The options that ask for RFI statistics across channels (the streaming paths leave them to the in-memory one). */
@@ -79,7 +79,6 @@ export interface ReducedResult {
 export function reducedSpectra(intensity: Float32Array, weights: Float32Array, r: ReducedResult): Spectra {
   const { axes, file } = r.plan;
   const { options, opened } = r;
-  const normalised = options.normalise !== undefined && options.normalise !== "none" && options.normalise !== "auto";
   return new Spectra(intensity, {
     ...axes,
     nchan: r.nsub,
@@ -95,6 +94,6 @@ export function reducedSpectra(intensity: Float32Array, weights: Float32Array, r
     fileDescending: (opened.descending ?? false) || r.plan.flip,
     kdm: options.dm === undefined ? undefined : options.kdm,
     referenceMhz: referenceFrequency(axes, opened.nchan, options.dm === undefined ? undefined : options.reference),
-    normalised: normalised ? (options.normalise as Spectra["normalised"]) : undefined,
+    normalised: normalisationOf(options),
   });
 }

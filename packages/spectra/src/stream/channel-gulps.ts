@@ -23,14 +23,16 @@ import { readDescription, type ReadPlan } from "../formats/index.js";
 import { deadChannels, fileChannelMaskOf } from "../masks/file-channels.js";
 import type { ChannelMask, MaskStep } from "../masks/record.js";
 import * as native from "../native.js";
-import { PROCESS_OPTIONS, type ProcessOptions } from "../options/process.js";
+import type { ProcessOptions } from "../options/process.js";
 import {
   appliedProcessing,
   applyGivenMasks,
   checkSweep,
+  dedisperseOptionsOf,
   integerType,
   keepWindowDownsampled,
   looksRawByMoments,
+  normalisationOf,
   processChannels,
   resolveNormaliseBy,
   subbandsFor,
@@ -155,9 +157,8 @@ export async function processChannelGulps(
   checkSweep({ ...axes, nchan, ntime: count, source: file }, options, plan.window);
   const blockOptions: ProcessOptions = { ...options };
   for (const key of GIVEN_MASK_OPTIONS) delete blockOptions[key];
-  const normalised = options.normalise !== undefined && options.normalise !== "none" && options.normalise !== "auto";
-  const wrap = options.wrap ?? PROCESS_OPTIONS.wrap.default;
-  const dedisperse = { kdm: options.kdm, reference: options.reference, wrap };
+  const normalised = normalisationOf(options) !== undefined;
+  const dedisperse = dedisperseOptionsOf(options);
   const shifts =
     options.dm === undefined
       ? undefined
@@ -186,7 +187,7 @@ export async function processChannelGulps(
     // the in-memory path makes zero-means-missing weights explicit before normalising when any kept sample is 0
     if (normalised && opened.zerosMissing && pass.anyZero) void spectra.weights;
     processChannels(spectra, blockOptions);
-    const out = shifts ? spectra.subbandsShiftedBy(shifts.subarray(c0, c1), (c1 - c0) / perSub, wrap) : subbandsOf(spectra, (c1 - c0) / perSub);
+    const out = shifts ? spectra.subbandsShiftedBy(shifts.subarray(c0, c1), (c1 - c0) / perSub, dedisperse.wrap) : subbandsOf(spectra, (c1 - c0) / perSub);
     const at = (c0 / perSub) * count;
     intensity.set(out.intensity, at);
     weights.set(out.weights, at);

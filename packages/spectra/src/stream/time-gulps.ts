@@ -35,6 +35,7 @@ import {
   appliedProcessing,
   applyGivenMasks,
   checkSweep,
+  dedisperseOptionsOf,
   integerType,
   looksRawByMoments,
   masksByMoments,
@@ -91,8 +92,8 @@ export async function processTimeGulps(
   const rows = opened.timeRows as TimeRows;
   const layout = { ...rows.layout, descending: rows.layout.descending !== plan.flip };
   const perGulp = Math.max(1, Math.floor(gulpBytes / rows.rowBytes));
-  const pass = (feed: (bytes: Uint8Array) => void) =>
-    pumpGulps(timeGulps(0, count, count, perGulp), rows.rowBytes, (row, into) => rows.read(first + row, into), feed);
+  const readRow = (row: number, into: Uint8Array) => rows.read(first + row, into);
+  const pass = (feed: (bytes: Uint8Array) => void) => pumpGulps(timeGulps(0, count, count, perGulp), rows.rowBytes, readRow, feed);
   const levels = layout.nbits <= 8;
 
   const bare = bandSkeleton(opened, format, plan);
@@ -123,13 +124,8 @@ export async function processTimeGulps(
   const notes = [...plan.notes];
   const fileMask = fileChannelMaskOf(dead, false, opened, axes, notes);
   const blanked = [...new Set([...dead, ...givenMasked])].sort((a, b) => a - b);
-  const withoutBlanked = (m: native.StreamMoments): native.StreamMoments => {
-    const out = { ...m, count: m.count.slice(), sum: m.sum.slice(), mean: m.mean.slice(), variance: m.variance.slice() };
-    for (const c of blanked) [out.count[c], out.sum[c], out.mean[c], out.variance[c]] = [0, Number.NaN, Number.NaN, Number.NaN];
-    return out;
-  };
   // "auto" looks at the samples with the dead channels blanked (as read); the given masks come later
-  const isRaw = () => integerType(opened.dtype) || looksRawByMoments(blankedOnly(stored as native.StreamMoments, dead));
+  const isRaw = () => integerType(opened.dtype) || looksRawByMoments(blankedMoments(stored as native.StreamMoments, dead));
   const { options, note } = resolveNormaliseBy(isRaw, given, opened.dtype);
   const normalise = options.normalise as "none" | Method;
   if (normalise === "robust" && robustRefusal(layout.nbits)) return `normalise "auto" chose robust: ${robustRefusal(layout.nbits)}`;
@@ -146,7 +142,7 @@ export async function processTimeGulps(
   if (masksByMoments(options, false)) {
     const fromLevels = counts?.levelMoments(maps, beforeMasks) ?? undefined;
     if (fromLevels && decided(fromLevels, options)) moments = fromLevels;
-    else if (normalise === "none" && stored) moments = withoutBlanked(stored);
+    else if (normalise === "none" && stored) moments = blankedMoments(stored, blanked);
     else moments = await timeOrderedMoments(layout, maps, beforeMasks, pass, file);
   }
 
@@ -158,10 +154,7 @@ export async function processTimeGulps(
   const nsub = subbandsFor(nchan, options.nsub) as number;
   const factor = options.downsample ?? PROCESS_OPTIONS.downsample.default;
   const window = plan.window ?? { offset: 0, count };
-  const step =
-    options.dm === undefined
-      ? undefined
-      : dedispersionStep(axes.dm, options.dm, { kdm: options.kdm, reference: options.reference, wrap: options.wrap ?? PROCESS_OPTIONS.wrap.default }, file);
+  const step = options.dm === undefined ? undefined : dedispersionStep(axes.dm, options.dm, dedisperseOptionsOf(options), file);
   const reducer = native.streamReducer(
     layout,
     { ntime: count, outputStart: window.offset, outputEnd: window.offset + window.count, nsub, factor, zerosMissing: opened.zerosMissing, masked, maps },
@@ -170,12 +163,7 @@ export async function processTimeGulps(
     file,
   );
   const [start, end] = reducer.feedRange();
-  await pumpGulps(
-    timeGulps(start, end, count, perGulp),
-    rows.rowBytes,
-    (row, into) => rows.read(first + row, into),
-    (bytes, gulp) => reducer.add(bytes, gulp.virtual),
-  );
+  await pumpGulps(timeGulps(start, end, count, perGulp), rows.rowBytes, readRow, (bytes, gulp) => reducer.add(bytes, gulp.virtual));
   const out = reducer.finish();
   const processed = reducedSpectra(out.intensity, out.weights, {
     opened,
@@ -191,11 +179,11 @@ export async function processTimeGulps(
   return { spectra: processed, notes: note ? [note] : [], applied: appliedProcessing(options, axes.dm, nchan, processed), waterfall };
 }
 
-/** Moments with these channels blanked (no sample), as the in-memory path has them. */
-function blankedOnly(m: native.StreamMoments, channels: readonly number[]): native.StreamMoments {
-  const count = m.count.slice();
-  for (const c of channels) count[c] = 0;
-  return { ...m, count };
+/** Moments with these channels blanked (no sample: count 0, NaN statistics), as the in-memory path has them. */
+function blankedMoments(m: native.StreamMoments, channels: readonly number[]): native.StreamMoments {
+  const out = { ...m, count: m.count.slice(), sum: m.sum.slice(), mean: m.mean.slice(), variance: m.variance.slice() };
+  for (const c of channels) [out.count[c], out.sum[c], out.mean[c], out.variance[c]] = [0, Number.NaN, Number.NaN, Number.NaN];
+  return out;
 }
 
 /** Statistics with NaN medians where none were gathered (the maps of z-scores and fractions do not use them). */
