@@ -40,39 +40,28 @@ function touch(path: string, secondsSinceEpoch: number): void {
 
 const exitOf = (bin: string) => spawnSync(process.execPath, [bin], { encoding: "utf8" }).status;
 
+/** Modification times (seconds) of the bundle and the two packages' build records; absent: no such file. */
+interface Times {
+  bundle?: number;
+  plotBuild?: number;
+  spectraBuild?: number;
+}
+
+const cases: { what: string; times: Times; runs: number }[] = [
+  { what: "runs the bundle when it is newer than both packages' builds", times: { bundle: 2000, plotBuild: 1000, spectraBuild: 1000 }, runs: BUNDLE_EXIT },
+  { what: "runs dist/ when @wfall/plot was compiled after the bundle", times: { bundle: 2000, plotBuild: 3000, spectraBuild: 1000 }, runs: DIST_EXIT },
+  { what: "runs dist/ when @wfall/spectra was compiled after the bundle", times: { bundle: 2000, plotBuild: 1000, spectraBuild: 3000 }, runs: DIST_EXIT },
+  { what: "runs the bundle in an installed package (no build records)", times: { bundle: 2000 }, runs: BUNDLE_EXIT },
+  { what: "runs dist/ when there is no bundle", times: {}, runs: DIST_EXIT },
+];
+
 describe("bin/plot.js", () => {
-  it("runs the bundle when it is newer than both packages' builds", () => {
-    const l = layout("fresh");
-    touch(l.plotBuild, 1000);
-    touch(l.spectraBuild, 1000);
-    touch(l.bundle, 2000);
-    expect(exitOf(l.bin)).toBe(BUNDLE_EXIT);
-  });
-
-  it("runs dist/ when @wfall/plot was compiled after the bundle", () => {
-    const l = layout("plot-newer");
-    touch(l.bundle, 2000);
-    touch(l.plotBuild, 3000);
-    touch(l.spectraBuild, 1000);
-    expect(exitOf(l.bin)).toBe(DIST_EXIT);
-  });
-
-  it("runs dist/ when @wfall/spectra was compiled after the bundle", () => {
-    const l = layout("spectra-newer");
-    touch(l.bundle, 2000);
-    touch(l.plotBuild, 1000);
-    touch(l.spectraBuild, 3000);
-    expect(exitOf(l.bin)).toBe(DIST_EXIT);
-  });
-
-  it("runs the bundle in an installed package (no build records)", () => {
-    const l = layout("installed");
-    expect(exitOf(l.bin)).toBe(BUNDLE_EXIT);
-  });
-
-  it("runs dist/ when there is no bundle", () => {
-    const l = layout("no-bundle");
-    rmSync(l.bundle);
-    expect(exitOf(l.bin)).toBe(DIST_EXIT);
-  });
+  for (const [i, { what, times, runs }] of cases.entries()) {
+    it(what, () => {
+      const l = layout(`case-${i}`);
+      if (times.bundle === undefined) rmSync(l.bundle);
+      for (const key of ["bundle", "plotBuild", "spectraBuild"] as const) if (times[key] !== undefined) touch(l[key], times[key]);
+      expect(exitOf(l.bin)).toBe(runs);
+    });
+  }
 });
