@@ -311,6 +311,12 @@ describe("manifest errors name the manifest, the line and the figure", () => {
     expect(Object.keys(shipped.$defs.figure.properties)).toEqual(expect.arrayContaining(["widthIn", "columns", "sharedScale"]));
   });
 
+  it("the compiled manifest validator is the one ajv makes of the schema (npm run generate rewrites it)", async () => {
+    const { manifestValidatorSource } = await import("../../../scripts/manifest-validator.mjs");
+    const shipped = readFileSync(join(repoRoot, "packages/plot/src/build/manifest-validator.generated.ts"), "utf8");
+    expect(shipped).toBe(manifestValidatorSource(manifestSchema()));
+  });
+
   it("docs/options.md is the one the option tables make (npm run generate rewrites it)", async () => {
     const { optionsReference } = await import("../../../scripts/options-reference.mjs");
     expect(readFileSync(join(repoRoot, "docs/options.md"), "utf8")).toBe(await optionsReference());

@@ -13,7 +13,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 
 import { WaterfallError } from "@wfall/spectra";
 import { isPattern, readInput } from "@wfall/spectra/internal";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { ErrorObject } from "ajv";
 import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 
 import type { FigureDescription } from "../figure/description.js";
@@ -21,7 +21,7 @@ import { FIGURE_OPTIONS, type FigureOptions, type PanelOptions } from "../option
 import { closestName } from "../suggest.js";
 import { declaredInputs, type DeclaredInput, type RawInputs } from "./inputs.js";
 import { expandFigures, globFiles, manifestPath, type RawFigureTemplate } from "./expand.js";
-import { manifestSchema } from "./schema.js";
+import validateManifest from "./manifest-validator.generated.js";
 
 /** One figure of a manifest: its description (paths resolved, defaults merged), its name and where it is. */
 export interface ManifestFigure extends FigureDescription {
@@ -72,11 +72,8 @@ export const ALLOWED_PREFIX = "WFALL_";
 /** YAML aliases resolved at most this many times (a "billion laughs" manifest is an error). */
 const MAX_ALIASES = 1000;
 
-let validator: import("ajv").ValidateFunction<RawManifest> | undefined;
-function validate(raw: unknown): raw is RawManifest {
-  validator ??= new Ajv2020({ allErrors: false, strict: false, verbose: true }).compile<RawManifest>(manifestSchema());
-  return validator(raw);
-}
+/** The schema's validator, compiled by ajv when the schema is generated (`npm run generate`). */
+const validator = validateManifest as import("ajv").ValidateFunction<RawManifest>;
 
 /** `figures[1].panels[0]` from `/figures/1/panels/0`. */
 function readablePath(segments: (string | number)[]): string {
@@ -236,7 +233,7 @@ export async function loadManifest(file: string, options: LoadManifestOptions = 
   const env = options.env ?? process.env;
   const text = Buffer.from(await readInput(file)).toString("utf8");
   const { doc, counter, raw } = parseManifestText(text, file);
-  if (!validate(raw)) throw schemaError(file, doc, counter, validator!.errors![0]);
+  if (!validator(raw)) throw schemaError(file, doc, counter, validator.errors![0]);
 
   const dir = dirname(resolve(file));
   const fromEnv = new Map<string, string>();
