@@ -66,11 +66,14 @@ export function images(objects: Map<number, PdfObject>): PdfImage[] {
   const all = [...objects.values()].filter((o) => /\/Subtype \/Image/.test(o.dict) && /\/DeviceRGB/.test(o.dict));
   return all.map((o) => {
     const mask = /\/SMask (\d+) 0 R/.exec(o.dict);
+    const width = Number(/\/Width (\d+)/.exec(o.dict)![1]);
+    const height = Number(/\/Height (\d+)/.exec(o.dict)![1]);
+    const maskObject = mask ? objects.get(Number(mask[1]))! : undefined;
     return {
-      width: Number(/\/Width (\d+)/.exec(o.dict)![1]),
-      height: Number(/\/Height (\d+)/.exec(o.dict)![1]),
-      rgb: o.stream!,
-      alpha: mask ? objects.get(Number(mask[1]))!.stream : undefined,
+      width,
+      height,
+      rgb: imageSamples(o, width, height, 3),
+      alpha: maskObject && imageSamples(maskObject, width, height, 1),
       interpolate: /\/Interpolate true/.test(o.dict),
     };
   });
@@ -154,7 +157,12 @@ export function decodePng(png: Buffer): DecodedPng {
     }
     offset += 12 + length;
   }
-  const raw = inflateSync(Buffer.concat(idat));
+  const pixels = unfiltered(inflateSync(Buffer.concat(idat)), width, height, channels);
+  return { width, height, channels, pixels, pixelsPerMetre };
+}
+
+/** Rows of 8-bit samples behind PNG filters (a filter-type byte before each row, any of the five) as the samples. */
+function unfiltered(raw: Buffer, width: number, height: number, channels: number): Buffer {
   const stride = width * channels;
   const pixels = Buffer.alloc(height * stride);
   for (let y = 0; y < height; y++) {
@@ -170,7 +178,17 @@ export function decodePng(png: Buffer): DecodedPng {
       pixels[y * stride + x] = (line[x] + predictor) & 0xff;
     }
   }
-  return { width, height, channels, pixels, pixelsPerMetre };
+  return pixels;
+}
+
+/** An image stream's samples, PNG predictors (`/DecodeParms << /Predictor 10..15 ... >>`) undone. */
+function imageSamples(o: PdfObject, width: number, height: number, channels: number): Buffer {
+  const predictor = Number(/\/Predictor (\d+)/.exec(o.dict)?.[1] ?? 1);
+  if (predictor < 10) return o.stream!;
+  if (Number(/\/Colors (\d+)/.exec(o.dict)?.[1]) !== channels || Number(/\/Columns (\d+)/.exec(o.dict)?.[1]) !== width) {
+    throw new Error(`image object ${o.id}: predictor parameters disagree with its size`);
+  }
+  return unfiltered(o.stream!, width, height, channels);
 }
 
 /**

@@ -8,7 +8,7 @@
 //! reach resvg's image drawing as through a data URL.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use usvg::{ImageHrefResolver, ImageKind};
 use wfall_core::bail;
@@ -28,25 +28,36 @@ pub struct RasterImage<'a> {
 pub(crate) struct Resolved {
     pngs: Vec<Arc<Vec<u8>>>,
     uses: Vec<AtomicUsize>,
+    /// The images in the order the SVG named them (`None`: an image of its own, a data URL).
+    order: Mutex<Vec<Option<usize>>>,
     unknown: AtomicBool,
 }
 
 impl Resolved {
     pub(crate) fn new(images: &[RasterImage]) -> CoreResult<Self> {
         let pngs = images.iter().map(|i| stored_png(i).map(Arc::new)).collect::<CoreResult<Vec<_>>>()?;
-        Ok(Resolved { uses: pngs.iter().map(|_| AtomicUsize::new(0)).collect(), pngs, unknown: AtomicBool::new(false) })
+        Ok(Resolved {
+            uses: pngs.iter().map(|_| AtomicUsize::new(0)).collect(),
+            pngs,
+            order: Mutex::new(Vec::new()),
+            unknown: AtomicBool::new(false),
+        })
     }
 
     /// usvg's href resolver: `wfall-raster:N` to image N; any other href that
     /// is not a data URL (a file path, a URL) resolves to nothing and is an error.
     pub(crate) fn resolver(&self) -> ImageHrefResolver<'_> {
         ImageHrefResolver {
-            resolve_data: ImageHrefResolver::default_data_resolver(),
+            resolve_data: Box::new(move |mime, data, options| {
+                self.order.lock().unwrap_or_else(|e| e.into_inner()).push(None);
+                (ImageHrefResolver::default_data_resolver())(mime, data, options)
+            }),
             resolve_string: Box::new(move |href, _| {
                 let index = href.strip_prefix(HREF_PREFIX).and_then(|n| n.parse::<usize>().ok());
                 match index.and_then(|i| Some((self.pngs.get(i)?, &self.uses[i]))) {
                     Some((png, uses)) => {
                         uses.fetch_add(1, Ordering::Relaxed);
+                        self.order.lock().unwrap_or_else(|e| e.into_inner()).push(index);
                         Some(ImageKind::PNG(png.clone()))
                     }
                     None => {
@@ -56,6 +67,12 @@ impl Resolved {
                 }
             }),
         }
+    }
+
+    /// The index of each image the SVG named, in the order it named them (an
+    /// image named twice comes twice; `None` for a data URL of the SVG's own).
+    pub(crate) fn order(&self) -> Vec<Option<usize>> {
+        self.order.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// An error unless the SVG used every image and named no other.

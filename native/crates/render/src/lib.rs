@@ -12,6 +12,7 @@ pub mod fonts;
 pub mod fuzzing;
 pub mod images;
 pub mod metadata;
+mod pdf_images;
 pub use usvg::fontdb;
 
 use std::panic::AssertUnwindSafe;
@@ -55,15 +56,23 @@ fn parse_with(svg: &str, fonts: &Arc<Database>, family: &str, images: usvg::Imag
 /// provided the figure uses a single font face (svg2pdf numbers the objects of
 /// several faces in hash-map order). `metadata` goes into the document
 /// information dictionary (see [`metadata`]). `images` are the pixels of the
-/// SVG's `wfall-raster:N` hrefs (see [`images`]): svg2pdf writes an image from
-/// its decoded pixels, so the PDF is the same as with a data URL of them.
+/// SVG's `wfall-raster:N` hrefs (see [`images`]), written behind PNG
+/// predictors (see [`pdf_images`]): the page shows the same pixels as with a
+/// data URL of them.
 pub fn svg_to_pdf(svg: &str, images: &[RasterImage], fonts: &Arc<Database>, family: &str, metadata: &[Entry]) -> CoreResult<Vec<u8>> {
     metadata::check_keys(metadata)?;
-    let resolved = images::Resolved::new(images)?;
-    let tree = parse_with(svg, fonts, family, resolved.resolver())?;
+    // svg2pdf draws one-pixel stand-ins of the images; their samples are written afterwards (see pdf_images)
+    let stand_ins: Vec<[u8; 4]> = images.iter().map(pdf_images::stand_in).collect();
+    let drawn: Vec<RasterImage> = stand_ins.iter().map(|rgba| RasterImage { rgba, width: 1, height: 1 }).collect();
+    let resolved = images::Resolved::new(&drawn)?;
+    let svg = if images.is_empty() { svg.to_owned() } else { pdf_images::stretched(svg)? };
+    let tree = parse_with(&svg, fonts, family, resolved.resolver())?;
     resolved.check_all_used()?;
     match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
-        Ok(pdf) => metadata::pdf_with_info(&canonical::canonical_resource_order(&pdf), metadata),
+        Ok(pdf) => {
+            let pdf = pdf_images::with_real_images(&pdf, images, &resolved.order())?;
+            metadata::pdf_with_info(&canonical::canonical_resource_order(&pdf), metadata)
+        }
         Err(e) => bail!(code::RENDER, "PDF conversion failed: {e}"),
     }
 }
