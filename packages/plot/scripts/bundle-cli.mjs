@@ -103,12 +103,12 @@ await build({
 
 writeFileSync(
   join(out, "cached.js"),
-  `// Written by scripts/bundle-cli.mjs: the plot command (cjs/) and Vega (../vega.cjs) compiled with V8's code cache.
-import { readFileSync, writeFileSync } from "node:fs";
+  `// Written by scripts/bundle-cli.mjs: the plot command (cjs/) and Vega (../vega.cjs) compiled with V8's code cache (../cached-commonjs.js).
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+
+import { compileCachedCommonJs } from "../cached-commonjs.js";
 
 const dir = fileURLToPath(new URL("./cjs/", import.meta.url));
 const outside = createRequire(join(dir, "cli.cjs"));
@@ -124,23 +124,18 @@ function nativeAddon() {
   }
 }
 
-const scripts = new Map();
+const compiled = new Map();
 const loaded = new Map();
 /** A CommonJS file of the bundle (a path relative to cjs/), compiled with the cache beside it. */
 function load(path) {
   const filename = join(dir, path);
   let module = loaded.get(filename);
   if (module) return module.exports;
-  let cachedData;
-  try {
-    cachedData = readFileSync(\`\${filename}.cache\`);
-  } catch {}
-  const source = readFileSync(filename, "utf8");
-  const script = new Script(\`(function (exports, require, module, __filename, __dirname) {\${source}\\n})\`, { filename, cachedData });
+  const script = compileCachedCommonJs(filename);
   module = { exports: {} };
   loaded.set(filename, module);
-  scripts.set(filename, script);
-  script.runInThisContext()(module.exports, requireInBundle, module, filename, dir);
+  compiled.set(filename, script);
+  script.run(module, requireInBundle);
   return module.exports;
 }
 
@@ -153,7 +148,7 @@ requireInBundle.import = (specifier) => import(specifier);
 
 if (process.env.WFALL_WRITE_CLI_CACHE === dir) {
   process.once("beforeExit", () => {
-    for (const [filename, script] of scripts) if (filename.startsWith(dir)) writeFileSync(\`\${filename}.cache\`, script.createCachedData());
+    for (const [filename, script] of compiled) if (filename.startsWith(dir)) script.writeCache();
   });
 }
 

@@ -79,25 +79,17 @@ if (whole.length > 0) throw new Error(`the Vega bundle holds the whole vega pack
 
 writeFileSync(
   file,
-  `// Written by scripts/bundle-vega.mjs: vega + vega-lite (vega.cjs) compiled with V8's code cache.
-import { readFileSync, writeFileSync } from "node:fs";
+  `// Written by scripts/bundle-vega.mjs: vega + vega-lite (vega.cjs) compiled with V8's code cache (cached-commonjs.js).
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Script } from "node:vm";
+import { fileURLToPath } from "node:url";
+
+import { compileCachedCommonJs } from "./cached-commonjs.js";
 
 const url = new URL("./vega.cjs", import.meta.url);
-const filename = fileURLToPath(url);
-const cacheFile = \`\${filename}.cache\`;
-let cachedData;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {}
-const source = readFileSync(filename, "utf8");
-const script = new Script(\`(function (exports, require, module, __filename, __dirname) {\${source}\\n})\`, { filename, cachedData });
+const compiled = compileCachedCommonJs(fileURLToPath(url));
 const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(url), module, filename, dirname(filename));
-if (process.env.WFALL_WRITE_VEGA_CACHE === cacheFile) process.once("beforeExit", () => writeFileSync(cacheFile, script.createCachedData()));
+compiled.run(module, createRequire(url));
+if (process.env.WFALL_WRITE_VEGA_CACHE === \`\${fileURLToPath(url)}.cache\`) process.once("beforeExit", () => compiled.writeCache());
 
 export const { View, compile, parse, resetSVGDefIds, textMetrics } = module.exports;
 `,

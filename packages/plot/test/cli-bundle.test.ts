@@ -16,6 +16,7 @@ import { Script } from "node:vm";
 import { describe, expect, it } from "vitest";
 
 import { fixtures } from "../../../test-utils/helpers.js";
+import { commonJsWrapped } from "../src/cached-commonjs.js";
 
 const plotDir = fileURLToPath(new URL("..", import.meta.url));
 const bundleDir = join(plotDir, "dist", "bundle");
@@ -44,7 +45,7 @@ writeFileSync(
 const viaUnbundled = (args: string[], cwd?: string) => node([unbundledBin, ...args], cwd);
 
 describe("the bundled plot command", () => {
-  it("imports only its own chunks, Node's modules, declared packages and Vega's bundle", () => {
+  it("imports only its own chunks, Node's modules, declared packages, Vega's bundle and the code-cache loader", () => {
     const declared = Object.keys(JSON.parse(readFileSync(join(plotDir, "package.json"), "utf8")).dependencies as Record<string, string>);
     const outside: string[] = [];
     const check = (dir: string, extension: string, vega: string) => {
@@ -55,6 +56,7 @@ describe("the bundled plot command", () => {
           const ok =
             (spec.startsWith("./") && chunks.includes(spec.slice(2))) ||
             spec === vega ||
+            (chunk === "cached.js" && spec === "../cached-commonjs.js") ||
             spec.startsWith("node:") ||
             builtinModules.includes(spec) ||
             (!spec.startsWith(".") && declared.includes(bare) && bare !== "@wfall/spectra");
@@ -72,13 +74,13 @@ describe("the bundled plot command", () => {
   it("runs the command as CommonJS from V8 code caches that this Node accepts", () => {
     const cjs = join(bundleDir, "cjs");
     // one wrapper for the chunks and Vega's bundle, as dist/vega.js wraps it: else Vega's cache is refused
-    const head = "(function (exports, require, module, __filename, __dirname) {";
-    for (const loader of [join(bundleDir, "cached.js"), join(plotDir, "dist", "vega.js")]) expect(readFileSync(loader, "utf8"), loader).toContain(head);
+    const loaders = { [join(bundleDir, "cached.js")]: "../cached-commonjs.js", [join(plotDir, "dist", "vega.js")]: "./cached-commonjs.js" };
+    for (const [loader, helper] of Object.entries(loaders)) expect(specifiersOf(readFileSync(loader, "utf8")), loader).toContain(helper);
     const cached = readdirSync(cjs).filter((f) => f.endsWith(".cjs.cache"));
     expect(cached).toEqual(expect.arrayContaining(["cli.cjs.cache"]));
     for (const cache of cached) {
       const filename = join(cjs, cache.replace(/\.cache$/, ""));
-      const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(filename, "utf8")}\n})`;
+      const wrapped = commonJsWrapped(readFileSync(filename, "utf8"));
       expect(new Script(wrapped, { filename, cachedData: readFileSync(join(cjs, cache)) }).cachedDataRejected, cache).toBe(false);
     }
   });

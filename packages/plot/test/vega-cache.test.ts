@@ -9,21 +9,22 @@ import { Script } from "node:vm";
 
 import { describe, expect, it } from "vitest";
 
+import { commonJsWrapped } from "../src/cached-commonjs.js";
+
 const bundle = fileURLToPath(new URL("../dist/vega.cjs", import.meta.url));
-const wrapped = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 
 describe("the Vega bundle's code cache", () => {
   it("is accepted by this Node's V8 for the bundle as the loader wraps it", () => {
     const source = readFileSync(bundle, "utf8");
-    const accepted = new Script(wrapped(source), { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
+    const accepted = new Script(commonJsWrapped(source), { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
     expect(accepted.cachedDataRejected).toBe(false);
     // a cache made for other source is refused: the check above can fail
-    const other = new Script(wrapped(`${source};0`), { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
+    const other = new Script(commonJsWrapped(`${source};0`), { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
     expect(other.cachedDataRejected).toBe(true);
   });
 
   it("holds the functions a figure runs, not only the module's top level", () => {
-    const script = new Script(wrapped(readFileSync(bundle, "utf8")), { filename: bundle });
+    const script = new Script(commonJsWrapped(readFileSync(bundle, "utf8")), { filename: bundle });
     const topLevelOnly = script.createCachedData().length;
     expect(readFileSync(`${bundle}.cache`).length).toBeGreaterThan(1.3 * topLevelOnly);
   });
