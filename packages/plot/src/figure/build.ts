@@ -75,7 +75,8 @@ async function loadPanel(panel: PanelDescription, options: PanelOptions, notes: 
   if (!isFileInput(panel.input)) return panel.input;
   // read and processed in one step: a large channel-major file streams in blocks of channels
   const read = await readProcessed(panel.input, panel.read ?? {}, options);
-  if (read.waterfall.notes.length) notes.push(`${read.waterfall.file}: ${read.waterfall.notes.join("; ")}`);
+  // one line a note: `--quiet` keeps a warning's line, and only it
+  for (const note of read.waterfall.notes) notes.push(`${read.waterfall.file}: ${note}`);
   return read;
 }
 
