@@ -4,12 +4,13 @@
  * (WFALL_STREAM_BYTES=0: every read that can stream does), or is read whole:
  * the command line goes through the streaming paths.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
+import { figureOf, loadManifest } from "@wfall/plot";
 import { writeFilterbank } from "@wfall/spectra";
 
 import { runCli } from "../../../test-utils/cli.js";
@@ -85,6 +86,24 @@ describe("the command line streams large filterbanks", () => {
     expect(streamed.err).toBe(whole.err);
     expect(streamed.err).toMatch(/masked/);
     expect(Buffer.compare(streamed.bytes, whole.bytes)).toBe(0);
+  });
+
+  it("a manifest's downsampled figure streams; one that cannot says why it read the file whole", async () => {
+    process.env.WFALL_STREAM_BYTES = "0";
+    writeFileSync(
+      join(dir, "figures.yaml"),
+      `version: 1
+figures:
+  - { name: streamed, input: counts.fil, dm: 100, options: { downsample: 3 }, output: out/streamed.svg }
+  - { name: whole, input: counts.fil, dm: 100, options: { nsub: all }, output: out/whole.svg }
+`,
+    );
+    const manifest = await loadManifest(join(dir, "figures.yaml"));
+    const notes: Record<string, string> = {};
+    for (const figure of manifest.figures) notes[figure.name] = (await figureOf(figure)).notes.join("\n");
+    expect(notes.streamed).toMatch(/counts\.fil: /);
+    expect(notes.streamed).not.toMatch(/read whole/);
+    expect(notes.whole).toMatch(/counts\.fil: read whole \(2 MiB as float32\), not streamed: .*no subbands/);
   });
 
   it("plot draws the same figure from a time range, downsampled", async () => {

@@ -65,6 +65,8 @@ export async function readProcessed(input: Input, read: ReadOptions, options: Pr
       if (refusal === undefined) return processChannelGulps(opened, format, plan, options, tuning.gulpBytes ?? DEFAULT_GULP_BYTES);
     }
     const waterfall = await readPlanned(opened, format, plan);
+    // a large read held whole is worth knowing (memory): say why it could not stream
+    if (!small) waterfall.notes.push(`read whole (${(bytes / 2 ** 20).toFixed(0)} MiB as float32), not streamed: ${refusal}`);
     return { ...processWaterfall(waterfall, options), waterfall, inMemory: refusal };
   });
 }
