@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { buildManifest, loadManifest, main, manifestSchema } from "@wfall/plot";
-import { openWaterfall, Spectra, writeWaterfall } from "@wfall/spectra";
+import { openWaterfall, Spectra, writeFilterbank, writeWaterfall } from "@wfall/spectra";
 
 import { fixtures, realDataDir, repoRoot } from "../../../test-utils/helpers.js";
 
@@ -147,6 +147,40 @@ describe("plot build", () => {
     ).toEqual(expect.arrayContaining(["[3/3] built only-b", "[3/3] built pair", "[3/3] built single"].filter((l) => text.includes(l))));
     expect(text).toMatch(/^\[1\/3\] built \S+ \(\d+\.\d s\)$/m);
     expect(text).toMatch(/^\[3\/3\] built \S+ \(\d+\.\d s\)$/m);
+  });
+});
+
+describe("plot build warns about its inputs", () => {
+  it("names the figure and the warning of an input that looks cut short, building and checking, in worker threads or not", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-build-warn-"));
+    const [nchan, ntime] = [16, 400];
+    const levels = new Float32Array(nchan * ntime).map((_, i) => (i * 7919) % 200);
+    await writeFilterbank(join(dir, "whole.fil"), new Spectra(levels, { nchan, ntime, fbottom: 1100, df: 4, dt: 5e-4, dm: 0 }), { nbits: 8 });
+    const bytes = readFileSync(join(dir, "whole.fil"));
+    writeFileSync(join(dir, "cut.fil"), bytes.subarray(0, bytes.length - 3)); // ends 13 bytes into the last sample
+    const manifest = join(dir, "figures.yaml");
+    writeFileSync(
+      manifest,
+      `version: 1
+figures:
+  - { name: cut, input: cut.fil, output: cut.svg }
+  - { name: whole, input: whole.fil, output: whole.svg }
+`,
+    );
+    const warning = "cut.fil: warning: the file ends 13 bytes into sample 399 (of 16 bytes): it looks cut short; that partial sample is left out";
+    for (const jobs of [0, 1]) {
+      const report = await buildManifest(manifest, { jobs, force: true, progress: quiet() });
+      expect(report.figures.map((f) => [f.name, f.status, f.warnings])).toEqual([
+        ["cut", "built", [join(dir, warning)]],
+        ["whole", "built", undefined],
+      ]);
+    }
+    const err = new PassThrough();
+    let text = "";
+    err.on("data", (d) => (text += d));
+    expect(await main(["build", "--check", manifest], { out: quiet(), err })).toBe(0);
+    expect(text).toContain(`plot: ${manifest}:3: figure 'cut': ${join(dir, warning)}\n`);
+    expect(text).not.toMatch(/figure 'whole'/);
   });
 });
 

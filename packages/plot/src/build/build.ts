@@ -26,6 +26,7 @@ import { cacheEntryOf, openShardReport, recordOf } from "./report-lines.js";
 import { inShard, type Shard } from "./shard.js";
 import { unfinishedFigures } from "./status.js";
 import type { JobReply, JobRequest } from "./worker.js";
+import { isWarning } from "../warnings.js";
 
 export interface BuildOptions {
   /** Render in memory and compare with the files on disk instead of writing. */
@@ -61,6 +62,8 @@ export interface FigureOutcome {
   mismatches?: OutputMismatch[];
   /** Remarks on a figure that passed (e.g. its files record no provenance). */
   notes?: string[];
+  /** Warnings about what it was drawn from (e.g. an input file that looks cut short). */
+  warnings?: string[];
   error?: WaterfallError;
 }
 
@@ -75,7 +78,13 @@ export interface BuildReport {
  * Renders a figure with `metadata` embedded; `onStart` is called when a
  * thread starts on it (after waiting for a free one).
  */
-type Render = (figure: ManifestFigure, metadata: readonly MetadataEntry[], onStart?: () => void) => Promise<RenderedOutput[]>;
+export type Render = (figure: ManifestFigure, metadata: readonly MetadataEntry[], onStart?: () => void) => Promise<Rendered>;
+
+/** A rendered figure's files, and the warnings among its notes. */
+export interface Rendered {
+  outputs: RenderedOutput[];
+  warnings: string[];
+}
 
 /** The compiled worker script (tests run the TypeScript sources, whose build sits in dist/). */
 function workerUrl(): URL {
@@ -104,7 +113,7 @@ function workerPool(jobs: number): { render: Render; start: (count: number) => v
   const idle: Worker[] = [];
   const waiting: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
   const live = new Set<Worker>();
-  const pending = new Map<number, { resolve: (o: RenderedOutput[]) => void; reject: (e: Error) => void; worker: Worker }>();
+  const pending = new Map<number, { resolve: (o: Rendered) => void; reject: (e: Error) => void; worker: Worker }>();
   let nextId = 0;
   let lastError: Error = new Error("no worker threads");
 
@@ -135,7 +144,7 @@ function workerPool(jobs: number): { render: Render; start: (count: number) => v
       pending.delete(reply.id);
       release(worker);
       const view = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // not a copy
-      if (reply.ok) job.resolve(reply.outputs.map((o) => ({ ...o, bytes: view(o.bytes) })));
+      if (reply.ok) job.resolve({ outputs: reply.outputs.map((o) => ({ ...o, bytes: view(o.bytes) })), warnings: reply.warnings });
       else job.reject(new WaterfallError(reply.code as ErrorCode, reply.message, { file: reply.file }));
     });
     worker.on("error", (error) => lose(worker, new WaterfallError("E_INTERNAL", `a build worker failed: ${error.message}`, { cause: error })));
@@ -240,7 +249,8 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
     (async (figure, metadata, onStart) => {
       onStart?.();
       const { buildFigure } = await import("../figure/build.js"); // the renderer (Vega) loads only where figures are drawn
-      return (await buildFigure(figure, metadata)).outputs;
+      const { outputs, notes } = await buildFigure(figure, metadata);
+      return { outputs, warnings: notes.filter(isWarning) };
     });
   // threads for the figures sure to be drawn start now, while the first inputs are hashed; others with the figures that need them
   pool?.start(options.force || options.check ? selected.length : selected.filter((f) => !cache.figures[f.name]).length);
@@ -279,8 +289,10 @@ export async function buildManifest(manifestFile: string, options: BuildOptions 
         const differing = found.mismatches.map((m) => m.path);
         Object.assign(outcome, found.mismatches.length ? { status: "differs", differing, mismatches: found.mismatches } : { status: "up to date" });
         if (found.notes.length) outcome.notes = found.notes;
+        if (found.warnings.length) outcome.warnings = found.warnings;
       } else {
-        const outputs = await render(figure, provenanceMetadata(now), onStart);
+        const { outputs, warnings } = await render(figure, provenanceMetadata(now), onStart);
+        if (warnings.length) outcome.warnings = warnings;
         await Promise.all([...new Set(outputs.map((o) => dirname(o.path)))].map(makeFolder));
         await writeFilesAtomic(outputs);
         const written = Object.fromEntries(outputs.map((o) => [relativeToManifest(manifestFile, o.path), sha256(o.bytes)]));

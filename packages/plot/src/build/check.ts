@@ -13,9 +13,9 @@
  */
 import { readFile } from "node:fs/promises";
 
-import type { RenderedOutput } from "../figure/build.js";
+import type { Render } from "./build.js";
 import { formatOf } from "../formats.js";
-import { readMetadata, type MetadataEntry } from "../metadata.js";
+import { readMetadata } from "../metadata.js";
 import type { CacheEntry } from "./cache.js";
 import { relativeToManifest } from "./cache.js";
 import type { ManifestFigure } from "./manifest.js";
@@ -47,6 +47,8 @@ export interface FigureCheck {
   mismatches: OutputMismatch[];
   /** Notes on a figure that passes (e.g. its files record no provenance). */
   notes: string[];
+  /** Warnings about what it was drawn from (as when built). */
+  warnings: string[];
 }
 
 const MAX_DETAILS = 3;
@@ -132,7 +134,7 @@ export interface CheckContext {
   cached?: CacheEntry;
   /** Where `--report` writes images, if asked. */
   reportDir?: string;
-  render: (figure: ManifestFigure, metadata: readonly MetadataEntry[]) => Promise<RenderedOutput[]>;
+  render: Render;
 }
 
 /** Renders `figure` in memory and compares each output with the committed file. */
@@ -144,7 +146,7 @@ export async function checkFigure(figure: ManifestFigure, context: CheckContext)
   const legacy = existing > 0 && recorded.every((p) => p === undefined);
   const commit = recorded.find((p) => p !== undefined)?.commit;
   const metadata = legacy ? [] : provenanceMetadata({ ...context.now, commit: existing > 0 ? commit : context.now.commit });
-  const outputs = await context.render(figure, metadata);
+  const { outputs, warnings } = await context.render(figure, metadata);
 
   const mismatches: OutputMismatch[] = [];
   for (const output of outputs) {
@@ -164,5 +166,5 @@ export async function checkFigure(figure: ManifestFigure, context: CheckContext)
     mismatches.push({ path: output.path, output: name, reasons, images });
   }
   const notes = legacy && mismatches.length === 0 ? ["its files record no provenance: `plot build --force` adds it"] : [];
-  return { mismatches, notes };
+  return { mismatches, notes, warnings };
 }

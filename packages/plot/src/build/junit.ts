@@ -34,7 +34,8 @@ function testCase(f: FigureOutcome, suite: string): string {
     const message = f.error?.message ?? "failed";
     return `${open}>\n      <error type="${xml(f.error?.code ?? "E_INTERNAL")}" message="${xml(message)}">${xml(`${f.where}: ${message}`)}</error>\n    </testcase>`;
   }
-  const notes = f.notes?.length ? `\n      <system-out>${xml(f.notes.join("\n"))}</system-out>\n    ` : "";
+  const remarks = [...(f.warnings ?? []), ...(f.notes ?? [])];
+  const notes = remarks.length ? `\n      <system-out>${xml(remarks.join("\n"))}</system-out>\n    ` : "";
   return notes ? `${open}>${notes}</testcase>` : `${open}/>`;
 }
 

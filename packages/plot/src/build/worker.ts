@@ -4,6 +4,7 @@ import { parentPort } from "node:worker_threads";
 import type { WaterfallError } from "@wfall/spectra";
 
 import { buildFigure, type RenderedOutput } from "../figure/build.js";
+import { isWarning } from "../warnings.js";
 import type { MetadataEntry } from "../metadata.js";
 import type { ManifestFigure } from "./manifest.js";
 
@@ -14,12 +15,14 @@ export interface JobRequest {
   metadata: readonly MetadataEntry[];
 }
 
-export type JobReply = { id: number; ok: true; outputs: RenderedOutput[] } | { id: number; ok: false; code: string; message: string; file?: string };
+export type JobReply =
+  | { id: number; ok: true; outputs: RenderedOutput[]; warnings: string[] }
+  | { id: number; ok: false; code: string; message: string; file?: string };
 
 parentPort?.on("message", async ({ id, figure, metadata }: JobRequest) => {
   try {
-    const { outputs } = await buildFigure(figure, metadata);
-    parentPort!.postMessage({ id, ok: true, outputs } satisfies JobReply); // copied: napi buffers cannot be transferred
+    const { outputs, notes } = await buildFigure(figure, metadata);
+    parentPort!.postMessage({ id, ok: true, outputs, warnings: notes.filter(isWarning) } satisfies JobReply); // copied: napi buffers cannot be transferred
   } catch (error) {
     const e = error as Partial<WaterfallError>;
     const message = (e.message ?? String(error)).replace(e.file ? `${e.file}: ` : "", ""); // the file is sent apart

@@ -16,6 +16,7 @@ import {
 import { expandPattern, isPattern, writeFilesAtomic } from "@wfall/spectra/internal";
 
 import { optionsFrom, UsageError, type Flag, type Parsed } from "./flags.js";
+import { isWarning } from "../warnings.js";
 
 /** The input flag of the commands that read one waterfall (it may also be given as the first argument). */
 export const INPUT_FLAG: Flag = {
@@ -65,7 +66,7 @@ export function manifestArgument(parsed: Parsed, command: string): string {
 
 /** Writes notes about how inputs were read to stderr, one line each. */
 export function printNotes(notes: readonly string[], io: Io): void {
-  for (const note of notes) if (!io.quiet || / warning: /.test(` ${note}`)) io.err.write(`plot: ${note}\n`);
+  for (const note of notes) if (!io.quiet || isWarning(note)) io.err.write(`plot: ${note}\n`);
 }
 
 /** How {@link processedInput} processes a command's input. */

@@ -90,6 +90,7 @@ export const buildCommand: Command = {
       if (f.status === "failed") io.err.write(`plot: ${f.where}: figure '${f.name}' failed: ${f.error!.message}\n`);
       if (f.status === "differs") io.err.write(`plot: ${f.where}: figure '${f.name}' is out of date: ${describeMismatches(f.mismatches ?? [])}\n`);
       for (const note of f.notes ?? []) io.err.write(`plot: ${f.where}: figure '${f.name}' is up to date, but ${note}\n`);
+      for (const warning of f.warnings ?? []) io.err.write(`plot: ${f.where}: figure '${f.name}': ${warning}\n`);
     }
     if (count("differs") > 0) {
       const images = reportDir ? `; images of each difference are in ${reportDir}` : "; --report DIR writes images of each difference";
