@@ -339,6 +339,8 @@ export interface FilterbankLayout {
   nchan: number
   /** Channel 0 of the file is the highest frequency (negative foff). */
   descending: boolean
+  /** 8- or 16-bit samples are two's complement (the header's `signed`); default false. */
+  signed?: boolean
 }
 
 /** Runs the requested methods: zero-DM in place, one pass of channel statistics, the flags. */

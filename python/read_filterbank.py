@@ -11,6 +11,7 @@ import numpy as np
 
 INTS = {"telescope_id", "machine_id", "data_type", "barycentric", "pulsarcentric", "nbits", "nsamples", "nchans", "nifs", "nbeams", "ibeam"}
 STRINGS = {"source_name", "rawdatafile"}
+BYTES = {"signed"}
 
 path, out = sys.argv[1], sys.argv[2]
 raw = np.fromfile(path, dtype=np.uint8)
@@ -30,6 +31,9 @@ header = {}
 while (key := string()) != "HEADER_END":
     if key in STRINGS:
         header[key] = string()
+    elif key in BYTES:
+        header[key] = int(raw[at])
+        at += 1
     elif key in INTS:
         header[key] = int(raw[at : at + 4].view("<i4")[0])
         at += 4
@@ -37,13 +41,14 @@ while (key := string()) != "HEADER_END":
         header[key] = float(raw[at : at + 8].view("<f8")[0])
         at += 8
 nbits, nchans = header["nbits"], header["nchans"]
+signed = header.get("signed", 0) != 0  # two's complement 8- and 16-bit samples
 body = raw[at:]
 if nbits == 32:
     values = body.view("<f4").astype(np.float32)
 elif nbits == 16:
-    values = body.view("<u2").astype(np.float32)
+    values = body.view("<i2" if signed else "<u2").astype(np.float32)
 elif nbits == 8:
-    values = body.astype(np.float32)
+    values = (body.view(np.int8) if signed else body).astype(np.float32)
 else:
     bits = np.unpackbits(body, bitorder="little").reshape(-1, nbits)
     values = (bits * (1 << np.arange(nbits))).sum(axis=1).astype(np.float32)

@@ -16,10 +16,12 @@ pub struct FilterbankLayout {
     pub nchan: f64,
     /// Channel 0 of the file is the highest frequency (negative foff).
     pub descending: bool,
+    /// 8- or 16-bit samples are two's complement (the header's `signed`); default false.
+    pub signed: Option<bool>,
 }
 
 pub(crate) fn layout(l: &FilterbankLayout) -> CoreResult<Layout> {
-    Layout::new(count(l.nbits, "nbits")?, count(l.nchan, "nchan")?, l.descending)
+    Layout::new(count(l.nbits, "nbits")?, count(l.nchan, "nchan")?, l.descending)?.with_signed(l.signed.unwrap_or(false))
 }
 
 /// A waterfall `[nchan][ntime]` (row 0 lowest frequency) from time-major packed samples.

@@ -4,7 +4,7 @@
  * result, never the full-resolution waterfall.
  */
 import { dedispersionStep, type DedisperseOptions } from "./dedispersion.js";
-import { infoFrom } from "./formats/filterbank/header.js";
+import { infoFrom, layoutOf } from "./formats/filterbank/header.js";
 import { openSource } from "./io/files.js";
 import * as native from "./native.js";
 import { Spectra } from "./spectra.js";
@@ -35,8 +35,7 @@ export async function reduceFilterbank(file: string, options: ReduceOptions): Pr
     const tfactor = options.tfactor ?? 1;
     const axes = { dtSeconds: info.tsamp, fbottomMhz: band.fbottom, dfMhz: band.df };
     const step = dedispersionStep(info.dm, options.dm, options, file);
-    const layout = { nbits: info.nbits, nchan: info.nchans, descending: band.descending };
-    const reducer = native.streamReducer(layout, { ntime: info.nsamples, nsub, factor: tfactor }, axes, step, file);
+    const reducer = native.streamReducer(layoutOf(info), { ntime: info.nsamples, nsub, factor: tfactor }, axes, step, file);
     // The reducer's virtual samples run past either end when rolled dedispersion wraps around.
     const rowsPerGulp = Math.max(1, Math.floor((options.gulpBytes ?? 32 << 20) / info.rowBytes));
     const [start, end] = reducer.feedRange();

@@ -9,8 +9,8 @@ import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { Npz, openWaterfall, prepareFigureData, readFilterbankInfo, reduceFilterbank, Spectra, writeFilterbank } from "@wfall/spectra";
-import { toFloat32 } from "@wfall/spectra/internal";
+import { Npz, openWaterfall, prepareFigureData, readFilterbankInfo, readProcessed, reduceFilterbank, Spectra, writeFilterbank } from "@wfall/spectra";
+import { headerBytes, toFloat32 } from "@wfall/spectra/internal";
 
 import { expectClose, fixtures, generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
@@ -256,6 +256,53 @@ describe("SIGPROC filterbanks written here, descending (runs without ../shared/r
     const inMemory = Spectra.fromWaterfall(back).dedisperse(30).subband(4).downsample(2);
     expect([streamed.fbottom, streamed.df, streamed.dt]).toEqual([inMemory.fbottom, inMemory.df, inMemory.dt]);
     expectClose(streamed.data, inMemory.data, 1e-6, "streamed");
+  });
+
+  it("reads 8- and 16-bit samples as two's complement when the header says signed, as numpy does, and reads them whole", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfall-filsigned-"));
+    const [nchan, ntime] = [6, 50];
+    for (const nbits of [8, 16]) {
+      const body = Buffer.alloc((nchan * ntime * nbits) / 8);
+      for (let i = 0; i < nchan * ntime; i++) {
+        const v = ((i * 7919) % 251) - 125; // negative and positive
+        if (nbits === 8) body.writeInt8(v, i);
+        else body.writeInt16LE(v * 211, 2 * i);
+      }
+      const fields: [string, number][] = [
+        ["nchans", nchan],
+        ["nbits", nbits],
+        ["tsamp", 1e-3],
+        ["fch1", 1500],
+        ["foff", -2],
+        ["nifs", 1],
+        ["signed", 1],
+      ];
+      const file = join(dir, `signed${nbits}.fil`);
+      writeFileSync(file, Buffer.concat([headerBytes(fields), body]));
+      runPython("python/read_filterbank.py", [file, join(dir, "ref.npz")]);
+      const ref = await Npz.open(join(dir, "ref.npz"));
+      const ours = await openWaterfall(file);
+      expect(ours.intensity.some((v) => v < 0)).toBe(true);
+      expectClose(ours.intensity, toFloat32(await ref.array("intensity"), { key: "intensity" }), 0, file);
+      await ref.close();
+      expect(ours.dtype).toBe(`int${nbits}`);
+      const read = await readProcessed(file, {}, { nsub: 3 }, { streamAboveBytes: 0 });
+      expect(read.inMemory).toBe("signed (two's complement) samples do not stream");
+      expect(Array.from(read.spectra.data)).toEqual(Array.from(Spectra.fromWaterfall(ours).normalise("robust").subband(3).data));
+    }
+    const fields: [string, number][] = [
+      ["nchans", 8],
+      ["nbits", 4],
+      ["tsamp", 1e-3],
+      ["fch1", 1500],
+      ["foff", -2],
+      ["signed", 1],
+    ];
+    writeFileSync(join(dir, "signed4.fil"), Buffer.concat([headerBytes(fields), Buffer.alloc(40)]));
+    await expect(openWaterfall(join(dir, "signed4.fil"))).rejects.toMatchObject({
+      code: "E_UNSUPPORTED",
+      message: expect.stringMatching(/signed 4-bit samples/),
+    });
   });
 
   it("warns when a file looks cut short (inside a sample, or fewer samples than nsamples says) and reads the whole samples", async () => {

@@ -1,6 +1,7 @@
 //! SIGPROC filterbank samples: time-major rows of `nchan` channels packed at
 //! 1, 2, 4 or 8 bits (unsigned, lowest bits first within a byte), 16-bit
-//! unsigned little-endian, or 32-bit float. Unpacking turns rows into our
+//! unsigned little-endian, or 32-bit float; 8- and 16-bit samples are two's
+//! complement when the header says `signed`. Unpacking turns rows into our
 //! channel-major waterfall (row 0 = lowest frequency); [`crate::stream`]
 //! reduces rows as they stream past, without ever holding the full-resolution
 //! waterfall.
@@ -18,6 +19,9 @@ pub struct Layout {
     pub nchan: usize,
     /// Channel 0 of the file is the highest frequency (negative `foff`): rows are flipped.
     pub descending: bool,
+    /// 8- or 16-bit samples are two's complement (the header's `signed`). Their
+    /// levels are not their values: the level-counting stream passes refuse them.
+    pub signed: bool,
 }
 
 impl Layout {
@@ -31,7 +35,23 @@ impl Layout {
         if !(nchan * nbits).is_multiple_of(8) {
             bail!(code::SHAPE, "{nchan} channels of {nbits} bits do not fill whole bytes per sample");
         }
-        Ok(Self { nbits, nchan, descending })
+        Ok(Self { nbits, nchan, descending, signed: false })
+    }
+
+    /// The layout with two's complement samples when `signed` (8 or 16 bits only).
+    pub fn with_signed(self, signed: bool) -> CoreResult<Self> {
+        if signed && ![8, 16].contains(&self.nbits) {
+            bail!(code::UNSUPPORTED, "signed samples of {} bits: only 8- and 16-bit samples can be signed", self.nbits);
+        }
+        Ok(Self { signed, ..self })
+    }
+
+    /// An error for a signed layout, where levels are not values (the level-counting passes).
+    pub(crate) fn unsigned_levels(&self) -> CoreResult<()> {
+        if self.signed {
+            bail!(code::UNSUPPORTED, "signed samples do not stream: read them whole");
+        }
+        Ok(())
     }
 
     /// Whether every sample is an integer (1 to 16 bits), so sums of samples are exact.
@@ -57,9 +77,11 @@ impl Layout {
     /// Value of file channel `c` in `row`.
     #[inline]
     pub(crate) fn sample(&self, row: &[u8], c: usize) -> f32 {
-        match self.nbits {
-            16 => u16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as f32,
-            32 => f32::from_le_bytes([row[4 * c], row[4 * c + 1], row[4 * c + 2], row[4 * c + 3]]),
+        match (self.nbits, self.signed) {
+            (8, true) => row[c] as i8 as f32,
+            (16, true) => i16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as f32,
+            (16, false) => u16::from_le_bytes([row[2 * c], row[2 * c + 1]]) as f32,
+            (32, _) => f32::from_le_bytes([row[4 * c], row[4 * c + 1], row[4 * c + 2], row[4 * c + 3]]),
             _ => self.level(row, c) as f32,
         }
     }
@@ -167,6 +189,19 @@ mod tests {
         assert_eq!(out, vec![4660.0, 65535.0]);
         let (out, _) = unpack(&1.5f32.to_le_bytes(), Layout::new(32, 1, false).unwrap()).unwrap();
         assert_eq!(out, vec![1.5]);
+    }
+
+    #[test]
+    fn signed_samples_are_twos_complement() {
+        let signed8 = Layout::new(8, 4, false).unwrap().with_signed(true).unwrap();
+        assert_eq!(unpack(&[0, 127, 128, 255], signed8).unwrap().0, vec![0.0, 127.0, -128.0, -1.0]);
+        let signed16 = Layout::new(16, 2, false).unwrap().with_signed(true).unwrap();
+        assert_eq!(unpack(&[0x34, 0x12, 0xff, 0xff], signed16).unwrap().0, vec![4660.0, -1.0]);
+        for nbits in [1, 2, 4, 32] {
+            assert_eq!(Layout::new(nbits, 8, false).unwrap().with_signed(true).unwrap_err().code, code::UNSUPPORTED);
+        }
+        assert!(Layout::new(4, 8, false).unwrap().with_signed(false).is_ok());
+        assert_eq!(signed8.unsigned_levels().unwrap_err().code, code::UNSUPPORTED);
     }
 
     #[test]

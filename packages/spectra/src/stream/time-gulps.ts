@@ -58,6 +58,7 @@ type Method = "robust" | "zscore" | "fractional";
 /** Why a read cannot go through {@link processTimeGulps} (undefined: it can, unless `normalise: "auto"` turns out robust on floats). */
 export function timeGulpsRefusal(opened: OpenedFile, options: ProcessOptions, window: ReadPlan["window"], count: number): string | undefined {
   if (!opened.timeRows) return "the samples are not stored time sample after time sample (a filterbank)";
+  if (opened.timeRows.layout.signed) return "signed (two's complement) samples do not stream";
   const refusal = optionsRefusal(opened, options);
   if (refusal) return refusal;
   const factor = options.downsample ?? PROCESS_OPTIONS.downsample.default;

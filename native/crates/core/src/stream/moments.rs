@@ -48,6 +48,7 @@ impl MomentsPass {
     /// `maps`: each channel's normalisation (`None`: it cannot be normalised, its samples are NaN);
     /// `skip`: channels left out (masked: every sample NaN). Both in our channel order.
     pub fn new(layout: Layout, maps: Option<Vec<Option<ChannelMap>>>, skip: Vec<bool>) -> CoreResult<Self> {
+        layout.unsigned_levels()?;
         let nchan = layout.nchan;
         if skip.len() != nchan || maps.as_ref().is_some_and(|m| m.len() != nchan) {
             bail!(code::SHAPE, "masks and normalisations must have one value per channel ({nchan})");

@@ -98,6 +98,7 @@ pub struct TimeReducer {
 
 impl TimeReducer {
     pub fn new(layout: Layout, plan: ReducePlan) -> CoreResult<Self> {
+        layout.unsigned_levels()?;
         let nchan = layout.nchan;
         let n = plan.ntime;
         let outputs = plan.outputs.clone();

@@ -55,6 +55,7 @@ pub struct ChannelPass {
 impl ChannelPass {
     /// `medians`: also count each channel's levels, for exact medians and MADs (≤ 8-bit samples only).
     pub fn new(layout: Layout, medians: bool) -> CoreResult<Self> {
+        layout.unsigned_levels()?;
         if medians && layout.nbits > 8 {
             bail!(
                 code::UNSUPPORTED,

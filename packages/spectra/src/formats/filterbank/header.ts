@@ -5,6 +5,7 @@
  */
 import { WaterfallError } from "../../errors.js";
 import { openSource, type Source } from "../../io/files.js";
+import type { FilterbankLayout } from "../../native.js";
 
 type Kind = "int" | "double" | "string" | "byte" | "long" | "flag";
 
@@ -70,6 +71,13 @@ export interface FilterbankInfo {
   rowBytes: number;
   /** Bytes after the last whole sample (a file cut short), left out of the samples. */
   trailingBytes: number;
+  /** 8- or 16-bit samples are two's complement (`signed` non-zero; floats are signed anyway). */
+  signed: boolean;
+}
+
+/** How the samples are stored, as the native core reads them. */
+export function layoutOf(info: FilterbankInfo): FilterbankLayout {
+  return { nbits: info.nbits, nchan: info.nchans, descending: info.band.descending, signed: info.signed };
 }
 
 /** A SIGPROC band (`fch1`, `foff`, `nchans`) in our convention: row 0 the lowest frequency. */
@@ -252,6 +260,8 @@ export async function infoFrom(source: Source, file: string): Promise<Filterbank
   if (!(Number.isInteger(nchans) && nchans > 0) || (nchans * nbits) % 8 !== 0)
     throw new WaterfallError("E_SHAPE", `nchans ${nchans} at ${nbits} bits is not a whole number of bytes`, { file });
   if (!(tsamp > 0)) throw new WaterfallError("E_VALUE", `tsamp must be a positive number of seconds, got ${tsamp}`, { file });
+  const signed = typeof header.signed === "number" && header.signed !== 0 && nbits !== 32;
+  if (signed && nbits < 8) throw new WaterfallError("E_UNSUPPORTED", `signed ${nbits}-bit samples: only 8- and 16-bit samples can be signed`, { file });
   if (foff === 0 || !(fch1 > 0)) throw new WaterfallError("E_VALUE", `fch1 ${fch1} MHz and foff ${foff} MHz do not describe a band`, { file });
   const rowBytes = (nchans * nbits) / 8;
   const nsamples = Math.floor((source.size - length) / rowBytes);
@@ -276,6 +286,7 @@ export async function infoFrom(source: Source, file: string): Promise<Filterbank
     startMjd,
     rowBytes,
     trailingBytes,
+    signed,
   };
 }
 

@@ -8,7 +8,7 @@ import { checkSize, defaultMaxBytes } from "../../io/limits.js";
 import * as native from "../../native.js";
 import type { ReadOptions } from "../../options/read.js";
 import type { OpenedFile, WaterfallFormat } from "../format.js";
-import { infoFrom, truncationWarnings, type HeaderValue } from "./header.js";
+import { infoFrom, layoutOf, truncationWarnings, type HeaderValue } from "./header.js";
 
 export const filterbankFormat: WaterfallFormat = {
   name: "filterbank",
@@ -25,7 +25,7 @@ async function openFilterbank(source: Source, file: string, options: ReadOptions
     ntime: info.nsamples,
     axes: { dt: info.tsamp, df: band.df, fbottom: band.fbottom, dm: typeof info.header.refdm === "number" ? info.header.refdm : undefined },
     layout: "SIGPROC filterbank",
-    dtype: info.nbits === 32 ? "float32" : `uint${info.nbits}`,
+    dtype: info.nbits === 32 ? "float32" : `${info.signed ? "int" : "uint"}${info.nbits}`,
     zerosMissing: false,
     descending: band.descending,
     notes: [...(info.unknownKeywords.length ? [`unknown header keywords: ${info.unknownKeywords.join(", ")}`] : []), ...truncationWarnings(info)],
@@ -42,11 +42,11 @@ async function openFilterbank(source: Source, file: string, options: ReadOptions
       );
       const bytes = alignedBuffer(count * info.rowBytes);
       await source.read(info.headerBytes + first * info.rowBytes, bytes);
-      const unpacked = native.unpackFilterbank(bytes, { nbits: info.nbits, nchan: info.nchans, descending: band.descending }, file);
+      const unpacked = native.unpackFilterbank(bytes, layoutOf(info), file);
       return { intensity: unpacked.intensity, ntime: unpacked.ntime };
     },
     timeRows: {
-      layout: { nbits: info.nbits, nchan: info.nchans, descending: band.descending },
+      layout: layoutOf(info),
       rowBytes: info.rowBytes,
       read: (first, into) => source.read(info.headerBytes + first * info.rowBytes, into),
     },
