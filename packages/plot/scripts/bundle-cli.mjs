@@ -8,7 +8,7 @@
 // The command runs as CommonJS (dist/bundle/cjs/, loaded by dist/bundle/cached.js,
 // which bin/plot.js imports): each chunk, and Vega's bundle (dist/vega.cjs), is
 // compiled with V8's code cache (Node 20 has no compile cache for ES modules;
-// `vm.Script` takes cached data), written here after a warm-up figure. CommonJS
+// `vm.Script` takes cached data), written here after warm-up runs. CommonJS
 // also loads Node's modules without an ES module facade (which reads every
 // export: `node:fs` then loads its promises API) and the native addon's file
 // without napi-rs's ES-module loader. Where that file is not the one for this
@@ -22,7 +22,7 @@
 // dist/bundle/ as from dist/, so @wfall/plot declares the ones the spectra
 // modules import. Run after `tsc -b` and scripts/bundle-vega.mjs.
 import { execFileSync } from "node:child_process";
-import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -160,13 +160,18 @@ writeFileSync(
   "Written by scripts/bundle-cli.mjs: the plot command and build worker as bundled ES modules, the command as CommonJS (cjs/, with V8 code caches) and its loader (cached.js).\n",
 );
 
-// warm-up: a figure from the repository's fixture, whose process writes the chunks' caches as it exits
-const pdf = join(tmpdir(), `wfall-cli-warmup-${process.pid}.pdf`);
+// warm-ups, whose processes write the caches of the chunks they ran as they exit: `plot build` of a
+// one-figure manifest (the manifest and its validator), then a figure from the repository's fixture,
+// last, so that the chunks both load keep the cache of what a figure runs
 const fixture = join(here, "..", "..", "..", "fixtures", "synthetic_128x1024.npz");
-execFileSync(process.execPath, [join(here, "..", "bin", "plot.js"), "--fname", fixture, "--dm", "87.77", "--figname", pdf], {
-  env: { ...process.env, WFALL_WRITE_CLI_CACHE: cjs + sep },
-  stdio: "ignore",
-});
+const warmUp = (args) =>
+  execFileSync(process.execPath, [join(here, "..", "bin", "plot.js"), ...args], { env: { ...process.env, WFALL_WRITE_CLI_CACHE: cjs + sep }, stdio: "ignore" });
+const project = mkdtempSync(join(tmpdir(), "wfall-cli-warmup-"));
+writeFileSync(join(project, "figures.yaml"), `version: 1\nfigures:\n  - { name: warmup, input: ${JSON.stringify(fixture)}, dm: 87.77, output: warmup.pdf }\n`);
+warmUp(["build", "--jobs", "1", join(project, "figures.yaml")]);
+rmSync(project, { recursive: true, force: true });
+const pdf = join(tmpdir(), `wfall-cli-warmup-${process.pid}.pdf`);
+warmUp(["--fname", fixture, "--dm", "87.77", "--figname", pdf]);
 rmSync(pdf, { force: true });
 const caches = readdirSync(cjs).filter((f) => f.endsWith(".cache"));
 if (caches.length === 0) throw new Error("the warm-up figure wrote no code cache: did bin/plot.js run the bundle?");
