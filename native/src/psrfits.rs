@@ -4,7 +4,8 @@
 //! 1. [`PsrfitsHeaderReader`] says which byte range to read next until every HDU header is in;
 //! 2. [`PsrfitsFile::from_headers`] checks it is search mode; `setFirstRow` (row 0 gives the channel
 //!    order) and `trimPadding` (the last row, for writers that pad it with zeros) complete it;
-//! 3. `decode` turns whole rows into a `[nchan][ntime]` waterfall block (row 0 the lowest frequency);
+//! 3. `decode` turns whole rows into a `[nchan][ntime]` waterfall block (row 0 the lowest frequency),
+//!    `decodeTimeMajor` into time-major float32 spectra for the streaming reducer;
 //! 4. [`PsrfitsSequence`] places several files of one observation on one time axis.
 
 use napi::bindgen_prelude::Float32ArraySlice;
@@ -259,6 +260,35 @@ impl PsrfitsFile {
                 column_end: decoded.out_columns.end as f64,
                 warnings: decoded.warnings,
             })
+        })
+    }
+
+    /// Decodes samples `[sampleStart, sampleEnd)` from whole rows (`rows`, starting at row `firstRow`)
+    /// into `out`, time-major: one spectrum of `nchan` values per sample (lowest frequency first), as
+    /// the streaming reducer reads float32 rows. `out` holds exactly the samples asked for.
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn decode_time_major(
+        &self,
+        env: Env,
+        rows: &[u8],
+        first_row: f64,
+        sample_start: f64,
+        sample_end: f64,
+        options: PsrfitsReadOptions,
+        mut out: Float32ArraySlice,
+    ) -> napi::Result<Vec<String>> {
+        guard(&env, || {
+            let axis = self.axis()?;
+            let samples = count(sample_start, "sampleStart")?..count(sample_end, "sampleEnd")?;
+            if samples.end > self.info.nstot {
+                bail!(code::RANGE, "samples {}..{} pass the file's {} valid samples", samples.start, samples.end, self.info.nstot);
+            }
+            let options = decode_options(&self.info, &options)?;
+            // SAFETY: the JS thread is blocked in this synchronous call; `out` is the only view written.
+            let out = unsafe { out.as_mut() };
+            let decoded = psrfits::decode_rows_time_major(&self.info, axis, rows, count(first_row, "firstRow")?, samples, &options, out)?;
+            Ok(decoded.warnings)
         })
     }
 
