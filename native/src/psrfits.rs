@@ -8,6 +8,8 @@
 //!    `decodeTimeMajor` into time-major float32 spectra for the streaming reducer;
 //! 4. [`PsrfitsSequence`] places several files of one observation on one time axis.
 
+use std::ops::Range;
+
 use napi::bindgen_prelude::Float32ArraySlice;
 use napi::Env;
 use napi_derive::napi;
@@ -239,9 +241,7 @@ impl PsrfitsFile {
         out_offset: f64,
     ) -> napi::Result<PsrfitsDecoded> {
         guard(&env, || {
-            let axis = self.axis()?;
-            let samples = count(sample_start, "sampleStart")?..count(sample_end, "sampleEnd")?;
-            let options = decode_options(&self.info, &options)?;
+            let (axis, samples, options) = self.request(sample_start, sample_end, &options)?;
             // SAFETY: the JS thread is blocked in this synchronous call; `out` is the only view written.
             let out = unsafe { out.as_mut() };
             let decoded = psrfits::decode_rows(
@@ -279,12 +279,10 @@ impl PsrfitsFile {
         mut out: Float32ArraySlice,
     ) -> napi::Result<Vec<String>> {
         guard(&env, || {
-            let axis = self.axis()?;
-            let samples = count(sample_start, "sampleStart")?..count(sample_end, "sampleEnd")?;
+            let (axis, samples, options) = self.request(sample_start, sample_end, &options)?;
             if samples.end > self.info.nstot {
                 bail!(code::RANGE, "samples {}..{} pass the file's {} valid samples", samples.start, samples.end, self.info.nstot);
             }
-            let options = decode_options(&self.info, &options)?;
             // SAFETY: the JS thread is blocked in this synchronous call; `out` is the only view written.
             let out = unsafe { out.as_mut() };
             let decoded = psrfits::decode_rows_time_major(&self.info, axis, rows, count(first_row, "firstRow")?, samples, &options, out)?;
@@ -319,6 +317,17 @@ impl PsrfitsFile {
 impl PsrfitsFile {
     fn axis(&self) -> CoreResult<&ChannelAxis> {
         self.axis.as_ref().ok_or_else(|| CoreError::new(code::ARGUMENT, "row 0 has not been read yet (setFirstRow)"))
+    }
+
+    /// What a decode call asks for: the channel axis, the samples and the decode options.
+    fn request(
+        &self,
+        sample_start: f64,
+        sample_end: f64,
+        options: &PsrfitsReadOptions,
+    ) -> CoreResult<(&ChannelAxis, Range<usize>, DecodeOptions)> {
+        let samples = count(sample_start, "sampleStart")?..count(sample_end, "sampleEnd")?;
+        Ok((self.axis()?, samples, decode_options(&self.info, options)?))
     }
 }
 

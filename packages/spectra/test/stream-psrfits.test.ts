@@ -15,9 +15,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { openWaterfall, readProcessed, type ProcessOptions, type ReadOptions } from "@wfall/spectra";
-import { FORMATS, memorySource, type Source } from "@wfall/spectra/internal";
+import { FORMATS } from "@wfall/spectra/internal";
 
-import { expectIdentical, generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
+import { countingSource, expectIdentical, generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
 import { streamedEqualsWhole } from "../../../test-utils/streaming.js";
 
 const dir = generatedPath("psrfits-stream");
@@ -101,21 +101,17 @@ describe("what a streamed PSRFITS read reads", () => {
   it("decodes only the subints holding the samples asked for, reusing the last one read", async () => {
     const file = at("stream_nbits8.fits");
     const bytes = readFileSync(file);
-    let read = 0;
-    const counting: Source = {
-      ...memorySource(bytes, file),
-      read: (offset, target) => ((read += target.length), memorySource(bytes, file).read(offset, target)),
-    };
-    const opened = await FORMATS.find((f) => f.name === "psrfits")!.open(counting, file, {});
+    const { source, bytesRead } = countingSource(bytes, file);
+    const opened = await FORMATS.find((f) => f.name === "psrfits")!.open(source, file, {});
     const rows = opened.timeRows!;
     expect(rows.layout).toEqual({ nbits: 32, nchan: 64, descending: false });
     const rowBytes = Number(/NAXIS1\s*=\s*(\d+)/.exec(bytes.subarray(2880).toString("latin1"))![1]);
     const whole = await openWaterfall(file);
     const check = async (first: number, count: number, rowsRead: number) => {
-      const before = read;
+      const before = bytesRead();
       const into = new Uint8Array(count * rows.rowBytes);
       await rows.read(first, into);
-      expect(read - before, `samples ${first}..${first + count}`).toBe(rowsRead * rowBytes);
+      expect(bytesRead() - before, `samples ${first}..${first + count}`).toBe(rowsRead * rowBytes);
       const got = new Float32Array(into.buffer);
       const expected = new Float32Array(count * 64);
       for (let t = 0; t < count; t++) for (let c = 0; c < 64; c++) expected[t * 64 + c] = whole.intensity[c * whole.ntime + first + t];
@@ -146,6 +142,16 @@ describe("what a streamed PSRFITS read reads", () => {
     if (!existsSync(join(pair, "manifest.json"))) runPython("fixtures/make_psrfits.py", [pair]);
     const files = [0, 1].map((i) => join(pair, `sequence_gap_${i}.fits`));
     expect((await readProcessed(files, {}, { normalise: "zscore", nsub: 4 }, { streamAboveBytes: 0 })).inMemory).toBe("several files");
+    // one of a pair alone streams: NSUBOFFS = 3 moves its start, not its samples
+    const second = join(pair, "sequence_contiguous_1.fits");
+    const { streamed } = await bothWays(second, { normalise: "zscore", nsub: 4 }, {}, 16 * 4 * 5);
+    expect(streamed.spectra.startMjd).toBeCloseTo(60123 + (43200 + 0.125 + 3 * 32 * 64e-6) / 86400, 12);
+  });
+
+  it("channel frequencies given from the top of the band flip the decoded rows, as read whole", async () => {
+    const freqs = Array.from({ length: 64 }, (_, i) => 1450 - 4 * i);
+    const { streamed } = await bothWays(at("stream_nbits1.fits"), { dm: 10, normalise: "zscore", nsub: 8 }, { freqs }, samples(9));
+    expect(streamed.spectra.fileDescending).toBe(true);
   });
 });
 
