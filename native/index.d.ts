@@ -64,6 +64,12 @@ export declare class PsrfitsFile {
    * other columns are left as they are.
    */
   decode(rows: Uint8Array, firstRow: number, sampleStart: number, sampleEnd: number, options: PsrfitsReadOptions, out: Float32Array, outNtime: number, outOffset: number): PsrfitsDecoded
+  /**
+   * Decodes samples `[sampleStart, sampleEnd)` from whole rows (`rows`, starting at row `firstRow`)
+   * into `out`, time-major: one spectrum of `nchan` values per sample (lowest frequency first), as
+   * the streaming reducer reads float32 rows. `out` holds exactly the samples asked for.
+   */
+  decodeTimeMajor(rows: Uint8Array, firstRow: number, sampleStart: number, sampleEnd: number, options: PsrfitsReadOptions, out: Float32Array): Array<string>
   /** The `plot info` lines: the header summary and how row 0 weights the channels. */
   summary(): Array<SummaryLine>
   /** Things the user should know (the file may be damaged, or other tools read it differently). */

@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 
 import { expect } from "vitest";
 
+import { memorySource, type Source } from "@wfall/spectra/internal";
+
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const fixtures = join(repoRoot, "fixtures");
 export const generatedDir = join(fixtures, ".generated");
@@ -96,4 +98,11 @@ export function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<n
     const [a, b] = [actual[i], expected[i]];
     if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)))) expect.fail(`${label}[${i}]: got ${a}, expected ${b}`);
   }
+}
+
+/** A source holding `bytes` that counts the bytes read from it: `bytesRead()`. */
+export function countingSource(bytes: Uint8Array, file: string): { source: Source; bytesRead: () => number } {
+  let read = 0;
+  const memory = memorySource(bytes, file);
+  return { source: { ...memory, read: (offset, target) => ((read += target.length), memory.read(offset, target)) }, bytesRead: () => read };
 }

@@ -4,8 +4,11 @@
 //! 1. [`PsrfitsHeaderReader`] says which byte range to read next until every HDU header is in;
 //! 2. [`PsrfitsFile::from_headers`] checks it is search mode; `setFirstRow` (row 0 gives the channel
 //!    order) and `trimPadding` (the last row, for writers that pad it with zeros) complete it;
-//! 3. `decode` turns whole rows into a `[nchan][ntime]` waterfall block (row 0 the lowest frequency);
+//! 3. `decode` turns whole rows into a `[nchan][ntime]` waterfall block (row 0 the lowest frequency),
+//!    `decodeTimeMajor` into time-major float32 spectra for the streaming reducer;
 //! 4. [`PsrfitsSequence`] places several files of one observation on one time axis.
+
+use std::ops::Range;
 
 use napi::bindgen_prelude::Float32ArraySlice;
 use napi::Env;
@@ -238,9 +241,7 @@ impl PsrfitsFile {
         out_offset: f64,
     ) -> napi::Result<PsrfitsDecoded> {
         guard(&env, || {
-            let axis = self.axis()?;
-            let samples = count(sample_start, "sampleStart")?..count(sample_end, "sampleEnd")?;
-            let options = decode_options(&self.info, &options)?;
+            let (axis, samples, options) = self.request(sample_start, sample_end, &options)?;
             // SAFETY: the JS thread is blocked in this synchronous call; `out` is the only view written.
             let out = unsafe { out.as_mut() };
             let decoded = psrfits::decode_rows(
@@ -259,6 +260,33 @@ impl PsrfitsFile {
                 column_end: decoded.out_columns.end as f64,
                 warnings: decoded.warnings,
             })
+        })
+    }
+
+    /// Decodes samples `[sampleStart, sampleEnd)` from whole rows (`rows`, starting at row `firstRow`)
+    /// into `out`, time-major: one spectrum of `nchan` values per sample (lowest frequency first), as
+    /// the streaming reducer reads float32 rows. `out` holds exactly the samples asked for.
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn decode_time_major(
+        &self,
+        env: Env,
+        rows: &[u8],
+        first_row: f64,
+        sample_start: f64,
+        sample_end: f64,
+        options: PsrfitsReadOptions,
+        mut out: Float32ArraySlice,
+    ) -> napi::Result<Vec<String>> {
+        guard(&env, || {
+            let (axis, samples, options) = self.request(sample_start, sample_end, &options)?;
+            if samples.end > self.info.nstot {
+                bail!(code::RANGE, "samples {}..{} pass the file's {} valid samples", samples.start, samples.end, self.info.nstot);
+            }
+            // SAFETY: the JS thread is blocked in this synchronous call; `out` is the only view written.
+            let out = unsafe { out.as_mut() };
+            let decoded = psrfits::decode_rows_time_major(&self.info, axis, rows, count(first_row, "firstRow")?, samples, &options, out)?;
+            Ok(decoded.warnings)
         })
     }
 
@@ -289,6 +317,17 @@ impl PsrfitsFile {
 impl PsrfitsFile {
     fn axis(&self) -> CoreResult<&ChannelAxis> {
         self.axis.as_ref().ok_or_else(|| CoreError::new(code::ARGUMENT, "row 0 has not been read yet (setFirstRow)"))
+    }
+
+    /// What a decode call asks for: the channel axis, the samples and the decode options.
+    fn request(
+        &self,
+        sample_start: f64,
+        sample_end: f64,
+        options: &PsrfitsReadOptions,
+    ) -> CoreResult<(&ChannelAxis, Range<usize>, DecodeOptions)> {
+        let samples = count(sample_start, "sampleStart")?..count(sample_end, "sampleEnd")?;
+        Ok((self.axis()?, samples, decode_options(&self.info, options)?))
     }
 }
 

@@ -1,10 +1,10 @@
 /**
  * `plot prepare` and `plot` give the same bytes whether the npz streams in
- * blocks of channels, or the filterbank in gulps of time samples
+ * blocks of channels, or the filterbank or PSRFITS file in gulps of time samples
  * (WFALL_STREAM_BYTES=0: every read that can stream does), or is read whole:
  * the command line goes through the streaming paths.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,7 +14,7 @@ import { figureOf, loadManifest } from "@wfall/plot";
 import { writeFilterbank } from "@wfall/spectra";
 
 import { runCli } from "../../../test-utils/cli.js";
-import { runPython } from "../../../test-utils/helpers.js";
+import { generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
 let dir: string;
 beforeAll(() => {
@@ -110,6 +110,62 @@ figures:
     const [whole, streamed] = await bothWays(
       (o) => [fil, "--dm", "100", "--start", "0.3", "--duration", "1.2", "--downsample", "3", "--figname", o],
       "figure-fil.svg",
+    );
+    expect(streamed.err).toBe(whole.err);
+    expect(streamed.bytes.toString()).toBe(whole.bytes.toString());
+  });
+});
+
+describe("the command line streams PSRFITS files", () => {
+  const out = generatedPath("psrfits-stream");
+  const fits = join(out, "stream_nbits8.fits");
+  beforeAll(() => {
+    if (!existsSync(join(out, "manifest.json"))) runPython("fixtures/make_psrfits_stream.py", [out]);
+  }, 120_000);
+
+  it("plot prepare writes the same npz, provenance, notes and mask report", async () => {
+    const [whole, streamed] = await bothWays(
+      (o) => ["prepare", fits, "--dm", "10", "--nsub", "16", "--normalise", "zscore", "--mask-var", "1", "--downsample", "3", "-o", o],
+      "prepared-fits.npz",
+    );
+    expect(streamed.err).toBe(whole.err);
+    expect(streamed.err).toMatch(/masked/);
+    expect(Buffer.compare(streamed.bytes, whole.bytes)).toBe(0);
+  });
+
+  it("plot draws the same figure from a range starting inside a subint, one pol", async () => {
+    const [whole, streamed] = await bothWays(
+      (o) => [
+        join(out, "stream_nbits2_aabb.fits"),
+        "--pol",
+        "BB",
+        "--dm",
+        "10",
+        "--nsub",
+        "16",
+        "--normalise",
+        "fractional",
+        "--start",
+        "0.0032",
+        "--duration",
+        "0.025",
+        "--window-ms",
+        "5",
+        "--figname",
+        o,
+      ],
+      "figure-fits.svg",
+    );
+    expect(streamed.err).toBe(whole.err);
+    expect(streamed.bytes.toString()).toBe(whole.bytes.toString());
+  });
+
+  const real = realDataDir();
+  it.runIf(real)("the real ASKAP 28.fits to the same figure", async () => {
+    const file = join(real as string, "askap_FRB180417", "28.fits");
+    const [whole, streamed] = await bothWays(
+      (o) => [file, "--dm", "475.284", "--nsub", "16", "--normalise", "zscore", "--downsample", "4", "--figname", o],
+      "askap-fits.svg",
     );
     expect(streamed.err).toBe(whole.err);
     expect(streamed.bytes.toString()).toBe(whole.bytes.toString());

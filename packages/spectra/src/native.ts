@@ -229,6 +229,8 @@ export interface PsrfitsHandle {
     outNtime: number,
     outOffset: number,
   ): core.PsrfitsDecoded;
+  /** Decodes samples `[start, end)` of whole rows from `firstRow` into `out`, time-major (`[end - start][nchan]`, lowest frequency first); returns the decode's warnings. */
+  decodeTimeMajor(rows: Uint8Array, firstRow: number, start: number, end: number, options: core.PsrfitsReadOptions, out: Float32Array): string[];
   summary(): core.SummaryLine[];
   warnings(): string[];
   notes(): string[];
@@ -256,6 +258,7 @@ export function psrfitsHeaderReader(fileSize: number, file: string) {
         polarisation: (options) => call(file, () => f.polarisation(options)),
         decode: (rows, firstRow, start, end, options, out, outNtime, outOffset) =>
           call(file, () => f.decode(rows, firstRow, start, end, options, out, outNtime, outOffset)),
+        decodeTimeMajor: (rows, firstRow, start, end, options, out) => call(file, () => f.decodeTimeMajor(rows, firstRow, start, end, options, out)),
         summary: () => f.summary(),
         warnings: () => f.warnings,
         notes: () => f.notes,

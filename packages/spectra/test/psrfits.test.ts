@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { describeFile, openWaterfall, Spectra, type ReadOptions } from "@wfall/spectra";
-import { FORMATS, memorySource, parseNpy, toFloat32, type Source } from "@wfall/spectra/internal";
+import { FORMATS, parseNpy, toFloat32 } from "@wfall/spectra/internal";
 
-import { expectIdentical, generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
+import { countingSource, expectIdentical, generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
 
 interface OracleCase {
   entry: number;
@@ -182,17 +182,13 @@ describe("PSRFITS fixtures against the astropy oracle", () => {
   it("reads only the rows a time range needs (positioned reads, never the whole file)", async () => {
     const file = join(dir, "nbits8_inten_zero_weights.fits");
     const bytes = readFileSync(file);
-    let read = 0;
-    const counting: Source = {
-      ...memorySource(bytes, file),
-      read: (offset, target) => ((read += target.length), memorySource(bytes, file).read(offset, target)),
-    };
+    const { source, bytesRead } = countingSource(bytes, file);
     const psrfits = FORMATS.find((f) => f.name === "psrfits")!;
-    const opened = await psrfits.open(counting, file, {});
-    const afterOpen = read;
+    const opened = await psrfits.open(source, file, {});
+    const afterOpen = bytesRead();
     const rowBytes = Number(/NAXIS1\s*=\s*(\d+)/.exec(bytes.subarray(2880).toString("latin1"))![1]); // the SUBINT table's NAXIS1
     const block = await opened.read(40, 10); // samples 40..49: row 1 of 3
-    expect(read - afterOpen).toBe(rowBytes);
+    expect(bytesRead() - afterOpen).toBe(rowBytes);
     const whole = await openWaterfall(file);
     for (let c = 0; c < 16; c++)
       expectIdentical(block.intensity.subarray(c * 10, c * 10 + 10), whole.intensity.subarray(c * 96 + 40, c * 96 + 50), `channel ${c}`);
@@ -234,17 +230,13 @@ describe.skipIf(!real)("real PSRFITS files", () => {
   it("opening 28.fits reads its headers, row 0 and the last row; 10 samples read one row of 271 kB", async () => {
     const file = join(real!, "askap_FRB180417", "28.fits");
     const bytes = readFileSync(file);
-    let read = 0;
-    const counting: Source = {
-      ...memorySource(bytes, file),
-      read: (offset, target) => ((read += target.length), memorySource(bytes, file).read(offset, target)),
-    };
-    const opened = await FORMATS.find((f) => f.name === "psrfits")!.open(counting, file, {});
+    const { source, bytesRead } = countingSource(bytes, file);
+    const opened = await FORMATS.find((f) => f.name === "psrfits")!.open(source, file, {});
     const rowBytes = 270556; // the SUBINT table's NAXIS1 (DATA is 265104 bytes of it)
-    expect(read).toBeLessThanOrEqual((64 << 10) + 2 * rowBytes);
-    const before = read;
+    expect(bytesRead()).toBeLessThanOrEqual((64 << 10) + 2 * rowBytes);
+    const before = bytesRead();
     await opened.read(3000, 10);
-    expect(read - before).toBe(rowBytes);
+    expect(bytesRead() - before).toBe(rowBytes);
     expect(bytes.length).toBeGreaterThan(6 * rowBytes);
   });
 

@@ -6,6 +6,8 @@
  * + DAT_OFFS)·DAT_WTS`, the polarisations, the flip to row 0 lowest) runs in
  * the native core. Several files of one observation become one waterfall:
  * ordered by start time, with gaps between them as missing (NaN) samples.
+ * A single file also offers its decoded samples as time-major float32 rows
+ * ({@link OpenedFile.timeRows}), so figures stream it in gulps.
  */
 import { basename } from "node:path";
 
@@ -15,7 +17,7 @@ import { checkSize, defaultMaxBytes } from "../io/limits.js";
 import * as native from "../native.js";
 import type { PsrfitsHandle, PsrfitsLayout, PsrfitsReadOptions } from "../native.js";
 import type { ReadOptions } from "../options/read.js";
-import type { OpenedFile, WaterfallFormat } from "./format.js";
+import type { OpenedFile, TimeRows, WaterfallFormat } from "./format.js";
 
 /** Header reads are at least this long: the small HDUs before SUBINT usually come in one read. */
 const HEADER_READ_BYTES = 64 << 10;
@@ -101,6 +103,67 @@ async function decodeInto(part: Part, start: number, end: number, options: Psrfi
 }
 
 /**
+ * Adds a decode's warnings to `notes`, one of each kind: a warning whose
+ * text differs from a noted one only in its numbers (the row a DAT_FREQ
+ * drift was first seen in) is left out, so the notes do not depend on how
+ * the rows were split into reads. Rows are read from the lowest, so the
+ * note kept names the first row of the range that has it.
+ */
+function noteWarnings(notes: string[], warnings: readonly string[], prefix: string): void {
+  const kind = (text: string) => text.replace(/\d+(\.\d+)?(e[+-]?\d+)?/g, "#");
+  for (const w of warnings) {
+    const note = `${prefix}${w}`;
+    if (!notes.some((n) => kind(n) === kind(note))) notes.push(note);
+  }
+}
+
+/**
+ * The decoded samples of one file as time-major float32 rows (lowest
+ * frequency first), for the streaming path: a read decodes the whole subint
+ * rows holding the samples asked for, keeping the last ones it read for the
+ * next read, which usually starts inside the same subint.
+ */
+function decodedTimeRows(part: Part, options: PsrfitsReadOptions, note: (warnings: string[]) => void): TimeRows {
+  const { layout, handle, source } = part;
+  const fileRowBytes = layout.rowBytes;
+  let raw = alignedBuffer(0);
+  /** The file rows `raw` holds: `[first, first + count)`. */
+  let held = { first: 0, count: 0 };
+  const readRows = async (first: number, count: number) => {
+    const reused = first >= held.first && first < held.first + held.count ? Math.min(held.first + held.count, first + count) - first : 0;
+    const from = (first - held.first) * fileRowBytes;
+    if (raw.length < count * fileRowBytes) {
+      const bigger = alignedBuffer(count * fileRowBytes);
+      if (reused > 0) bigger.set(raw.subarray(from, from + reused * fileRowBytes));
+      raw = bigger;
+    } else if (reused > 0) raw.copyWithin(0, from, from + reused * fileRowBytes);
+    held = { first: 0, count: 0 }; // until the read succeeds
+    if (reused < count) await source.read(layout.dataOffset + (first + reused) * fileRowBytes, raw.subarray(reused * fileRowBytes, count * fileRowBytes));
+    held = { first, count };
+    return raw.subarray(0, count * fileRowBytes);
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+  const decodeRows = async (first: number, into: Uint8Array) => {
+    const samples = into.length / (4 * layout.nchan);
+    const rows = handle.rowsFor(first, first + samples);
+    const bytes = await readRows(rows.offset, rows.length);
+    const out = new Float32Array(into.buffer, into.byteOffset, into.length / 4);
+    note(handle.decodeTimeMajor(bytes, rows.offset, first, first + samples, options, out));
+  };
+  return {
+    layout: { nbits: 32, nchan: layout.nchan, descending: false },
+    rowBytes: 4 * layout.nchan,
+    read(first, into) {
+      // one read at a time: each may reuse the rows the one before it read
+      const run = queue.then(() => decodeRows(first, into));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+/**
+ * Opens one PSRFITS file, or several/**
  * Opens one PSRFITS file, or several of one observation as one waterfall
  * (ordered by start time; gaps are missing samples, overlaps keep the
  * earlier file's). Row 0 is the lowest frequency; `dm` is 0, since search
@@ -159,11 +222,12 @@ async function openPsrfits(inputs: readonly { source: Source; file: string }[], 
         if (outStart >= outEnd) continue;
         const fileStart = p.sampleStart + outStart - p.outOffset;
         const part = parts[p.file];
-        const warnings = await decodeInto(part, fileStart, fileStart + outEnd - outStart, decode, intensity, count, outStart - start);
-        for (const w of new Set(warnings)) if (!notes.includes(`${prefix(part)}${w}`)) notes.push(`${prefix(part)}${w}`);
+        noteWarnings(notes, await decodeInto(part, fileStart, fileStart + outEnd - outStart, decode, intensity, count, outStart - start), prefix(part));
       }
       return { intensity, ntime: count };
     },
+    // several files stay read whole (gaps, overlaps); one file streams its decoded rows
+    timeRows: parts.length === 1 ? decodedTimeRows(first, decode, (warnings) => noteWarnings(notes, warnings, "")) : undefined,
     details() {
       const lines: Record<string, unknown> = Object.fromEntries(first.handle.summary().map((l) => [l.label, l.value]));
       for (const [i, note] of parts.flatMap((p) => p.handle.notes().map((n) => `${prefix(p)}${n}`)).entries()) lines[`header note ${i + 1}`] = note;
