@@ -29,8 +29,8 @@ pub fn normalise(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shap
     let n = shape.ntime;
     let rows = intensity.par_chunks_mut(n).with_min_len(rows_per_task(n));
     Ok(match weights {
-        Some(w) => rows.zip(w.par_chunks_mut(n)).map(|(x, w)| normalise_row(x, Some(w), method)).sum(),
-        None => rows.map(|x| normalise_row(x, None, method)).sum(),
+        Some(w) => rows.zip(w.par_chunks_mut(n)).map_init(Vec::new, |scratch, (x, w)| normalise_row(x, Some(w), method, scratch)).sum(),
+        None => rows.map_init(Vec::new, |scratch, x| normalise_row(x, None, method, scratch)).sum(),
     })
 }
 
@@ -62,8 +62,8 @@ impl ChannelMap {
     }
 }
 
-/// Returns 1 when the row had to be masked, else 0.
-fn normalise_row(x: &mut [f32], w: Option<&mut [f32]>, method: Normalisation) -> usize {
+/// Returns 1 when the row had to be masked, else 0; `scratch` is reused between rows.
+fn normalise_row(x: &mut [f32], w: Option<&mut [f32]>, method: Normalisation, scratch: &mut Vec<f64>) -> usize {
     let map = {
         let w = w.as_deref().map_or(Weights::Valid, Weights::Explicit);
         match method {
@@ -72,7 +72,7 @@ fn normalise_row(x: &mut [f32], w: Option<&mut [f32]>, method: Normalisation) ->
                 ChannelMap::new(method, mean, var, f64::NAN, f64::NAN)
             }
             Normalisation::Robust => {
-                let (median, mad) = row_medians(x, w, &mut Vec::with_capacity(x.len()));
+                let (median, mad) = row_medians(x, w, scratch);
                 ChannelMap::new(method, f64::NAN, f64::NAN, median, mad)
             }
         }

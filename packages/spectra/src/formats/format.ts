@@ -93,9 +93,12 @@ export interface ChannelRows {
   /**
    * Rows `[firstRow, firstRow + rows)` of samples `[first, first + count)`, as
    * float32 `[rows][count]`. Reading every row front to back, whole, checks
-   * the file's checksum on the last one.
+   * the file's checksum on the last one. `into`: bytes to read into when they
+   * are enough (the result may then share their memory, until the next read
+   * into them), so that a loop over blocks does not allocate (and fault in) a
+   * new buffer for each.
    */
-  read(firstRow: number, rows: number, first: number, count: number): Promise<Float32Array>;
+  read(firstRow: number, rows: number, first: number, count: number, into?: Uint8Array): Promise<Float32Array>;
 }
 
 /** Positioned reads of whole time samples of a time-major file, as stored. */

@@ -20,6 +20,7 @@ import { flipRows } from "../arrays.js";
 import { dedispersionStep } from "../dedispersion.js";
 import type { ChannelRows, OpenedFile, WaterfallFormat } from "../formats/format.js";
 import { readDescription, type ReadPlan } from "../formats/index.js";
+import { alignedBuffer } from "../io/files.js";
 import { deadChannels, fileChannelMaskOf } from "../masks/file-channels.js";
 import type { ChannelMask, MaskStep } from "../masks/record.js";
 import * as native from "../native.js";
@@ -91,20 +92,22 @@ export async function processChannelGulps(
   const perSub = nchan / nsub;
   const blocks = blocksOf(nchan, perSub * Math.max(1, Math.floor(gulpBytes / (4 * count * perSub))), reversed);
   const start = first * axes.dt;
-  const blockSpectra = (values: Float32Array, c0: number, c1: number, channelMask?: ChannelMask) =>
+  const blockSpectra = (values: Float32Array, c0: number, c1: number, channelMask?: ChannelMask, zerosMissing = opened.zerosMissing) =>
     new Spectra(values, {
       ...axes,
       nchan: c1 - c0,
       ntime: count,
       fbottom: axes.fbottom + c0 * axes.df,
       start,
-      zerosMissing: opened.zerosMissing,
+      zerosMissing,
       source: file,
       channelMask,
       fileDescending: (opened.descending ?? false) || plan.flip,
     });
+  // one buffer for every block's read (each block is done with before the next is read)
+  const into = alignedBuffer(Math.max(...blocks.map(([c0, c1]) => (c1 - c0) * count * rows.itemBytes)));
   const read = async (c0: number, c1: number) => {
-    const values = await rows.read(reversed ? nchan - c1 : c0, c1 - c0, first, count);
+    const values = await rows.read(reversed ? nchan - c1 : c0, c1 - c0, first, count, into);
     return reversed ? flipRows(values, c1 - c0, count) : values;
   };
   const blank = (values: Float32Array, c0: number, c1: number, blanked: Uint8Array) => {
@@ -120,6 +123,7 @@ export async function processChannelGulps(
   // First pass: dead channels, the moments "auto" decides on, exact zeros among the kept samples.
   const wantMoments = (given.normalise === undefined || given.normalise === "auto") && !integerType(opened.dtype);
   const pass: FirstPass = { dead: [], blanked: new Uint8Array(nchan), anyZero: false };
+  const zerosMatter = opened.zerosMissing && given.normalise !== "none";
   if (wantMoments) pass.moments = { count: new Float64Array(nchan), mean: new Float64Array(nchan), variance: new Float64Array(nchan) };
   for (const [c0, c1] of blocks) {
     const values = await read(c0, c1);
@@ -131,18 +135,14 @@ export async function processChannelGulps(
     }
     blank(values, c0, c1, pass.blanked);
     const block = blockSpectra(values, c0, c1);
-    const zerosMatter = opened.zerosMissing && given.normalise !== "none";
-    const finite = pass.moments || zerosMatter ? block.channelMoments() : undefined;
-    if (pass.moments && finite) {
+    if (pass.moments) {
+      const finite = block.channelMoments();
       pass.moments.count.set(finite.count, c0);
       pass.moments.mean.set(finite.mean, c0);
       pass.moments.variance.set(finite.variance, c0);
     }
-    // exact zeros among the samples kept after the given masks: finite samples that are not valid ones
-    if (zerosMatter && finite && !pass.anyZero) {
-      const valid = block.channelMoments({ weighted: true }).count;
-      for (let c = c0; c < c1 && !pass.anyZero; c++) pass.anyZero = !givenMasked[c] && valid[c - c0] < finite.count[c - c0];
-    }
+    // exact zeros among the samples kept after the given masks (the dead channels' are NaN by now)
+    if (zerosMatter && !pass.anyZero) pass.anyZero = keptZero(values, count, c0, c1, givenMasked);
     for (let c = c0; c < c1; c++) if (givenMasked[c]) pass.blanked[c] = 1;
   }
   pass.dead.sort((a, b) => a - b);
@@ -183,7 +183,8 @@ export async function processChannelGulps(
       steps: [],
       notes: [],
     };
-    const spectra = blockSpectra(values, c0, c1, blockMask);
+    // without a kept zero, zeros-mean-missing changes nothing: saying so spares a search for zeros per block
+    const spectra = blockSpectra(values, c0, c1, blockMask, opened.zerosMissing && (pass.anyZero || !zerosMatter));
     // the in-memory path makes zero-means-missing weights explicit before normalising when any kept sample is 0
     if (normalised && opened.zerosMissing && pass.anyZero) void spectra.weights;
     processChannels(spectra, blockOptions);
@@ -204,6 +205,13 @@ export async function processChannelGulps(
   const processed = keepWindowDownsampled(subbanded, options, plan.window);
   const waterfall: WaterfallRead = readDescription(opened, format, plan, notes, fileMask);
   return { spectra: processed, notes: note ? [note] : [], applied: appliedProcessing(options, axes.dm, nchan, processed), waterfall };
+}
+
+/** Whether a channel of the block `[c0, c1)` that no given mask takes holds an exact zero (one search when none is masked). */
+function keptZero(values: Float32Array, count: number, c0: number, c1: number, givenMasked: readonly boolean[]): boolean {
+  if (!givenMasked.slice(c0, c1).includes(true)) return native.containsZero(values);
+  for (let c = c0; c < c1; c++) if (!givenMasked[c] && native.containsZero(values.subarray((c - c0) * count, (c - c0 + 1) * count))) return true;
+  return false;
 }
 
 /** The subbands of a block (without dedispersion). */

@@ -29,8 +29,9 @@ export function storedChannelRows(array: StoredArray, file: string): ChannelRows
   let verified = false;
   return {
     itemBytes,
-    async read(firstRow, rows, first, count) {
-      const bytes = alignedBuffer(rows * count * itemBytes);
+    async read(firstRow, rows, first, count, into) {
+      const size = rows * count * itemBytes;
+      const bytes = into && into.byteLength >= size && into.byteOffset % 8 === 0 ? into.subarray(0, size) : alignedBuffer(size);
       if (first === 0 && count === ntime) await array.read(firstRow * rowBytes, bytes);
       else
         await Promise.all(
