@@ -91,7 +91,12 @@ struct Search {
     upper: Option<u64>,
     median: f64,
     mad: f64,
-    // this pass
+    tally: Tally,
+}
+
+/// What one pass counts of a channel (copied to the stack while a tile is added).
+#[derive(Debug, Clone, Copy)]
+struct Tally {
     count: u64,
     below: u64,
     above: u64,
@@ -101,6 +106,12 @@ struct Search {
     zeros: u64,
     collected: usize,
     overflow: bool,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally { count: 0, below: 0, above: 0, above_min: u64::MAX, zeros: 0, collected: 0, overflow: false }
+    }
 }
 
 impl Search {
@@ -117,13 +128,7 @@ impl Search {
             upper: None,
             median: f64::NAN,
             mad: f64::NAN,
-            count: 0,
-            below: 0,
-            above: 0,
-            above_min: u64::MAX,
-            zeros: 0,
-            collected: 0,
-            overflow: false,
+            tally: Tally::default(),
         }
     }
 }
@@ -219,16 +224,28 @@ impl OrderPass {
         let (layout, zeros_missing, bins) = (self.layout, self.zeros_missing, 1usize << self.bins_log2);
         let row_bytes = layout.row_bytes();
         // tasks own blocks of channels; rows in tiles that stay in cache, each channel walks a tile
-        let tile = (256 << 10) / row_bytes + 1;
+        let tile = ((1 << 20) / row_bytes).max(64);
         let per_task = layout.nchan.div_ceil(4 * rayon::current_num_threads()).max(8);
         self.searches.par_chunks_mut(per_task).zip(self.slots.par_chunks_mut(per_task * bins)).enumerate().for_each(
             |(b, (searches, slots))| {
                 for tile in bytes.chunks(tile * row_bytes) {
                     for (i, (s, slot)) in searches.iter_mut().zip(slots.chunks_exact_mut(bins)).enumerate() {
                         let channel = b * per_task + i;
-                        let column = tile.chunks_exact(row_bytes).map(|row| layout.sample(row, channel));
-                        let valid = column.filter(|x| x.is_finite() && !(zeros_missing && *x == 0.0));
-                        visit(s, slot, valid, layout.integer());
+                        let rows = tile.chunks_exact(row_bytes);
+                        let counted = |x: &f32| x.is_finite() && !(zeros_missing && *x == 0.0);
+                        // one loop per sample type (the type's test not repeated per sample)
+                        match layout.nbits {
+                            32 => {
+                                let at = 4 * channel;
+                                let column = rows.map(|row| f32::from_le_bytes([row[at], row[at + 1], row[at + 2], row[at + 3]]));
+                                visit(s, slot, column.filter(counted), false);
+                            }
+                            16 => {
+                                let column = rows.map(|row| u16::from_le_bytes([row[2 * channel], row[2 * channel + 1]]) as f32);
+                                visit(s, slot, column.filter(counted), true);
+                            }
+                            _ => visit(s, slot, rows.map(|row| layout.sample(row, channel)).filter(counted), true),
+                        }
                     }
                 }
             },
@@ -252,13 +269,7 @@ impl OrderPass {
         self.searches.par_iter_mut().zip(self.slots.par_chunks_mut(bins)).for_each(|(s, slot)| {
             settle(s, slot, Context { integer, nbits, bins_log2 });
             slot.fill(0);
-            s.count = 0;
-            s.below = 0;
-            s.above = 0;
-            s.above_min = u64::MAX;
-            s.zeros = 0;
-            s.collected = 0;
-            s.overflow = false;
+            s.tally = Tally::default();
         });
         Ok(!self.done())
     }
@@ -276,20 +287,24 @@ impl OrderPass {
 
 /// Adds one channel's valid samples of a tile to its search.
 fn visit(s: &mut Search, slot: &mut [u32], valid: impl Iterator<Item = f32>, integer: bool) {
-    match (s.mode, s.level) {
+    let mut t = s.tally;
+    let (lo, hi, mode) = (s.lo, s.hi, s.mode);
+    match (mode, s.level) {
         (Mode::Done, _) => {}
         (Mode::Scan, _) => {
+            let (mut min, mut max) = (s.key_min, s.key_max);
             for x in valid {
                 let key = sample_key(x, integer);
-                s.count += 1;
-                s.key_min = s.key_min.min(key);
-                s.key_max = s.key_max.max(key);
+                t.count += 1;
+                min = min.min(key);
+                max = max.max(key);
             }
+            (s.key_min, s.key_max) = (min, max);
         }
         (_, Level::Sample) => {
             for x in valid {
                 let key = sample_key(x, integer);
-                place(s, slot, key, key);
+                place(&mut t, slot, lo, hi, mode, key, key);
             }
         }
         (_, level) => {
@@ -297,31 +312,35 @@ fn visit(s: &mut Search, slot: &mut [u32], valid: impl Iterator<Item = f32>, int
             for x in valid {
                 let d = (x as f64 - m).abs();
                 let exact = d.to_bits();
-                s.zeros += (d == 0.0) as u64;
+                t.zeros += (d == 0.0) as u64;
                 let key = if level == Level::Distance32 { (d as f32).to_bits() as u64 } else { exact };
-                place(s, slot, key, exact);
+                place(&mut t, slot, lo, hi, mode, key, exact);
             }
         }
     }
+    s.tally = t;
 }
 
 /// One valid sample of key `key` (of the search's level) and exact key `exact`.
-#[inline]
-fn place(s: &mut Search, slot: &mut [u32], key: u64, exact: u64) {
-    s.count += 1;
-    if key < s.lo {
-        s.below += 1;
-    } else if key > s.hi {
-        s.above += 1;
-        s.above_min = s.above_min.min(exact);
-    } else if let Mode::Histogram { shift } = s.mode {
-        slot[((key - s.lo) >> shift) as usize] += 1;
-    } else if 2 * s.collected + 1 < slot.len() {
-        slot[2 * s.collected] = exact as u32;
-        slot[2 * s.collected + 1] = (exact >> 32) as u32;
-        s.collected += 1;
+#[inline(always)]
+fn place(t: &mut Tally, slot: &mut [u32], lo: u64, hi: u64, mode: Mode, key: u64, exact: u64) {
+    // without branches outside the range (below or above is a coin toss after the first passes)
+    let (below, above) = (key < lo, key > hi);
+    t.count += 1;
+    t.below += below as u64;
+    t.above += above as u64;
+    t.above_min = t.above_min.min(if above { exact } else { u64::MAX });
+    if below || above {
+        return;
+    }
+    if let Mode::Histogram { shift } = mode {
+        slot[((key - lo) >> shift) as usize] += 1;
+    } else if 2 * t.collected + 1 < slot.len() {
+        slot[2 * t.collected] = exact as u32;
+        slot[2 * t.collected + 1] = (exact >> 32) as u32;
+        t.collected += 1;
     } else {
-        s.overflow = true;
+        t.overflow = true;
     }
 }
 
@@ -367,14 +386,14 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
         return;
     }
     if s.mode == Mode::Scan || (s.n == 0 && s.level == Level::Sample) {
-        s.n = s.count;
+        s.n = s.tally.count;
     }
     if s.n == 0 {
         s.mode = Mode::Done;
         return;
     }
     let (r1, r2) = ranks(s.n);
-    let whole = s.below == 0 && s.above == 0 && s.level == Level::Sample;
+    let whole = s.tally.below == 0 && s.tally.above == 0 && s.level == Level::Sample;
     match s.mode {
         Mode::Scan => {
             let (lo, hi) = (s.key_min, s.key_max);
@@ -387,53 +406,52 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
                 (0..slot.len()).filter(|&j| slot[j] > 0).map(|j| (sample_value(s.lo + j as u64, cx.integer), slot[j] as u64)).collect();
             return whole_values(s, &values);
         }
-        Mode::Collect if whole && !s.overflow => {
-            let values: Vec<(f32, u64)> = (0..s.collected).map(|i| (sample_value(collected_key(slot, i), cx.integer), 1)).collect();
+        Mode::Collect if whole && !s.tally.overflow => {
+            let values: Vec<(f32, u64)> = (0..s.tally.collected).map(|i| (sample_value(collected_key(slot, i), cx.integer), 1)).collect();
             return whole_values(s, &values);
         }
         _ => {}
     }
     // the upper middle value beyond the range: the smallest above it
-    let inside = s.count - s.below - s.above;
-    if s.lower.is_some() || (s.below <= r1 && r1 < s.below + inside) {
-        if s.upper.is_none() && r2 != r1 && r2 >= s.below + inside && s.above_min != u64::MAX {
-            s.upper = Some(s.above_min);
-        }
+    let inside = s.tally.count - s.tally.below - s.tally.above;
+    let holds_lower = s.lower.is_some() || (s.tally.below <= r1 && r1 < s.tally.below + inside);
+    if holds_lower && s.upper.is_none() && r2 != r1 && r2 >= s.tally.below + inside && s.tally.above_min != u64::MAX {
+        s.upper = Some(s.tally.above_min);
     }
     if s.lower.is_none() {
-        if s.level != Level::Sample && r1 < s.zeros {
+        if s.level != Level::Sample && r1 < s.tally.zeros {
             // the lower middle distance is 0 (keys of 0 are the lowest of every distance level)
             s.lower = Some(0);
-            if r2 < s.zeros {
+            if r2 < s.tally.zeros {
                 s.upper = Some(0);
             }
-        } else if s.mode == Mode::Collect && !s.overflow && s.below <= r1 && r1 < s.below + inside {
-            let mut keys: Vec<u64> = (0..s.collected).map(|i| collected_key(slot, i)).collect();
+        } else if s.mode == Mode::Collect && !s.tally.overflow && s.tally.below <= r1 && r1 < s.tally.below + inside {
+            let mut keys: Vec<u64> = (0..s.tally.collected).map(|i| collected_key(slot, i)).collect();
             keys.sort_unstable();
-            s.lower = Some(keys[(r1 - s.below) as usize]);
+            s.lower = Some(keys[(r1 - s.tally.below) as usize]);
             if s.upper.is_none() && r2 != r1 {
-                s.upper = keys.get((r2 - s.below) as usize).copied();
+                s.upper = keys.get((r2 - s.tally.below) as usize).copied();
             }
             if s.level == Level::Distance32 {
                 s.level = Level::Distance64;
             }
-        } else if s.mode == Mode::Collect && s.below <= r1 && r1 < s.below + inside {
+        } else if s.mode == Mode::Collect && s.tally.below <= r1 && r1 < s.tally.below + inside {
             // more than a slot (cannot happen: the count came from the pass before)
             let (lo, hi) = (s.lo, s.hi);
             cx.aim(s, lo, hi, None);
             return;
-        } else if r1 < s.below {
+        } else if r1 < s.tally.below {
             let (min, _) = cx.bounds(s);
             let hi = s.lo - 1;
-            cx.aim(s, min, hi, Some(s.below));
+            cx.aim(s, min, hi, Some(s.tally.below));
             return;
-        } else if r1 >= s.below + inside {
+        } else if r1 >= s.tally.below + inside {
             let (_, max) = cx.bounds(s);
             let lo = s.hi + 1;
-            cx.aim(s, lo, max, Some(s.above));
+            cx.aim(s, lo, max, Some(s.tally.above));
             return;
         } else if let Mode::Histogram { shift } = s.mode {
-            let mut before = s.below;
+            let mut before = s.tally.below;
             let j = (0..slot.len())
                 .find(|&j| {
                     before += slot[j] as u64;
