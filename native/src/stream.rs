@@ -180,10 +180,7 @@ impl MomentsStreamPass {
     /// Adds consecutive rows.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
-        guard(&env, || match &mut self.inner {
-            Some(pass) => pass.add(bytes),
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
-        })
+        guard(&env, || unfinished(&mut self.inner)?.add(bytes))
     }
 
     /// Ends the sums: the same rows, fed again, give the variances.
@@ -345,19 +342,13 @@ impl OrderStreamPass {
     /// Adds consecutive rows of the current pass.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
-        guard(&env, || match &mut self.inner {
-            Some(pass) => pass.add(bytes),
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
-        })
+        guard(&env, || unfinished(&mut self.inner)?.add(bytes))
     }
 
     /// Ends the current pass: true when the same rows must be fed again.
     #[napi]
     pub fn end_pass(&mut self, env: Env) -> napi::Result<bool> {
-        guard(&env, || match &mut self.inner {
-            Some(pass) => pass.end_pass(),
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
-        })
+        guard(&env, || unfinished(&mut self.inner)?.end_pass())
     }
 
     /// The medians and MADs; the pass cannot be used afterwards.
@@ -370,5 +361,13 @@ impl OrderStreamPass {
             }
             None => bail!(code::ARGUMENT, "this pass has already finished"),
         })
+    }
+}
+
+/// A pass not finished yet.
+fn unfinished<T>(inner: &mut Option<T>) -> CoreResult<&mut T> {
+    match inner {
+        Some(pass) => Ok(pass),
+        None => bail!(code::ARGUMENT, "this pass has already finished"),
     }
 }
