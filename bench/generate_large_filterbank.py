@@ -1,11 +1,12 @@
 """The bounded-memory filterbank workloads (issue 18), made under a temporary directory and deleted by the harness:
 
-    python bench/generate_large_filterbank.py OUT.fil GIB
+    python bench/generate_large_filterbank.py OUT.fil GIB [NBITS]
 
-OUT.fil   an 8-bit SIGPROC filterbank of 4096 channels (1500 -> 1100 MHz, descending as most telescopes
-          write them, 64 us samples) and GIB GiB of samples (262144 samples per GiB): Gaussian-like noise
-          on a bandpass, with a burst dispersed at DM 500 every 2^18 samples. Written a block at a time
-          (one 256 MiB block of noise repeated with different bursts), so that memory stays small.
+OUT.fil   an 8-bit (or NBITS = 32: float32) SIGPROC filterbank of 4096 channels (1500 -> 1100 MHz,
+          descending as most telescopes write them, 64 us samples) and GIB GiB of samples (262144
+          samples per GiB at 8 bits, 65536 at 32): Gaussian-like noise on a bandpass, with a burst
+          dispersed at DM 500 every 2^18 samples. Written a block at a time (one 256 MiB block of noise
+          repeated with different bursts), so that memory stays small.
 """
 
 import sys
@@ -13,12 +14,14 @@ import sys
 import numpy as np
 
 out, gib = sys.argv[1], float(sys.argv[2])
+nbits = int(sys.argv[3]) if len(sys.argv) > 3 else 8
 nchan, tsamp, fch1, foff, dm = 4096, 64e-6, 1500.0 - 0.05, -0.1, 500.0
-block = 1 << 16  # samples per block: 256 MiB
-nsamples = int(gib * (1 << 18))
+block = (1 << 24) // nbits  # samples per block: 256 MiB
+nsamples = int(gib * (1 << 33) // (nchan * nbits))
 rng = np.random.default_rng(18)
 bandpass = (40 + 60 * np.sin(np.linspace(0.2, 2.9, nchan)) ** 2).astype(np.float32)
-noise = np.clip(bandpass[None, :] * (1 + 0.15 * rng.standard_normal((block, nchan), dtype=np.float32)), 0, 255).astype(np.uint8)
+noise = bandpass[None, :] * (1 + 0.15 * rng.standard_normal((block, nchan), dtype=np.float32))
+noise = noise if nbits == 32 else np.clip(noise, 0, 255).astype(np.uint8)
 freqs = fch1 + np.arange(nchan) * foff
 delays = np.round(4148.808 * dm * (freqs**-2 - freqs[0] ** -2) / tsamp).astype(np.int64)
 
@@ -37,7 +40,7 @@ def field(key, value, kind):
 header = np.int32(12).tobytes() + b"HEADER_START"
 header += field("source_name", "bench", "str") + field("telescope_id", 0, "int") + field("machine_id", 0, "int")
 header += field("data_type", 1, "int") + field("fch1", fch1, "double") + field("foff", foff, "double")
-header += field("nchans", nchan, "int") + field("nbits", 8, "int") + field("nifs", 1, "int")
+header += field("nchans", nchan, "int") + field("nbits", nbits, "int") + field("nifs", 1, "int")
 header += field("tstart", 60000.0, "double") + field("tsamp", tsamp, "double")
 header += np.int32(10).tobytes() + b"HEADER_END"
 

@@ -39,6 +39,26 @@ export declare class MomentsStreamPass {
   finish(): StreamMoments
 }
 
+/**
+ * Exact per-channel medians and MADs of time-major rows of any sample type, bit for bit
+ * `channelMedians` of the whole waterfall, in a few passes over the same rows (memory bounded by
+ * the budget, whatever the number of rows): feed every row, `endPass()`; while it returns true,
+ * feed the same rows again in the same order; then `finish()`.
+ */
+export declare class OrderStreamPass {
+  /**
+   * `zerosMissing`: exact zeros are missing samples; `budgetBytes`: memory for the per-channel
+   * histograms (default 64 MiB; less memory, more passes).
+   */
+  constructor(layoutOptions: FilterbankLayout, zerosMissing: boolean, budgetBytes?: number | undefined | null)
+  /** Adds consecutive rows of the current pass. */
+  add(bytes: Uint8Array): void
+  /** Ends the current pass: true when the same rows must be fed again. */
+  endPass(): boolean
+  /** The medians and MADs; the pass cannot be used afterwards. */
+  finish(): StreamMedians
+}
+
 /** A PSRFITS search-mode file as its headers, row 0 and last row describe it. */
 export declare class PsrfitsFile {
   /** The file described by the headers a reader collected (`nextRange` returned null). */
@@ -673,6 +693,14 @@ export interface SnrResult {
   peakSample: number
   onStart: number
   onEnd: number
+}
+
+/** Per-channel medians and MADs (row 0 the lowest frequency; NaN without a valid sample). */
+export interface StreamMedians {
+  median: Float64Array
+  mad: Float64Array
+  /** Passes over the rows it took. */
+  passes: number
 }
 
 /** Per-channel moments (as `channelMoments` gives them), and bounds on how far those from level counts may be from them. */

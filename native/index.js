@@ -773,9 +773,10 @@ if (
   }
 }
 
-const { ChannelStatsPass, MomentsStreamPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, containsZero, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, emptyChannels, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, rgbaPng, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
+const { ChannelStatsPass, MomentsStreamPass, OrderStreamPass, PsrfitsFile, PsrfitsHeaderReader, PsrfitsSequence, StreamReducer, bestDmByStructure, boxcarPeak, channelMedians, channelMoments, channelShifts, colormapRgba, ColourMap, compareFigures, containsZero, crc32, dedisperse, dedisperseSubband, dedisperseSubbandBy, dmSnrCurve, dmTimePlane, downsample, emptyChannels, FigureFileFormat, flagChannels, heatmapPng, IqrmStatistic, K_DM_CHIME, maskChannels, measureSnr, nativeErrorCodes, Normalisation, normalisationMaps, normalise, packFilterbank, parseRfifindMask, percentiles, PlaneMethod, readAll, Reference, rfiChannelStats, rgbaPng, SnrDefinition, subband, svgTextToPaths, svgToPdf, svgToPng, textWidth, timeseries, unpackFilterbank, validWeights, Wrap, zeroDm, ZeroDmChoiceName, ZeroDmVariant, zerosToNan } = nativeBinding
 export { ChannelStatsPass }
 export { MomentsStreamPass }
+export { OrderStreamPass }
 export { PsrfitsFile }
 export { PsrfitsHeaderReader }
 export { PsrfitsSequence }

@@ -180,10 +180,7 @@ impl MomentsStreamPass {
     /// Adds consecutive rows.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
-        guard(&env, || match &mut self.inner {
-            Some(pass) => pass.add(bytes),
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
-        })
+        guard(&env, || unfinished(&mut self.inner)?.add(bytes))
     }
 
     /// Ends the sums: the same rows, fed again, give the variances.
@@ -308,5 +305,69 @@ impl StreamReducer {
             return Err(throw(&env, CoreError::new(code::ARGUMENT, "this reducer has already finished")));
         };
         guard(&env, || Ok(reduced(reducer.finish()?)))
+    }
+}
+
+/// Exact per-channel medians and MADs of time-major rows of any sample type, bit for bit
+/// `channelMedians` of the whole waterfall, in a few passes over the same rows (memory bounded by
+/// the budget, whatever the number of rows): feed every row, `endPass()`; while it returns true,
+/// feed the same rows again in the same order; then `finish()`.
+#[napi]
+pub struct OrderStreamPass {
+    inner: Option<stream::OrderPass>,
+}
+
+/// Per-channel medians and MADs (row 0 the lowest frequency; NaN without a valid sample).
+#[napi(object)]
+pub struct StreamMedians {
+    pub median: Float64Array,
+    pub mad: Float64Array,
+    /// Passes over the rows it took.
+    pub passes: u32,
+}
+
+#[napi]
+impl OrderStreamPass {
+    /// `zerosMissing`: exact zeros are missing samples; `budgetBytes`: memory for the per-channel
+    /// histograms (default 64 MiB; less memory, more passes).
+    #[napi(constructor)]
+    pub fn new(env: Env, layout_options: FilterbankLayout, zeros_missing: bool, budget_bytes: Option<f64>) -> napi::Result<Self> {
+        guard(&env, || {
+            let layout = layout(&layout_options)?;
+            let budget = budget_bytes.map_or(Ok(stream::DEFAULT_ORDER_BUDGET_BYTES), |b| count(b, "budgetBytes"))?;
+            Ok(Self { inner: Some(stream::OrderPass::with_budget(layout, zeros_missing, budget)?) })
+        })
+    }
+
+    /// Adds consecutive rows of the current pass.
+    #[napi]
+    pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
+        guard(&env, || unfinished(&mut self.inner)?.add(bytes))
+    }
+
+    /// Ends the current pass: true when the same rows must be fed again.
+    #[napi]
+    pub fn end_pass(&mut self, env: Env) -> napi::Result<bool> {
+        guard(&env, || unfinished(&mut self.inner)?.end_pass())
+    }
+
+    /// The medians and MADs; the pass cannot be used afterwards.
+    #[napi]
+    pub fn finish(&mut self, env: Env) -> napi::Result<StreamMedians> {
+        guard(&env, || match self.inner.take() {
+            Some(pass) => {
+                let m = pass.finish()?;
+                Ok(StreamMedians { median: Float64Array::new(m.median), mad: Float64Array::new(m.mad), passes: pass.passes() as u32 })
+            }
+            None => bail!(code::ARGUMENT, "this pass has already finished"),
+        })
+    }
+}
+
+/// A pass not finished yet.
+fn unfinished<T>(inner: &mut Option<T>) -> CoreResult<&mut T> {
+    match inner {
+        Some(pass) => Ok(pass),
+        None => bail!(code::ARGUMENT, "this pass has already finished"),
     }
 }

@@ -201,6 +201,21 @@ export function momentsPass(layout: core.FilterbankLayout, maps: core.ChannelMap
   };
 }
 
+/**
+ * Exact per-channel medians and MADs of time-major rows of any sample type, bit for bit
+ * {@link channelMedians} of the whole waterfall, in a few passes over the same rows in memory
+ * bounded by `budgetBytes` (default 64 MiB): feed every row, `endPass()`, and while it returns
+ * true feed the same rows again in the same order; then `finish()`.
+ */
+export function orderPass(layout: core.FilterbankLayout, zerosMissing: boolean, file: string, budgetBytes?: number) {
+  const pass = call(file, () => new core.OrderStreamPass(layout, zerosMissing, budgetBytes));
+  return {
+    add: (bytes: Uint8Array) => call(file, () => pass.add(bytes)),
+    endPass: () => call(file, () => pass.endPass()),
+    finish: () => call(file, () => pass.finish()),
+  };
+}
+
 /** Each channel's normalisation map (what `normalise` applies) from its statistics; NaN scale where it cannot be normalised. */
 export const normalisationMaps = (method: core.Normalisation, stats: Record<"mean" | "variance" | "median" | "mad", Float64Array>, file?: string) =>
   call(file, () => core.normalisationMaps(method, stats.mean, stats.variance, stats.median, stats.mad));

@@ -5,8 +5,10 @@
  * notes and provenance: 1, 2, 4, 8, 16 and 32-bit fixtures with dead,
  * constant and NaN channels, every normalisation, the tutorial's and given
  * masks, time ranges with their sweep, both wraps, ascending and descending
- * bands, gulps whose last is short; the real filterbanks; and what cannot
- * stream exactly is read whole, saying why.
+ * bands, gulps whose last is short; robust normalisation of 16 and 32-bit
+ * samples (exact medians and MADs by passes of selection) with ties, signed
+ * zeros, infinities and a huge dynamic range; the real filterbanks; and what
+ * cannot stream exactly is read whole, saying why.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,6 +100,37 @@ function fixture(nbits: Fixture["nbits"], nchan: number, ntime: number, descendi
   return { nbits, nchan, ntime, descending, value };
 }
 
+/**
+ * Floats whose medians and MADs are hard to get exactly: few distinct values
+ * (ties, an even count: the mean of the two middle values), signed zeros and
+ * a median of zero, infinities, a huge dynamic range (subnormals to 1e30),
+ * many tiny samples at one f32 distance from a large median, one valid sample,
+ * none, and a dead channel.
+ */
+function tiedFloats(nchan: number, ntime: number): Fixture {
+  const random = uniform(nchan * 31 + ntime);
+  const table = Array.from({ length: nchan * ntime }, () => random());
+  const value = (f: number, t: number) => {
+    const u = table[f * ntime + t];
+    if (f === 5) return 0; // dead
+    if (f === 6) return t === 17 ? 2.5 : Number.NaN; // one valid sample
+    if (f === 7) return Number.NaN;
+    switch (f % 5) {
+      case 0:
+        return Math.round(u * 4) / 4 + f; // ties
+      case 1:
+        return t % 3 === 0 ? -0 : t % 3 === 1 ? (u < 0.5 ? 0 : -1.5) : 1.5; // signed zeros, a median of zero
+      case 2:
+        return t % 50 === 0 ? (t % 100 === 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY) : 100 + 10 * u;
+      case 3:
+        return (u < 0.5 ? -1 : 1) * 10 ** (60 * u - 30) * (t % 7 === 0 ? 1e-15 : 1); // subnormals to 1e30
+      default:
+        return t < 0.45 * ntime ? 1e-30 * (1 + t) : 1000 + (t % 13); // tiny samples far from the median
+    }
+  };
+  return { nbits: 32, nchan, ntime, descending: true, value };
+}
+
 const bothWays = (file: string, options: ProcessOptions, read: ReadOptions = {}, gulpBytes = 1 << 20) => streamedEqualsWhole(file, options, read, gulpBytes);
 
 let eight: string;
@@ -105,6 +138,8 @@ let eightAscending: string;
 let floatsRaw: string;
 let floatsNormalised: string;
 let sixteen: string;
+let sixteenWide: string;
+let floatsTied: string;
 const packed: Record<number, string> = {};
 
 beforeAll(() => {
@@ -114,6 +149,9 @@ beforeAll(() => {
   floatsRaw = writeFixture("floats-raw.fil", fixture(32, 128, 1501, true, { floats: "raw" }));
   floatsNormalised = writeFixture("floats-normalised.fil", fixture(32, 128, 1501, false, { floats: "normalised" }));
   sixteen = writeFixture("sixteen.fil", fixture(16, 64, 1201, true));
+  // 2048 channels: too many for a histogram of every 16-bit level each (selection takes several passes)
+  sixteenWide = writeFixture("sixteen-wide.fil", fixture(16, 2048, 301, false));
+  floatsTied = writeFixture("floats-tied.fil", tiedFloats(64, 1000));
   for (const nbits of [1, 2, 4] as const) packed[nbits] = writeFixture(`packed${nbits}.fil`, fixture(nbits, 64, 1999, nbits !== 2));
 });
 
@@ -168,11 +206,40 @@ describe("streamed time gulps equal the whole array", () => {
   });
 });
 
+describe("robust normalisation of 16 and 32-bit samples streams (exact medians and MADs by selection)", () => {
+  it("16-bit: 'auto' and robust, every level in one histogram, a time range, odd gulps, the tutorial's masks", async () => {
+    const { streamed } = await bothWays(sixteen, { dm: 10, nsub: 16, masks: true }, {}, 37 * 128);
+    expect(streamed.applied.normalise).toBe("robust");
+    expect(streamed.spectra.channelMask.origins[5]).toBe("file");
+    expect(streamed.spectra.channelMask.origins[9]).toBe("normalise");
+    await bothWays(sixteen, { dm: 10, normalise: "robust", nsub: 8, downsample: 3 }, { start: 0.2, duration: 0.71 }, 101 * 128);
+  });
+
+  it("16-bit on 2048 channels: selection over several passes, ascending band", async () => {
+    const { streamed } = await bothWays(sixteenWide, { dm: 5, nsub: 64, masks: true }, {}, 23 * 4096);
+    expect(streamed.applied.normalise).toBe("robust");
+    await bothWays(sixteenWide, { normalise: "robust", nsub: 32, downsample: 2 }, { start: 0.05, duration: 0.2 }, 100 * 4096);
+  });
+
+  it("32-bit raw floats: 'auto' decides robust from the moments, NaN samples and channels, dead and constant channels", async () => {
+    const { streamed } = await bothWays(floatsRaw, { dm: 20, nsub: 32, masks: true }, {}, 11 * 512);
+    expect(streamed.applied.normalise).toBe("robust");
+    expect(streamed.notes.join(" ")).toMatch(/robust/);
+    expect(streamed.spectra.channelMask.origins[13]).toBe("file");
+    await bothWays(floatsRaw, { dm: 20, normalise: "robust", nsub: 16, wrap: "roll" }, { start: 0.4, duration: 0.55 }, 13 * 512 + 4);
+  });
+
+  it("32-bit floats with ties, signed zeros, infinities, a huge dynamic range, one valid sample and none", async () => {
+    await bothWays(floatsTied, { normalise: "robust", nsub: 16, masks: true }, {}, 7 * 256);
+    await bothWays(floatsTied, { normalise: "robust", nsub: 8 }, { start: 0.1, duration: 0.5 }, 1 << 20);
+    // one sample fewer: every count of valid samples changes parity
+    await bothWays(floatsTied, { normalise: "robust", nsub: 8, dm: 3 }, { duration: 0.999 }, 3 * 256);
+  });
+});
+
 describe("what streams and what does not", () => {
   const always = { streamAboveBytes: 0 };
-  it("robust normalisation of floats and 16-bit samples, RFI statistics and full resolution are read whole, saying why", async () => {
-    expect((await readProcessed(floatsRaw, {}, { dm: 20, nsub: 32 }, always)).inMemory).toMatch(/"auto" chose robust: .*32-bit samples needs every sample/);
-    expect((await readProcessed(sixteen, {}, { nsub: 16 }, always)).inMemory).toMatch(/16-bit samples needs every sample/);
+  it("RFI statistics and full resolution are read whole, saying why", async () => {
     expect((await readProcessed(eight, {}, { maskIqrm: true }, always)).inMemory).toMatch(/--maskIqrm needs statistics across every channel/);
     expect((await readProcessed(eight, {}, { nsub: "all", dm: 10 }, always)).inMemory).toMatch(/no subbands/);
     await expect(readProcessed(eight, {}, { dm: 10, downsample: 5000 }, always)).rejects.toMatchObject({

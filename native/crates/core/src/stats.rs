@@ -60,7 +60,8 @@ pub(crate) fn row_moments(x: &[f32], w: Weights) -> (f64, f64, f64, f64) {
 pub(crate) fn row_medians(x: &[f32], w: Weights, scratch: &mut Vec<f64>) -> (f64, f64) {
     scratch.clear();
     scratch.extend((0..x.len()).filter(|&j| counts(x[j], w, j)).map(|j| x[j] as f64));
-    let Some(median) = median_in_place(scratch) else {
+    // + 0.0: a median of zero is +0 (selection does not order -0 and +0, so either could come out)
+    let Some(median) = median_in_place(scratch).map(|m| m + 0.0) else {
         return (f64::NAN, f64::NAN);
     };
     for v in scratch.iter_mut() {

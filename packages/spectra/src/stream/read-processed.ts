@@ -57,9 +57,7 @@ export async function readProcessed(input: Input, read: ReadOptions, options: Pr
     let refusal = small ?? several;
     if (refusal === undefined && opened.timeRows) {
       refusal = timeGulpsRefusal(opened, options, plan.window, plan.count);
-      const streamed = refusal === undefined ? await processTimeGulps(opened, format, plan, options, tuning.gulpBytes) : undefined;
-      if (typeof streamed === "object") return streamed;
-      refusal ??= streamed;
+      if (refusal === undefined) return processTimeGulps(opened, format, plan, options, tuning.gulpBytes);
     } else if (refusal === undefined) {
       refusal = channelGulpsRefusal(opened, options);
       if (refusal === undefined) return processChannelGulps(opened, format, plan, options, tuning.gulpBytes ?? DEFAULT_GULP_BYTES);

@@ -12,7 +12,10 @@
  *    finite and non-zero), and what normalising needs: exact medians and MADs
  *    from level counts (samples of at most 8 bits), or the channel moments
  *    summed in time order as the in-memory kernel sums them (what
- *    `normalise: "auto"`, `zscore` and `fractional` decide on);
+ *    `normalise: "auto"`, `zscore` and `fractional` decide on); for robust
+ *    normalisation of wider samples, exact medians and MADs by a few more
+ *    passes of selection ({@link native.orderPass}: its first pass rides on
+ *    this one; `"auto"` on floats decides from the moments first);
  * 2. when a mask needs them (the tutorial's `|sum|` and variance, constant
  *    channels): the moments of the normalised samples, from the level counts
  *    when the order of the additions cannot change them (and the variance is
@@ -55,7 +58,7 @@ export const DEFAULT_TIME_GULP_BYTES = 32 << 20;
 
 type Method = "robust" | "zscore" | "fractional";
 
-/** Why a read cannot go through {@link processTimeGulps} (undefined: it can, unless `normalise: "auto"` turns out robust on floats). */
+/** Why a read cannot go through {@link processTimeGulps} (undefined: it can). */
 export function timeGulpsRefusal(opened: OpenedFile, options: ProcessOptions, window: ReadPlan["window"], count: number): string | undefined {
   if (!opened.timeRows) return "the samples are not stored time sample after time sample (a filterbank)";
   if (opened.timeRows.layout.signed) return "signed (two's complement) samples do not stream";
@@ -63,23 +66,13 @@ export function timeGulpsRefusal(opened: OpenedFile, options: ProcessOptions, wi
   if (refusal) return refusal;
   const factor = options.downsample ?? PROCESS_OPTIONS.downsample.default;
   if (factor > (window?.count ?? count)) return `--downsample ${factor} is longer than the samples read`;
-  const robust = options.normalise === "robust" || ((options.normalise ?? "auto") === "auto" && integerType(opened.dtype));
-  if (robust) return robustRefusal(opened.timeRows.layout.nbits);
   return undefined;
-}
-
-/** Why robust normalisation of these samples needs them whole. */
-function robustRefusal(nbits: number): string | undefined {
-  return nbits > 8
-    ? `robust normalisation of ${nbits}-bit samples needs every sample of a channel at once (exact medians stream for at most 8 bits)`
-    : undefined;
 }
 
 /**
  * Processes the samples of `plan` as `processWaterfall(readPlanned(...))`
  * would, in gulps of time samples (see the module doc). The caller checked
- * {@link timeGulpsRefusal}; returns the reason instead of a result when
- * `normalise: "auto"` decides on a robust normalisation the gulps cannot give.
+ * {@link timeGulpsRefusal}.
  */
 export async function processTimeGulps(
   opened: OpenedFile,
@@ -87,7 +80,7 @@ export async function processTimeGulps(
   plan: ReadPlan,
   given: ProcessOptions,
   gulpBytes = DEFAULT_TIME_GULP_BYTES,
-): Promise<(Processed & { waterfall: WaterfallRead }) | string> {
+): Promise<Processed & { waterfall: WaterfallRead }> {
   const { file, axes, first, count } = plan;
   const { nchan } = opened;
   const rows = opened.timeRows as TimeRows;
@@ -107,12 +100,17 @@ export async function processTimeGulps(
   // z-scores and fractions, the time-ordered moments
   const counts = levels ? native.channelStatsPass(layout, true, file) : undefined;
   const raw = !levels || wanted === "zscore" || wanted === "fractional" ? native.momentsPass(layout, undefined, [], file) : undefined;
+  // exact medians of wider samples: the first pass of selection (a scan, or every level) rides on this one
+  // when robust is asked for or may be chosen ("auto": decided on the moments below)
+  const order = !levels && (wanted === "robust" || wanted === "auto") ? native.orderPass(layout, false, file) : undefined;
   await pass((bytes) => {
     counts?.add(bytes);
     raw?.add(bytes);
+    order?.add(bytes);
   });
-  // the time-ordered variance: "auto" on floats, z-scores, and masks of samples kept as stored
-  if (raw && (wanted === "auto" || wanted === "zscore" || (wanted === "none" && !counts))) {
+  // the time-ordered variance: "auto" on floats (integers are robust), z-scores, and masks of samples kept as stored
+  const autoFloats = wanted === "auto" && !integerType(opened.dtype);
+  if (raw && (autoFloats || wanted === "zscore" || (wanted === "none" && !counts))) {
     raw.startSquares();
     await pass((bytes) => raw.add(bytes));
   }
@@ -129,10 +127,9 @@ export async function processTimeGulps(
   const isRaw = () => integerType(opened.dtype) || looksRawByMoments(blankedMoments(stored as native.StreamMoments, dead));
   const { options, note } = resolveNormaliseBy(isRaw, given, opened.dtype);
   const normalise = options.normalise as "none" | Method;
-  if (normalise === "robust" && robustRefusal(layout.nbits)) return `normalise "auto" chose robust: ${robustRefusal(layout.nbits)}`;
   checkSweep({ ...axes, nchan, ntime: count, source: file }, options, plan.window);
 
-  const statistics = normalise === "robust" ? stats : stored;
+  const statistics = normalise === "robust" ? (stats ?? { ...(stored as native.StreamMoments), ...(await orderedMedians(order, pass)) }) : stored;
   const maps =
     normalise === "none" ? undefined : blankMaps(native.normalisationMaps(normalise, withMedians(statistics as native.StreamMoments), file), blanked);
   const unnormalised = maps ? indicesWhere(maps.scale, (s) => !Number.isFinite(s)) : [];
@@ -178,6 +175,16 @@ export async function processTimeGulps(
   });
   const waterfall: WaterfallRead = readDescription(opened, format, plan, notes, fileMask);
   return { spectra: processed, notes: note ? [note] : [], applied: appliedProcessing(options, axes.dm, nchan, processed), waterfall };
+}
+
+/** The medians and MADs of the selection passes, feeding the rows again until they are known (the first pass was fed). */
+async function orderedMedians(
+  order: ReturnType<typeof native.orderPass> | undefined,
+  pass: (feed: (bytes: Uint8Array) => void) => Promise<void>,
+): Promise<{ median: Float64Array; mad: Float64Array }> {
+  const selection = order as ReturnType<typeof native.orderPass>;
+  while (selection.endPass()) await pass((bytes) => selection.add(bytes));
+  return selection.finish();
 }
 
 /** Moments with these channels blanked (no sample: count 0, NaN statistics), as the in-memory path has them. */

@@ -13,15 +13,20 @@
 //! masks, constant channels); [`ChannelPass::level_moments`] gives them from level counts without
 //! another pass when the order of the additions cannot matter.
 //!
+//! [`OrderPass`] gives the exact per-channel medians and MADs of samples of any type (the level
+//! counts of [`ChannelPass`] give them in one pass for at most 8 bits) by a few passes of selection.
+//!
 //! Samples arrive as rows of a [`Layout`]: packed integers (SIGPROC), or 32-bit floats (any decoded
 //! source, such as PSRFITS rows after their scales and offsets, or a Fortran-ordered npz member).
 //!
 //! [`Layout`]: crate::filterbank::Layout
 
 mod moments;
+mod order;
 mod reducer;
 mod stats;
 
 pub use moments::{MomentsPass, PassMoments};
+pub use order::{OrderPass, DEFAULT_ORDER_BUDGET_BYTES};
 pub use reducer::{ReducePlan, TimeReducer};
 pub use stats::{ChannelPass, LevelMoments, PassStats};
