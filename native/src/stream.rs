@@ -111,14 +111,7 @@ pub fn normalisation_maps(
 
 /// One flag per channel, set for the channels listed.
 fn channel_flags(channels: Option<&[u32]>, nchan: usize) -> CoreResult<Vec<bool>> {
-    let mut flags = vec![false; nchan];
-    for &c in channels.unwrap_or_default() {
-        match flags.get_mut(c as usize) {
-            Some(m) => *m = true,
-            None => bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", nchan - 1),
-        }
-    }
-    Ok(flags)
+    wfall_core::masks::channel_flags(channels.unwrap_or_default().iter().map(|&c| c as usize), nchan)
 }
 
 /// The core's maps from `normalisationMaps`' (a NaN scale: the channel cannot be normalised).

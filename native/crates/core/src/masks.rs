@@ -10,9 +10,7 @@ use crate::weights::{is_missing, Weights};
 /// Sets every listed channel to NaN with weight 0. Duplicates are allowed.
 pub fn mask_channels(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: Shape, channels: &[usize]) -> CoreResult<()> {
     shape.check_pair(intensity.len(), weights.as_ref().map(|w| w.len()))?;
-    if let Some(&c) = channels.iter().find(|&&c| c >= shape.nchan) {
-        bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", shape.nchan - 1);
-    }
+    channel_flags(channels.iter().copied(), shape.nchan)?;
     let n = shape.ntime;
     for &c in channels {
         intensity[c * n..(c + 1) * n].fill(f32::NAN);
@@ -23,6 +21,18 @@ pub fn mask_channels(intensity: &mut [f32], weights: Option<&mut [f32]>, shape: 
         }
     }
     Ok(())
+}
+
+/// One flag per channel of `nchan`, set for the channels listed; a channel outside the band is an error.
+pub fn channel_flags(channels: impl IntoIterator<Item = usize>, nchan: usize) -> CoreResult<Vec<bool>> {
+    let mut flags = vec![false; nchan];
+    for c in channels {
+        match flags.get_mut(c) {
+            Some(flag) => *flag = true,
+            None => bail!(code::RANGE, "cannot mask channel {c}: the waterfall has channels 0..{}", nchan.saturating_sub(1)),
+        }
+    }
+    Ok(flags)
 }
 
 /// Turns samples that are exactly zero into NaN with weight 0; returns how many.
