@@ -684,6 +684,13 @@ mod tests {
         assert_eq!(a.weights, b.weights, "{what}: weights");
     }
 
+    /// The stream fed a row at a time, in odd gulps and steps, and in gulps of the ring's own step.
+    fn same_in_gulps(bytes: &[u8], layout: Layout, plan: &ReducePlan, expected: &Averaged, what: &str) {
+        for (gulp, step) in [(1, 1), (13, 5), (40, 0)] {
+            same(&stream(bytes, layout, ReducePlan { step, ..plan.clone() }, gulp), expected, &format!("{what} gulp {gulp} step {step}"));
+        }
+    }
+
     fn noise(nchan: usize, ntime: usize) -> Vec<f32> {
         (0..nchan * ntime).map(|i| ((i * 7919 + i / 13) % 1009) as f32 * 0.37 - 50.0).collect()
     }
@@ -769,11 +776,8 @@ mod tests {
                         step: 0,
                         weights: true,
                     };
-                    let expected = reference(&x, shape, &plan);
-                    for (gulp, step) in [(1, 1), (13, 5), (40, 0)] {
-                        let what = format!("{nbits} bits {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?} gulp {gulp} step {step}");
-                        same(&stream(&bytes, layout, ReducePlan { step, ..plan.clone() }, gulp), &expected, &what);
-                    }
+                    let what = format!("{nbits} bits {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?}");
+                    same_in_gulps(&bytes, layout, &plan, &reference(&x, shape, &plan), &what);
                 }
             }
         }
@@ -879,11 +883,10 @@ mod tests {
                             TimeReducer::new(layout, plan.clone()).unwrap().sums_values(),
                             "{nbits} bits {method:?}: summed as they arrive"
                         );
-                        let expected = reference(&expected_x, shape, &plan);
-                        for (gulp, step) in [(1, 1), (13, 5), (40, 0)] {
-                            let what = format!("{nbits} bits {method:?} descending {descending} {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?} gulp {gulp}");
-                            same(&stream(&bytes, layout, ReducePlan { step, ..plan.clone() }, gulp), &expected, &what);
-                        }
+                        let what = format!(
+                            "{nbits} bits {method:?} descending {descending} {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?}"
+                        );
+                        same_in_gulps(&bytes, layout, &plan, &reference(&expected_x, shape, &plan), &what);
                     }
                 }
             }
