@@ -10,6 +10,14 @@
 //! f32) and downsampled as [`crate::blocks::downsample`] does. So the ring needs, per channel, one
 //! gulp plus the largest spread of shifts within a subband: small for many subbands, the whole sweep
 //! for one.
+//!
+//! Samples of at most 8 bits skip the per-channel rings when their sums cannot depend on the order
+//! of the additions: levels as stored (exact integer sums), and normalised levels whose values (a
+//! table per channel, computed as `normalise` computes them) add up exactly in f64 whatever the order
+//! ([`sums_exact_in_any_order`], as robust maps, centred on whole or half levels, typically do). Each row's
+//! values are then added into the outputs they belong to as it arrives, and the subbands keep only
+//! their sums in flight. Writing every sample into its channel's ring (a transposition) costs
+//! several times more.
 
 use std::ops::Range;
 
@@ -88,8 +96,11 @@ pub struct TimeReducer {
     step: usize,
     cap: usize,
     ring: Ring,
-    /// Per channel, the normalised value of each level of a ≤ 8-bit sample (`[nchan][2^nbits]`).
+    /// Per file channel, the normalised value of each level of a ≤ 8-bit sample (`[nchan][2^nbits]`),
+    /// for the float ring.
     levels: Option<Vec<f32>>,
+    /// Channels left out: masked, or without a normalisation.
+    skip: Vec<bool>,
     states: Vec<SubbandState>,
     out: Vec<f32>,
     out_w: Vec<f32>,
@@ -148,28 +159,25 @@ impl TimeReducer {
         let Some(ring_len) = nchan.checked_mul(cap).filter(|&l| l <= isize::MAX as usize / 4) else {
             bail!(code::SHAPE, "the dispersion sweep within a subband ({spread} samples) is too long to hold for {nchan} channels");
         };
+        let skip: Vec<bool> = (0..nchan).map(|c| !used(&c)).collect();
         let levels = match (&plan.maps, layout.nbits <= 8) {
-            (Some(maps), true) => {
-                let count = 1usize << layout.nbits;
-                let mut table = vec![f32::NAN; nchan * count];
-                for (c, map) in maps.iter().enumerate() {
-                    if let Some(map) = map {
-                        for level in 0..count {
-                            table[c * count + level] = map.apply(level as f32);
-                        }
-                    }
-                }
-                Some(table)
-            }
+            (Some(maps), true) => Some(level_table(layout, maps)),
             _ => None,
         };
-        let ring = if layout.nbits <= 8 && plan.maps.is_none() && !plan.zeros_missing {
-            // outputs in flight span a step and the sweep within a subband, and at the start the
-            // samples before the data that `Invalidate` does not feed
-            cap = spread as usize + step + (v0 - (first + lo)).max(0) as usize;
-            Ring::Sums(vec![0; plan.nsub * cap])
-        } else {
-            Ring::Float(vec![f32::NAN; ring_len])
+        // outputs in flight in sums: a step and the sweep within a subband, and at the start the
+        // samples before the data that `Invalidate` does not feed
+        let sums_cap = spread as usize + step + (v0 - (first + lo)).max(0) as usize;
+        let (ring, levels) = match levels {
+            _ if layout.nbits > 8 || plan.zeros_missing => (Ring::Float(vec![f32::NAN; ring_len]), levels),
+            None => {
+                cap = sums_cap;
+                (Ring::LevelSums(vec![0; plan.nsub * cap]), None)
+            }
+            Some(table) if sums_exact_in_any_order(layout, &table, &skip, per) => {
+                cap = sums_cap;
+                (Ring::ValueSums(vec![0.0; plan.nsub * cap], table), None)
+            }
+            Some(table) => (Ring::Float(vec![f32::NAN; ring_len]), Some(table)),
         };
         let nout = outputs.len() / plan.factor;
         let cells = Shape::new(plan.nsub, nout)?.len();
@@ -185,6 +193,7 @@ impl TimeReducer {
             cap,
             ring,
             levels,
+            skip,
             states: vec![state; plan.nsub],
             out: vec![f32::NAN; cells],
             out_w: vec![0.0; if plan.weights { cells } else { 0 }],
@@ -226,40 +235,40 @@ impl TimeReducer {
     }
 
     /// Writes the rows into each channel's ring (normalised, or left out when masked), or adds
-    /// each ≤ 8-bit level where it belongs.
+    /// each ≤ 8-bit level, or its normalised value, where it belongs.
     fn fill_ring(&mut self, bytes: &[u8], rows: usize) {
         let layout = self.layout;
-        if let Ring::Sums(sums) = &mut self.ring {
-            let per = layout.nchan / self.plan.nsub;
-            let adder = LevelAdder {
-                layout,
-                bytes,
-                fed: self.fed,
-                cap: self.cap,
-                outputs: self.plan.outputs.clone(),
-                shifts: &self.shifts,
-                masked: &self.plan.masked,
-                per,
-            };
-            adder.add(sums);
-            return;
-        }
+        let adder = LevelAdder {
+            layout,
+            bytes,
+            fed: self.fed,
+            cap: self.cap,
+            outputs: self.plan.outputs.clone(),
+            shifts: &self.shifts,
+            skip: &self.skip,
+            per: layout.nchan / self.plan.nsub,
+        };
         let start = (self.fed - self.v0).rem_euclid(self.cap as i64) as usize;
-        let skip: Vec<bool> =
-            (0..layout.nchan).map(|c| self.plan.masked[c] || self.plan.maps.as_ref().is_some_and(|m| m[c].is_none())).collect();
-        let writer = RingWriter { layout, bytes, rows, cap: self.cap, start, skip: &skip };
-        match (&mut self.ring, &self.levels, &self.plan.maps, layout.nbits) {
-            (Ring::Sums(_), ..) => {}
-            (Ring::Float(ring), Some(levels), _, bits) => {
-                let count = 1usize << bits;
-                writer.write(ring, |row, file_channel, c| levels[c * count + layout.level(row, file_channel)]);
+        let writer = RingWriter { layout, bytes, rows, cap: self.cap, start, skip: &self.skip };
+        let count = 1usize << layout.nbits.min(8);
+        match (&mut self.ring, &self.levels, &self.plan.maps) {
+            (Ring::LevelSums(sums), ..) => adder.add(sums, &Levels(layout)),
+            (Ring::ValueSums(sums, table), ..) => adder.add(sums, &LevelValues { layout, table }),
+            (Ring::Float(ring), Some(levels), _) => {
+                writer.write(ring, |row, file_channel, _| levels[file_channel * count + layout.level(row, file_channel)])
             }
-            (Ring::Float(ring), None, Some(maps), _) => writer.write(ring, |row, file_channel, c| match maps[c] {
+            (Ring::Float(ring), None, Some(maps)) => writer.write(ring, |row, file_channel, c| match maps[c] {
                 Some(map) => map.apply(layout.sample(row, file_channel)),
                 None => f32::NAN,
             }),
-            (Ring::Float(ring), None, None, _) => writer.write(ring, |row, file_channel, _| layout.sample(row, file_channel)),
+            (Ring::Float(ring), None, None) => writer.write(ring, |row, file_channel, _| layout.sample(row, file_channel)),
         }
+    }
+
+    /// Whether normalised levels are summed as they arrive (not written into the channels' rings).
+    #[cfg(test)]
+    fn sums_values(&self) -> bool {
+        matches!(self.ring, Ring::ValueSums(..))
     }
 
     /// Computes every output sample whose inputs have all arrived.
@@ -273,9 +282,10 @@ impl TimeReducer {
             true => self.out_w.chunks_mut(nout).collect(),
             false => (0..self.plan.nsub).map(|_| <&mut [f32]>::default()).collect(),
         };
-        let (floats, sums): (&[f32], Vec<&mut [u32]>) = match &mut self.ring {
-            Ring::Float(ring) => (ring, (0..self.plan.nsub).map(|_| <&mut [u32]>::default()).collect()),
-            Ring::Sums(sums) => (&[], sums.chunks_mut(self.cap).collect()),
+        let (floats, sums): (&[f32], Vec<Pending>) = match &mut self.ring {
+            Ring::Float(ring) => (ring, (0..self.plan.nsub).map(|_| Pending::InRing).collect()),
+            Ring::LevelSums(sums) => (&[], sums.chunks_mut(self.cap).map(Pending::Levels).collect()),
+            Ring::ValueSums(sums, _) => (&[], sums.chunks_mut(self.cap).map(Pending::Values).collect()),
         };
         let job = SubbandJob {
             ring: floats,
@@ -283,8 +293,7 @@ impl TimeReducer {
             v0: self.v0,
             ntime: self.plan.ntime as i64,
             shifts: &self.shifts,
-            masked: &self.plan.masked,
-            maps: self.plan.maps.as_deref(),
+            skip: &self.skip,
             wrap: self.plan.wrap,
             per,
             factor: self.plan.factor,
@@ -301,8 +310,11 @@ impl TimeReducer {
             .for_each(|(k, ((((row, wrow), sums), state), &last))| {
                 let ready = if finished { end } else { (self.fed - last).clamp(first, end) } as usize;
                 if ready > state.done {
-                    let (sum_wx, sum_w) =
-                        if sums.is_empty() { job.float_sums(k, state.done, ready) } else { job.level_sums(k, state.done, ready, sums) };
+                    let (sum_wx, sum_w) = match sums {
+                        Pending::InRing => job.float_sums(k, state.done, ready),
+                        Pending::Levels(sums) => job.pending_sums(k, state.done, ready, sums),
+                        Pending::Values(sums) => job.pending_sums(k, state.done, ready, sums),
+                    };
                     job.emit(state, ready, &sum_wx, &sum_w, row, wrow);
                 }
             });
@@ -353,17 +365,76 @@ impl RingWriter<'_> {
     }
 }
 
-/// Each channel's recent samples (`[nchan][cap]`); or, for ≤ 8-bit samples that are neither
-/// normalised nor ever missing, each subband's sums of the outputs not yet complete (`[nsub][cap]`,
-/// output `j` at `(j - first output) mod cap`): their sums are exact integers, the same in any
-/// order, so each row's levels are added where they belong as it arrives, without transposing.
+/// Each channel's recent samples (`[nchan][cap]`); or, for ≤ 8-bit samples that are never missing,
+/// each subband's sums of the outputs not yet complete (`[nsub][cap]`, output `j` at
+/// `(j - first output) mod cap`). Sums of levels are exact integers, and so are, in units of their
+/// smallest last place, sums of normalised levels (through each channel's table of its levels'
+/// values) when [`sums_exact_in_any_order`] says so: either is the same in any order, so each row's
+/// levels (or their values) are added where they belong as it arrives, without transposing.
 enum Ring {
     Float(Vec<f32>),
-    Sums(Vec<u32>),
+    LevelSums(Vec<u32>),
+    /// The sums, and the levels' values per file channel (`[nchan][2^nbits]`).
+    ValueSums(Vec<f64>, Vec<f32>),
 }
 
-/// Adds rows of ≤ 8-bit levels into the subbands' sums. Tasks own blocks of subbands and read their
-/// channels' bytes of each row in order.
+/// One subband's outputs in flight: in the channels' rings, or summed.
+enum Pending<'a> {
+    InRing,
+    Levels(&'a mut [u32]),
+    Values(&'a mut [f64]),
+}
+
+/// Per file channel, the normalised value of each of the `2^nbits` levels of a ≤ 8-bit sample, as
+/// `normalise` computes it from the level as a float (NaN for a channel without a map).
+fn level_table(layout: Layout, maps: &[Option<ChannelMap>]) -> Vec<f32> {
+    let count = 1usize << layout.nbits;
+    let mut table = vec![f32::NAN; layout.nchan * count];
+    for (c, map) in maps.iter().enumerate() {
+        if let Some(map) = map {
+            let file_channel = layout.channel(c);
+            for level in 0..count {
+                table[file_channel * count + level] = map.apply(level as f32);
+            }
+        }
+    }
+    table
+}
+
+/// Whether, in every subband (`per` channels), adding one value of each channel in use (`table`,
+/// per file channel) in f64 is exact whatever the values and the order: every value is finite,
+/// hence a whole multiple of the smallest unit in the last place `u` among the nonzero ones, and
+/// the largest magnitudes of the channels add up to less than `2^52 u`, so every partial sum is a
+/// multiple of `u` below `2^53 u`, which f64 holds exactly. Then the sums added as the rows arrive
+/// are the in-memory kernel's sums in channel order, bit for bit.
+fn sums_exact_in_any_order(layout: Layout, table: &[f32], skip: &[bool], per: usize) -> bool {
+    let count = 1usize << layout.nbits;
+    skip.chunks(per).enumerate().all(|(k, skipped)| {
+        let (mut unit, mut largest) = (f64::INFINITY, 0f64);
+        for c in (k * per..(k + 1) * per).filter(|&c| !skipped[c - k * per]) {
+            let file_channel = layout.channel(c);
+            let values = &table[file_channel * count..(file_channel + 1) * count];
+            if !values.iter().all(|v| v.is_finite()) {
+                return false;
+            }
+            for &v in values.iter().filter(|&&v| v != 0.0) {
+                unit = unit.min(unit_in_last_place(v));
+            }
+            largest += values.iter().fold(0f64, |m, &v| m.max(v.abs() as f64));
+        }
+        // `largest` is rounded up to at most (per · 2^-53) of itself: the margin of 2^52 covers that
+        largest <= unit * 2f64.powi(52)
+    })
+}
+
+/// The value of the last bit of a nonzero finite f32's significand.
+fn unit_in_last_place(v: f32) -> f64 {
+    let exponent = ((v.to_bits() >> 23) & 0xff) as i32;
+    2f64.powi(exponent.max(1) - 127 - 23)
+}
+
+/// Adds rows of ≤ 8-bit levels (or their values) into the subbands' sums. Tasks own blocks of
+/// subbands and read their channels' bytes of each row in order.
 struct LevelAdder<'a> {
     layout: Layout,
     bytes: &'a [u8],
@@ -372,22 +443,23 @@ struct LevelAdder<'a> {
     cap: usize,
     outputs: Range<usize>,
     shifts: &'a [i64],
-    masked: &'a [bool],
+    skip: &'a [bool],
     per: usize,
 }
 
 impl LevelAdder<'_> {
-    fn add(&self, sums: &mut [u32]) {
+    fn add<R: RunSums>(&self, sums: &mut [R::Sum], run_sums: &R) {
         let nsub = self.layout.nchan / self.per;
         let per_task = nsub.div_ceil(2 * rayon::current_num_threads()).max(1);
         let (first, end) = (self.outputs.start as i64, self.outputs.end as i64);
         let cap = self.cap as i64;
+        let row_bytes = self.layout.row_bytes();
         sums.par_chunks_mut(self.cap * per_task).enumerate().for_each(|(b, block)| {
             let k0 = b * per_task;
             // runs of adjacent channels in use with the same shift (their levels go to the same output):
             // their file channels, their subband's sums, the output their next row goes to, its slot
             let mut runs: Vec<(Range<usize>, usize, i64, usize)> = Vec::new();
-            for c in (k0 * self.per..(k0 + block.len() / self.cap) * self.per).filter(|&c| !self.masked[c]) {
+            for c in (k0 * self.per..(k0 + block.len() / self.cap) * self.per).filter(|&c| !self.skip[c]) {
                 let (file_channel, base, j) = (self.layout.channel(c), (c / self.per - k0) * self.cap, self.fed - self.shifts[c]);
                 match runs.last_mut() {
                     Some((files, b, jj, _)) if *b == base && *jj == j && (files.end == file_channel || files.start == file_channel + 1) => {
@@ -396,30 +468,66 @@ impl LevelAdder<'_> {
                     _ => runs.push((file_channel..file_channel + 1, base, j, (j - first).rem_euclid(cap) as usize)),
                 }
             }
-            let bytes_per_level = self.layout.nbits == 8;
             // a few rows at a time (their pages stay in the TLB), each run along them
-            for tile in self.bytes.chunks(TILE_ROWS * self.layout.row_bytes()) {
+            for tile in self.bytes.chunks(TILE_ROWS * row_bytes) {
+                let rows = tile.len() / row_bytes;
                 for (files, base, next_j, next_slot) in runs.iter_mut() {
-                    let (mut j, mut slot) = (*next_j, *next_slot);
-                    for row in tile.chunks_exact(self.layout.row_bytes()) {
-                        if j >= first && j < end {
-                            let sum: u32 = if bytes_per_level {
-                                row[files.clone()].iter().map(|&v| v as u32).sum()
-                            } else {
-                                files.clone().map(|f| self.layout.level(row, f) as u32).sum()
-                            };
-                            block[*base + slot] += sum;
-                        }
-                        j += 1;
-                        slot += 1;
-                        if slot == self.cap {
-                            slot = 0;
-                        }
-                    }
-                    (*next_j, *next_slot) = (j, slot);
+                    let (j, slot) = (*next_j, *next_slot);
+                    // the rows whose output is one computed
+                    let (lo, hi) = ((first - j).clamp(0, rows as i64) as usize, (end - j).clamp(0, rows as i64) as usize);
+                    // their slots, in at most two pieces (the ring wraps)
+                    let (at, n) = ((slot + lo) % self.cap, hi.saturating_sub(lo));
+                    let head = n.min(self.cap - at);
+                    let ring = &mut block[*base..*base + self.cap];
+                    run_sums.add_rows(&mut ring[at..at + head], &tile[lo * row_bytes..], row_bytes, files.clone());
+                    run_sums.add_rows(&mut ring[..n - head], &tile[(lo + head) * row_bytes..], row_bytes, files.clone());
+                    (*next_j, *next_slot) = (j + rows as i64, (slot + rows) % self.cap);
                 }
             }
         });
+    }
+}
+
+/// Adds the samples of a run of file channels of consecutive rows into their sums.
+trait RunSums: Sync {
+    type Sum: Copy + Send;
+    /// `sums[i] +=` the sum of `files`' samples of row `i` of `rows` (rows of `row_bytes`).
+    fn add_rows(&self, sums: &mut [Self::Sum], rows: &[u8], row_bytes: usize, files: Range<usize>);
+}
+
+/// Levels as they are: exact integer sums.
+struct Levels(Layout);
+
+impl RunSums for Levels {
+    type Sum = u32;
+    fn add_rows(&self, sums: &mut [u32], rows: &[u8], row_bytes: usize, files: Range<usize>) {
+        for (sum, row) in sums.iter_mut().zip(rows.chunks(row_bytes)) {
+            *sum += match self.0.nbits {
+                8 => row[files.clone()].iter().map(|&v| v as u32).sum::<u32>(),
+                _ => files.clone().map(|f| self.0.level(row, f) as u32).sum(),
+            };
+        }
+    }
+}
+
+/// Levels through each channel's table of their normalised values: sums exact when
+/// [`sums_exact_in_any_order`] holds.
+struct LevelValues<'a> {
+    layout: Layout,
+    /// `[nchan][2^nbits]`, file channel order.
+    table: &'a [f32],
+}
+
+impl RunSums for LevelValues<'_> {
+    type Sum = f64;
+    fn add_rows(&self, sums: &mut [f64], rows: &[u8], row_bytes: usize, files: Range<usize>) {
+        let count = 1usize << self.layout.nbits;
+        for f in files {
+            let table = &self.table[f * count..(f + 1) * count];
+            for (sum, row) in sums.iter_mut().zip(rows.chunks(row_bytes)) {
+                *sum += table[self.layout.level(row, f)] as f64;
+            }
+        }
     }
 }
 
@@ -430,8 +538,8 @@ struct SubbandJob<'a> {
     v0: i64,
     ntime: i64,
     shifts: &'a [i64],
-    masked: &'a [bool],
-    maps: Option<&'a [Option<ChannelMap>]>,
+    /// Channels left out (masked, or without a normalisation).
+    skip: &'a [bool],
     wrap: Wrap,
     per: usize,
     factor: usize,
@@ -448,7 +556,7 @@ impl SubbandJob<'_> {
         let mut sum_wx = vec![0f64; len];
         let mut sum_w = vec![0f64; len];
         for c in k * self.per..(k + 1) * self.per {
-            if self.masked[c] || self.maps.is_some_and(|m| m[c].is_none()) {
+            if self.skip[c] {
                 continue; // all NaN: adds nothing
             }
             let shift = self.shifts[c];
@@ -473,19 +581,24 @@ impl SubbandJob<'_> {
         (sum_wx, sum_w)
     }
 
-    /// The same sums for levels added as they arrived (emptying their slots): exact integers, so
-    /// `Σ x` and the count of channels with an input are the float path's f64 sums.
-    fn level_sums(&self, k: usize, done: usize, ready: usize, sums: &mut [u32]) -> (Vec<f64>, Vec<f64>) {
+    /// The same sums for levels or values added as they arrived (emptying their slots): exact, so
+    /// `Σ x` and the count of channels with an input (every value is valid) are the float path's.
+    fn pending_sums<S: Copy + Default + Into<f64>>(&self, k: usize, done: usize, ready: usize, sums: &mut [S]) -> (Vec<f64>, Vec<f64>) {
         let cap = self.cap;
-        let channels: Vec<i64> = (k * self.per..(k + 1) * self.per).filter(|&c| !self.masked[c]).map(|c| self.shifts[c]).collect();
+        let channels: Vec<i64> = (k * self.per..(k + 1) * self.per).filter(|&c| !self.skip[c]).map(|c| self.shifts[c]).collect();
+        // outputs `j` whose inputs `j + shift` are all inside the data (all of them for `Roll`)
+        let (lo, hi) = (channels.iter().copied().min().unwrap_or(0), channels.iter().copied().max().unwrap_or(0));
+        let inside = -lo..self.ntime - hi;
         let mut sum_wx = Vec::with_capacity(ready - done);
         let mut sum_w = Vec::with_capacity(ready - done);
         for j in done..ready {
             let slot = &mut sums[(j - self.first_output) % cap];
-            sum_wx.push(std::mem::take(slot) as f64);
+            sum_wx.push(std::mem::take(slot).into());
             let count = match self.wrap {
-                Wrap::Roll => channels.len(),
-                Wrap::Invalidate => channels.iter().filter(|&&s| (0..self.ntime).contains(&(j as i64 + s))).count(),
+                Wrap::Invalidate if !inside.contains(&(j as i64)) => {
+                    channels.iter().filter(|&&s| (0..self.ntime).contains(&(j as i64 + s))).count()
+                }
+                _ => channels.len(),
             };
             sum_w.push(count as f64);
         }
@@ -570,6 +683,13 @@ mod tests {
             assert!(x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()), "{what}: intensity[{i}] {x} vs {y}");
         }
         assert_eq!(a.weights, b.weights, "{what}: weights");
+    }
+
+    /// The stream fed a row at a time, in odd gulps and steps, and in gulps of the ring's own step.
+    fn same_in_gulps(bytes: &[u8], layout: Layout, plan: &ReducePlan, expected: &Averaged, what: &str) {
+        for (gulp, step) in [(1, 1), (13, 5), (40, 0)] {
+            same(&stream(bytes, layout, ReducePlan { step, ..plan.clone() }, gulp), expected, &format!("{what} gulp {gulp} step {step}"));
+        }
     }
 
     fn noise(nchan: usize, ntime: usize) -> Vec<f32> {
@@ -657,11 +777,8 @@ mod tests {
                         step: 0,
                         weights: true,
                     };
-                    let expected = reference(&x, shape, &plan);
-                    for (gulp, step) in [(1, 1), (13, 5), (40, 0)] {
-                        let what = format!("{nbits} bits {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?} gulp {gulp} step {step}");
-                        same(&stream(&bytes, layout, ReducePlan { step, ..plan.clone() }, gulp), &expected, &what);
-                    }
+                    let what = format!("{nbits} bits {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?}");
+                    same_in_gulps(&bytes, layout, &plan, &reference(&x, shape, &plan), &what);
                 }
             }
         }
@@ -710,6 +827,142 @@ mod tests {
         };
         let expected = reference(&normalised, shape, &plan);
         same(&stream(&bytes, layout, plan, 10), &expected, "4-bit, zscore, masks");
+    }
+
+    #[test]
+    fn normalised_levels_summed_as_they_arrive_equal_the_whole_array_kernels_bit_for_bit() {
+        use crate::masks::mask_channels;
+        use crate::normalise::{normalise, Normalisation};
+        use crate::stream::ChannelPass;
+        let ntime = 89;
+        for (nbits, nchan, method) in [
+            (8, 16, Normalisation::Robust),
+            (8, 16, Normalisation::Zscore),
+            (4, 16, Normalisation::Robust),
+            (2, 24, Normalisation::Fractional),
+            (1, 32, Normalisation::Zscore),
+        ] {
+            let shape = Shape::new(nchan, ntime).unwrap();
+            let top = (1usize << nbits) - 1;
+            // levels; channel 5 all zero (no spread, no mean: not normalised, NaN in memory)
+            let x: Vec<f32> =
+                (0..nchan * ntime).map(|i| if i / ntime == 5 { 0.0 } else { (((i * 2654435761usize) >> 11) % (top + 1)) as f32 }).collect();
+            let mut expected_x = x.clone();
+            normalise(&mut expected_x, None, shape, method).unwrap();
+            mask_channels(&mut expected_x, None, shape, &[3]).unwrap();
+            for descending in [false, true] {
+                let layout = Layout::new(nbits, nchan, descending).unwrap();
+                let bytes = pack_levels(&x, shape, layout);
+                // the maps the stream uses: medians from level counts, moments as the in-memory kernel sums them
+                let mut pass = ChannelPass::new(layout, true).unwrap();
+                pass.add(&bytes).unwrap();
+                let stats = pass.finish();
+                let moments = crate::stats::channel_moments(&x, Weights::Valid, shape).unwrap();
+                let maps: Vec<Option<ChannelMap>> = (0..nchan)
+                    .map(|c| ChannelMap::new(method, moments.mean[c], moments.variance[c], stats.median[c], stats.mad[c]))
+                    .collect();
+                assert!(maps[5].is_none() && maps.iter().filter(|m| m.is_none()).count() == 1, "{nbits} bits {method:?}: {maps:?}");
+                let mut masked = vec![false; nchan];
+                masked[3] = true;
+                let shifts: Vec<i64> = (0..nchan as i64).map(|c| (nchan as i64 - c) * 3 - 11).collect();
+                for wrap in [Wrap::Roll, Wrap::Invalidate] {
+                    for (nsub, factor, outputs) in [(4, 1, 0..89), (2, 3, 0..89), (1, 4, 10..60), (nchan, 2, 7..30)] {
+                        let plan = ReducePlan {
+                            ntime,
+                            outputs: outputs.clone(),
+                            shifts: shifts.clone(),
+                            wrap,
+                            nsub,
+                            factor,
+                            zeros_missing: false,
+                            maps: Some(maps.clone()),
+                            masked: masked.clone(),
+                            step: 0,
+                            weights: true,
+                        };
+                        assert!(
+                            TimeReducer::new(layout, plan.clone()).unwrap().sums_values(),
+                            "{nbits} bits {method:?}: summed as they arrive"
+                        );
+                        let what = format!(
+                            "{nbits} bits {method:?} descending {descending} {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?}"
+                        );
+                        same_in_gulps(&bytes, layout, &plan, &reference(&expected_x, shape, &plan), &what);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn normalised_levels_go_through_the_rings_when_their_sums_could_round() {
+        use crate::masks::mask_channels;
+        // channel 2's values are 2^40 times channel 1's, in the same subband: f64 sums of them may round
+        let (nchan, ntime) = (8, 61);
+        let shape = Shape::new(nchan, ntime).unwrap();
+        let x: Vec<f32> = (0..nchan * ntime).map(|i| ((i * 7 + i / 5) % 256) as f32).collect();
+        let maps: Vec<Option<ChannelMap>> =
+            (0..nchan).map(|c| Some(ChannelMap { centre: 100.5, scale: if c == 2 { 2f64.powi(-40) } else { 3.0 }, offset: 0.0 })).collect();
+        let mut normalised: Vec<f32> = x.iter().enumerate().map(|(i, &v)| maps[i / ntime].unwrap().apply(v)).collect();
+        mask_channels(&mut normalised, None, shape, &[6]).unwrap();
+        let mut masked = vec![false; nchan];
+        masked[6] = true;
+        for descending in [false, true] {
+            let layout = Layout::new(8, nchan, descending).unwrap();
+            let bytes = pack(&x, shape, layout).unwrap();
+            let plan = ReducePlan {
+                ntime,
+                outputs: 0..ntime,
+                shifts: (0..nchan as i64).map(|c| 16 - 2 * c).collect(),
+                wrap: Wrap::Invalidate,
+                nsub: 2,
+                factor: 3,
+                zeros_missing: false,
+                maps: Some(maps.clone()),
+                masked: masked.clone(),
+                step: 7,
+                weights: true,
+            };
+            assert!(!TimeReducer::new(layout, plan.clone()).unwrap().sums_values());
+            same(&stream(&bytes, layout, plan.clone(), 9), &reference(&normalised, shape, &plan), &format!("descending {descending}"));
+        }
+    }
+
+    #[test]
+    fn sums_are_exact_in_any_order_only_below_2_to_the_52_units_of_the_finest_value() {
+        // 4 channels of 2-bit levels, subbands of 2; tables per file channel
+        let layout = Layout::new(2, 4, false).unwrap();
+        let exact = |pairs: [[f32; 2]; 4], skip: [bool; 4]| {
+            let table: Vec<f32> = pairs.iter().flat_map(|&[a, b]| [a, b, 0.0, -a]).collect();
+            sums_exact_in_any_order(layout, &table, &skip, 2)
+        };
+        let none = [false; 4];
+        assert!(exact([[-0.75, 1.25], [-1.5, 0.5], [3.0, -2.0], [0.0, 7.0]], none));
+        // 2^28 and 1 (units 2^5 and 2^-23) add up to 2^28 + 1 <= 2^29 = 2^52 units of 2^-23; 2^29 + 1 does not
+        assert!(exact([[2f32.powi(28), 0.0], [1.0, 0.0], [0.0; 2], [0.0; 2]], none));
+        assert!(!exact([[2f32.powi(29), 0.0], [1.0, 0.0], [0.0; 2], [0.0; 2]], none));
+        // in different subbands they never meet
+        assert!(exact([[2f32.powi(29), 0.0], [0.0; 2], [1.0, 0.0], [0.0; 2]], none));
+        // subnormals count by their own unit
+        assert!(exact([[f32::from_bits(1), 0.0], [2f32.powi(-100), 0.0], [0.0; 2], [0.0; 2]], none));
+        assert!(!exact([[f32::from_bits(1), 0.0], [2f32.powi(-96), 0.0], [0.0; 2], [0.0; 2]], none));
+        // a value that is not finite (a channel in use) cannot be summed as it arrives
+        assert!(!exact([[1.0, f32::INFINITY], [0.0; 2], [0.0; 2], [0.0; 2]], none));
+        assert!(exact([[1.0, 2.0], [f32::NAN; 2], [0.0; 2], [0.0; 2]], [false, true, false, false]));
+    }
+
+    /// `x` (`[nchan][ntime]`, whole levels) as time-major rows of ≤ 8-bit samples, lowest bits first.
+    fn pack_levels(x: &[f32], shape: Shape, layout: Layout) -> Vec<u8> {
+        let per_byte = 8 / layout.nbits;
+        let mut bytes = vec![0u8; shape.ntime * layout.row_bytes()];
+        for t in 0..shape.ntime {
+            for c in 0..shape.nchan {
+                let f = layout.channel(c);
+                bytes[t * layout.row_bytes() + f / per_byte] |= (x[c * shape.ntime + t] as u8) << ((f % per_byte) * layout.nbits);
+            }
+        }
+        assert_eq!(unpack(&bytes, layout).unwrap().0, x);
+        bytes
     }
 
     fn small_plan() -> ReducePlan {

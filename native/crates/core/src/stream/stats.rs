@@ -83,27 +83,8 @@ impl ChannelPass {
                 self.running.par_chunks_mut(per_task).enumerate().for_each(|(b, block)| float_block(bytes, layout, b * per_task, block));
             }
             _ if self.histograms.is_some() => {
-                // level counts (the sums follow from them): tasks own channels, whose counts stay
-                // in cache; this gulp's in u32 (fewer than 2^32 rows), rows in order
-                const CHANNELS: usize = 64;
-                let levels = 1usize << layout.nbits;
                 let histograms = self.histograms.as_mut().map_or(&mut [][..], |h| &mut h[..]);
-                histograms.par_chunks_mut(CHANNELS * levels).enumerate().for_each(|(b, h)| {
-                    let (first, n) = (b * CHANNELS, h.len() / levels);
-                    let mut local = vec![0u32; h.len()];
-                    for row in bytes.chunks_exact(layout.row_bytes()) {
-                        if layout.nbits == 8 {
-                            for (i, &v) in row[first..first + n].iter().enumerate() {
-                                local[i * 256 + v as usize] += 1;
-                            }
-                        } else {
-                            for i in 0..n {
-                                local[i * levels + layout.level(row, first + i)] += 1;
-                            }
-                        }
-                    }
-                    h.iter_mut().zip(&local).for_each(|(a, &b)| *a += b as u64);
-                });
+                count_levels(bytes, layout, histograms);
                 for r in &mut self.running {
                     r.count += rows as u64;
                 }
@@ -374,6 +355,38 @@ fn floats(row: &[u8], first: usize, n: usize) -> impl Iterator<Item = f32> + '_ 
     row[4 * first..4 * (first + n)].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// Adds the rows' level counts into `histograms` (`[nchan][2^nbits]`, file order). Each task owns
+/// a wide block of channels and reads its part of each row in order (so the reads stream, where a
+/// narrow column of many rows would touch a page a row), counting in u16 in the cache and adding
+/// those into the totals every `u16::MAX` rows.
+fn count_levels(bytes: &[u8], layout: Layout, histograms: &mut [u64]) {
+    const MIN_CHANNELS: usize = 256;
+    let levels = 1usize << layout.nbits;
+    let per_byte = 8 / layout.nbits;
+    // whole bytes per task, one block per thread
+    let per_task = layout.nchan.div_ceil(rayon::current_num_threads()).max(MIN_CHANNELS).next_multiple_of(per_byte);
+    histograms.par_chunks_mut(per_task * levels).enumerate().for_each(|(b, totals)| {
+        let (first, n) = (b * per_task, totals.len() / levels);
+        let mut counts = vec![0u16; totals.len()];
+        for part in bytes.chunks(u16::MAX as usize * layout.row_bytes()) {
+            for row in part.chunks_exact(layout.row_bytes()) {
+                if layout.nbits == 8 {
+                    for (count, &v) in counts.chunks_exact_mut(256).zip(&row[first..first + n]) {
+                        count[v as usize] += 1;
+                    }
+                } else {
+                    for i in 0..n {
+                        counts[i * levels + layout.level(row, first + i)] += 1;
+                    }
+                }
+            }
+            for (total, count) in totals.iter_mut().zip(counts.iter_mut()) {
+                *total += std::mem::take(count) as u64;
+            }
+        }
+    });
+}
+
 /// numpy's median of the samples a level histogram counts, and the median of their absolute
 /// deviations from it (the same arithmetic as sorting the samples).
 fn histogram_medians(histogram: &[u64], n: u64) -> (f64, f64) {
@@ -424,13 +437,21 @@ mod tests {
 
     #[test]
     fn integer_statistics_equal_the_whole_array_ones() {
-        for (nbits, nchan, ntime) in [(8, 70, 131), (4, 16, 50), (2, 8, 33), (1, 16, 9), (16, 3, 40)] {
+        // rows per gulp: a few, or more than the u16 counts hold before they are added up
+        let many = 2 * u16::MAX as usize + 3;
+        for (nbits, nchan, ntime, gulp) in
+            [(8, 70, 131, 17), (4, 16, 50, 17), (2, 8, 33, 17), (1, 16, 9, 17), (16, 3, 40, 17), (8, 2, many, many), (2, 4, many, many)]
+        {
             let layout = Layout::new(nbits, nchan, true).unwrap();
-            let bytes: Vec<u8> = (0..ntime * layout.row_bytes()).map(|i| ((i * 2654435761usize) >> 7) as u8).collect();
+            let mut bytes: Vec<u8> = (0..ntime * layout.row_bytes()).map(|i| ((i * 2654435761usize) >> 7) as u8).collect();
+            if ntime == many {
+                // one level more often than a u16 counts
+                bytes.iter_mut().step_by(layout.row_bytes()).for_each(|b| *b = 0x07);
+            }
             let (x, shape) = unpack(&bytes, layout).unwrap();
             let moments = channel_moments(&x, Weights::Valid, shape).unwrap();
             let medians = channel_medians(&x, Weights::Valid, shape).unwrap();
-            let stats = fed(&bytes, layout, nbits <= 8, 17);
+            let stats = fed(&bytes, layout, nbits <= 8, gulp);
             assert_eq!((&stats.count, &stats.sum, &stats.mean), (&moments.count, &moments.sum, &moments.mean), "{nbits} bits");
             for (a, b) in stats.variance.iter().zip(&moments.variance) {
                 assert!((a - b).abs() <= 1e-12 * b.abs(), "{nbits} bits: variance {a} vs {b}");
