@@ -177,6 +177,7 @@ impl OrderPass {
 
     /// The same with `budget_bytes` of histograms (fewer bins per channel, more passes, when smaller).
     pub fn with_budget(layout: Layout, zeros_missing: bool, budget_bytes: usize) -> CoreResult<Self> {
+        layout.unsigned_levels()?;
         let per_channel = (budget_bytes / 4 / layout.nchan).max(1);
         let bins_log2 = (usize::BITS - 1 - per_channel.leading_zeros()).clamp(FEWEST_BINS_LOG2, MOST_BINS_LOG2);
         let integer = layout.integer();
