@@ -16,7 +16,7 @@ import numpy as np
 out, gib = sys.argv[1], float(sys.argv[2])
 nbits = int(sys.argv[3]) if len(sys.argv) > 3 else 8
 nchan, tsamp, fch1, foff, dm = 4096, 64e-6, 1500.0 - 0.05, -0.1, 500.0
-block = (1 << 24) // nbits  # samples per block: 256 MiB
+block = (1 << 31) // (nchan * nbits)  # samples per block: 256 MiB as stored
 nsamples = int(gib * (1 << 33) // (nchan * nbits))
 rng = np.random.default_rng(18)
 bandpass = (40 + 60 * np.sin(np.linspace(0.2, 2.9, nchan)) ** 2).astype(np.float32)
