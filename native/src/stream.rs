@@ -8,10 +8,10 @@ use wfall_core::error::code;
 use wfall_core::normalise::ChannelMap;
 use wfall_core::stats::Moments;
 use wfall_core::stream::{self, ReducePlan, TimeReducer};
-use wfall_core::{bail, CoreError, CoreResult};
+use wfall_core::{bail, CoreResult};
 
 use crate::blocks::{reduced, Reduced};
-use crate::boundary::{count, guard, signed, throw};
+use crate::boundary::{count, guard, signed};
 use crate::filterbank::{layout, FilterbankLayout};
 use crate::options::{normalisation, shifts, Axes, Dedispersion, Normalisation};
 
@@ -173,26 +173,22 @@ impl MomentsStreamPass {
     /// Adds consecutive rows.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
-        guard(&env, || unfinished(&mut self.inner)?.add(bytes))
+        guard(&env, || unfinished(self.inner.as_mut(), "pass")?.add(bytes))
     }
 
     /// Ends the sums: the same rows, fed again, give the variances.
     #[napi]
     pub fn start_squares(&mut self, env: Env) -> napi::Result<()> {
-        guard(&env, || match &mut self.inner {
-            Some(pass) => pass.start_squares(),
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
-        })
+        guard(&env, || unfinished(self.inner.as_mut(), "pass")?.start_squares())
     }
 
     /// The moments; the pass cannot be used afterwards.
     #[napi]
     pub fn finish(&mut self, env: Env) -> napi::Result<StreamMoments> {
-        let Some(pass) = self.inner.take() else {
-            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this pass has already finished")));
-        };
-        let out = pass.finish();
-        Ok(StreamMoments { nonzero: Some(Float64Array::new(out.nonzero)), ..stream_moments(out.moments) })
+        guard(&env, || {
+            let out = unfinished(self.inner.take(), "pass")?.finish();
+            Ok(StreamMoments { nonzero: Some(Float64Array::new(out.nonzero)), ..stream_moments(out.moments) })
+        })
     }
 }
 
@@ -273,31 +269,22 @@ impl StreamReducer {
     /// The virtual samples `[start, end)` to feed, in order: virtual sample `t` is sample `t mod ntime` of the range.
     #[napi]
     pub fn feed_range(&self, env: Env) -> napi::Result<Vec<f64>> {
-        guard(&env, || match &self.inner {
-            Some(reducer) => {
-                let (start, end) = reducer.feed_range();
-                Ok(vec![start as f64, end as f64])
-            }
-            None => bail!(code::ARGUMENT, "this reducer has already finished"),
+        guard(&env, || {
+            let (start, end) = unfinished(self.inner.as_ref(), "reducer")?.feed_range();
+            Ok(vec![start as f64, end as f64])
         })
     }
 
     /// Adds consecutive rows whose first is virtual sample `first`.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8], first: f64) -> napi::Result<()> {
-        guard(&env, || match &mut self.inner {
-            Some(reducer) => reducer.add(bytes, signed(first, "first")?),
-            None => bail!(code::ARGUMENT, "this reducer has already finished"),
-        })
+        guard(&env, || unfinished(self.inner.as_mut(), "reducer")?.add(bytes, signed(first, "first")?))
     }
 
     /// The reduced waterfall; the reducer cannot be used afterwards.
     #[napi]
     pub fn finish(&mut self, env: Env) -> napi::Result<Reduced> {
-        let Some(reducer) = self.inner.take() else {
-            return Err(throw(&env, CoreError::new(code::ARGUMENT, "this reducer has already finished")));
-        };
-        guard(&env, || Ok(reduced(reducer.finish()?)))
+        guard(&env, || Ok(reduced(unfinished(self.inner.take(), "reducer")?.finish()?)))
     }
 }
 
@@ -335,32 +322,30 @@ impl OrderStreamPass {
     /// Adds consecutive rows of the current pass.
     #[napi]
     pub fn add(&mut self, env: Env, bytes: &[u8]) -> napi::Result<()> {
-        guard(&env, || unfinished(&mut self.inner)?.add(bytes))
+        guard(&env, || unfinished(self.inner.as_mut(), "pass")?.add(bytes))
     }
 
     /// Ends the current pass: true when the same rows must be fed again.
     #[napi]
     pub fn end_pass(&mut self, env: Env) -> napi::Result<bool> {
-        guard(&env, || unfinished(&mut self.inner)?.end_pass())
+        guard(&env, || unfinished(self.inner.as_mut(), "pass")?.end_pass())
     }
 
     /// The medians and MADs; the pass cannot be used afterwards.
     #[napi]
     pub fn finish(&mut self, env: Env) -> napi::Result<StreamMedians> {
-        guard(&env, || match self.inner.take() {
-            Some(pass) => {
-                let m = pass.finish()?;
-                Ok(StreamMedians { median: Float64Array::new(m.median), mad: Float64Array::new(m.mad), passes: pass.passes() as u32 })
-            }
-            None => bail!(code::ARGUMENT, "this pass has already finished"),
+        guard(&env, || {
+            let pass = unfinished(self.inner.take(), "pass")?;
+            let m = pass.finish()?;
+            Ok(StreamMedians { median: Float64Array::new(m.median), mad: Float64Array::new(m.mad), passes: pass.passes() as u32 })
         })
     }
 }
 
-/// A pass not finished yet.
-fn unfinished<T>(inner: &mut Option<T>) -> CoreResult<&mut T> {
+/// The pass (or reducer: `what`) held, borrowed or taken, or the error of one already finished.
+fn unfinished<T>(inner: Option<T>, what: &str) -> CoreResult<T> {
     match inner {
-        Some(pass) => Ok(pass),
-        None => bail!(code::ARGUMENT, "this pass has already finished"),
+        Some(held) => Ok(held),
+        None => bail!(code::ARGUMENT, "this {what} has already finished"),
     }
 }

@@ -266,7 +266,7 @@ export function processChannels(spectra: Spectra, given: ProcessOptions, known: 
   const resolved = resolveNormalise(spectra, given);
   const options = resolved.options;
   const asGiven = resolved.moments ?? known.asGiven;
-  const masksGiven = MASK_GIVEN_OPTIONS.some((key) => options[key] !== undefined);
+  const masksGiven = GIVEN_MASK_OPTIONS.some((key) => options[key] !== undefined);
   applyGivenMasks(spectra, options);
   const { methods, names } = rfiMethodsOf(spectra, options);
   // Without an RFI method the constant-channel mask joins the tutorial's two in their one pass.
@@ -290,7 +290,7 @@ export function processChannels(spectra: Spectra, given: ProcessOptions, known: 
 }
 
 /** The options of {@link applyGivenMasks}: masks that change the samples before any statistics. */
-const MASK_GIVEN_OPTIONS = ["maskChannels", "maskFileChannels", "maskFreq", "masksIn"] as const satisfies readonly (keyof ProcessOptions)[];
+export const GIVEN_MASK_OPTIONS = ["maskChannels", "maskFileChannels", "maskFreq", "masksIn"] as const satisfies readonly (keyof ProcessOptions)[];
 
 /** Statistics the caller of {@link processChannels} already has, so they are not computed again. */
 export interface KnownChannels {

@@ -65,8 +65,14 @@ pub fn svg_to_pdf(svg: &str, images: &[RasterImage], fonts: &Arc<Database>, fami
     let stand_ins: Vec<[u8; 4]> = images.iter().map(pdf_images::stand_in).collect();
     let drawn: Vec<RasterImage> = stand_ins.iter().map(|rgba| RasterImage { rgba, width: 1, height: 1 }).collect();
     let resolved = images::Resolved::new(&drawn)?;
-    let svg = if images.is_empty() { svg.to_owned() } else { pdf_images::stretched(svg)? };
-    let tree = parse_with(&svg, fonts, family, resolved.resolver())?;
+    let stretched;
+    let svg = if images.is_empty() {
+        svg
+    } else {
+        stretched = pdf_images::stretched(svg)?;
+        &stretched
+    };
+    let tree = parse_with(svg, fonts, family, resolved.resolver())?;
     resolved.check_all_used()?;
     match svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 72.0 }) {
         Ok(pdf) => {

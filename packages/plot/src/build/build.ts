@@ -15,6 +15,7 @@ import { writeFilesAtomic } from "@wfall/spectra/internal";
 import type { RenderedOutput } from "../figure/build.js";
 import { mapLimited } from "../map-limited.js";
 import type { MetadataEntry } from "../metadata.js";
+import { isWarning } from "../warnings.js";
 import { hashFile, hashFiles, outputsIntact, readCache, relativeToManifest, sha256, writeCache } from "./cache.js";
 import { checkFigure, type OutputMismatch } from "./check.js";
 import { repositoryState } from "./git.js";
@@ -26,7 +27,6 @@ import { cacheEntryOf, openShardReport, recordOf } from "./report-lines.js";
 import { inShard, type Shard } from "./shard.js";
 import { unfinishedFigures } from "./status.js";
 import type { JobReply, JobRequest } from "./worker.js";
-import { isWarning } from "../warnings.js";
 
 export interface BuildOptions {
   /** Render in memory and compare with the files on disk instead of writing. */

@@ -163,7 +163,6 @@ function decodedTimeRows(part: Part, options: PsrfitsReadOptions, note: (warning
 }
 
 /**
- * Opens one PSRFITS file, or several/**
  * Opens one PSRFITS file, or several of one observation as one waterfall
  * (ordered by start time; gaps are missing samples, overlaps keep the
  * earlier file's). Row 0 is the lowest frequency; `dm` is 0, since search

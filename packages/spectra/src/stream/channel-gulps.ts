@@ -30,6 +30,7 @@ import {
   applyGivenMasks,
   checkSweep,
   dedisperseOptionsOf,
+  GIVEN_MASK_OPTIONS,
   integerType,
   keepWindowDownsampled,
   looksRawByMoments,
@@ -45,9 +46,6 @@ import type { WaterfallRead } from "./read-processed.js";
 
 /** Float32 bytes of samples per block when the caller does not say. */
 export const DEFAULT_GULP_BYTES = 32 << 20;
-
-/** The options of masks given as channels, ranges or a file: applied once on the band, not per block. */
-const GIVEN_MASK_OPTIONS = ["maskChannels", "maskFileChannels", "maskFreq", "masksIn"] as const satisfies readonly (keyof ProcessOptions)[];
 
 /** Why a read cannot go through {@link processChannelGulps} (undefined: it can). */
 export function channelGulpsRefusal(opened: OpenedFile, options: ProcessOptions): string | undefined {
@@ -128,7 +126,11 @@ export async function processChannelGulps(
   for (const [c0, c1] of blocks) {
     const values = await read(c0, c1);
     const dead = deadChannels({ intensity: values, ntime: count }, c1 - c0);
-    const empty = new Set(dead.length ? native.emptyChannels({ data: values, weights: null, nchan: c1 - c0, ntime: count }, opened.zerosMissing, file) : []);
+    // a dead channel still holding a valid sample (exact zeros, when zeros are not missing) is blanked below;
+    // with zeros missing, every dead channel is empty (the same search deadChannels made)
+    const empty = new Set(
+      dead.length === 0 || opened.zerosMissing ? dead : native.emptyChannels({ data: values, weights: null, nchan: c1 - c0, ntime: count }, false, file),
+    );
     for (const d of dead) {
       pass.dead.push(c0 + d);
       if (!empty.has(d)) pass.blanked[c0 + d] = 1;
@@ -156,6 +158,7 @@ export async function processChannelGulps(
   applyGivenMasks(band, options);
   checkSweep({ ...axes, nchan, ntime: count, source: file }, options, plan.window);
   const blockOptions: ProcessOptions = { ...options };
+  // the given masks are applied once on the band, not per block
   for (const key of GIVEN_MASK_OPTIONS) delete blockOptions[key];
   const normalised = normalisationOf(options) !== undefined;
   const dedisperse = dedisperseOptionsOf(options);
