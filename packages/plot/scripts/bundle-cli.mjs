@@ -5,20 +5,23 @@
 // reading and linking our ~80 small ES modules than running them: a cold
 // `plot` loads several instead.
 //
-// The command runs as CommonJS (dist/bundle/cjs/, loaded by dist/bundle/cached.js,
-// which bin/plot.js imports): each chunk, and Vega's bundle (dist/vega.cjs), is
-// compiled with V8's code cache (Node 20 has no compile cache for ES modules;
-// `vm.Script` takes cached data), written here after warm-up runs. CommonJS
+// The command and the build workers run as CommonJS (dist/bundle/cjs/, loaded by
+// dist/bundle/loader.js for cached.js, which bin/plot.js imports, and for
+// worker.js, which the build pool starts): each chunk, and Vega's bundle
+// (dist/vega.cjs), is compiled with V8's code cache (Node 20 has no compile
+// cache for ES modules; `vm.Script` takes cached data), written here after
+// warm-up runs. Each worker thread would otherwise compile our modules again. CommonJS
 // also loads Node's modules without an ES module facade (which reads every
 // export: `node:fs` then loads its promises API) and the native addon's file
 // without napi-rs's ES-module loader. Where that file is not the one for this
 // platform (a WASI build, napi-rs's override variables), cached.js runs the ES
-// module bundle (dist/bundle/cli.js) instead, which also holds the build worker.
+// module bundle (dist/bundle/cli.js) instead, and worker.js its worker (worker-esm.js).
 // The package's API stays the unbundled dist/ (bin/plot.js falls back to it
 // when the bundle is missing or older than the last `tsc -b`).
 //
 // Binary, WebAssembly and third-party packages stay outside (the native
-// addon, h5wasm, sharp, Vega's own bundle, ajv, yaml): they are imported from
+// addon, h5wasm, sharp, Vega's own bundle, ajv), except yaml (every `plot build`
+// parses its manifest: its ~70 modules took 30 ms to load): they are imported from
 // dist/bundle/ as from dist/, so @wfall/plot declares the ones the spectra
 // modules import. Run after `tsc -b` and scripts/bundle-vega.mjs.
 import { execFileSync } from "node:child_process";
@@ -34,7 +37,7 @@ const dist = join(here, "..", "dist");
 const out = join(dist, "bundle");
 
 // Bundled: our own compiled modules (plot's dist, spectra's dist through the workspace link) and ndarray.
-const EXTERNAL = [/^node:/, /^@wfall\/native$/, /^h5wasm/, /^sharp$/, /^ajv/, /^yaml$/, /^dejavu-fonts-ttf/];
+const EXTERNAL = [/^node:/, /^@wfall\/native$/, /^h5wasm/, /^sharp$/, /^ajv/, /^dejavu-fonts-ttf/];
 
 // Vega stays the loader of its own code-cached bundle (scripts/bundle-vega.mjs), dist/vega.js.
 const vegaLoader = {
@@ -64,7 +67,7 @@ rmSync(out, { recursive: true, force: true });
 const common = { platform: "node", logLevel: "warn", external: (id) => EXTERNAL.some((pattern) => pattern.test(id)) };
 await build({
   ...common,
-  input: { cli: join(dist, "cli", "main.js"), worker: join(dist, "build", "worker.js") },
+  input: { cli: join(dist, "cli", "main.js"), "worker-esm": join(dist, "build", "worker.js") },
   plugins: [vegaLoader, keepModuleUrls("import.meta.url")],
   output: { dir: out, format: "esm", entryFileNames: "[name].js", chunkFileNames: "[name]-[hash].js", sourcemap: false },
 });
@@ -89,7 +92,7 @@ const importThroughLoader = {
 };
 await build({
   ...common,
-  input: { cli: join(dist, "cli", "main.js") },
+  input: { cli: join(dist, "cli", "main.js"), worker: join(dist, "build", "worker.js") },
   plugins: [vegaBundle, importThroughLoader, keepModuleUrls("__wfallChunkUrl")],
   output: {
     dir: cjs,
@@ -102,11 +105,12 @@ await build({
 });
 
 writeFileSync(
-  join(out, "cached.js"),
-  `// Written by scripts/bundle-cli.mjs: the plot command (cjs/) and Vega (../vega.cjs) compiled with V8's code cache (../cached-commonjs.js).
+  join(out, "loader.js"),
+  `// Written by scripts/bundle-cli.mjs: loads the plot command's CommonJS chunks (cjs/) and Vega (../vega.cjs) compiled with V8's code cache (../cached-commonjs.js).
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isMainThread } from "node:worker_threads";
 
 import { compileCachedCommonJs } from "../cached-commonjs.js";
 
@@ -114,7 +118,7 @@ const dir = fileURLToPath(new URL("./cjs/", import.meta.url));
 const outside = createRequire(join(dir, "cli.cjs"));
 const libc = process.platform === "linux" ? "-gnu" : process.platform === "win32" ? "-msvc" : "";
 
-/** This platform's addon file, or undefined where napi-rs's own loader must choose (cli.js then runs). */
+/** This platform's addon file, or undefined where napi-rs's own loader must choose (the ES module bundle then runs). */
 function nativeAddon() {
   if (process.env.NAPI_RS_NATIVE_LIBRARY_PATH || process.env.NAPI_RS_FORCE_WASI) return undefined;
   try {
@@ -127,7 +131,7 @@ function nativeAddon() {
 const compiled = new Map();
 const loaded = new Map();
 /** A CommonJS file of the bundle (a path relative to cjs/), compiled with the cache beside it. */
-function load(path) {
+export function load(path) {
   const filename = join(dir, path);
   let module = loaded.get(filename);
   if (module) return module.exports;
@@ -139,25 +143,41 @@ function load(path) {
   return module.exports;
 }
 
-const native = nativeAddon();
+export const native = nativeAddon();
 function requireInBundle(id) {
   if (id === "@wfall/native") return native;
   return id.startsWith("./") || id.startsWith("../") ? load(id) : outside(id);
 }
 requireInBundle.import = (specifier) => import(specifier);
 
-if (process.env.WFALL_WRITE_CLI_CACHE === dir) {
+// the warm-ups' main threads write the caches (build workers run the same chunks)
+if (process.env.WFALL_WRITE_CLI_CACHE === dir && isMainThread) {
   process.once("beforeExit", () => {
     for (const [filename, script] of compiled) if (filename.startsWith(dir)) script.writeCache();
   });
 }
+`,
+);
+writeFileSync(
+  join(out, "cached.js"),
+  `// Written by scripts/bundle-cli.mjs: the plot command, from code-cached CommonJS (loader.js) where this platform's addon loads.
+import { load, native } from "./loader.js";
 
 export const main = native ? load("cli.cjs").main : (await import("./cli.js")).main;
 `,
 );
 writeFileSync(
+  join(out, "worker.js"),
+  `// Written by scripts/bundle-cli.mjs: a build worker (the pool starts ./worker.js), from code-cached CommonJS (loader.js) where this platform's addon loads.
+import { load, native } from "./loader.js";
+
+if (native) load("worker.cjs");
+else await import("./worker-esm.js");
+`,
+);
+writeFileSync(
   join(out, "README"),
-  "Written by scripts/bundle-cli.mjs: the plot command and build worker as bundled ES modules, the command as CommonJS (cjs/, with V8 code caches) and its loader (cached.js).\n",
+  "Written by scripts/bundle-cli.mjs: the plot command and build worker as bundled ES modules, both as CommonJS (cjs/, with V8 code caches) and their loaders (cached.js, worker.js, loader.js).\n",
 );
 
 // warm-ups, whose processes write the caches of the chunks they ran as they exit: `plot build` of a

@@ -29,11 +29,18 @@ function specifiersOf(source: string): string[] {
   return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+|\brequire(?:\.import)?\()"([^"]+)"/gm)].map((m) => m[1]);
 }
 
-/** Runs `node args`; returns stdout, failing with stderr unless it exits 0. */
-function node(args: string[], cwd?: string): string {
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd });
+/** Runs `node args`; returns stdout and stderr, failing with stderr unless it exits 0. */
+function node(args: string[], cwd?: string, env?: NodeJS.ProcessEnv): { stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", cwd, env: env && { ...process.env, ...env } });
   expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
+  return r;
+}
+
+/** The addon file, for napi-rs's override variable (which sends the command to the ES module bundle). */
+function addonPath(): string {
+  const addon = readdirSync(join(plotDir, "..", "..", "native")).find((f) => f.endsWith(".node"));
+  expect(addon).toBeDefined();
+  return join(plotDir, "..", "..", "native", addon!);
 }
 
 // the unbundled command, as bin/plot.js ran it before the bundle (a file: build workers inherit Node's flags)
@@ -56,7 +63,7 @@ describe("the bundled plot command", () => {
           const ok =
             (spec.startsWith("./") && chunks.includes(spec.slice(2))) ||
             spec === vega ||
-            (chunk === "cached.js" && spec === "../cached-commonjs.js") ||
+            (chunk === "loader.js" && spec === "../cached-commonjs.js") ||
             spec.startsWith("node:") ||
             builtinModules.includes(spec) ||
             (!spec.startsWith(".") && declared.includes(bare) && bare !== "@wfall/spectra");
@@ -65,7 +72,7 @@ describe("the bundled plot command", () => {
       }
       return chunks;
     };
-    expect(check(bundleDir, ".js", "../vega.js")).toEqual(expect.arrayContaining(["cli.js", "worker.js", "cached.js"]));
+    expect(check(bundleDir, ".js", "../vega.js")).toEqual(expect.arrayContaining(["cli.js", "worker.js", "worker-esm.js", "cached.js", "loader.js"]));
     const commonJs = check(join(bundleDir, "cjs"), ".cjs", "../../vega.cjs");
     expect(commonJs).toContain("cli.cjs");
     expect(outside).toEqual([]);
@@ -74,7 +81,7 @@ describe("the bundled plot command", () => {
   it("runs the command as CommonJS from V8 code caches that this Node accepts", () => {
     const cjs = join(bundleDir, "cjs");
     // one wrapper for the chunks and Vega's bundle, as dist/vega.js wraps it: else Vega's cache is refused
-    const loaders = { [join(bundleDir, "cached.js")]: "../cached-commonjs.js", [join(plotDir, "dist", "vega.js")]: "./cached-commonjs.js" };
+    const loaders = { [join(bundleDir, "loader.js")]: "../cached-commonjs.js", [join(plotDir, "dist", "vega.js")]: "./cached-commonjs.js" };
     for (const [loader, helper] of Object.entries(loaders)) expect(specifiersOf(readFileSync(loader, "utf8")), loader).toContain(helper);
     const cached = readdirSync(cjs).filter((f) => f.endsWith(".cjs.cache"));
     expect(cached).toEqual(expect.arrayContaining(["cli.cjs.cache"]));
@@ -87,15 +94,13 @@ describe("the bundled plot command", () => {
 
   it("runs the ES module bundle where napi-rs's loader must choose the addon (its override variable), drawing the same PDF", () => {
     const dir = mkdtempSync(join(tmpdir(), "wfall-bundle-esm-"));
-    const addon = readdirSync(join(plotDir, "..", "..", "native")).find((f) => f.endsWith(".node"));
-    expect(addon).toBeDefined();
     const args = [bin, "--fname", synthetic, "--dm", "87.77", "-q", "--figname"];
     const cjs = spawnSync(process.execPath, [...args, join(dir, "cjs.pdf")], { encoding: "utf8", env: { ...process.env, NODE_DEBUG: "esm" } });
     expect(cjs.status, cjs.stderr).toBe(0);
     expect(cjs.stderr).not.toMatch(/bundle\/cli\.js/); // the CommonJS command ran
     const esm = spawnSync(process.execPath, [...args, join(dir, "esm.pdf")], {
       encoding: "utf8",
-      env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: join(plotDir, "..", "..", "native", addon!), NODE_DEBUG: "esm" },
+      env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: addonPath(), NODE_DEBUG: "esm" },
     });
     expect(esm.status, esm.stderr).toBe(0);
     expect(esm.stderr).toMatch(/bundle\/cli\.js/); // the ES module bundle ran
@@ -109,7 +114,7 @@ describe("the bundled plot command", () => {
     expect(readFileSync(join(dir, "bundled.pdf")).equals(readFileSync(join(dir, "unbundled.pdf")))).toBe(true);
   });
 
-  it("builds a manifest on worker threads with the same bytes", () => {
+  it("builds a manifest on worker threads with the same bytes, the workers from CommonJS (or the ES module bundle where it runs)", () => {
     const figures = `version: 1\nfigures:\n${[0, 1, 2]
       .map((i) => `  - name: f${i}\n    output: out/f${i}.png\n    dpi: 50\n    panels:\n      - { input: ${synthetic}, dm: ${87.7 + i / 10} }`)
       .join("\n")}\n`;
@@ -119,12 +124,17 @@ describe("the bundled plot command", () => {
       writeFileSync(join(dir, "figures.yaml"), figures);
       return dir;
     };
-    const [bundled, plain] = [project(), project()];
-    node([bin, "build", "--jobs", "2", "figures.yaml"], bundled);
+    const [bundled, esm, plain] = [project(), project(), project()];
+    const workerModules = (stderr: string) => [...stderr.matchAll(/Translating StandardModule \S*\/bundle\/(worker[^/\s]*\.js)/g)].map((m) => m[1]);
+    // the workers' ES module is only the loader of worker.cjs (code-cached like the command)
+    expect(workerModules(node([bin, "build", "--jobs", "2", "figures.yaml"], bundled, { NODE_DEBUG: "esm" }).stderr)).toEqual(["worker.js", "worker.js"]);
+    const fallback = node([bin, "build", "--jobs", "2", "figures.yaml"], esm, { NODE_DEBUG: "esm", NAPI_RS_NATIVE_LIBRARY_PATH: addonPath() }).stderr;
+    expect(workerModules(fallback).sort()).toEqual(["worker-esm.js", "worker-esm.js", "worker.js", "worker.js"]);
     viaUnbundled(["build", "--jobs", "2", "figures.yaml"], plain);
     for (const i of [0, 1, 2]) {
       const bytes = (dir: string) => readFileSync(join(dir, "out", `f${i}.png`));
       expect(bytes(bundled).equals(bytes(plain)), `f${i}.png`).toBe(true);
+      expect(bytes(esm).equals(bytes(plain)), `f${i}.png (ES module bundle)`).toBe(true);
     }
   });
 });
