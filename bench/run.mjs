@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The benchmarks: each workload against its competitors, side by side in one
-// run, several repetitions, median ratios; results go to bench/RESULTS.md.
+// run, several repetitions, median ratios; each row goes to bench/RESULTS.md's
+// table in place of that workload's last rows, saying when and where it was
+// measured (the other rows and the notes under the table stay).
 //
 //   pnpm bench            the full run (about ten minutes)
 //   pnpm bench --quick    fewer repetitions and a smaller workload 3
 //   pnpm bench --only W1,W4
-//   pnpm bench --only W5 --no-record   (a workload alone, without rewriting RESULTS.md)
+//   pnpm bench --only W5 --no-record   (a workload alone, printed, RESULTS.md left alone)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import { describeMachine } from "./lib/machine.mjs";
+import { withRows } from "./lib/results-table.mjs";
 import { jsonCommand, median, repeat, timeCommand } from "./lib/measure.mjs";
 import { peersPython, projectPython } from "./lib/python.mjs";
 
@@ -560,43 +563,19 @@ if (run("WR")) {
   }
 }
 
-// Workloads not run this time keep their rows of the last run that did run them (from the results table only).
-const recordedPath = join(here, "RESULTS.md");
-const kept =
-  only && existsSync(recordedPath)
-    ? (readFileSync(recordedPath, "utf8").split("<!-- results:start -->")[1]?.split("<!-- results:end -->")[0] ?? "")
-        .split("\n")
-        .filter((line) => /^\|\s*W[\dA-Z]+\s*\|/.test(line) && !only.has(line.split("|")[1].trim()))
-    : [];
-
+// Each row says when, where and how it was measured: rows of different runs share the table.
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
-const table = [
-  "| workload | what | ours (s) | competitor | theirs (s) | ratio | target | notes |",
-  "|---|---|---|---|---|---|---|---|",
-  ...kept,
-  ...rows.map((r) =>
-    r.unavailable
-      ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${r.unavailable} |`
-      : Number.isNaN(r.ratio)
-        ? `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | | | ${r.target} | ${r.extra} |`
-        : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} |`,
-  ),
-].join("\n");
-const section = [
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\` (medians of ${reps} runs; ratio = competitor time / ours)${kept.length ? "; the other workloads' rows are from their last run" : ""}.`,
-  "",
-  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}; read bandwidth measured by the harness: ${(machine.bandwidth / 1e9).toFixed(1)} GB/s (parallel sum of 1 GiB).`,
-  "",
-  table,
-].join("\n");
-console.log(section);
+const measured = `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, \`${command}\`, ${machine.cpu} (${machine.cores} cores, read probe ${(machine.bandwidth / 1e9).toFixed(1)} GB/s), load ${loadavg()[0].toFixed(1)}, medians of ${reps} runs`;
+const lines = rows.map((r) =>
+  r.unavailable
+    ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${r.unavailable} (${measured}) |`
+    : Number.isNaN(r.ratio)
+      ? `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | | | ${r.target} | ${r.extra} (${measured}) |`
+      : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} (${measured}) |`,
+);
+console.log(lines.join("\n"));
 if (!flags["no-record"]) {
   const path = join(here, "RESULTS.md");
-  const start = "<!-- results:start -->";
-  const end = "<!-- results:end -->";
-  const current = existsSync(path) ? readFileSync(path, "utf8") : `# Benchmark results\n\n${start}\n${end}\n`;
-  const [before, rest] = current.split(start);
-  const after = rest?.split(end)[1] ?? "\n";
-  writeFileSync(path, `${before}${start}\n${section}\n${end}${after}`);
+  writeFileSync(path, withRows(existsSync(path) ? readFileSync(path, "utf8") : undefined, lines));
   log(`recorded in ${path}`);
 }
