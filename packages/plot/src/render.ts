@@ -9,6 +9,7 @@
 import { WaterfallError } from "@wfall/spectra";
 import { native } from "@wfall/spectra/internal";
 
+import { withoutImageLoads } from "./image-loads.js";
 import { restoreImages, setImagesAside, withRasterHrefs, type SetAsideImage } from "./image-placeholders.js";
 import { checkMetadata, svgWithMetadata, type MetadataEntry } from "./metadata.js";
 import { FIGURE_OPTIONS } from "./options.js";
@@ -86,7 +87,7 @@ function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
 async function laidOutSvg(spec: VegaLiteSpec): Promise<{ svg: string; images: Map<string, SetAsideImage> }> {
   useRealTextMetrics();
   const { spec: light, images } = setImagesAside(spec);
-  const vg = vegaSpecOf(light);
+  const vg = withoutImageLoads(vegaSpecOf(light));
   return oneAtATime(async () => {
     const view = new View(parse(vg), { renderer: "none" });
     try {
