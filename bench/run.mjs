@@ -566,12 +566,13 @@ if (run("WR")) {
 // Each row says when, where and how it was measured: rows of different runs share the table.
 const command = `pnpm bench${quick ? " --quick" : ""}${flags.only ? ` --only ${flags.only}` : ""}`;
 const measured = `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, \`${command}\`, ${machine.cpu} (${machine.cores} cores, read probe ${(machine.bandwidth / 1e9).toFixed(1)} GB/s), load ${loadavg()[0].toFixed(1)}, medians of ${reps} runs`;
+const noted = (text) => [text, `(${measured})`].filter(Boolean).join(" ");
 const lines = rows.map((r) =>
   r.unavailable
-    ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${r.unavailable} (${measured}) |`
+    ? `| ${r.workload} | ${r.what} | | ${r.competitor} | unavailable | | | ${noted(r.unavailable)} |`
     : Number.isNaN(r.ratio)
-      ? `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | | | ${r.target} | ${r.extra} (${measured}) |`
-      : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${r.extra} (${measured}) |`,
+      ? `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | | | ${r.target} | ${noted(r.extra)} |`
+      : `| ${r.workload} | ${r.what} | ${r.ours.toFixed(3)} | ${r.competitor} | ${r.theirs.toFixed(3)} | ${r.ratio.toFixed(1)}x | ${r.target} | ${noted(r.extra)} |`,
 );
 console.log(lines.join("\n"));
 if (!flags["no-record"]) {
