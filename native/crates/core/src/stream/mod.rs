@@ -40,7 +40,7 @@ pub(crate) mod testing {
     /// noise over the whole range, and noise around a negative level.
     pub(crate) fn signed_rows(nbits: usize, nchan: usize, ntime: usize, descending: bool) -> (Layout, Vec<u8>) {
         let layout = Layout::new(nbits, nchan, descending).unwrap().with_signed(true).unwrap();
-        let (lowest, highest) = (layout.lowest_value(), -layout.lowest_value() - 1);
+        let (lowest, highest) = (-(1i64 << (nbits - 1)), (1i64 << (nbits - 1)) - 1);
         let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ (nbits * nchan) as u64;
         let mut bytes = Vec::with_capacity(ntime * layout.row_bytes());
         for t in 0..ntime {
