@@ -10,7 +10,8 @@
  *
  * 1. the samples as stored: the channels the file leaves dead (no sample
  *    finite and non-zero), and what normalising needs: exact medians and MADs
- *    from level counts (samples of at most 8 bits), or the channel moments
+ *    from level counts (samples of at most 8 bits; each stored code counts as
+ *    its value, two's complement for signed samples), or the channel moments
  *    summed in time order as the in-memory kernel sums them (what
  *    `normalise: "auto"`, `zscore` and `fractional` decide on); for robust
  *    normalisation of wider samples, exact medians and MADs by a few more
