@@ -865,21 +865,10 @@ mod tests {
                 let mut masked = vec![false; nchan];
                 masked[3] = true;
                 let shifts: Vec<i64> = (0..nchan as i64).map(|c| (nchan as i64 - c) * 3 - 11).collect();
+                let base = ReducePlan { ntime, shifts, maps: Some(maps), masked, step: 0, weights: true, ..small_plan() };
                 for wrap in [Wrap::Roll, Wrap::Invalidate] {
                     for (nsub, factor, outputs) in [(4, 1, 0..89), (2, 3, 0..89), (1, 4, 10..60), (nchan, 2, 7..30)] {
-                        let plan = ReducePlan {
-                            ntime,
-                            outputs: outputs.clone(),
-                            shifts: shifts.clone(),
-                            wrap,
-                            nsub,
-                            factor,
-                            zeros_missing: false,
-                            maps: Some(maps.clone()),
-                            masked: masked.clone(),
-                            step: 0,
-                            weights: true,
-                        };
+                        let plan = ReducePlan { outputs: outputs.clone(), wrap, nsub, factor, ..base.clone() };
                         assert!(
                             TimeReducer::new(layout, plan.clone()).unwrap().sums_values(),
                             "{nbits} bits {method:?}: summed as they arrive"
@@ -932,21 +921,11 @@ mod tests {
                     None => (None, x.clone()),
                 };
                 mask_channels(&mut expected_x, None, shape, &[8]).unwrap();
+                let base =
+                    ReducePlan { ntime, shifts: shifts.clone(), maps, masked: masked.clone(), step: 0, weights: true, ..small_plan() };
                 for wrap in [Wrap::Roll, Wrap::Invalidate] {
                     for (nsub, factor, outputs) in [(3, 1, 0..97), (6, 4, 11..90), (1, 5, 0..97), (nchan, 2, 30..41)] {
-                        let plan = ReducePlan {
-                            ntime,
-                            outputs: outputs.clone(),
-                            shifts: shifts.clone(),
-                            wrap,
-                            nsub,
-                            factor,
-                            zeros_missing: false,
-                            maps: maps.clone(),
-                            masked: masked.clone(),
-                            step: 0,
-                            weights: true,
-                        };
+                        let plan = ReducePlan { outputs: outputs.clone(), wrap, nsub, factor, ..base.clone() };
                         let reducer = TimeReducer::new(layout, plan.clone()).unwrap();
                         paths.push(match (&reducer.ring, &reducer.levels) {
                             (Ring::LevelSums(_), _) => (nbits, "level sums"),
