@@ -291,7 +291,10 @@ describe("SIGPROC filterbanks written here, descending (runs without ../shared/r
       expect(Array.from(read.spectra.data)).toEqual(Array.from(Spectra.fromWaterfall(ours).normalise("robust").subband(3).data));
       // the API's streamed reduction (levels as stored, summed as they arrive), gulps of 7 rows: the last is short
       const reduced = await reduceFilterbank(file, { dm: 40, nsub: 3, tfactor: 2, gulpBytes: (7 * nchan * nbits) / 8 });
-      const inMemory = Spectra.fromWaterfall(await openWaterfall(file)).dedisperse(40).subband(3).downsample(2);
+      const inMemory = Spectra.fromWaterfall(await openWaterfall(file))
+        .dedisperse(40)
+        .subband(3)
+        .downsample(2);
       expect(Array.from(reduced.data)).toEqual(Array.from(inMemory.data));
       expect(Array.from(reduced.weights)).toEqual(Array.from(inMemory.weights));
     }
