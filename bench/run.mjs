@@ -446,7 +446,8 @@ if (run("WF")) {
   // (statistics passes, then the fused dedisperse-subband-downsample kernel). Made under a temporary
   // directory (the free space checked first) and deleted afterwards. The baseline for 1 GiB is the
   // same command reading the file whole (WFALL_STREAM_BYTES above its size); for 8 GiB, which cannot be
-  // read whole here, 8 times the 1 GiB streamed time (a ratio of 1: time proportional to size).
+  // read whole here, 8 times the 1 GiB streamed time (a ratio of 1: time proportional to size). Then the
+  // 1 GiB file as signed 8-bit samples (the same samples less 128), which read whole before they streamed.
   const sizes = quick ? [1] : [1, 8];
   log(`> WF: 4096-channel 8-bit filterbanks of ${sizes.join(" and ")} GiB -> figure (--dm 500 --downsample 64), bounded memory`);
   const dir = mkdtempSync(join(tmpdir(), "wfall-wf-"));
@@ -491,6 +492,20 @@ if (run("WF")) {
       }
       rmSync(input, { force: true });
     }
+    const input = join(dir, "wf1-signed.fil");
+    timeCommand(python, [join(here, "generate_large_filterbank.py"), input, "1", "8", "--signed"], { stdio: ["ignore", "inherit", "inherit"] });
+    const args = [input, "--dm", "500", "--downsample", "64", "--figname", join(dir, "wf1-signed.png")];
+    const runs = Array.from({ length: quick ? 2 : 3 }, () => usage(args));
+    const whole = usage(args, { WFALL_STREAM_BYTES: String(2 ** 50) });
+    record(
+      "WF",
+      "1 GiB signed 8-bit filterbank -> figure (CLI, cold process)",
+      median(runs.map((r) => r.seconds)),
+      whole.seconds,
+      "the same, read whole",
+      "as the unsigned 1 GiB row",
+      `(peak RSS ${mib(Math.max(...runs.map((r) => r.maxRssKiB)))} MiB streamed, ${mib(whole.maxRssKiB)} MiB whole; CPU ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s streamed, ${whole.cpuSeconds.toFixed(2)} s whole; load ${loadavg()[0].toFixed(1)})`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

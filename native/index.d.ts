@@ -469,6 +469,8 @@ export interface PassStats {
   variance: Float64Array
   median: Float64Array
   mad: Float64Array
+  /** Valid samples that are not exactly 0 (a channel without any is dead). */
+  nonzero: Float64Array
 }
 
 /** numpy's linear-method percentiles of the finite values of a block (NaN when it has none). */

@@ -24,6 +24,8 @@ pub struct PassStats {
     pub variance: Float64Array,
     pub median: Float64Array,
     pub mad: Float64Array,
+    /// Valid samples that are not exactly 0 (a channel without any is dead).
+    pub nonzero: Float64Array,
 }
 
 /// Accumulates per-channel statistics of time-major rows fed in order.
@@ -74,6 +76,7 @@ impl ChannelStatsPass {
             variance: Float64Array::new(s.variance),
             median: Float64Array::new(s.median),
             mad: Float64Array::new(s.mad),
+            nonzero: Float64Array::new(s.nonzero),
         }
     }
 }

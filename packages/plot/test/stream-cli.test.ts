@@ -12,6 +12,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { figureOf, loadManifest } from "@wfall/plot";
 import { writeFilterbank } from "@wfall/spectra";
+import { headerBytes } from "@wfall/spectra/internal";
 
 import { runCli } from "../../../test-utils/cli.js";
 import { generatedPath, realDataDir, runPython } from "../../../test-utils/helpers.js";
@@ -113,6 +114,78 @@ figures:
     );
     expect(streamed.err).toBe(whole.err);
     expect(streamed.bytes.toString()).toBe(whole.bytes.toString());
+  });
+});
+
+describe("the command line streams signed (two's complement) filterbanks", () => {
+  const files: Record<number, string> = {};
+  beforeAll(() => {
+    // 8 and 16-bit samples of both signs on a bandpass, 128 channels, 1501 samples: a dead channel,
+    // a constant -1 (the highest level), the extremes, a dispersed burst
+    const [nchan, ntime] = [128, 1501];
+    for (const nbits of [8, 16]) {
+      const [lowest, highest] = [-(2 ** (nbits - 1)), 2 ** (nbits - 1) - 1];
+      const body = Buffer.alloc((nchan * ntime * nbits) / 8);
+      let s = nbits;
+      for (let t = 0; t < ntime; t++) {
+        for (let f = 0; f < nchan; f++) {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          const c = nchan - 1 - f; // descending band
+          const burst = Math.abs(t - (700 + Math.round((nchan - c) * 1.1))) < 2 ? 0.4 : 0;
+          const level = Math.round((((c % 13) / 13 - 0.6) * 0.7 + 0.2 * (s / 2 ** 32 - 0.5) + burst) * highest);
+          const v = c === 30 ? 0 : c === 31 ? -1 : c === 32 ? [lowest, highest, 0][t % 3] : Math.max(lowest, Math.min(highest, level));
+          if (nbits === 8) body.writeInt8(v, t * nchan + f);
+          else body.writeInt16LE(v, 2 * (t * nchan + f));
+        }
+      }
+      const fields: [string, number][] = [
+        ["nchans", nchan],
+        ["nbits", nbits],
+        ["tsamp", 1e-3],
+        ["fch1", 1400 - 0.25],
+        ["foff", -0.5],
+        ["nifs", 1],
+        ["tstart", 60000],
+        ["signed", 1],
+      ];
+      files[nbits] = join(dir, `signed${nbits}.fil`);
+      writeFileSync(files[nbits], Buffer.concat([headerBytes(fields), body]));
+    }
+  });
+
+  it("plot prepare writes the same npz from a time range, downsampled, with every normalisation and 'auto'", async () => {
+    for (const nbits of [8, 16]) {
+      for (const normalise of ["auto", "robust", "zscore"]) {
+        const args = ["--dm", "60", "--nsub", "32", "--downsample", "3", "--start", "0.21", "--duration", "1.1", "--masks", "--normalise", normalise];
+        const [whole, streamed] = await bothWays((o) => ["prepare", files[nbits], ...args, "-o", o], `signed${nbits}-${normalise}.npz`);
+        expect(streamed.err).toBe(whole.err);
+        expect(streamed.err).toMatch(/masked/);
+        expect(Buffer.compare(streamed.bytes, whole.bytes)).toBe(0);
+      }
+    }
+  });
+
+  it("plot draws the same figure, and a large signed file streams without a 'read whole' note", async () => {
+    for (const nbits of [8, 16]) {
+      const [whole, streamed] = await bothWays((o) => [files[nbits], "--dm", "60", "--nsub", "32", "--downsample", "4", "--figname", o], `signed${nbits}.svg`);
+      expect(streamed.err).toBe(whole.err);
+      expect(streamed.bytes.toString()).toBe(whole.bytes.toString());
+    }
+    process.env.WFALL_STREAM_BYTES = "0";
+    writeFileSync(
+      join(dir, "signed.yaml"),
+      `version: 1
+figures:
+  - { name: eight, input: signed8.fil, dm: 60, options: { nsub: 32, downsample: 2 }, output: out/signed8.svg }
+  - { name: sixteen, input: signed16.fil, dm: 60, options: { nsub: 16, normalise: zscore }, output: out/signed16.svg }
+`,
+    );
+    const manifest = await loadManifest(join(dir, "signed.yaml"));
+    for (const figure of manifest.figures) {
+      const notes = (await figureOf(figure)).notes.join("\n");
+      expect(notes).toMatch(/signed(8|16)\.fil: /);
+      expect(notes).not.toMatch(/read whole/);
+    }
   });
 });
 

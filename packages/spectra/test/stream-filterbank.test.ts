@@ -7,8 +7,9 @@
  * masks, time ranges with their sweep, both wraps, ascending and descending
  * bands, gulps whose last is short; robust normalisation of 16 and 32-bit
  * samples (exact medians and MADs by passes of selection) with ties, signed
- * zeros, infinities and a huge dynamic range; the real filterbanks; and what
- * cannot stream exactly is read whole, saying why.
+ * zeros, infinities and a huge dynamic range; signed (two's complement) 8 and
+ * 16-bit samples with their extremes, also against numpy; the real
+ * filterbanks; and what cannot stream exactly is read whole, saying why.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,10 +17,10 @@ import { join } from "node:path";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { readProcessed, type ProcessOptions, type ReadOptions } from "@wfall/spectra";
-import { headerBytes } from "@wfall/spectra/internal";
+import { Npz, readProcessed, type ProcessOptions, type ReadOptions } from "@wfall/spectra";
+import { headerBytes, toFloat32 } from "@wfall/spectra/internal";
 
-import { realDataDir } from "../../../test-utils/helpers.js";
+import { expectClose, realDataDir, runPython } from "../../../test-utils/helpers.js";
 import { streamedEqualsWhole } from "../../../test-utils/streaming.js";
 
 let dir: string;
@@ -38,12 +39,14 @@ interface Fixture {
   nchan: number;
   ntime: number;
   descending: boolean;
-  /** The stored value of file channel `f` at sample `t` (levels for integers). */
+  /** 8 or 16-bit two's complement samples (the header's `signed`). */
+  signed?: boolean;
+  /** The stored value of file channel `f` at sample `t` (levels for unsigned integers). */
   value: (f: number, t: number) => number;
 }
 
 /** Writes a filterbank (800 MHz at its lowest edge, 0.4 MHz channels, 1 ms samples). */
-function writeFixture(name: string, { nbits, nchan, ntime, descending, value }: Fixture): string {
+function writeFixture(name: string, { nbits, nchan, ntime, descending, signed, value }: Fixture): string {
   const df = 0.4;
   const fch1 = descending ? 800 + (nchan - 0.5) * df : 800 + 0.5 * df;
   const header = headerBytes([
@@ -58,6 +61,7 @@ function writeFixture(name: string, { nbits, nchan, ntime, descending, value }: 
     ["nifs", 1],
     ["tstart", 60000],
     ["tsamp", 0.001],
+    ...(signed ? [["signed", 1] as [string, number]] : []),
   ]);
   const rowBytes = (nchan * nbits) / 8;
   const samples = Buffer.alloc(ntime * rowBytes);
@@ -65,6 +69,8 @@ function writeFixture(name: string, { nbits, nchan, ntime, descending, value }: 
     for (let f = 0; f < nchan; f++) {
       const v = value(f, t);
       if (nbits === 32) samples.writeFloatLE(v, t * rowBytes + 4 * f);
+      else if (signed && nbits === 16) samples.writeInt16LE(v, t * rowBytes + 2 * f);
+      else if (signed) samples.writeInt8(v, t * rowBytes + f);
       else if (nbits === 16) samples.writeUInt16LE(v, t * rowBytes + 2 * f);
       else {
         const perByte = 8 / nbits;
@@ -131,6 +137,28 @@ function tiedFloats(nchan: number, ntime: number): Fixture {
   return { nbits: 32, nchan, ntime, descending: true, value };
 }
 
+/**
+ * Signed samples: a bandpass of negative and positive levels with a dispersed
+ * burst, a dead channel (0), a constant -1 (the highest level), the extremes
+ * with ties, and few values around a negative median.
+ */
+function signedFixture(nbits: 8 | 16, nchan: number, ntime: number, descending: boolean): Fixture {
+  const random = uniform(nbits * 104729 + nchan);
+  const [lowest, highest] = [-(2 ** (nbits - 1)), 2 ** (nbits - 1) - 1];
+  const table = Array.from({ length: nchan * ntime }, () => random());
+  const value = (f: number, t: number) => {
+    const c = descending ? nchan - 1 - f : f;
+    if (c === 5) return 0;
+    if (c === 9) return -1;
+    if (c === 11) return [lowest, highest, lowest, 0, highest][t % 5];
+    if (c === 12) return ((t * 7) % 5) - 3;
+    const burst = Math.abs(t - (300 + Math.round((nchan - c) * 1.3))) < 3 ? 0.3 : 0;
+    const level = Math.round(((((c * 37) % 11) / 11 - 0.6) * 0.8 + 0.25 * (table[f * ntime + t] - 0.5) + burst) * highest);
+    return Math.max(lowest, Math.min(highest, level));
+  };
+  return { nbits, nchan, ntime, descending, signed: true, value };
+}
+
 const bothWays = (file: string, options: ProcessOptions, read: ReadOptions = {}, gulpBytes = 1 << 20) => streamedEqualsWhole(file, options, read, gulpBytes);
 
 let eight: string;
@@ -141,6 +169,7 @@ let sixteen: string;
 let sixteenWide: string;
 let floatsTied: string;
 const packed: Record<number, string> = {};
+const signed: Record<number, string> = {};
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "wfall-stream-fil-"));
@@ -153,6 +182,8 @@ beforeAll(() => {
   sixteenWide = writeFixture("sixteen-wide.fil", fixture(16, 2048, 301, false));
   floatsTied = writeFixture("floats-tied.fil", tiedFloats(64, 1000));
   for (const nbits of [1, 2, 4] as const) packed[nbits] = writeFixture(`packed${nbits}.fil`, fixture(nbits, 64, 1999, nbits !== 2));
+  signed[8] = writeFixture("signed8.fil", signedFixture(8, 64, 1501, true));
+  signed[16] = writeFixture("signed16.fil", signedFixture(16, 64, 1201, false));
 });
 
 // 256 channels of 8 bits: 7 rows a gulp, the last of the 429 gulps holds 5 rows
@@ -234,6 +265,36 @@ describe("robust normalisation of 16 and 32-bit samples streams (exact medians a
     await bothWays(floatsTied, { normalise: "robust", nsub: 8 }, { start: 0.1, duration: 0.5 }, 1 << 20);
     // one sample fewer: every count of valid samples changes parity
     await bothWays(floatsTied, { normalise: "robust", nsub: 8, dm: 3 }, { duration: 0.999 }, 3 * 256);
+  });
+});
+
+describe("signed (two's complement) samples stream, equal to the whole read and to numpy", () => {
+  it("8 and 16 bits: 'auto', every normalisation and none, masks, DM, a time range, downsampled, odd last gulps", async () => {
+    for (const nbits of [8, 16]) {
+      const rows = (n: number) => (n * 64 * nbits) / 8;
+      const { streamed } = await bothWays(signed[nbits], { dm: 40, nsub: 16, masks: true }, {}, rows(37));
+      expect(streamed.applied.normalise).toBe("robust");
+      expect(streamed.spectra.channelMask.origins[5]).toBe("file");
+      expect(streamed.spectra.channelMask.origins[9]).toBe("normalise");
+      for (const normalise of ["robust", "zscore", "fractional", "none"] as const) {
+        await bothWays(signed[nbits], { normalise, nsub: 32, downsample: 3, maskChannels: [20] }, { start: 0.2, duration: 0.83 }, rows(101));
+        await bothWays(signed[nbits], { dm: 25, normalise, masks: true, nsub: 8, wrap: "roll" }, {}, rows(13));
+      }
+    }
+  });
+
+  it("the streamed robust and z-scored subbands are numpy's", async () => {
+    for (const nbits of [8, 16]) {
+      runPython("python/read_filterbank.py", [signed[nbits], join(dir, "signed-ref.npz")]);
+      for (const method of ["robust", "zscore"] as const) {
+        const read = await readProcessed(signed[nbits], {}, { normalise: method, nsub: 16, maskChannels: [20] }, { streamAboveBytes: 0, gulpBytes: 4099 });
+        expect(read.inMemory).toBeUndefined();
+        runPython("python/normalise_subband.py", [join(dir, "signed-ref.npz"), method, "16", join(dir, "signed-sub.npz"), "20"]);
+        const ref = await Npz.open(join(dir, "signed-sub.npz"));
+        expectClose(read.spectra.data, toFloat32(await ref.array("intensity"), { key: "intensity" }), 1e-5, `signed ${nbits} bits ${method}`);
+        await ref.close();
+      }
+    }
   });
 });
 

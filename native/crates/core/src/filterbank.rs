@@ -19,8 +19,8 @@ pub struct Layout {
     pub nchan: usize,
     /// Channel 0 of the file is the highest frequency (negative `foff`): rows are flipped.
     pub descending: bool,
-    /// 8- or 16-bit samples are two's complement (the header's `signed`). Their
-    /// levels are not their values: the level-counting stream passes refuse them.
+    /// 8- or 16-bit samples are two's complement (the header's `signed`): a level (the stored
+    /// code) is then not its value, see [`Layout::level_value`].
     pub signed: bool,
 }
 
@@ -46,12 +46,25 @@ impl Layout {
         Ok(Self { signed, ..self })
     }
 
-    /// An error for a signed layout, where levels are not values (the level-counting passes).
-    pub(crate) fn unsigned_levels(&self) -> CoreResult<()> {
-        if self.signed {
-            bail!(code::UNSUPPORTED, "signed samples do not stream: read them whole");
+    /// The value of `level`, the stored code (`0 .. 2^nbits`) of an integer sample: the level
+    /// itself, or its two's complement for signed samples (255 is -1 at 8 bits).
+    #[inline]
+    pub(crate) fn level_value(&self, level: usize) -> i32 {
+        match (self.signed, self.nbits) {
+            (true, 8) => level as u8 as i8 as i32,
+            (true, 16) => level as u16 as i16 as i32,
+            _ => level as i32,
         }
-        Ok(())
+    }
+
+    /// The smallest value of an integer sample (0, or `-2^(nbits-1)` when signed): `value -
+    /// lowest_value()` numbers the values `0 .. 2^nbits` in their order.
+    pub(crate) fn lowest_value(&self) -> i64 {
+        if self.signed {
+            -(1i64 << (self.nbits - 1))
+        } else {
+            0
+        }
     }
 
     /// Whether every sample is an integer (1 to 16 bits), so sums of samples are exact.
@@ -201,7 +214,31 @@ mod tests {
             assert_eq!(Layout::new(nbits, 8, false).unwrap().with_signed(true).unwrap_err().code, code::UNSUPPORTED);
         }
         assert!(Layout::new(4, 8, false).unwrap().with_signed(false).is_ok());
-        assert_eq!(signed8.unsigned_levels().unwrap_err().code, code::UNSUPPORTED);
+    }
+
+    /// Every level's value is the sample unpacking gives, and `lowest_value` orders them from 0.
+    #[test]
+    fn level_values_are_the_unpacked_samples() {
+        for (nbits, signed) in [(8, false), (8, true), (16, false), (16, true), (4, false), (1, false)] {
+            let layout = Layout::new(nbits, 8, false).unwrap().with_signed(signed).unwrap();
+            let count = 1usize << nbits;
+            let mut ranks = vec![false; count];
+            for level in 0..count {
+                let row: Vec<u8> = match nbits {
+                    16 => (level as u16).to_le_bytes().repeat(8),
+                    8 => vec![level as u8; 8],
+                    _ => vec![(0..8 / nbits).fold(0u8, |b, i| b | (level as u8) << (i * nbits)); nbits],
+                };
+                let value = layout.level_value(level);
+                assert_eq!(layout.sample(&row, 3), value as f32, "{nbits} bits signed {signed} level {level}");
+                let rank = value as i64 - layout.lowest_value();
+                assert!((0..count as i64).contains(&rank));
+                ranks[rank as usize] = true;
+            }
+            assert!(ranks.iter().all(|&r| r), "{nbits} bits signed {signed}: ranks 0..2^nbits");
+        }
+        let signed16 = Layout::new(16, 1, false).unwrap().with_signed(true).unwrap();
+        assert_eq!([0x7fff, 0x8000, 0xffff].map(|l| signed16.level_value(l)), [32767, -32768, -1]);
     }
 
     #[test]

@@ -10,7 +10,8 @@
  *
  * 1. the samples as stored: the channels the file leaves dead (no sample
  *    finite and non-zero), and what normalising needs: exact medians and MADs
- *    from level counts (samples of at most 8 bits), or the channel moments
+ *    from level counts (samples of at most 8 bits; each stored code counts as
+ *    its value, two's complement for signed samples), or the channel moments
  *    summed in time order as the in-memory kernel sums them (what
  *    `normalise: "auto"`, `zscore` and `fractional` decide on); for robust
  *    normalisation of wider samples, exact medians and MADs by a few more
@@ -61,7 +62,6 @@ type Method = "robust" | "zscore" | "fractional";
 /** Why a read cannot go through {@link processTimeGulps} (undefined: it can). */
 export function timeGulpsRefusal(opened: OpenedFile, options: ProcessOptions, window: ReadPlan["window"], count: number): string | undefined {
   if (!opened.timeRows) return "the samples are not stored time sample after time sample (a filterbank)";
-  if (opened.timeRows.layout.signed) return "signed (two's complement) samples do not stream";
   const refusal = optionsRefusal(opened, options);
   if (refusal) return refusal;
   const factor = options.downsample ?? PROCESS_OPTIONS.downsample.default;
@@ -116,8 +116,8 @@ export async function processTimeGulps(
   }
   const stored = raw?.finish();
   const stats = counts?.finish();
-  // dead: no sample finite and non-zero (levels are never negative)
-  const alive = stats ? stats.sum : ((stored as native.StreamMoments).nonzero as Float64Array);
+  // dead: no sample finite and non-zero
+  const alive = stats ? stats.nonzero : ((stored as native.StreamMoments).nonzero as Float64Array);
   const dead = indicesWhere(alive, (v) => !(v > 0));
 
   const notes = [...plan.notes];

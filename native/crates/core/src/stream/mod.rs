@@ -30,3 +30,37 @@ pub use moments::{MomentsPass, PassMoments};
 pub use order::{OrderPass, DEFAULT_ORDER_BUDGET_BYTES};
 pub use reducer::{ReducePlan, TimeReducer};
 pub use stats::{ChannelPass, LevelMoments, PassStats};
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::filterbank::Layout;
+
+    /// Time-major rows of signed 8- or 16-bit samples, by file channel: the extremes with ties, zeros
+    /// (a dead channel), a constant -1 (the highest level), a few values around a negative median,
+    /// noise over the whole range, and noise around a negative level.
+    pub(crate) fn signed_rows(nbits: usize, nchan: usize, ntime: usize, descending: bool) -> (Layout, Vec<u8>) {
+        let layout = Layout::new(nbits, nchan, descending).unwrap().with_signed(true).unwrap();
+        let (lowest, highest) = (-(1i64 << (nbits - 1)), (1i64 << (nbits - 1)) - 1);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ (nbits * nchan) as u64;
+        let mut bytes = Vec::with_capacity(ntime * layout.row_bytes());
+        for t in 0..ntime {
+            for f in 0..nchan {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let noise = (state >> 33) as i64;
+                let v = match f % 6 {
+                    0 => [lowest, highest, lowest, 0, highest][t % 5],
+                    1 => 0,
+                    2 => -1,
+                    3 => (t as i64 * 7) % 5 - 3,
+                    4 => lowest + noise % (highest - lowest + 1),
+                    _ => noise % 41 - 30,
+                };
+                match nbits {
+                    8 => bytes.push(v as i8 as u8),
+                    _ => bytes.extend((v as i16).to_le_bytes()),
+                }
+            }
+        }
+        (layout, bytes)
+    }
+}

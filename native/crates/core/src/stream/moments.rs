@@ -35,7 +35,8 @@ pub struct PassMoments {
 /// Accumulates per-channel moments over rows fed in order, twice.
 pub struct MomentsPass {
     layout: Layout,
-    /// Per channel (our order), the value of each ≤ 8-bit level (`[nchan][2^nbits]`), NaN for a
+    /// Per channel (our order), the value of each ≤ 8-bit level (`[nchan][2^nbits]`: the level's
+    /// value as stored, or normalised), NaN for a
     /// channel left out: a lookup replaces unpacking and normalising.
     levels: Option<Vec<f32>>,
     maps: Option<Vec<Option<ChannelMap>>>,
@@ -48,7 +49,6 @@ impl MomentsPass {
     /// `maps`: each channel's normalisation (`None`: it cannot be normalised, its samples are NaN);
     /// `skip`: channels left out (masked: every sample NaN). Both in our channel order.
     pub fn new(layout: Layout, maps: Option<Vec<Option<ChannelMap>>>, skip: Vec<bool>) -> CoreResult<Self> {
-        layout.unsigned_levels()?;
         let nchan = layout.nchan;
         if skip.len() != nchan || maps.as_ref().is_some_and(|m| m.len() != nchan) {
             bail!(code::SHAPE, "masks and normalisations must have one value per channel ({nchan})");
@@ -58,9 +58,10 @@ impl MomentsPass {
             let mut table = vec![f32::NAN; nchan * count];
             for c in (0..nchan).filter(|&c| !skip[c]) {
                 for level in 0..count {
+                    let x = layout.level_value(level) as f32;
                     table[c * count + level] = match &maps {
-                        Some(maps) => maps[c].map_or(f32::NAN, |m| m.apply(level as f32)),
-                        None => level as f32,
+                        Some(maps) => maps[c].map_or(f32::NAN, |m| m.apply(x)),
+                        None => x,
                     };
                 }
             }
@@ -209,6 +210,36 @@ mod tests {
                     &channel_moments(&normalised, Weights::Valid, shape).unwrap(),
                     &format!("{nbits} bits {method:?}"),
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn moments_of_signed_samples_equal_the_whole_array_ones_bit_for_bit() {
+        use crate::stats::channel_medians;
+        use crate::stream::testing::signed_rows;
+        for (nbits, descending) in [(8, true), (16, false)] {
+            let nchan = 18;
+            let (layout, bytes) = signed_rows(nbits, nchan, 211, descending);
+            let (x, shape) = unpack(&bytes, layout).unwrap();
+            let mut skip = vec![false; nchan];
+            skip[4] = true;
+            let mut masked = x.clone();
+            masked[4 * 211..5 * 211].fill(f32::NAN);
+            let raw = fed(&bytes, layout, None, skip.clone(), 17);
+            let what = format!("signed {nbits} bits");
+            same_bits(&raw.moments, &channel_moments(&masked, Weights::Valid, shape).unwrap(), &format!("{what} as stored"));
+            let nonzero: Vec<f64> = masked.chunks(211).map(|c| c.iter().filter(|&&v| v.is_finite() && v != 0.0).count() as f64).collect();
+            assert_eq!(raw.nonzero, nonzero, "{what}");
+            let medians = channel_medians(&masked, Weights::Valid, shape).unwrap();
+            for method in [Normalisation::Robust, Normalisation::Zscore, Normalisation::Fractional] {
+                let maps: Vec<Option<ChannelMap>> = (0..nchan)
+                    .map(|c| ChannelMap::new(method, raw.moments.mean[c], raw.moments.variance[c], medians.median[c], medians.mad[c]))
+                    .collect();
+                let mut normalised = masked.clone();
+                normalise(&mut normalised, None, shape, method).unwrap();
+                let streamed = fed(&bytes, layout, Some(maps), skip.clone(), 40);
+                same_bits(&streamed.moments, &channel_moments(&normalised, Weights::Valid, shape).unwrap(), &format!("{what} {method:?}"));
             }
         }
     }

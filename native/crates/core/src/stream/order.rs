@@ -47,7 +47,7 @@ const MOST_PASSES: usize = 96;
 /// The total order a search runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Level {
-    /// The samples' own key ([`sample_key`]): exact.
+    /// The samples' own key ([`Keys::key`]): exact.
     Sample,
     /// The bits of the f32 rounding of the distance from the median: monotone, not exact.
     Distance32,
@@ -133,24 +133,38 @@ impl Search {
     }
 }
 
-/// The key of a finite sample, in the samples' order (-0 and +0 one key): the level of an integer,
-/// else the f32 bits made monotonic.
-#[inline]
-fn sample_key(x: f32, integer: bool) -> u64 {
-    if integer {
-        return x as u64;
-    }
-    let bits = (x + 0.0).to_bits();
-    (if bits >> 31 == 1 { !bits } else { bits | 0x8000_0000 }) as u64
+/// The keys of a layout's samples, in the samples' order.
+#[derive(Debug, Clone, Copy)]
+struct Keys {
+    /// Integer samples: keys `0 .. 2^nbits`, the value less the smallest value (`lowest`, below 0
+    /// for signed samples). Floats: the f32 bits made monotonic.
+    integer: bool,
+    lowest: i64,
 }
 
-#[inline]
-fn sample_value(key: u64, integer: bool) -> f32 {
-    if integer {
-        return key as f32;
+impl Keys {
+    fn of(layout: Layout) -> Self {
+        Keys { integer: layout.integer(), lowest: layout.lowest_value() }
     }
-    let key = key as u32;
-    f32::from_bits(if key >> 31 == 1 { key & 0x7fff_ffff } else { !key })
+
+    /// The key of a finite sample (-0 and +0 one key).
+    #[inline]
+    fn key(self, x: f32) -> u64 {
+        if self.integer {
+            return (x as i64 - self.lowest) as u64;
+        }
+        let bits = (x + 0.0).to_bits();
+        (if bits >> 31 == 1 { !bits } else { bits | 0x8000_0000 }) as u64
+    }
+
+    #[inline]
+    fn value(self, key: u64) -> f32 {
+        if self.integer {
+            return (key as i64 + self.lowest) as f32;
+        }
+        let key = key as u32;
+        f32::from_bits(if key >> 31 == 1 { key & 0x7fff_ffff } else { !key })
+    }
 }
 
 /// The key of an f32 distance `>= 0` (its bits, +inf the largest).
@@ -177,7 +191,6 @@ impl OrderPass {
 
     /// The same with `budget_bytes` of histograms (fewer bins per channel, more passes, when smaller).
     pub fn with_budget(layout: Layout, zeros_missing: bool, budget_bytes: usize) -> CoreResult<Self> {
-        layout.unsigned_levels()?;
         let per_channel = (budget_bytes / 4 / layout.nchan).max(1);
         let bins_log2 = (usize::BITS - 1 - per_channel.leading_zeros()).clamp(FEWEST_BINS_LOG2, MOST_BINS_LOG2);
         let integer = layout.integer();
@@ -222,7 +235,7 @@ impl OrderPass {
         if self.rows >= u32::MAX as u64 {
             bail!(code::UNSUPPORTED, "streamed medians count at most {} samples per channel", u32::MAX - 1);
         }
-        let (layout, zeros_missing, bins) = (self.layout, self.zeros_missing, 1usize << self.bins_log2);
+        let (layout, zeros_missing, bins, keys) = (self.layout, self.zeros_missing, 1usize << self.bins_log2, Keys::of(self.layout));
         let row_bytes = layout.row_bytes();
         // tasks own blocks of channels; rows in tiles that stay in cache, each channel walks a tile
         let tile = ((1 << 20) / row_bytes).max(64);
@@ -235,17 +248,21 @@ impl OrderPass {
                         let rows = tile.chunks_exact(row_bytes);
                         let counted = |x: &f32| x.is_finite() && !(zeros_missing && *x == 0.0);
                         // one loop per sample type (the type's test not repeated per sample)
-                        match layout.nbits {
-                            32 => {
+                        match (layout.nbits, layout.signed) {
+                            (32, _) => {
                                 let at = 4 * channel;
                                 let column = rows.map(|row| f32::from_le_bytes([row[at], row[at + 1], row[at + 2], row[at + 3]]));
-                                visit(s, slot, column.filter(counted), false);
+                                visit(s, slot, column.filter(counted), keys);
                             }
-                            16 => {
+                            (16, false) => {
                                 let column = rows.map(|row| u16::from_le_bytes([row[2 * channel], row[2 * channel + 1]]) as f32);
-                                visit(s, slot, column.filter(counted), true);
+                                visit(s, slot, column.filter(counted), keys);
                             }
-                            _ => visit(s, slot, rows.map(|row| layout.sample(row, channel)).filter(counted), true),
+                            (16, true) => {
+                                let column = rows.map(|row| i16::from_le_bytes([row[2 * channel], row[2 * channel + 1]]) as f32);
+                                visit(s, slot, column.filter(counted), keys);
+                            }
+                            _ => visit(s, slot, rows.map(|row| layout.sample(row, channel)).filter(counted), keys),
                         }
                     }
                 }
@@ -265,10 +282,10 @@ impl OrderPass {
             bail!(code::INTERNAL, "streamed medians did not converge in {MOST_PASSES} passes");
         }
         self.rows = 0;
-        let (integer, nbits, bins_log2) = (self.layout.integer(), self.layout.nbits, self.bins_log2);
+        let (keys, nbits, bins_log2) = (Keys::of(self.layout), self.layout.nbits, self.bins_log2);
         let bins = 1usize << bins_log2;
         self.searches.par_iter_mut().zip(self.slots.par_chunks_mut(bins)).for_each(|(s, slot)| {
-            settle(s, slot, Context { integer, nbits, bins_log2 });
+            settle(s, slot, Context { keys, nbits, bins_log2 });
             slot.fill(0);
             s.tally = Tally::default();
         });
@@ -287,7 +304,7 @@ impl OrderPass {
 }
 
 /// Adds one channel's valid samples of a tile to its search.
-fn visit(s: &mut Search, slot: &mut [u32], valid: impl Iterator<Item = f32>, integer: bool) {
+fn visit(s: &mut Search, slot: &mut [u32], valid: impl Iterator<Item = f32>, keys: Keys) {
     let mut t = s.tally;
     let (lo, hi, mode) = (s.lo, s.hi, s.mode);
     match (mode, s.level) {
@@ -295,7 +312,7 @@ fn visit(s: &mut Search, slot: &mut [u32], valid: impl Iterator<Item = f32>, int
         (Mode::Scan, _) => {
             let (mut min, mut max) = (s.key_min, s.key_max);
             for x in valid {
-                let key = sample_key(x, integer);
+                let key = keys.key(x);
                 t.count += 1;
                 min = min.min(key);
                 max = max.max(key);
@@ -304,7 +321,7 @@ fn visit(s: &mut Search, slot: &mut [u32], valid: impl Iterator<Item = f32>, int
         }
         (_, Level::Sample) => {
             for x in valid {
-                let key = sample_key(x, integer);
+                let key = keys.key(x);
                 place(&mut t, slot, lo, hi, mode, key, key);
             }
         }
@@ -347,7 +364,7 @@ fn place(t: &mut Tally, slot: &mut [u32], lo: u64, hi: u64, mode: Mode, key: u64
 
 #[derive(Clone, Copy)]
 struct Context {
-    integer: bool,
+    keys: Keys,
     nbits: usize,
     bins_log2: u32,
 }
@@ -357,7 +374,7 @@ impl Context {
     fn bounds(&self, s: &Search) -> (u64, u64) {
         match s.level {
             Level::Sample if s.key_min <= s.key_max => (s.key_min, s.key_max),
-            Level::Sample if self.integer => (0, (1u64 << self.nbits) - 1),
+            Level::Sample if self.keys.integer => (0, (1u64 << self.nbits) - 1),
             Level::Sample => (0, u32::MAX as u64),
             Level::Distance32 => (0, DISTANCE32_MAX),
             Level::Distance64 => (0, DISTANCE64_MAX),
@@ -404,11 +421,11 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
         Mode::Histogram { shift: 0 } if whole => {
             // every key counted: the median and the MAD at once
             let values: Vec<(f32, u64)> =
-                (0..slot.len()).filter(|&j| slot[j] > 0).map(|j| (sample_value(s.lo + j as u64, cx.integer), slot[j] as u64)).collect();
+                (0..slot.len()).filter(|&j| slot[j] > 0).map(|j| (cx.keys.value(s.lo + j as u64), slot[j] as u64)).collect();
             return whole_values(s, &values);
         }
         Mode::Collect if whole && !s.tally.overflow => {
-            let values: Vec<(f32, u64)> = (0..s.tally.collected).map(|i| (sample_value(collected_key(slot, i), cx.integer), 1)).collect();
+            let values: Vec<(f32, u64)> = (0..s.tally.collected).map(|i| (cx.keys.value(collected_key(slot, i)), 1)).collect();
             return whole_values(s, &values);
         }
         _ => {}
@@ -502,7 +519,7 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
         return;
     };
     if s.level == Level::Sample {
-        let middle = |k: u64| sample_value(k, cx.integer) as f64;
+        let middle = |k: u64| cx.keys.value(k) as f64;
         s.median = if r1 == r2 { middle(lower) } else { 0.5 * (middle(lower) + middle(upper)) } + 0.0;
         start_distances(s, cx);
     } else {
@@ -516,7 +533,7 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
 /// the smallest 24 octaves of them in one bin (a pass below it follows if the MAD is so small).
 fn start_distances(s: &mut Search, cx: Context) {
     let m = s.median;
-    let far = [s.key_min, s.key_max].map(|k| (sample_value(k, cx.integer) as f64 - m).abs());
+    let far = [s.key_min, s.key_max].map(|k| (cx.keys.value(k) as f64 - m).abs());
     let largest = far[0].max(far[1]);
     s.level = Level::Distance32;
     s.lower = None;
@@ -755,6 +772,28 @@ mod tests {
                 .collect();
             check(&x, nchan, nbits, false, &format!("{nbits} bits"));
             check(&x, nchan, nbits, true, &format!("{nbits} bits, zeros missing"));
+        }
+    }
+
+    #[test]
+    fn signed_medians_and_mads_equal_the_whole_array_ones_bit_for_bit() {
+        use crate::stream::testing::signed_rows;
+        for (nbits, ntime) in [(8, 301), (8, 300), (16, 301), (16, 300)] {
+            let nchan = 12;
+            for (descending, budget, gulp) in
+                [(false, 64 << 20, 1000), (true, 4 * 16 * nchan, 7), (false, 4 * 64 * nchan, 33), (true, 1 << 12, 1)]
+            {
+                let (layout, bytes) = signed_rows(nbits, nchan, ntime, descending);
+                let (x, shape) = unpack(&bytes, layout).unwrap();
+                for zeros_missing in [false, true] {
+                    let weights = if zeros_missing { Weights::ValidNonZero } else { Weights::Valid };
+                    let want = channel_medians(&x, weights, shape).unwrap();
+                    let (got, _) = streamed(&bytes, layout, zeros_missing, budget, gulp);
+                    let what = format!("signed {nbits} bits, {ntime} samples, budget {budget}, zeros missing {zeros_missing}");
+                    assert!(same_bits(&got.median, &want.median), "{what}: medians {:?} want {:?}", got.median, want.median);
+                    assert!(same_bits(&got.mad, &want.mad), "{what}: MADs {:?} want {:?}", got.mad, want.mad);
+                }
+            }
         }
     }
 

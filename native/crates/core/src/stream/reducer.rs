@@ -109,7 +109,6 @@ pub struct TimeReducer {
 
 impl TimeReducer {
     pub fn new(layout: Layout, plan: ReducePlan) -> CoreResult<Self> {
-        layout.unsigned_levels()?;
         let nchan = layout.nchan;
         let n = plan.ntime;
         let outputs = plan.outputs.clone();
@@ -373,7 +372,7 @@ impl RingWriter<'_> {
 /// levels (or their values) are added where they belong as it arrives, without transposing.
 enum Ring {
     Float(Vec<f32>),
-    LevelSums(Vec<u32>),
+    LevelSums(Vec<i32>),
     /// The sums, and the levels' values per file channel (`[nchan][2^nbits]`).
     ValueSums(Vec<f64>, Vec<f32>),
 }
@@ -381,12 +380,12 @@ enum Ring {
 /// One subband's outputs in flight: in the channels' rings, or summed.
 enum Pending<'a> {
     InRing,
-    Levels(&'a mut [u32]),
+    Levels(&'a mut [i32]),
     Values(&'a mut [f64]),
 }
 
 /// Per file channel, the normalised value of each of the `2^nbits` levels of a ≤ 8-bit sample, as
-/// `normalise` computes it from the level as a float (NaN for a channel without a map).
+/// `normalise` computes it from the level's value as a float (NaN for a channel without a map).
 fn level_table(layout: Layout, maps: &[Option<ChannelMap>]) -> Vec<f32> {
     let count = 1usize << layout.nbits;
     let mut table = vec![f32::NAN; layout.nchan * count];
@@ -394,7 +393,7 @@ fn level_table(layout: Layout, maps: &[Option<ChannelMap>]) -> Vec<f32> {
         if let Some(map) = map {
             let file_channel = layout.channel(c);
             for level in 0..count {
-                table[file_channel * count + level] = map.apply(level as f32);
+                table[file_channel * count + level] = map.apply(layout.level_value(level) as f32);
             }
         }
     }
@@ -495,16 +494,17 @@ trait RunSums: Sync {
     fn add_rows(&self, sums: &mut [Self::Sum], rows: &[u8], row_bytes: usize, files: Range<usize>);
 }
 
-/// Levels as they are: exact integer sums.
+/// Levels' values as they are (two's complement for signed bytes): exact integer sums.
 struct Levels(Layout);
 
 impl RunSums for Levels {
-    type Sum = u32;
-    fn add_rows(&self, sums: &mut [u32], rows: &[u8], row_bytes: usize, files: Range<usize>) {
+    type Sum = i32;
+    fn add_rows(&self, sums: &mut [i32], rows: &[u8], row_bytes: usize, files: Range<usize>) {
         for (sum, row) in sums.iter_mut().zip(rows.chunks(row_bytes)) {
-            *sum += match self.0.nbits {
-                8 => row[files.clone()].iter().map(|&v| v as u32).sum::<u32>(),
-                _ => files.clone().map(|f| self.0.level(row, f) as u32).sum(),
+            *sum += match (self.0.nbits, self.0.signed) {
+                (8, false) => row[files.clone()].iter().map(|&v| v as i32).sum::<i32>(),
+                (8, true) => row[files.clone()].iter().map(|&v| v as i8 as i32).sum::<i32>(),
+                _ => files.clone().map(|f| self.0.level(row, f) as i32).sum(),
             };
         }
     }
@@ -865,21 +865,10 @@ mod tests {
                 let mut masked = vec![false; nchan];
                 masked[3] = true;
                 let shifts: Vec<i64> = (0..nchan as i64).map(|c| (nchan as i64 - c) * 3 - 11).collect();
+                let base = ReducePlan { ntime, shifts, maps: Some(maps), masked, step: 0, weights: true, ..small_plan() };
                 for wrap in [Wrap::Roll, Wrap::Invalidate] {
                     for (nsub, factor, outputs) in [(4, 1, 0..89), (2, 3, 0..89), (1, 4, 10..60), (nchan, 2, 7..30)] {
-                        let plan = ReducePlan {
-                            ntime,
-                            outputs: outputs.clone(),
-                            shifts: shifts.clone(),
-                            wrap,
-                            nsub,
-                            factor,
-                            zeros_missing: false,
-                            maps: Some(maps.clone()),
-                            masked: masked.clone(),
-                            step: 0,
-                            weights: true,
-                        };
+                        let plan = ReducePlan { outputs: outputs.clone(), wrap, nsub, factor, ..base.clone() };
                         assert!(
                             TimeReducer::new(layout, plan.clone()).unwrap().sums_values(),
                             "{nbits} bits {method:?}: summed as they arrive"
@@ -891,6 +880,69 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn signed_samples_as_stored_and_normalised_equal_the_whole_array_kernels_bit_for_bit() {
+        use crate::masks::mask_channels;
+        use crate::normalise::{normalise, Normalisation};
+        use crate::stats::{channel_medians, channel_moments};
+        use crate::stream::testing::signed_rows;
+        let (nchan, ntime) = (18, 97);
+        let mut paths = Vec::new();
+        for (nbits, descending) in [(8, false), (8, true), (16, true)] {
+            let (layout, bytes) = signed_rows(nbits, nchan, ntime, descending);
+            let (x, shape) = unpack(&bytes, layout).unwrap();
+            let moments = channel_moments(&x, Weights::Valid, shape).unwrap();
+            let medians = channel_medians(&x, Weights::Valid, shape).unwrap();
+            let mut masked = vec![false; nchan];
+            masked[8] = true;
+            let shifts: Vec<i64> = (0..nchan as i64).map(|c| (nchan as i64 - c) * 4 - 25).collect();
+            // as stored, every normalisation, and maps whose sums could round (channel 3's values 2^40 times the others')
+            let methods = [None, Some(Normalisation::Robust), Some(Normalisation::Zscore), Some(Normalisation::Fractional), None];
+            for (i, method) in methods.into_iter().enumerate() {
+                let (maps, mut expected_x) = match method {
+                    Some(m) => {
+                        let maps: Vec<Option<ChannelMap>> = (0..nchan)
+                            .map(|c| ChannelMap::new(m, moments.mean[c], moments.variance[c], medians.median[c], medians.mad[c]))
+                            .collect();
+                        let mut normalised = x.clone();
+                        normalise(&mut normalised, None, shape, m).unwrap();
+                        (Some(maps), normalised)
+                    }
+                    None if i > 0 => {
+                        let maps: Vec<Option<ChannelMap>> = (0..nchan)
+                            .map(|c| Some(ChannelMap { centre: -0.5, scale: if c == 3 { 2f64.powi(-40) } else { 3.0 }, offset: 0.0 }))
+                            .collect();
+                        let normalised = x.iter().enumerate().map(|(k, &v)| maps[k / ntime].unwrap().apply(v)).collect();
+                        (Some(maps), normalised)
+                    }
+                    None => (None, x.clone()),
+                };
+                mask_channels(&mut expected_x, None, shape, &[8]).unwrap();
+                let base =
+                    ReducePlan { ntime, shifts: shifts.clone(), maps, masked: masked.clone(), step: 0, weights: true, ..small_plan() };
+                for wrap in [Wrap::Roll, Wrap::Invalidate] {
+                    for (nsub, factor, outputs) in [(3, 1, 0..97), (6, 4, 11..90), (1, 5, 0..97), (nchan, 2, 30..41)] {
+                        let plan = ReducePlan { outputs: outputs.clone(), wrap, nsub, factor, ..base.clone() };
+                        let reducer = TimeReducer::new(layout, plan.clone()).unwrap();
+                        paths.push(match (&reducer.ring, &reducer.levels) {
+                            (Ring::LevelSums(_), _) => (nbits, "level sums"),
+                            (Ring::ValueSums(..), _) => (nbits, "value sums"),
+                            (Ring::Float(_), Some(_)) => (nbits, "rings through the level table"),
+                            (Ring::Float(_), None) => (nbits, "rings of samples"),
+                        });
+                        let what = format!(
+                            "signed {nbits} bits case {i} {method:?} descending {descending} {wrap:?} nsub {nsub} factor {factor} outputs {outputs:?}"
+                        );
+                        same_in_gulps(&bytes, layout, &plan, &reference(&expected_x, shape, &plan), &what);
+                    }
+                }
+            }
+        }
+        for path in [(8, "level sums"), (8, "value sums"), (8, "rings through the level table"), (16, "rings of samples")] {
+            assert!(paths.contains(&path), "{path:?} not taken: {paths:?}");
         }
     }
 

@@ -7,7 +7,8 @@
 //! gulp by gulp with the pairwise update of Chan, Golub and LeVeque (1979); the whole-array two-pass
 //! value agrees with both to rounding (a few units in the last place), so a mask threshold decides
 //! the same except for a variance within that of it, and a constant channel (variance exactly 0) is
-//! found either way. Median and MAD are exact, from per-channel histograms of ≤ 8-bit levels.
+//! found either way. Median and MAD are exact, from per-channel histograms of ≤ 8-bit levels (the
+//! stored codes: each counts its value, its two's complement for signed samples).
 
 use rayon::prelude::*;
 
@@ -29,14 +30,18 @@ pub struct PassStats {
     pub median: Vec<f64>,
     /// Median absolute deviation from the median, unscaled.
     pub mad: Vec<f64>,
+    /// Valid samples that are not exactly 0 (a channel without any is dead).
+    pub nonzero: Vec<f64>,
 }
 
 /// One channel's running sums (indexed by the file's channel order).
 #[derive(Debug, Clone, Default)]
 struct Running {
     count: u64,
+    /// Valid samples that are not 0 (without histograms).
+    nonzero: u64,
     /// Integer samples: exact `Σ x` and `Σ x²`.
-    int_sum: u64,
+    int_sum: i64,
     int_squares: u128,
     /// Float samples: `Σ x` in time order, and the mean and `Σ (x − mean)²` merged gulp by gulp.
     sum: f64,
@@ -55,7 +60,6 @@ pub struct ChannelPass {
 impl ChannelPass {
     /// `medians`: also count each channel's levels, for exact medians and MADs (≤ 8-bit samples only).
     pub fn new(layout: Layout, medians: bool) -> CoreResult<Self> {
-        layout.unsigned_levels()?;
         if medians && layout.nbits > 8 {
             bail!(
                 code::UNSUPPORTED,
@@ -98,6 +102,7 @@ impl ChannelPass {
                     .reduce(|| IntegerSums::new(layout.nchan), IntegerSums::merge);
                 for (c, r) in self.running.iter_mut().enumerate() {
                     r.count += rows as u64;
+                    r.nonzero += partial.nonzero[c];
                     r.int_sum += partial.sums[c];
                     r.int_squares += partial.squares[c] as u128;
                 }
@@ -116,7 +121,13 @@ impl ChannelPass {
             variance: vec![f64::NAN; nchan],
             median: vec![f64::NAN; nchan],
             mad: vec![f64::NAN; nchan],
+            nonzero: vec![0.0; nchan],
         };
+        let levels = 1usize << self.layout.nbits.min(8);
+        // each level's value, and the levels in the order of their values (for the histograms)
+        let values: Vec<i64> = (0..levels).map(|l| self.layout.level_value(l) as i64).collect();
+        let mut ascending: Vec<usize> = (0..levels).collect();
+        ascending.sort_by_key(|&l| values[l]);
         for c in 0..nchan {
             let file_channel = self.layout.channel(c);
             let r = &self.running[file_channel];
@@ -125,28 +136,26 @@ impl ChannelPass {
             }
             let n = r.count as f64;
             out.count[c] = n;
+            let histogram = self.histograms.as_ref().map(|h| &h[file_channel * levels..(file_channel + 1) * levels]);
+            // level 0 is the value 0, signed or not
+            out.nonzero[c] = histogram.map_or(r.nonzero, |h| r.count - h[0]) as f64;
             if self.layout.integer() {
-                let (sum, squares) = match &self.histograms {
+                let (sum, squares) = match histogram {
                     Some(h) => {
-                        let levels = 1usize << self.layout.nbits;
-                        let counts = &h[file_channel * levels..(file_channel + 1) * levels];
-                        counts.iter().enumerate().fold((0u64, 0u128), |(s, q), (l, &k)| (s + l as u64 * k, q + (l * l) as u128 * k as u128))
+                        h.iter().zip(&values).fold((0i64, 0u128), |(s, q), (&k, &v)| (s + v * k as i64, q + (v * v) as u128 * k as u128))
                     }
                     None => (r.int_sum, r.int_squares),
                 };
                 out.sum[c] = sum as f64;
-                let spread = r.count as u128 * squares - sum as u128 * sum as u128;
+                let spread = r.count as u128 * squares - sum.unsigned_abs() as u128 * sum.unsigned_abs() as u128;
                 out.variance[c] = spread as f64 / (n * n);
             } else {
                 out.sum[c] = r.sum;
                 out.variance[c] = r.m2 / n;
             }
             out.mean[c] = out.sum[c] / n;
-            if let Some(h) = &self.histograms {
-                let levels = 1 << self.layout.nbits;
-                let (median, mad) = histogram_medians(&h[file_channel * levels..(file_channel + 1) * levels], r.count);
-                out.median[c] = median;
-                out.mad[c] = mad;
+            if let Some(h) = histogram {
+                (out.median[c], out.mad[c]) = histogram_medians(h, &values, &ascending, r.count);
             }
         }
         out
@@ -182,7 +191,10 @@ impl ChannelPass {
                 },
                 None => None,
             };
-            let value = |level: usize| map.map_or(level as f32, |m| m.apply(level as f32));
+            let value = |level: usize| {
+                let x = self.layout.level_value(level) as f32;
+                map.map_or(x, |m| m.apply(x))
+            };
             let present: Vec<(f32, u64)> =
                 (0..levels).filter(|&l| h[l] > 0).map(|l| (value(l), h[l])).filter(|(v, _)| v.is_finite()).collect();
             let (sum, exact) = exact_sum(&present);
@@ -253,19 +265,29 @@ fn exact_sum(values: &[(f32, u64)]) -> (f64, bool) {
 
 /// Exact sums of integer samples over some rows, per file channel.
 struct IntegerSums {
-    sums: Vec<u64>,
+    sums: Vec<i64>,
     squares: Vec<u64>,
+    nonzero: Vec<u64>,
 }
 
 impl IntegerSums {
     fn new(nchan: usize) -> Self {
-        Self { sums: vec![0; nchan], squares: vec![0; nchan] }
+        Self { sums: vec![0; nchan], squares: vec![0; nchan], nonzero: vec![0; nchan] }
     }
 
     fn merge(mut self, other: Self) -> Self {
         self.sums.iter_mut().zip(&other.sums).for_each(|(a, b)| *a += b);
         self.squares.iter_mut().zip(&other.squares).for_each(|(a, b)| *a += b);
+        self.nonzero.iter_mut().zip(&other.nonzero).for_each(|(a, b)| *a += b);
         self
+    }
+
+    /// Adds one sample of file channel `c`.
+    #[inline]
+    fn add(&mut self, c: usize, v: i64) {
+        self.sums[c] += v;
+        self.squares[c] += v.unsigned_abs() * v.unsigned_abs();
+        self.nonzero[c] += (v != 0) as u64;
     }
 }
 
@@ -275,39 +297,44 @@ fn integer_rows(bytes: &[u8], layout: Layout) -> IntegerSums {
     let nchan = layout.nchan;
     let mut out = IntegerSums::new(nchan);
     let rows = bytes.chunks_exact(layout.row_bytes());
-    match layout.nbits {
-        8 => {
-            let (mut sums, mut squares) = (vec![0u32; nchan], vec![0u32; nchan]);
+    match (layout.nbits, layout.signed) {
+        (8, false) => byte_rows(rows, &mut out, |v| v as i32),
+        (8, true) => byte_rows(rows, &mut out, |v| v as i8 as i32),
+        (16, signed) => {
             for row in rows {
-                for ((s, q), &v) in sums.iter_mut().zip(squares.iter_mut()).zip(row) {
-                    let v = v as u32;
-                    *s += v;
-                    *q += v * v;
-                }
-            }
-            out.sums.iter_mut().zip(&sums).for_each(|(a, &b)| *a = b as u64);
-            out.squares.iter_mut().zip(&squares).for_each(|(a, &b)| *a = b as u64);
-        }
-        16 => {
-            for row in rows {
-                for ((s, q), v) in out.sums.iter_mut().zip(out.squares.iter_mut()).zip(row.chunks_exact(2)) {
-                    let v = u16::from_le_bytes([v[0], v[1]]) as u64;
-                    *s += v;
-                    *q += v * v;
+                for (c, v) in row.chunks_exact(2).enumerate() {
+                    let v = if signed { i16::from_le_bytes([v[0], v[1]]) as i64 } else { u16::from_le_bytes([v[0], v[1]]) as i64 };
+                    out.add(c, v);
                 }
             }
         }
         _ => {
             for row in rows {
                 for c in 0..nchan {
-                    let v = layout.level(row, c) as u64;
-                    out.sums[c] += v;
-                    out.squares[c] += v * v;
+                    out.add(c, layout.level(row, c) as i64);
                 }
             }
         }
     }
     out
+}
+
+/// [`integer_rows`] of bytes whose values `value` gives, in 32-bit lanes.
+#[inline(always)]
+fn byte_rows<'a>(rows: impl Iterator<Item = &'a [u8]>, out: &mut IntegerSums, value: impl Fn(u8) -> i32) {
+    let nchan = out.sums.len();
+    let (mut sums, mut squares, mut nonzero) = (vec![0i32; nchan], vec![0u32; nchan], vec![0u32; nchan]);
+    for row in rows {
+        for (((s, q), z), &v) in sums.iter_mut().zip(squares.iter_mut()).zip(nonzero.iter_mut()).zip(row) {
+            let v = value(v);
+            *s += v;
+            *q += (v * v) as u32;
+            *z += (v != 0) as u32;
+        }
+    }
+    out.sums.iter_mut().zip(&sums).for_each(|(a, &b)| *a = b as i64);
+    out.squares.iter_mut().zip(&squares).for_each(|(a, &b)| *a = b as u64);
+    out.nonzero.iter_mut().zip(&nonzero).for_each(|(a, &b)| *a = b as u64);
 }
 
 /// Float samples of file channels `first..first + block.len()`: each channel's valid samples summed
@@ -324,6 +351,7 @@ fn float_block(bytes: &[u8], layout: Layout, first: usize, block: &mut [Running]
                 *count += 1;
                 *sum += x as f64;
                 r.sum += x as f64;
+                r.nonzero += (x != 0.0) as u64;
             }
         }
     }
@@ -387,9 +415,10 @@ fn count_levels(bytes: &[u8], layout: Layout, histograms: &mut [u64]) {
     });
 }
 
-/// numpy's median of the samples a level histogram counts, and the median of their absolute
+/// numpy's median of the samples a level histogram counts (level `l` is the value `values[l]`,
+/// `ascending` the levels in the order of their values), and the median of their absolute
 /// deviations from it (the same arithmetic as sorting the samples).
-fn histogram_medians(histogram: &[u64], n: u64) -> (f64, f64) {
+fn histogram_medians(histogram: &[u64], values: &[i64], ascending: &[usize], n: u64) -> (f64, f64) {
     // the k-th and (k+1)-th smallest of values[i] repeated counts[i] times, visiting i in `order`
     let kth_and_next = |order: &[usize], value: &dyn Fn(usize) -> f64, k: u64| {
         let mut seen = 0u64;
@@ -410,10 +439,10 @@ fn histogram_medians(histogram: &[u64], n: u64) -> (f64, f64) {
         (kth.unwrap_or(f64::NAN), kth.unwrap_or(f64::NAN))
     };
     let middle = |(lower, upper): (f64, f64)| if n % 2 == 1 { lower } else { 0.5 * (lower + upper) };
-    let levels: Vec<usize> = (0..histogram.len()).collect();
-    let median = middle(kth_and_next(&levels, &|i| i as f64, (n - 1) / 2));
-    let distance = |i: usize| (i as f64 - median).abs();
-    let mut by_distance = levels;
+    let value = |i: usize| values[i] as f64;
+    let median = middle(kth_and_next(ascending, &value, (n - 1) / 2));
+    let distance = |i: usize| (value(i) - median).abs();
+    let mut by_distance = ascending.to_vec();
     by_distance.sort_by(|&a, &b| distance(a).total_cmp(&distance(b)));
     let mad = middle(kth_and_next(&by_distance, &distance, (n - 1) / 2));
     (median, mad)
@@ -532,16 +561,87 @@ mod tests {
 
     #[test]
     fn histogram_medians_follow_numpy() {
+        let identity = |n: usize| ((0..n as i64).collect::<Vec<_>>(), (0..n).collect::<Vec<_>>());
         // levels 1, 2, 2, 9 -> median 2, deviations 1, 0, 0, 7 -> MAD 0.5
         let mut h = vec![0u64; 16];
         h[1] = 1;
         h[2] = 2;
         h[9] = 1;
-        assert_eq!(histogram_medians(&h, 4), (2.0, 0.5));
+        let (values, ascending) = identity(16);
+        assert_eq!(histogram_medians(&h, &values, &ascending, 4), (2.0, 0.5));
         // levels 0, 3 -> median 1.5, deviations 1.5, 1.5
         let mut h = vec![0u64; 4];
         h[0] = 1;
         h[3] = 1;
-        assert_eq!(histogram_medians(&h, 2), (1.5, 1.5));
+        let (values, ascending) = identity(4);
+        assert_eq!(histogram_medians(&h, &values, &ascending, 2), (1.5, 1.5));
+        // signed bytes -128 (level 128), -1 (255), -1, 127 (127) -> median -1, deviations 127, 0, 0, 128 -> MAD 63.5
+        let mut h = vec![0u64; 256];
+        h[128] = 1;
+        h[255] = 2;
+        h[127] = 1;
+        let values: Vec<i64> = (0..256).map(|l| l as u8 as i8 as i64).collect();
+        let ascending: Vec<usize> = (0..256).map(|k| k ^ 0x80).collect();
+        assert_eq!(histogram_medians(&h, &values, &ascending, 4), (-1.0, 63.5));
+    }
+
+    #[test]
+    fn signed_statistics_and_level_moments_equal_the_whole_array_ones() {
+        use crate::normalise::{normalise, Normalisation};
+        use crate::stream::testing::signed_rows;
+        for (nbits, descending) in [(8, false), (8, true), (16, true), (16, false)] {
+            let (layout, bytes) = signed_rows(nbits, 18, 203, descending);
+            let (x, shape) = unpack(&bytes, layout).unwrap();
+            let moments = channel_moments(&x, Weights::Valid, shape).unwrap();
+            let nonzero: Vec<f64> = x.chunks(shape.ntime).map(|c| c.iter().filter(|&&v| v != 0.0).count() as f64).collect();
+            for medians in [false, nbits == 8] {
+                let what = format!("{nbits} bits descending {descending} medians {medians}");
+                let stats = fed(&bytes, layout, medians, 17);
+                assert_eq!((&stats.count, &stats.sum, &stats.mean), (&moments.count, &moments.sum, &moments.mean), "{what}");
+                assert_eq!(stats.nonzero, nonzero, "{what}");
+                for (a, b) in stats.variance.iter().zip(&moments.variance) {
+                    assert!((a - b).abs() <= 1e-12 * b.abs() && (*a == 0.0) == (*b == 0.0), "{what}: variance {a} vs {b}");
+                }
+                if medians {
+                    let want = channel_medians(&x, Weights::Valid, shape).unwrap();
+                    assert_eq!((&stats.median, &stats.mad), (&want.median, &want.mad), "{what}");
+                }
+            }
+            if nbits != 8 {
+                continue;
+            }
+            // the level moments, as stored and through every normalisation's maps
+            let mut pass = ChannelPass::new(layout, true).unwrap();
+            pass.add(&bytes).unwrap();
+            let stats = pass.finish();
+            let skip: Vec<bool> = (0..18).map(|c| c == 7).collect();
+            let mut masked = x.clone();
+            masked[7 * shape.ntime..8 * shape.ntime].fill(f32::NAN);
+            let mut cases = vec![(pass.level_moments(None, &skip).unwrap(), masked.clone(), "as stored".to_owned())];
+            for method in [Normalisation::Robust, Normalisation::Zscore, Normalisation::Fractional] {
+                let maps: Vec<Option<ChannelMap>> =
+                    (0..18).map(|c| ChannelMap::new(method, stats.mean[c], stats.variance[c], stats.median[c], stats.mad[c])).collect();
+                let mut normalised = masked.clone();
+                normalise(&mut normalised, None, shape, method).unwrap();
+                cases.push((pass.level_moments(Some(&maps), &skip).unwrap(), normalised, format!("{method:?}")));
+            }
+            for (got, data, what) in cases {
+                let want = channel_moments(&data, Weights::Valid, shape).unwrap();
+                let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+                for c in 0..18 {
+                    let what = format!("{what} descending {descending} channel {c}");
+                    assert_eq!(got.moments.count[c], want.count[c], "{what}");
+                    if got.sum_error[c] == 0.0 {
+                        assert!(same(got.moments.sum[c], want.sum[c]) && same(got.moments.mean[c], want.mean[c]), "{what}");
+                        let (v, w) = (got.moments.variance[c], want.variance[c]);
+                        assert!(same(v, w) || (v - w).abs() <= got.variance_error[c], "{what}: variance {v} vs {w}");
+                        assert_eq!(v == 0.0, w == 0.0, "{what}: constant");
+                    } else {
+                        // only z-scores and fractions may have sums that round (robust maps centre on half levels)
+                        assert!(got.sum_error[c].is_infinite() && !what.starts_with("as stored") && !what.starts_with("Robust"), "{what}");
+                    }
+                }
+            }
+        }
     }
 }
