@@ -57,23 +57,33 @@ pub(crate) fn stand_in(image: &RasterImage) -> [u8; 4] {
 /// (a filter-type byte, then the row), deflated: each row `Up` when it
 /// equals the row above, else `Sub`.
 fn predicted_samples(image: &RasterImage, channels: std::ops::Range<usize>) -> Vec<u8> {
-    let n = channels.len();
-    let row_bytes = image.width * n;
+    match channels.len() {
+        3 => predicted::<3>(image, channels.start),
+        1 => predicted::<1>(image, channels.start),
+        n => unreachable!("{n} components"),
+    }
+}
+
+/// [`predicted_samples`] of the `N` components from `first` on: fixed-size copies
+/// (a copy of a length known only at run time is a call per pixel).
+fn predicted<const N: usize>(image: &RasterImage, first: usize) -> Vec<u8> {
+    let row_bytes = image.width * N;
     let mut out = Vec::with_capacity(image.height * (row_bytes + 1));
-    let mut previous: Option<Vec<u8>> = None;
-    let mut row = vec![0u8; row_bytes];
+    let (mut row, mut previous) = (vec![0u8; row_bytes], vec![0u8; row_bytes]);
+    let mut has_previous = false;
     for pixels in image.rgba.chunks_exact(image.width * 4) {
-        for (samples, rgba) in row.chunks_exact_mut(n).zip(pixels.chunks_exact(4)) {
-            samples.copy_from_slice(&rgba[channels.clone()]);
+        for (samples, rgba) in row.chunks_exact_mut(N).zip(pixels.chunks_exact(4)) {
+            samples.copy_from_slice(&rgba[first..first + N]);
         }
-        if previous.as_deref() == Some(&row[..]) {
+        if has_previous && previous == row {
             out.push(2); // Up: every byte minus the one above it
             out.resize(out.len() + row_bytes, 0);
         } else {
             out.push(1); // Sub: every byte minus the same component of the pixel to its left
-            out.extend_from_slice(&row[..n]);
-            out.extend(row.windows(n + 1).map(|w| w[n].wrapping_sub(w[0])));
-            previous = Some(row.clone());
+            out.extend_from_slice(&row[..N]);
+            out.extend(row[N..].iter().zip(&row).map(|(&byte, &left)| byte.wrapping_sub(left)));
+            std::mem::swap(&mut row, &mut previous);
+            has_previous = true;
         }
     }
     fdeflate::compress_to_vec(&out)
