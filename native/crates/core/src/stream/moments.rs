@@ -5,6 +5,10 @@
 //!
 //! Feed every row once for the sums, call [`MomentsPass::start_squares`], feed them again in the
 //! same order, then [`MomentsPass::finish`]. Without the second feed, `finish` gives NaN variances.
+//!
+//! The sums' feed also keeps each channel's lowest and highest valid sample: [`range_moments`]
+//! then says, without feeding the rows again, which channels the same samples normalised would
+//! leave constant (what the constant-channel mask decides on) and bounds their variances.
 
 use rayon::prelude::*;
 
@@ -14,8 +18,10 @@ use crate::filterbank::Layout;
 use crate::normalise::ChannelMap;
 use crate::stats::Moments;
 
+use super::stats::LevelMoments;
+
 /// One channel's running sums (our channel order).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Running {
     count: u64,
     /// Valid samples that are not exactly 0 (a channel without any is dead).
@@ -23,6 +29,15 @@ struct Running {
     sum: f64,
     mean: f64,
     squares: f64,
+    /// The lowest and highest valid sample (of the sums' feed).
+    low: f32,
+    high: f32,
+}
+
+impl Default for Running {
+    fn default() -> Self {
+        Self { count: 0, nonzero: 0, sum: 0.0, mean: 0.0, squares: 0.0, low: f32::INFINITY, high: f32::NEG_INFINITY }
+    }
 }
 
 /// The moments of every channel and how many of its valid samples are non-zero.
@@ -30,6 +45,9 @@ struct Running {
 pub struct PassMoments {
     pub moments: Moments,
     pub nonzero: Vec<f64>,
+    /// Each channel's lowest and highest valid sample (NaN without one).
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
 }
 
 /// Accumulates per-channel moments over rows fed in order, twice.
@@ -79,33 +97,22 @@ impl MomentsPass {
         let per_task = layout.nchan.div_ceil(4 * rayon::current_num_threads()).max(64);
         self.running.par_chunks_mut(per_task).enumerate().for_each(|(b, block)| {
             let first = b * per_task;
-            let value = |row: &[u8], c: usize| -> f32 {
-                let file_channel = layout.channel(c);
-                if let Some(levels) = levels {
-                    return levels[(c << layout.nbits) + layout.level(row, file_channel)];
-                }
-                if skip[c] {
-                    return f32::NAN;
-                }
-                let x = layout.sample(row, file_channel);
-                match maps {
-                    Some(maps) => maps[c].map_or(f32::NAN, |m| if x.is_nan() { x } else { m.apply(x) }),
-                    None => x,
-                }
-            };
+            let mut values = vec![0f32; block.len()];
             for row in bytes.chunks_exact(layout.row_bytes()) {
-                for (i, r) in block.iter_mut().enumerate() {
-                    let x = value(row, first + i);
-                    if !x.is_finite() {
-                        continue;
-                    }
-                    if squares {
+                block_values(layout, row, first, levels, maps, skip, &mut values);
+                let valid = block.iter_mut().zip(&values).filter(|(_, x)| x.is_finite());
+                if squares {
+                    for (r, &x) in valid {
                         let d = x as f64 - r.mean;
                         r.squares += d * d;
-                    } else {
+                    }
+                } else {
+                    for (r, &x) in valid {
                         r.count += 1;
                         r.nonzero += (x != 0.0) as u64;
                         r.sum += x as f64;
+                        r.low = r.low.min(x);
+                        r.high = r.high.max(x);
                     }
                 }
             }
@@ -138,8 +145,100 @@ impl MomentsPass {
                 variance,
             },
             nonzero: self.running.iter().map(|r| r.nonzero as f64).collect(),
+            low: field(|r| r.low as f64),
+            high: field(|r| r.high as f64),
         }
     }
+}
+
+/// The values of our channels `first..first + values.len()` in `row`: through the level tables,
+/// or read (32-bit floats as one run of the row) and normalised, NaN for a channel left out.
+fn block_values(
+    layout: Layout,
+    row: &[u8],
+    first: usize,
+    levels: Option<&[f32]>,
+    maps: Option<&[Option<ChannelMap>]>,
+    skip: &[bool],
+    values: &mut [f32],
+) {
+    let channels = first..first + values.len();
+    if let Some(levels) = levels {
+        for (x, c) in values.iter_mut().zip(channels) {
+            *x = levels[(c << layout.nbits) + layout.level(row, layout.channel(c))];
+        }
+        return;
+    }
+    if layout.nbits == 32 {
+        let n = layout.nchan;
+        let files = if layout.descending { n - channels.end..n - channels.start } else { channels.clone() };
+        let run = row[4 * files.start..4 * files.end].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        if layout.descending {
+            values.iter_mut().zip(run.rev()).for_each(|(x, v)| *x = v);
+        } else {
+            values.iter_mut().zip(run).for_each(|(x, v)| *x = v);
+        }
+    } else {
+        for (x, c) in values.iter_mut().zip(channels.clone()) {
+            *x = layout.sample(row, layout.channel(c));
+        }
+    }
+    for (x, c) in values.iter_mut().zip(channels) {
+        if skip[c] {
+            *x = f32::NAN;
+        } else if let Some(maps) = maps {
+            *x = maps[c].map_or(f32::NAN, |m| if x.is_nan() { *x } else { m.apply(*x) });
+        }
+    }
+}
+
+/// The moments [`MomentsPass`] would give for the samples of `stored` (a pass of the samples as
+/// stored) normalised by `maps`, with the channels of `skip` left out, decided from each channel's
+/// lowest and highest sample: a map is monotonic (in f64, rounded to f32 once), so the normalised
+/// samples lie between the normalised extremes. Count is exact; a channel whose extremes map to
+/// one value is constant (variance exactly 0, as the time-ordered sums of fewer than 2^29 equal
+/// f32 values are exact); any other has a positive variance, between `(hi − lo)²/2n` and
+/// `(hi − lo)²/4`, given as a value and `variance_error`; the sums are unknown (`sum_error`
+/// infinite). None when an extreme normalises to a non-finite value (the count could change) or a
+/// channel has 2^29 samples or more.
+pub fn range_moments(stored: &PassMoments, maps: Option<&[Option<ChannelMap>]>, skip: &[bool]) -> Option<LevelMoments> {
+    let nchan = stored.moments.count.len();
+    let mut out = LevelMoments {
+        moments: Moments { count: vec![0.0; nchan], sum: vec![f64::NAN; nchan], mean: vec![f64::NAN; nchan], variance: vec![f64::NAN; nchan] },
+        sum_error: vec![f64::INFINITY; nchan],
+        variance_error: vec![0.0; nchan],
+    };
+    for c in (0..nchan).filter(|&c| skip.get(c) == Some(&false)) {
+        let n = stored.moments.count[c];
+        if n == 0.0 {
+            continue;
+        }
+        if n >= (1u64 << 29) as f64 {
+            return None;
+        }
+        let (low, high) = (stored.low[c] as f32, stored.high[c] as f32);
+        let (lo, hi) = match maps {
+            Some(maps) => match maps.get(c).copied().flatten() {
+                Some(map) => (map.apply(low), map.apply(high)),
+                None => continue, // every sample NaN: none counted
+            },
+            None => (low, high),
+        };
+        if !(lo.is_finite() && hi.is_finite()) {
+            return None;
+        }
+        out.moments.count[c] = n;
+        if lo == hi {
+            out.moments.variance[c] = 0.0;
+            continue;
+        }
+        let spread = (hi as f64 - lo as f64).powi(2);
+        // a margin for the rounding of the spread and of the pass's sums
+        let (least, most) = (spread / (2.0 * n) * (1.0 - 1e-9), spread / 4.0 * (1.0 + 1e-9));
+        out.moments.variance[c] = 0.5 * (least + most);
+        out.variance_error[c] = 0.5 * (most - least);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
