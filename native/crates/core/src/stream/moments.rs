@@ -313,6 +313,49 @@ mod tests {
     }
 
     #[test]
+    fn extremes_decide_constant_channels_and_bound_variances_as_the_time_ordered_pass_finds_them() {
+        let (nchan, ntime) = (7, 301);
+        let layout = Layout::new(32, nchan, true).unwrap();
+        let shape = Shape::new(nchan, ntime).unwrap();
+        let mut x: Vec<f32> = (0..nchan * ntime).map(|i| ((i * 7919) % 1013) as f32 * 0.0137 + 3.1).collect();
+        x[..ntime].fill(2.5); // constant as stored
+        x[2 * ntime..3 * ntime].iter_mut().enumerate().for_each(|(t, v)| *v = 1.0 + (t % 2) as f32); // 1 and 2
+        x[3 * ntime + 4] = f32::NAN;
+        x[4 * ntime..5 * ntime].fill(f32::NAN); // no sample
+        let bytes = pack(&x, shape, layout).unwrap();
+        let stored = fed(&bytes, layout, None, vec![false; nchan], 13);
+        let zscore = |c: usize| ChannelMap::new(Normalisation::Zscore, stored.moments.mean[c], stored.moments.variance[c], f64::NAN, f64::NAN);
+        let mut maps: Vec<Option<ChannelMap>> = (0..nchan).map(zscore).collect();
+        // a map that takes 1 and 2 to one f32 (an offset far larger than their difference)
+        maps[2] = Some(ChannelMap { centre: 0.0, scale: 1.0, offset: -1e9 });
+        maps[5] = None;
+        let mut skip = vec![false; nchan];
+        skip[6] = true;
+        let ranged = range_moments(&stored, Some(&maps), &skip).expect("decided");
+        let ordered = fed(&bytes, layout, Some(maps.clone()), skip.clone(), 29).moments;
+        assert_eq!(ranged.moments.count, ordered.count);
+        for c in 0..nchan {
+            let (v, err, exact) = (ranged.moments.variance[c], ranged.variance_error[c], ordered.variance[c]);
+            assert!(ranged.sum_error[c].is_infinite(), "channel {c}: sums unknown");
+            if ordered.count[c] == 0.0 {
+                continue;
+            }
+            assert_eq!(v == 0.0, exact == 0.0, "channel {c}: constant {v} vs {exact}");
+            assert!((v - exact).abs() <= err && v - err > 0.0 || v == 0.0 && err == 0.0, "channel {c}: {exact} outside {v} ± {err}");
+        }
+        // constant as stored: no z-score (no sample counted); 1 and 2 mapped to one value: constant
+        assert_eq!((ranged.moments.count[0], ranged.moments.variance[2]), (0.0, 0.0));
+        assert!(ranged.moments.variance[1] > 0.0 && ranged.moments.variance[3] > 0.0);
+        // as stored: the constant channel alone
+        let raw = range_moments(&stored, None, &vec![false; nchan]).unwrap();
+        assert_eq!(raw.moments.count, stored.moments.count);
+        assert_eq!((raw.moments.variance[0], raw.moments.variance[2] > 0.0), (0.0, true));
+        // a map sending a sample out of range leaves them undecided (its count could change)
+        maps[1] = Some(ChannelMap { centre: 0.0, scale: 1e-300, offset: 0.0 });
+        assert!(range_moments(&stored, Some(&maps), &skip).is_none());
+    }
+
+    #[test]
     fn bad_uses_are_errors() {
         let layout = Layout::new(8, 4, false).unwrap();
         assert_eq!(MomentsPass::new(layout, None, vec![false; 3]).err().unwrap().code, code::SHAPE);
