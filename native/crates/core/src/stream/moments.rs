@@ -204,7 +204,12 @@ fn block_values(
 pub fn range_moments(stored: &PassMoments, maps: Option<&[Option<ChannelMap>]>, skip: &[bool]) -> Option<LevelMoments> {
     let nchan = stored.moments.count.len();
     let mut out = LevelMoments {
-        moments: Moments { count: vec![0.0; nchan], sum: vec![f64::NAN; nchan], mean: vec![f64::NAN; nchan], variance: vec![f64::NAN; nchan] },
+        moments: Moments {
+            count: vec![0.0; nchan],
+            sum: vec![f64::NAN; nchan],
+            mean: vec![f64::NAN; nchan],
+            variance: vec![f64::NAN; nchan],
+        },
         sum_error: vec![f64::INFINITY; nchan],
         variance_error: vec![0.0; nchan],
     };
@@ -324,7 +329,8 @@ mod tests {
         x[4 * ntime..5 * ntime].fill(f32::NAN); // no sample
         let bytes = pack(&x, shape, layout).unwrap();
         let stored = fed(&bytes, layout, None, vec![false; nchan], 13);
-        let zscore = |c: usize| ChannelMap::new(Normalisation::Zscore, stored.moments.mean[c], stored.moments.variance[c], f64::NAN, f64::NAN);
+        let zscore =
+            |c: usize| ChannelMap::new(Normalisation::Zscore, stored.moments.mean[c], stored.moments.variance[c], f64::NAN, f64::NAN);
         let mut maps: Vec<Option<ChannelMap>> = (0..nchan).map(zscore).collect();
         // a map that takes 1 and 2 to one f32 (an offset far larger than their difference)
         maps[2] = Some(ChannelMap { centre: 0.0, scale: 1.0, offset: -1e9 });
