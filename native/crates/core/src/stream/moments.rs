@@ -203,16 +203,7 @@ fn block_values(
 /// channel has 2^29 samples or more.
 pub fn range_moments(stored: &PassMoments, maps: Option<&[Option<ChannelMap>]>, skip: &[bool]) -> Option<LevelMoments> {
     let nchan = stored.moments.count.len();
-    let mut out = LevelMoments {
-        moments: Moments {
-            count: vec![0.0; nchan],
-            sum: vec![f64::NAN; nchan],
-            mean: vec![f64::NAN; nchan],
-            variance: vec![f64::NAN; nchan],
-        },
-        sum_error: vec![f64::INFINITY; nchan],
-        variance_error: vec![0.0; nchan],
-    };
+    let mut out = LevelMoments::empty(nchan, f64::INFINITY);
     for c in (0..nchan).filter(|&c| skip.get(c) == Some(&false)) {
         let n = stored.moments.count[c];
         if n == 0.0 {
