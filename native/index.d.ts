@@ -37,6 +37,15 @@ export declare class MomentsStreamPass {
   startSquares(): void
   /** The moments; the pass cannot be used afterwards. */
   finish(): StreamMoments
+  /**
+   * After `finish`, on a pass of the samples as stored: the moments of the samples normalised by
+   * `maps` (channels of `skip` left out) as far as each channel's lowest and highest sample
+   * decide them, without feeding the rows again: exact counts, which channels are constant
+   * (variance 0) and bounds on the others' variances (`varianceError`); unknown sums
+   * (`sumError` infinite). Null when they cannot be decided so (a sample would normalise to a
+   * non-finite value).
+   */
+  rangeMoments(maps?: ChannelMaps | undefined | null, skip?: Array<number> | undefined | null): StreamMoments | null
 }
 
 /**

@@ -52,17 +52,7 @@ impl ChannelStatsPass {
     /// `skip` left out, from the level counts (medians asked for, ≤ 8-bit samples; null otherwise).
     #[napi]
     pub fn level_moments(&self, env: Env, maps: Option<ChannelMaps>, skip: Option<Vec<u32>>) -> napi::Result<Option<StreamMoments>> {
-        guard(&env, || {
-            let pass = &self.inner;
-            let nchan = pass.nchan();
-            let maps = maps.as_ref().map(|m| channel_maps(m, nchan)).transpose()?;
-            let skip = channel_flags(skip.as_deref(), nchan)?;
-            Ok(pass.level_moments(maps.as_deref(), &skip).map(|m| StreamMoments {
-                sum_error: Some(Float64Array::new(m.sum_error)),
-                variance_error: Some(Float64Array::new(m.variance_error)),
-                ..stream_moments(m.moments)
-            }))
-        })
+        guard(&env, || bounded_moments(self.inner.nchan(), maps, skip, |maps, skip| self.inner.level_moments(maps, skip)))
     }
 
     /// The statistics of the rows fed so far.
@@ -153,11 +143,30 @@ fn stream_moments(m: Moments) -> StreamMoments {
     }
 }
 
+/// Moments decided without another pass (`decide`, given the core's maps and skipped channels),
+/// with how far they may be from the time-ordered ones.
+fn bounded_moments(
+    nchan: usize,
+    maps: Option<ChannelMaps>,
+    skip: Option<Vec<u32>>,
+    decide: impl FnOnce(Option<&[Option<ChannelMap>]>, &[bool]) -> Option<stream::LevelMoments>,
+) -> CoreResult<Option<StreamMoments>> {
+    let maps = maps.as_ref().map(|m| channel_maps(m, nchan)).transpose()?;
+    let skip = channel_flags(skip.as_deref(), nchan)?;
+    Ok(decide(maps.as_deref(), &skip).map(|m| StreamMoments {
+        sum_error: Some(Float64Array::new(m.sum_error)),
+        variance_error: Some(Float64Array::new(m.variance_error)),
+        ..stream_moments(m.moments)
+    }))
+}
+
 /// Per-channel moments of time-major rows, bit for bit `channelMoments` of the whole waterfall:
 /// feed the rows for the sums, call `startSquares`, feed them again in the same order, `finish`.
 #[napi]
 pub struct MomentsStreamPass {
     inner: Option<stream::MomentsPass>,
+    /// What `finish` gave, for `rangeMoments`.
+    finished: Option<stream::PassMoments>,
 }
 
 #[napi]
@@ -169,7 +178,7 @@ impl MomentsStreamPass {
             let layout = layout(&layout_options)?;
             let maps = maps.as_ref().map(|m| channel_maps(m, layout.nchan)).transpose()?;
             let skip = channel_flags(skip.as_deref(), layout.nchan)?;
-            Ok(Self { inner: Some(stream::MomentsPass::new(layout, maps, skip)?) })
+            Ok(Self { inner: Some(stream::MomentsPass::new(layout, maps, skip)?), finished: None })
         })
     }
 
@@ -190,7 +199,23 @@ impl MomentsStreamPass {
     pub fn finish(&mut self, env: Env) -> napi::Result<StreamMoments> {
         guard(&env, || {
             let out = unfinished(self.inner.take(), "pass")?.finish();
-            Ok(StreamMoments { nonzero: Some(Float64Array::new(out.nonzero)), ..stream_moments(out.moments) })
+            let moments = StreamMoments { nonzero: Some(Float64Array::new(out.nonzero.clone())), ..stream_moments(out.moments.clone()) };
+            self.finished = Some(out);
+            Ok(moments)
+        })
+    }
+
+    /// After `finish`, on a pass of the samples as stored: the moments of the samples normalised by
+    /// `maps` (channels of `skip` left out) as far as each channel's lowest and highest sample
+    /// decide them, without feeding the rows again: exact counts, which channels are constant
+    /// (variance 0) and bounds on the others' variances (`varianceError`); unknown sums
+    /// (`sumError` infinite). Null when they cannot be decided so (a sample would normalise to a
+    /// non-finite value).
+    #[napi]
+    pub fn range_moments(&self, env: Env, maps: Option<ChannelMaps>, skip: Option<Vec<u32>>) -> napi::Result<Option<StreamMoments>> {
+        guard(&env, || {
+            let Some(stored) = &self.finished else { bail!(code::ARGUMENT, "rangeMoments needs a finished pass") };
+            bounded_moments(stored.moments.count.len(), maps, skip, |maps, skip| stream::range_moments(stored, maps, skip))
         })
     }
 }

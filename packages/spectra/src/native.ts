@@ -198,6 +198,8 @@ export function momentsPass(layout: core.FilterbankLayout, maps: core.ChannelMap
     add: (bytes: Uint8Array) => call(file, () => pass.add(bytes)),
     startSquares: () => call(file, () => pass.startSquares()),
     finish: () => call(file, () => pass.finish()),
+    /** After `finish`, on samples as stored: the moments of the samples normalised by `maps` (`skip` left out) as far as each channel's extremes decide them (counts, constant channels, bounded variances); null when they cannot. */
+    rangeMoments: (maps: core.ChannelMaps | undefined, skip: number[]) => call(file, () => pass.rangeMoments(maps, skip)),
   };
 }
 

@@ -78,7 +78,7 @@ impl Layout {
     }
 
     /// Our channel index (row 0 lowest) of file channel `c`, and the file channel of ours `c`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn channel(&self, c: usize) -> usize {
         if self.descending {
             self.nchan - 1 - c
@@ -88,7 +88,7 @@ impl Layout {
     }
 
     /// Value of file channel `c` in `row`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sample(&self, row: &[u8], c: usize) -> f32 {
         match (self.nbits, self.signed) {
             (8, true) => row[c] as i8 as f32,
@@ -100,7 +100,7 @@ impl Layout {
     }
 
     /// The level (0 .. 2^nbits) of file channel `c` in a row of samples of at most 8 bits, lowest bits first.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn level(&self, row: &[u8], c: usize) -> usize {
         if self.nbits == 8 {
             return row[c] as usize;

@@ -20,7 +20,10 @@
  * 2. when a mask needs them (the tutorial's `|sum|` and variance, constant
  *    channels): the moments of the normalised samples, from the level counts
  *    when the order of the additions cannot change them (and the variance is
- *    close enough to decide), else by two time-ordered passes;
+ *    close enough to decide), or from each channel's lowest and highest
+ *    sample when only constant channels are asked for (a normalisation is
+ *    monotonic: the extremes say whether every sample normalises to one
+ *    value), else by two time-ordered passes;
  * 3. the fused dedisperse-subband-downsample kernel ({@link native.streamReducer})
  *    with each channel's normalisation and the masks, over the window a read
  *    asked for (the sweep around it read too).
@@ -138,8 +141,10 @@ export async function processTimeGulps(
   // Pass 2: the moments the masks decide on, when they run.
   let moments: MaskMoments | undefined;
   if (masksByMoments(options, false)) {
-    const fromLevels = counts?.levelMoments(maps, beforeMasks) ?? undefined;
-    if (fromLevels && decided(fromLevels, options)) moments = fromLevels;
+    // without another pass when they decide the masks: from level counts, or from each channel's extremes
+    const bounded = [counts?.levelMoments(maps, beforeMasks), raw?.rangeMoments(maps, beforeMasks)];
+    const known = bounded.find((m) => m && decided(m, options));
+    if (known) moments = known;
     else if (normalise === "none" && stored) moments = blankedMoments(stored, blanked);
     else moments = await timeOrderedMoments(layout, maps, beforeMasks, pass, file);
   }

@@ -471,14 +471,26 @@ impl WithReader for TimeMajor<'_, '_> {
         let Self { job, out } = self;
         let nchan = job.nchan;
         let spectra_per_task = (crate::shape::PARALLEL_MIN_VALUES / nchan).max(1);
+        // the usual files: one pol read, channels stored in or against our order (no lookup per value)
+        let single = job.pols.second.is_none();
+        let reversed = job.order.iter().enumerate().all(|(k, &c)| c == nchan - 1 - k);
+        let ascending = job.order.iter().enumerate().all(|(k, &c)| c == k);
         out.par_chunks_mut(nchan * spectra_per_task).enumerate().for_each(|(task, block)| {
             for (j, spectrum) in block.chunks_exact_mut(nchan).enumerate() {
                 let s = job.samples.start + task * spectra_per_task + j;
                 let r = s / job.nsblk;
                 let (data, params) = job.row(r);
                 let t = s - r * job.nsblk;
-                for (k, x) in spectrum.iter_mut().enumerate() {
-                    *x = job.value(&read, data, &params[k], job.order[k], t);
+                let base = (t * job.npol + job.pols.first) * nchan;
+                let one = |x: &mut f32, p: &Param, c: usize| *x = ((read(data, base + c) - job.zero) * p.scale0 + p.offset0) * p.weight;
+                match (single, reversed, ascending) {
+                    (true, true, _) => spectrum.iter_mut().zip(params).enumerate().for_each(|(k, (x, p))| one(x, p, nchan - 1 - k)),
+                    (true, _, true) => spectrum.iter_mut().zip(params).enumerate().for_each(|(k, (x, p))| one(x, p, k)),
+                    _ => {
+                        for (k, x) in spectrum.iter_mut().enumerate() {
+                            *x = job.value(&read, data, &params[k], job.order[k], t);
+                        }
+                    }
                 }
             }
         });

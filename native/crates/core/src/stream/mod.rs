@@ -26,7 +26,7 @@ mod order;
 mod reducer;
 mod stats;
 
-pub use moments::{MomentsPass, PassMoments};
+pub use moments::{range_moments, MomentsPass, PassMoments};
 pub use order::{OrderPass, DEFAULT_ORDER_BUDGET_BYTES};
 pub use reducer::{ReducePlan, TimeReducer};
 pub use stats::{ChannelPass, LevelMoments, PassStats};

@@ -5,6 +5,10 @@
 //!
 //! Feed every row once for the sums, call [`MomentsPass::start_squares`], feed them again in the
 //! same order, then [`MomentsPass::finish`]. Without the second feed, `finish` gives NaN variances.
+//!
+//! The sums' feed also keeps each channel's lowest and highest valid sample: [`range_moments`]
+//! then says, without feeding the rows again, which channels the same samples normalised would
+//! leave constant (what the constant-channel mask decides on) and bounds their variances.
 
 use rayon::prelude::*;
 
@@ -14,8 +18,10 @@ use crate::filterbank::Layout;
 use crate::normalise::ChannelMap;
 use crate::stats::Moments;
 
+use super::stats::LevelMoments;
+
 /// One channel's running sums (our channel order).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Running {
     count: u64,
     /// Valid samples that are not exactly 0 (a channel without any is dead).
@@ -23,6 +29,15 @@ struct Running {
     sum: f64,
     mean: f64,
     squares: f64,
+    /// The lowest and highest valid sample (of the sums' feed).
+    low: f32,
+    high: f32,
+}
+
+impl Default for Running {
+    fn default() -> Self {
+        Self { count: 0, nonzero: 0, sum: 0.0, mean: 0.0, squares: 0.0, low: f32::INFINITY, high: f32::NEG_INFINITY }
+    }
 }
 
 /// The moments of every channel and how many of its valid samples are non-zero.
@@ -30,6 +45,9 @@ struct Running {
 pub struct PassMoments {
     pub moments: Moments,
     pub nonzero: Vec<f64>,
+    /// Each channel's lowest and highest valid sample (NaN without one).
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
 }
 
 /// Accumulates per-channel moments over rows fed in order, twice.
@@ -80,33 +98,22 @@ impl MomentsPass {
         let per_task = layout.nchan.div_ceil(4 * rayon::current_num_threads()).max(64);
         self.running.par_chunks_mut(per_task).enumerate().for_each(|(b, block)| {
             let first = b * per_task;
-            let value = |row: &[u8], c: usize| -> f32 {
-                let file_channel = layout.channel(c);
-                if let Some(levels) = levels {
-                    return levels[(c << layout.nbits) + layout.level(row, file_channel)];
-                }
-                if skip[c] {
-                    return f32::NAN;
-                }
-                let x = layout.sample(row, file_channel);
-                match maps {
-                    Some(maps) => maps[c].map_or(f32::NAN, |m| if x.is_nan() { x } else { m.apply(x) }),
-                    None => x,
-                }
-            };
+            let mut values = vec![0f32; block.len()];
             for row in bytes.chunks_exact(layout.row_bytes()) {
-                for (i, r) in block.iter_mut().enumerate() {
-                    let x = value(row, first + i);
-                    if !x.is_finite() {
-                        continue;
-                    }
-                    if squares {
+                block_values(layout, row, first, levels, maps, skip, &mut values);
+                let valid = block.iter_mut().zip(&values).filter(|(_, x)| x.is_finite());
+                if squares {
+                    for (r, &x) in valid {
                         let d = x as f64 - r.mean;
                         r.squares += d * d;
-                    } else {
+                    }
+                } else {
+                    for (r, &x) in valid {
                         r.count += 1;
                         r.nonzero += (x != 0.0) as u64;
                         r.sum += x as f64;
+                        r.low = r.low.min(x);
+                        r.high = r.high.max(x);
                     }
                 }
             }
@@ -139,8 +146,96 @@ impl MomentsPass {
                 variance,
             },
             nonzero: self.running.iter().map(|r| r.nonzero as f64).collect(),
+            low: field(|r| r.low as f64),
+            high: field(|r| r.high as f64),
         }
     }
+}
+
+/// The values of our channels `first..first + values.len()` in `row`: through the level tables,
+/// or read (32-bit floats as one run of the row) and normalised, NaN for a channel left out.
+fn block_values(
+    layout: Layout,
+    row: &[u8],
+    first: usize,
+    levels: Option<&[f32]>,
+    maps: Option<&[Option<ChannelMap>]>,
+    skip: &[bool],
+    values: &mut [f32],
+) {
+    let channels = first..first + values.len();
+    if let Some(levels) = levels {
+        for (x, c) in values.iter_mut().zip(channels) {
+            *x = levels[(c << layout.nbits) + layout.level(row, layout.channel(c))];
+        }
+        return;
+    }
+    if layout.nbits == 32 {
+        let n = layout.nchan;
+        let files = if layout.descending { n - channels.end..n - channels.start } else { channels.clone() };
+        let run = row[4 * files.start..4 * files.end].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        if layout.descending {
+            values.iter_mut().zip(run.rev()).for_each(|(x, v)| *x = v);
+        } else {
+            values.iter_mut().zip(run).for_each(|(x, v)| *x = v);
+        }
+    } else {
+        for (x, c) in values.iter_mut().zip(channels.clone()) {
+            *x = layout.sample(row, layout.channel(c));
+        }
+    }
+    for (x, c) in values.iter_mut().zip(channels) {
+        if skip[c] {
+            *x = f32::NAN;
+        } else if let Some(maps) = maps {
+            *x = maps[c].map_or(f32::NAN, |m| if x.is_nan() { *x } else { m.apply(*x) });
+        }
+    }
+}
+
+/// The moments [`MomentsPass`] would give for the samples of `stored` (a pass of the samples as
+/// stored) normalised by `maps`, with the channels of `skip` left out, decided from each channel's
+/// lowest and highest sample: a map is monotonic (in f64, rounded to f32 once), so the normalised
+/// samples lie between the normalised extremes. Count is exact; a channel whose extremes map to
+/// one value is constant (variance exactly 0, as the time-ordered sums of fewer than 2^29 equal
+/// f32 values are exact); any other has a positive variance, between `(hi − lo)²/2n` and
+/// `(hi − lo)²/4`, given as a value and `variance_error`; the sums are unknown (`sum_error`
+/// infinite). None when an extreme normalises to a non-finite value (the count could change) or a
+/// channel has 2^29 samples or more.
+pub fn range_moments(stored: &PassMoments, maps: Option<&[Option<ChannelMap>]>, skip: &[bool]) -> Option<LevelMoments> {
+    let nchan = stored.moments.count.len();
+    let mut out = LevelMoments::empty(nchan, f64::INFINITY);
+    for c in (0..nchan).filter(|&c| skip.get(c) == Some(&false)) {
+        let n = stored.moments.count[c];
+        if n == 0.0 {
+            continue;
+        }
+        if n >= (1u64 << 29) as f64 {
+            return None;
+        }
+        let (low, high) = (stored.low[c] as f32, stored.high[c] as f32);
+        let (lo, hi) = match maps {
+            Some(maps) => match maps.get(c).copied().flatten() {
+                Some(map) => (map.apply(low), map.apply(high)),
+                None => continue, // every sample NaN: none counted
+            },
+            None => (low, high),
+        };
+        if !(lo.is_finite() && hi.is_finite()) {
+            return None;
+        }
+        out.moments.count[c] = n;
+        if lo == hi {
+            out.moments.variance[c] = 0.0;
+            continue;
+        }
+        let spread = (hi as f64 - lo as f64).powi(2);
+        // a margin for the rounding of the spread and of the pass's sums
+        let (least, most) = (spread / (2.0 * n) * (1.0 - 1e-9), spread / 4.0 * (1.0 + 1e-9));
+        out.moments.variance[c] = 0.5 * (least + most);
+        out.variance_error[c] = 0.5 * (most - least);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -242,6 +337,50 @@ mod tests {
                 same_bits(&streamed.moments, &channel_moments(&normalised, Weights::Valid, shape).unwrap(), &format!("{what} {method:?}"));
             }
         }
+    }
+
+    #[test]
+    fn extremes_decide_constant_channels_and_bound_variances_as_the_time_ordered_pass_finds_them() {
+        let (nchan, ntime) = (7, 301);
+        let layout = Layout::new(32, nchan, true).unwrap();
+        let shape = Shape::new(nchan, ntime).unwrap();
+        let mut x: Vec<f32> = (0..nchan * ntime).map(|i| ((i * 7919) % 1013) as f32 * 0.0137 + 3.1).collect();
+        x[..ntime].fill(2.5); // constant as stored
+        x[2 * ntime..3 * ntime].iter_mut().enumerate().for_each(|(t, v)| *v = 1.0 + (t % 2) as f32); // 1 and 2
+        x[3 * ntime + 4] = f32::NAN;
+        x[4 * ntime..5 * ntime].fill(f32::NAN); // no sample
+        let bytes = pack(&x, shape, layout).unwrap();
+        let stored = fed(&bytes, layout, None, vec![false; nchan], 13);
+        let zscore =
+            |c: usize| ChannelMap::new(Normalisation::Zscore, stored.moments.mean[c], stored.moments.variance[c], f64::NAN, f64::NAN);
+        let mut maps: Vec<Option<ChannelMap>> = (0..nchan).map(zscore).collect();
+        // a map that takes 1 and 2 to one f32 (an offset far larger than their difference)
+        maps[2] = Some(ChannelMap { centre: 0.0, scale: 1.0, offset: -1e9 });
+        maps[5] = None;
+        let mut skip = vec![false; nchan];
+        skip[6] = true;
+        let ranged = range_moments(&stored, Some(&maps), &skip).expect("decided");
+        let ordered = fed(&bytes, layout, Some(maps.clone()), skip.clone(), 29).moments;
+        assert_eq!(ranged.moments.count, ordered.count);
+        for c in 0..nchan {
+            let (v, err, exact) = (ranged.moments.variance[c], ranged.variance_error[c], ordered.variance[c]);
+            assert!(ranged.sum_error[c].is_infinite(), "channel {c}: sums unknown");
+            if ordered.count[c] == 0.0 {
+                continue;
+            }
+            assert_eq!(v == 0.0, exact == 0.0, "channel {c}: constant {v} vs {exact}");
+            assert!((v - exact).abs() <= err && v - err > 0.0 || v == 0.0 && err == 0.0, "channel {c}: {exact} outside {v} ± {err}");
+        }
+        // constant as stored: no z-score (no sample counted); 1 and 2 mapped to one value: constant
+        assert_eq!((ranged.moments.count[0], ranged.moments.variance[2]), (0.0, 0.0));
+        assert!(ranged.moments.variance[1] > 0.0 && ranged.moments.variance[3] > 0.0);
+        // as stored: the constant channel alone
+        let raw = range_moments(&stored, None, &vec![false; nchan]).unwrap();
+        assert_eq!(raw.moments.count, stored.moments.count);
+        assert_eq!((raw.moments.variance[0], raw.moments.variance[2] > 0.0), (0.0, true));
+        // a map sending a sample out of range leaves them undecided (its count could change)
+        maps[1] = Some(ChannelMap { centre: 0.0, scale: 1e-300, offset: 0.0 });
+        assert!(range_moments(&stored, Some(&maps), &skip).is_none());
     }
 
     #[test]

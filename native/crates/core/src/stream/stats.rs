@@ -171,16 +171,7 @@ impl ChannelPass {
         let histograms = self.histograms.as_ref()?;
         let nchan = self.layout.nchan;
         let levels = 1usize << self.layout.nbits;
-        let mut out = LevelMoments {
-            moments: Moments {
-                count: vec![0.0; nchan],
-                sum: vec![f64::NAN; nchan],
-                mean: vec![f64::NAN; nchan],
-                variance: vec![f64::NAN; nchan],
-            },
-            sum_error: vec![0.0; nchan],
-            variance_error: vec![0.0; nchan],
-        };
+        let mut out = LevelMoments::empty(nchan, 0.0);
         for c in (0..nchan).filter(|&c| skip.get(c) == Some(&false)) {
             let file_channel = self.layout.channel(c);
             let h = &histograms[file_channel * levels..(file_channel + 1) * levels];
@@ -240,6 +231,18 @@ pub struct LevelMoments {
     pub moments: Moments,
     pub sum_error: Vec<f64>,
     pub variance_error: Vec<f64>,
+}
+
+impl LevelMoments {
+    /// No sample in any of `nchan` channels (count 0, NaN statistics), each sum off by `sum_error`.
+    pub(crate) fn empty(nchan: usize, sum_error: f64) -> Self {
+        let nan = || vec![f64::NAN; nchan];
+        Self {
+            moments: Moments { count: vec![0.0; nchan], sum: nan(), mean: nan(), variance: nan() },
+            sum_error: vec![sum_error; nchan],
+            variance_error: vec![0.0; nchan],
+        }
+    }
 }
 
 /// `Σ k·v` exactly, when every partial sum of the values in any order is exact in f64.
