@@ -431,26 +431,16 @@ impl Context {
         }
     }
 
-    /// A finite sample's key at or below every key of a value `v` (or the lowest key).
-    fn key_below(&self, v: f64) -> u64 {
+    /// A finite sample's key one past a value `v`'s keys: below them (`step` -1) or above (`step`
+    /// 1), within the finite keys.
+    fn key_beside(&self, v: f64, step: i64) -> u64 {
         let (lowest, highest) = self.finite_keys();
         let key = if self.integer {
-            v.floor().clamp(0.0, highest as f64) as u64
+            v.round().clamp(0.0, highest as f64) as u64
         } else {
             sample_key((v as f32).clamp(-f32::MAX, f32::MAX), false)
         };
-        key.saturating_sub(1).max(lowest)
-    }
-
-    /// A finite sample's key at or above every key of a value `v` (or the highest key).
-    fn key_above(&self, v: f64) -> u64 {
-        let (lowest, highest) = self.finite_keys();
-        let key = if self.integer {
-            v.ceil().clamp(0.0, highest as f64) as u64
-        } else {
-            sample_key((v as f32).clamp(-f32::MAX, f32::MAX), false)
-        };
-        (key + 1).clamp(lowest, highest)
+        key.saturating_add_signed(step).clamp(lowest, highest)
     }
 
     /// Searches `lo..=hi` next: collected whole when `count` (if known) fits a slot, else binned.
@@ -710,8 +700,8 @@ fn plan_spread(s: &mut Search, slot: &[u32], h: &Histogram, j: usize, cx: Contex
         return;
     }
     let (va, vb) = (sample_value(s.lo, cx.integer) as f64, sample_value(s.hi, cx.integer) as f64);
-    let near = (cx.key_above(vb - lower), cx.key_below(va + lower));
-    let outer = (cx.key_below(va - upper), cx.key_above(vb + upper));
+    let near = (cx.key_beside(vb - lower, 1), cx.key_beside(va + lower, -1));
+    let outer = (cx.key_beside(va - upper, -1), cx.key_beside(vb + upper, 1));
     let inside = |(a, b): (u64, u64), (lo, hi): (u64, u64)| lo <= a && b <= hi;
     let meets = |(a, b): (u64, u64), (lo, hi): (u64, u64)| a <= hi && lo <= b;
     let mut candidates: u64 =
