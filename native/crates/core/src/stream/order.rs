@@ -17,6 +17,14 @@
 //!    one f32 value, on the f64 key itself (many distinct samples can share one f32 distance, such
 //!    as tiny samples far from a large median: the f64 passes, or a collection, tell them apart).
 //!
+//! The MAD mostly needs no pass of its own: the histogram that gives the median's bin also bounds
+//! the MAD (the samples certainly, and possibly, within a distance of any value in that bin), so the
+//! pass collecting the median's bin also counts the samples certainly nearer the median than the MAD
+//! and collects those that may be it (a [`Spread`]); once the median is known, their exact distances
+//! give the MAD when bounds from the key ranges prove the counted and the uncollected samples lie on
+//! the right sides of it. When they do not (or the candidates overflow), the distances' search
+//! below runs.
+//!
 //! A histogram over every key of a channel (integer samples in a narrow range) gives the median and
 //! the MAD at once; so does a collection of every sample. A range guessed wrong (the first range of
 //! the distances is a guess from the scan) is corrected by the counts: the next pass looks below or
@@ -91,7 +99,21 @@ struct Search {
     upper: Option<u64>,
     median: f64,
     mad: f64,
+    /// Bounds on the MAD from the histograms of the samples (distances in f64).
+    mad_bounds: Option<(f64, f64)>,
+    /// The MAD's candidates gathered alongside this pass's collection of the middle values.
+    spread: Option<Spread>,
     tally: Tally,
+}
+
+/// Sample keys gathered alongside a collection of the middle values: `near` (inclusive) certainly
+/// nearer the median than the MAD (counted), the rest of `outer` possibly the MAD (collected from the
+/// slot's end, at most `room`); the keys outside are farther.
+#[derive(Debug, Clone, Copy)]
+struct Spread {
+    near: (u64, u64),
+    outer: (u64, u64),
+    room: usize,
 }
 
 /// What one pass counts of a channel (copied to the stack while a tile is added).
@@ -106,11 +128,26 @@ struct Tally {
     zeros: u64,
     collected: usize,
     overflow: bool,
+    /// Samples within the spread's `near` range, and those collected as candidates for the MAD.
+    nearer: u64,
+    candidates: usize,
+    spread_overflow: bool,
 }
 
 impl Default for Tally {
     fn default() -> Self {
-        Tally { count: 0, below: 0, above: 0, above_min: u64::MAX, zeros: 0, collected: 0, overflow: false }
+        Tally {
+            count: 0,
+            below: 0,
+            above: 0,
+            above_min: u64::MAX,
+            zeros: 0,
+            collected: 0,
+            overflow: false,
+            nearer: 0,
+            candidates: 0,
+            spread_overflow: false,
+        }
     }
 }
 
@@ -128,6 +165,8 @@ impl Search {
             upper: None,
             median: f64::NAN,
             mad: f64::NAN,
+            mad_bounds: None,
+            spread: None,
             tally: Tally::default(),
         }
     }
@@ -319,12 +358,31 @@ fn visit(s: &mut Search, slot: &mut [u32], valid: impl Iterator<Item = f32>, key
             }
             (s.key_min, s.key_max) = (min, max);
         }
-        (_, Level::Sample) => {
-            for x in valid {
-                let key = keys.key(x);
-                place(&mut t, slot, lo, hi, mode, key, key);
+        (_, Level::Sample) => match s.spread {
+            None => {
+                for x in valid {
+                    let key = keys.key(x);
+                    place(&mut t, slot, lo, hi, mode, key, key);
+                }
             }
-        }
+            Some(spread) => {
+                let end = slot.len();
+                for x in valid {
+                    let key = keys.key(x);
+                    place(&mut t, slot, lo, hi, mode, key, key);
+                    if spread.near.0 <= key && key <= spread.near.1 {
+                        t.nearer += 1;
+                    } else if spread.outer.0 <= key && key <= spread.outer.1 {
+                        if t.candidates < spread.room {
+                            slot[end - 1 - t.candidates] = key as u32;
+                            t.candidates += 1;
+                        } else {
+                            t.spread_overflow = true;
+                        }
+                    }
+                }
+            }
+        },
         (_, level) => {
             let m = s.median;
             for x in valid {
@@ -381,6 +439,27 @@ impl Context {
         }
     }
 
+    /// The finite samples' lowest and highest key.
+    fn finite_keys(&self) -> (u64, u64) {
+        if self.keys.integer {
+            (0, (1u64 << self.nbits) - 1)
+        } else {
+            (self.keys.key(-f32::MAX), self.keys.key(f32::MAX))
+        }
+    }
+
+    /// A finite sample's key one past a value `v`'s keys: below them (`step` -1) or above (`step`
+    /// 1), within the finite keys.
+    fn key_beside(&self, v: f64, step: i64) -> u64 {
+        let (lowest, highest) = self.finite_keys();
+        let key = if self.keys.integer {
+            (v.round() - self.keys.lowest as f64).clamp(0.0, highest as f64) as u64
+        } else {
+            self.keys.key((v as f32).clamp(-f32::MAX, f32::MAX))
+        };
+        key.saturating_add_signed(step).clamp(lowest, highest)
+    }
+
     /// Searches `lo..=hi` next: collected whole when `count` (if known) fits a slot, else binned.
     fn aim(&self, s: &mut Search, lo: u64, hi: u64, count: Option<u64>) {
         s.lo = lo;
@@ -403,6 +482,7 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
     if s.mode == Mode::Done {
         return;
     }
+    let spread = s.spread.take();
     if s.mode == Mode::Scan || (s.n == 0 && s.level == Level::Sample) {
         s.n = s.tally.count;
     }
@@ -500,7 +580,11 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
                 cx.aim(s, lo64, hi64, Some(slot[j] as u64));
                 return;
             } else {
+                let histogram = Histogram { lo: s.lo, hi: s.hi, shift, below: s.tally.below, above: s.tally.above };
                 cx.aim(s, lo, hi, Some(slot[j] as u64));
+                if s.level == Level::Sample {
+                    plan_spread(s, slot, &histogram, j, cx);
+                }
                 return;
             }
         }
@@ -522,6 +606,9 @@ fn settle(s: &mut Search, slot: &[u32], cx: Context) {
         let middle = |k: u64| cx.keys.value(k) as f64;
         s.median = if r1 == r2 { middle(lower) } else { 0.5 * (middle(lower) + middle(upper)) } + 0.0;
         start_distances(s, cx);
+        if let Some(spread) = spread {
+            mad_of_candidates(s, slot, spread, cx);
+        }
     } else {
         let (a, b) = (f64::from_bits(lower), f64::from_bits(upper));
         s.mad = if r1 == r2 { a } else { 0.5 * (a + b) };
@@ -541,6 +628,135 @@ fn start_distances(s: &mut Search, cx: Context) {
     let hi = (largest as f32).to_bits() as u64;
     let lo = ((largest * 2f64.powi(-24)) as f32).to_bits() as u64;
     cx.aim(s, lo, hi, None);
+}
+
+/// A histogram of sample keys just counted: bins of `2^shift` keys from `lo` to `hi`, and the
+/// samples below and above it.
+struct Histogram {
+    lo: u64,
+    hi: u64,
+    shift: u32,
+    below: u64,
+    above: u64,
+}
+
+impl Histogram {
+    /// The first and last key of bin `i`.
+    fn bin(&self, i: usize) -> (u64, u64) {
+        let lo = self.lo + ((i as u64) << self.shift);
+        (lo, (lo + ((1u64 << self.shift) - 1)).min(self.hi))
+    }
+}
+
+/// Bounds on the MAD from a histogram whose bin `j` holds the median: the distance within which
+/// enough samples may lie (the lower bound) and within which enough certainly lie (the upper), for
+/// any median in that bin.
+fn mad_bounds(n: u64, slot: &[u32], h: &Histogram, j: usize, cx: Context) -> Option<(f64, f64)> {
+    let (r1, r2) = ranks(n);
+    let value = |k: u64| cx.keys.value(k) as f64;
+    let (va, vb) = (value(h.bin(j).0), value(h.bin(j).1));
+    let last = slot.len() as isize;
+    // "bins" -1 and `last` are the samples below and above the histogram
+    let count = |i: isize| match i {
+        -1 => h.below,
+        i if i == last => h.above,
+        i => slot[i as usize] as u64,
+    };
+    // the nearest and farthest any sample of a bin can be from a median in bin j
+    let nearest = |i: isize| match i {
+        -1 => va - value(h.lo),
+        i if i == last => value(h.hi) - vb,
+        i if (i as usize) < j => va - value(h.bin(i as usize).1),
+        i if (i as usize) > j => value(h.bin(i as usize).0) - vb,
+        _ => 0.0,
+    };
+    let farthest = |i: isize| match i {
+        -1 => f64::INFINITY,
+        i if i == last => f64::INFINITY,
+        i if (i as usize) < j => vb - value(h.bin(i as usize).0),
+        i if (i as usize) > j => value(h.bin(i as usize).1) - va,
+        _ => vb - va,
+    };
+    let lower = reach(&count, &nearest, j as isize, last, r1 + 1)?;
+    let upper = reach(&count, &farthest, j as isize, last, r2 + 1)?;
+    (lower <= upper).then_some((lower, upper))
+}
+
+/// The distance at which bins taken nearest first (bin `j`, then those around it, from -1 to
+/// `last`, each side's distances growing away from `j`) hold `need` samples.
+fn reach(count: &impl Fn(isize) -> u64, distance: &impl Fn(isize) -> f64, j: isize, last: isize, need: u64) -> Option<f64> {
+    let (mut left, mut right, mut total, mut at) = (j - 1, j + 1, count(j), distance(j));
+    while total < need {
+        let take_left = right > last || (left >= -1 && distance(left) <= distance(right));
+        let i = if take_left { left } else { right };
+        if i < -1 || i > last {
+            return None;
+        }
+        if take_left {
+            left -= 1;
+        } else {
+            right += 1;
+        }
+        if count(i) > 0 {
+            at = at.max(distance(i));
+            total += count(i);
+        }
+    }
+    at.is_finite().then_some(at)
+}
+
+/// Given the histogram that chose the median's next range (bin `j`): the MAD's bounds and, when the
+/// bin's samples and the MAD's likely candidates fit the slot, a collection of both.
+fn plan_spread(s: &mut Search, slot: &[u32], h: &Histogram, j: usize, cx: Context) {
+    if let Some(b) = mad_bounds(s.n, slot, h, j, cx) {
+        s.mad_bounds = Some(s.mad_bounds.map_or(b, |a| (a.0.max(b.0), a.1.min(b.1))));
+    }
+    // a collection (rather than a histogram of a narrow bin) when the median's samples fit beside the candidates
+    let Some((lower, upper)) = s.mad_bounds else { return };
+    if slot[j] as usize > slot.len() / 2 {
+        return;
+    }
+    let (va, vb) = (cx.keys.value(s.lo) as f64, cx.keys.value(s.hi) as f64);
+    let near = (cx.key_beside(vb - lower, 1), cx.key_beside(va + lower, -1));
+    let outer = (cx.key_beside(va - upper, -1), cx.key_beside(vb + upper, 1));
+    let inside = |(a, b): (u64, u64), (lo, hi): (u64, u64)| lo <= a && b <= hi;
+    let meets = |(a, b): (u64, u64), (lo, hi): (u64, u64)| a <= hi && lo <= b;
+    let mut candidates: u64 =
+        (0..slot.len()).filter(|&i| slot[i] > 0 && meets(h.bin(i), outer) && !inside(h.bin(i), near)).map(|i| slot[i] as u64).sum();
+    candidates += if outer.0 < h.lo { h.below } else { 0 } + if outer.1 > h.hi { h.above } else { 0 };
+    let room = slot.len().saturating_sub(2 * slot[j] as usize);
+    if candidates as usize <= room {
+        s.mode = Mode::Collect;
+        s.spread = Some(Spread { near, outer, room });
+    }
+}
+
+/// The MAD from the candidates a spread gathered (the median now known), when bounds from the key
+/// ranges prove it: every sample counted nearer is at most as far, every sample outside at least.
+fn mad_of_candidates(s: &mut Search, slot: &[u32], spread: Spread, cx: Context) {
+    let t = s.tally;
+    let m = s.median;
+    let value = |k: u64| cx.keys.value(k) as f64;
+    let distance = |k: u64| (value(k) - m).abs();
+    if t.spread_overflow || !(value(spread.outer.0) <= m && m <= value(spread.outer.1)) {
+        return;
+    }
+    let (lowest, highest) = cx.finite_keys();
+    let nearer_most = if t.nearer > 0 { distance(spread.near.0).max(distance(spread.near.1)) } else { 0.0 };
+    let below_least = if spread.outer.0 > lowest { distance(spread.outer.0 - 1) } else { f64::INFINITY };
+    let above_least = if spread.outer.1 < highest { distance(spread.outer.1 + 1) } else { f64::INFINITY };
+    let farther_least = below_least.min(above_least);
+    let mut distances: Vec<f64> = (0..t.candidates).map(|i| distance(slot[slot.len() - 1 - i] as u64)).collect();
+    distances.sort_unstable_by(f64::total_cmp);
+    let at = |r: u64| {
+        let d = *distances.get(r.checked_sub(t.nearer)? as usize)?;
+        (nearer_most <= d && d <= farther_least).then_some(d)
+    };
+    let (r1, r2) = ranks(s.n);
+    if let (Some(a), Some(b)) = (at(r1), at(r2)) {
+        s.mad = if r1 == r2 { a } else { 0.5 * (a + b) };
+        s.mode = Mode::Done;
+    }
 }
 
 fn collected_key(slot: &[u32], i: usize) -> u64 {
@@ -806,6 +1022,89 @@ mod tests {
         let x: Vec<f32> = (0..40000u32).map(|i| ((i * 2654435761) >> 8) as f32 * 1e-3).collect();
         let bytes = pack(&x, Shape::new(4, 10000).unwrap(), layout).unwrap();
         assert!(streamed(&bytes, layout, false, 64 << 20, 100).1 <= 5);
+    }
+
+    #[test]
+    fn the_mad_mostly_comes_with_the_median_and_always_equals_the_whole_array_one() {
+        let (nchan, ntime) = (9, 20000);
+        let mut r = uniform(5);
+        let gauss = |r: &mut dyn FnMut() -> f64| (-2.0 * r().max(1e-300).ln()).sqrt() * (std::f64::consts::TAU * r()).cos();
+        let noise: Vec<f64> = (0..ntime / 4).map(|_| gauss(&mut r)).collect();
+        let x: Vec<f32> = (0..nchan * ntime)
+            .map(|i| {
+                let (c, t) = (i / ntime, i % ntime);
+                // noise repeated four times (ties everywhere), as the WR bench's file
+                let n = noise[(t + 97 * c) % noise.len()];
+                match c {
+                    0 => (43.0 * (1.0 + 0.15 * n)) as f32,
+                    1 if t % 50 == 0 => 255.0,
+                    1 => (100.0 + 10.0 * n) as f32,
+                    2 => (if t % 2 == 0 { -3.0 } else { 5.0 } + 0.1 * n) as f32,
+                    3 => (-(r().max(1e-12)).ln() * 1e-3) as f32,
+                    4 => (n * 1e-30) as f32,
+                    5 if t % 3 == 0 => f32::NAN,
+                    5 => (1e6 + n * 1e-1) as f32,
+                    // many samples exactly at the MAD's distance (and at the median)
+                    6 => [1.0, 2.0, 2.0, 3.0][t % 4],
+                    7 => (t % 1000) as f32,
+                    _ => (3e38 * n.tanh()) as f32,
+                }
+            })
+            .collect();
+        let shape = Shape::new(nchan, ntime).unwrap();
+        let want = channel_medians(&x, Weights::Valid, shape).unwrap();
+        let layout = Layout::new(32, nchan, false).unwrap();
+        let bytes = pack(&x, shape, layout).unwrap();
+        for (budget, gulp) in [(4 * 1024 * nchan, 1000), (4 * 4096 * nchan, 333), (4 * 256 * nchan, 20000)] {
+            let got = streamed(&bytes, layout, false, budget, gulp).0;
+            assert!(same_bits(&got.median, &want.median) && same_bits(&got.mad, &want.mad), "budget {budget}: {got:?} want {want:?}");
+        }
+        // the noisy channels alone: a scan, a histogram, the median's bin collected with the MAD's candidates
+        let first: Vec<f32> = x[..2 * ntime].to_vec();
+        let layout = Layout::new(32, 2, false).unwrap();
+        let bytes = pack(&first, Shape::new(2, ntime).unwrap(), layout).unwrap();
+        let (got, passes) = streamed(&bytes, layout, false, 4 * 4096 * 2, 1000);
+        let want = channel_medians(&first, Weights::Valid, Shape::new(2, ntime).unwrap()).unwrap();
+        assert!(same_bits(&got.median, &want.median) && same_bits(&got.mad, &want.mad));
+        assert_eq!(passes, 3);
+        // 16-bit levels too wide for one histogram
+        let levels: Vec<f32> =
+            noise.iter().cycle().take(2 * ntime).map(|n| (30000.0 + 3000.0 * n).round().clamp(0.0, 65535.0) as f32).collect();
+        let layout = Layout::new(16, 2, false).unwrap();
+        let bytes = pack_integers(&levels, Shape::new(2, ntime).unwrap(), layout);
+        let (got, passes) = streamed(&bytes, layout, false, 4 * 1024 * 2, 1000);
+        let want = channel_medians(&levels, Weights::Valid, Shape::new(2, ntime).unwrap()).unwrap();
+        assert!(same_bits(&got.median, &want.median) && same_bits(&got.mad, &want.mad));
+        assert_eq!(passes, 3);
+    }
+
+    #[test]
+    fn candidates_give_the_mad_only_when_the_ranges_prove_it() {
+        // levels 0..=10, median 5: distances 0 1 1 2 2 3 3 4 4 5 5, the MAD 3 (rank 5)
+        let cx = Context { keys: Keys::of(Layout::new(16, 1, false).unwrap()), nbits: 16, bins_log2: 4 };
+        let mad = |near: (u64, u64), outer: (u64, u64)| {
+            let mut s = Search::new(Mode::Collect, 5, 5);
+            (s.n, s.median) = (11, 5.0);
+            let mut slot = vec![0u32; 16];
+            for key in 0..=10u64 {
+                if near.0 <= key && key <= near.1 {
+                    s.tally.nearer += 1;
+                } else if outer.0 <= key && key <= outer.1 {
+                    slot[15 - s.tally.candidates] = key as u32;
+                    s.tally.candidates += 1;
+                }
+            }
+            mad_of_candidates(&mut s, &slot, Spread { near, outer, room: 16 }, cx);
+            (s.mode == Mode::Done).then_some(s.mad)
+        };
+        assert_eq!(mad((3, 7), (1, 9)), Some(3.0));
+        assert_eq!(mad((4, 6), (0, 10)), Some(3.0));
+        // ranges that do not prove it: too many nearer, too few candidates, a nearer sample farther
+        // than the rank's candidate, an uncollected sample nearer than it
+        assert_eq!(mad((2, 8), (1, 9)), None);
+        assert_eq!(mad((4, 6), (3, 7)), None);
+        assert_eq!(mad((1, 4), (0, 10)), None);
+        assert_eq!(mad((1, 0), (5, 10)), None);
     }
 
     #[test]
