@@ -288,8 +288,11 @@ export declare function crc32(bytes: Uint8Array, previous?: number | undefined |
 /** Dedisperses in place (weights move with the data); returns each channel's shift in samples. */
 export declare function dedisperse(intensity: Float32Array, weights: Float32Array | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion): Float64Array
 
-/** `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged. */
-export declare function dedisperseSubband(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion, nsub: number): Reduced
+/**
+ * `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged.
+ * `leftOut`: channels not read, as if they held only missing samples (masked, not yet written as NaN).
+ */
+export declare function dedisperseSubband(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion, nsub: number, leftOut?: Array<number> | undefined | null): Reduced
 
 /**
  * `dedisperseSubband` with given per-channel shifts (samples, positive = toward earlier time), as

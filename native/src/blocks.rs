@@ -42,6 +42,7 @@ pub fn subband(
 }
 
 /// `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged.
+/// `leftOut`: channels not read, as if they held only missing samples (masked, not yet written as NaN).
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn dedisperse_subband(
@@ -53,12 +54,14 @@ pub fn dedisperse_subband(
     axes: Axes,
     dedispersion: Dedispersion,
     nsub: f64,
+    left_out: Option<Vec<u32>>,
 ) -> napi::Result<Reduced> {
     guard(&env, || {
         let shape = shape(&grid)?;
         let (shifts, wrap) = shifts(&axes, shape.nchan, &dedispersion)?;
         let weights = weights_of(weights, zeros_missing);
-        Ok(reduced(blocks::dedisperse_subband(intensity, weights, shape, &shifts, wrap, count(nsub, "nsub")?)?))
+        let left_out: Vec<usize> = left_out.unwrap_or_default().into_iter().map(|c| c as usize).collect();
+        Ok(reduced(blocks::dedisperse_subband_without(intensity, weights, shape, &shifts, wrap, count(nsub, "nsub")?, &left_out)?))
     })
 }
 

@@ -102,8 +102,9 @@ export const channelShifts = (nchan: number, axes: core.Axes, step: core.Dedispe
 export const dedisperse = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, file?: string) =>
   call(file, () => core.dedisperse(v.data, v.weights, grid(v), axes, step));
 
-export const dedisperseSubband = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, nsub: number, file?: string) =>
-  call(file, () => core.dedisperseSubband(v.data, v.weights, v.zerosMissing, grid(v), axes, step, nsub));
+/** `dedisperse` then `subband` in one pass; `leftOut`: channels not read, as if they held only missing samples (masked, not yet written). */
+export const dedisperseSubband = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, nsub: number, file?: string, leftOut?: readonly number[]) =>
+  call(file, () => core.dedisperseSubband(v.data, v.weights, v.zerosMissing, grid(v), axes, step, nsub, leftOut as number[] | undefined));
 
 /** `dedisperseSubband` of a block of channels cut from a larger band, with that band's shifts for them: the block's subbands exactly as in place. */
 export const dedisperseSubbandBy = (v: WaterfallView, shifts: Float64Array, wrap: core.Wrap | undefined, nsub: number, file?: string) =>

@@ -124,6 +124,13 @@ export class Spectra {
   /** Modified Julian Date of the start of the file (time 0 of {@link Spectra.start}), when the file says. */
   readonly startMjd: number | undefined;
   #normalised: Normalisation | undefined;
+  /**
+   * Channels masked by {@link Spectra.maskBy} but not yet written as NaN: the
+   * writing waits, so that {@link Spectra.dedisperseSubband} right after
+   * leaves them out without a pass over them. Anything else that reads the
+   * samples writes them first.
+   */
+  #unwritten: number[] = [];
 
   /**
    * Wraps (does not copy) a row-major intensity array.
@@ -255,16 +262,19 @@ export class Spectra {
 
   /** The row-major intensity array itself (not a copy). */
   get data(): Float32Array {
+    this.#writeMasks();
     return this.#data;
   }
 
   /** The intensity as an ndarray view `[nchan][ntime]` on the same memory. */
   get intensity(): ndarray.NdArray<Float32Array> {
+    this.#writeMasks();
     return ndarray(this.#data, [this.#nchan, this.#ntime]);
   }
 
   /** The weights array (made on first access while the weights are implied by the intensity). */
   get weights(): Float32Array {
+    this.#writeMasks();
     if (!this.#weights) {
       this.#weights = native.validWeights(this.#view(), this.source);
       this.#zerosMissing = false;
@@ -283,13 +293,28 @@ export class Spectra {
    * there, so only data whose zeros are values need the array).
    */
   weightsToStore(): Float32Array | null {
+    this.#writeMasks();
     if (this.#weights === null && (this.#zerosMissing || !native.containsZero(this.#data))) return null;
     return this.weights;
   }
 
-  /** The data and weights (the array, or how the intensity implies them) as the core sees them. */
+  /** The data and weights (the array, or how the intensity implies them) as the core sees them, the masks written. */
   #view(): WaterfallView {
+    this.#writeMasks();
+    return this.#arrays();
+  }
+
+  /** {@link Spectra.#view} without writing the masks that wait ({@link Spectra.#unwritten}). */
+  #arrays(): WaterfallView {
     return { data: this.#data, weights: this.#weights, zerosMissing: this.#zerosMissing, nchan: this.#nchan, ntime: this.#ntime };
+  }
+
+  /** Writes the masked channels that wait as NaN (weight 0). */
+  #writeMasks(): void {
+    if (this.#unwritten.length === 0) return;
+    const channels = this.#unwritten;
+    this.#unwritten = [];
+    native.maskChannels(this.#arrays(), channels, this.source);
   }
 
   #axes(): native.Axes {
@@ -319,12 +344,14 @@ export class Spectra {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= this.#ntime)) {
       throw new WaterfallError("E_RANGE", `samples ${first}..${first + count - 1} are outside the ${this.#ntime} samples`, { file: this.source });
     }
+    this.#writeMasks();
     const cut = (data: Float32Array) => sliceColumns(data, this.#nchan, this.#ntime, first, count);
     return this.#over(cut(this.#data), this.#weights && cut(this.#weights), { ntime: count, start: this.start + first * this.#dt });
   }
 
   /** A deep copy. */
   clone(): Spectra {
+    this.#writeMasks();
     return this.#over(this.#data.slice(), this.#weights?.slice() ?? null);
   }
 
@@ -356,6 +383,7 @@ export class Spectra {
    * steps in place (`dedisperse`, masks, `normalise`) write into both.
    */
   sharingArrays(): Spectra {
+    this.#writeMasks();
     return this.#over(this.#data, this.#weights);
   }
 
@@ -375,11 +403,12 @@ export class Spectra {
   /**
    * `dedisperse(dm, options).subband(nsub)` in one pass over the data: each
    * channel is added to its subband already shifted, the full-resolution data
-   * are read once and never rewritten. Returns `this`.
+   * are read once and never rewritten (masked channels whose NaN are not yet
+   * written are not read at all). Returns `this`.
    */
   dedisperseSubband(dm: number, nsub: number, options: DedisperseOptions = {}): this {
     const step = dedispersionStep(this.#dm, dm, options, this.source);
-    const out = native.dedisperseSubband(this.#view(), this.#axes(), step, nsub, this.source);
+    const out = native.dedisperseSubband(this.#arrays(), this.#axes(), step, nsub, this.source, this.#unwritten);
     this.#lastShifts = native.channelShifts(this.#nchan, this.#axes(), step, this.source);
     this.#dedispersed(dm, options);
     this.#df *= this.#nchan / out.nchan;
@@ -467,7 +496,8 @@ export class Spectra {
     moments?: MaskMoments,
   ): this {
     const { empty, sum, variance, constant } = this.#rulesBy(rules, moments);
-    native.maskChannels(this.#view(), [...new Set([...empty, ...sum, ...variance, ...constant])], this.source);
+    // written when the samples are next read, or left out by dedisperseSubband
+    for (const c of new Set([...empty, ...sum, ...variance, ...constant])) this.#unwritten.push(c);
     this.#recordFound(empty, "every sample missing");
     if (rules.sum !== undefined)
       this.#record(sum, "sum", { description: `|sum over time| > ${rules.sum}`, option: options.sum, parameters: { sum: rules.sum } });
@@ -528,6 +558,7 @@ export class Spectra {
 
   /** Operations that change values need the zero-means-missing rule as explicit weights first. */
   #explicitZeroWeights(): void {
+    this.#writeMasks();
     if (this.#zerosMissing && native.containsZero(this.#data)) void this.weights;
   }
 
@@ -627,6 +658,7 @@ export class Spectra {
   }
 
   #replace(out: Reduced): void {
+    this.#unwritten = [];
     this.#data = out.intensity;
     this.#weights = out.weights;
     this.#zerosMissing = false;

@@ -116,6 +116,24 @@ describe("dedisperseSubband", () => {
       expect(Array.from(fused.lastShifts!)).toHaveLength(128);
       expect(input).toEqual(wf.intensity); // the full-resolution data are not rewritten
     });
+
+    it(`leaves out the channels maskBy masked without writing them, as if they were written (${wrap})`, async () => {
+      const wf = await openWaterfall(synthetic);
+      const rules = { sum: 2, variance: 0.05 };
+      const written = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() }).maskBy(rules);
+      const masked = written.maskedChannels(); // reads the samples: the masks are written first
+      expect(masked.length).toBeGreaterThan(4);
+      expect(Array.from(written.data.subarray(masked[1] * wf.ntime, (masked[1] + 1) * wf.ntime)).every(Number.isNaN)).toBe(true);
+      const input = wf.intensity.slice();
+      const left = Spectra.fromWaterfall({ ...wf, intensity: input })
+        .maskBy(rules)
+        .dedisperseSubband(300, 16, { wrap });
+      written.dedisperseSubband(300, 16, { wrap });
+      expect(Array.from(left.data)).toEqual(Array.from(written.data));
+      expect(Array.from(left.weights)).toEqual(Array.from(written.weights));
+      expect(left.channelMask).toEqual(written.channelMask);
+      expect(input).toEqual(wf.intensity); // never written: left out
+    });
   }
 });
 

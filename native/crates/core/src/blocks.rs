@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::bail;
 use crate::dedisperse::Wrap;
 use crate::error::{code, CoreResult};
+use crate::masks::channel_flags;
 use crate::shape::{rows_per_task, Shape};
 use crate::weights::Weights;
 
@@ -97,12 +98,28 @@ pub fn dedisperse_subband(
     wrap: Wrap,
     nsub: usize,
 ) -> CoreResult<Averaged> {
+    dedisperse_subband_without(intensity, weights, shape, shifts, wrap, nsub, &[])
+}
+
+/// [`dedisperse_subband`] leaving out the channels `left_out`, without reading them: the result is
+/// the same as when they hold only missing samples (masked channels not yet written as NaN). A
+/// channel adds nothing to its subband then, exactly: adding 0 to the sums changes nothing.
+pub fn dedisperse_subband_without(
+    intensity: &[f32],
+    weights: Weights,
+    shape: Shape,
+    shifts: &[i64],
+    wrap: Wrap,
+    nsub: usize,
+    left_out: &[usize],
+) -> CoreResult<Averaged> {
     shape.check("intensity", intensity.len())?;
     weights.check(shape)?;
     if shifts.len() != shape.nchan {
         bail!(code::SHAPE, "{} shifts given for {} channels", shifts.len(), shape.nchan);
     }
     let per = check_subbands(shape, nsub)?;
+    let masked = channel_flags(left_out.iter().copied(), shape.nchan)?;
     let n = shape.ntime;
     let out_shape = Shape::new(nsub, n)?;
     let mut out = vec![0f32; out_shape.len()];
@@ -110,11 +127,22 @@ pub fn dedisperse_subband(
     out.par_chunks_mut(n).zip(out_w.par_chunks_mut(n)).enumerate().with_min_len(rows_per_task(n * per)).for_each(|(k, (row, wrow))| {
         let mut sum_wx = vec![0f64; n];
         let mut sum_w = vec![0f64; n];
-        for c in k * per..(k + 1) * per {
-            let base = c * n;
-            for (range, from) in shifted_segments(n, shifts[c], wrap) {
-                let src = base + from..base + from + range.len();
-                accumulate(&mut sum_wx[range.clone()], &mut sum_w[range], &intensity[src.clone()], weights.slice(src));
+        let channels: Vec<usize> = (k * per..(k + 1) * per).filter(|&c| !masked[c]).collect();
+        match weights {
+            Weights::Valid => {
+                channels.chunks(GROUP).for_each(|g| add_group(&mut sum_wx, &mut sum_w, intensity, n, g, shifts, wrap, |v| v.is_finite()))
+            }
+            Weights::ValidNonZero => channels
+                .chunks(GROUP)
+                .for_each(|g| add_group(&mut sum_wx, &mut sum_w, intensity, n, g, shifts, wrap, |v| v.is_finite() && v != 0.0)),
+            Weights::Explicit(_) => {
+                for &c in &channels {
+                    let base = c * n;
+                    for (range, from) in shifted_segments(n, shifts[c], wrap) {
+                        let src = base + from..base + from + range.len();
+                        accumulate(&mut sum_wx[range.clone()], &mut sum_w[range], &intensity[src.clone()], weights.slice(src));
+                    }
+                }
             }
         }
         for j in 0..n {
@@ -123,6 +151,69 @@ pub fn dedisperse_subband(
         }
     });
     Ok(Averaged { intensity: out, weights: out_w, shape: out_shape })
+}
+
+/// Channels added to the sums in one sweep by [`add_group`].
+const GROUP: usize = 4;
+
+/// Adds the shifted rows of `channels` (at most [`GROUP`], in ascending order) to the sums, for
+/// weights implied by the values (`valid`), in one sweep over the sums instead of one per channel.
+/// Each sum gets the same additions in the same order as channel after channel: the output
+/// samples are cut into stretches where every channel adds a fixed row offset or nothing.
+#[allow(clippy::too_many_arguments)]
+fn add_group<V: Fn(f32) -> bool + Copy>(
+    sum_wx: &mut [f64],
+    sum_w: &mut [f64],
+    intensity: &[f32],
+    n: usize,
+    channels: &[usize],
+    shifts: &[i64],
+    wrap: Wrap,
+    valid: V,
+) {
+    let segments: Vec<_> = channels.iter().map(|&c| shifted_segments(n, shifts[c], wrap)).collect();
+    let mut cuts: Vec<usize> = segments.iter().flatten().flat_map(|(range, _)| [range.start, range.end]).chain([0, n]).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    for stretch in cuts.windows(2) {
+        let (lo, hi) = (stretch[0], stretch[1]);
+        let mut rows: [&[f32]; GROUP] = [&[]; GROUP];
+        let mut present = 0;
+        for (&c, segs) in channels.iter().zip(&segments) {
+            if let Some((range, from)) = segs.iter().find(|(range, _)| range.start <= lo && hi <= range.end) {
+                let start = c * n + from + (lo - range.start);
+                rows[present] = &intensity[start..start + (hi - lo)];
+                present += 1;
+            }
+        }
+        let (wx, w) = (&mut sum_wx[lo..hi], &mut sum_w[lo..hi]);
+        match present {
+            1 => add_rows::<1, V>(wx, w, [rows[0]], valid),
+            2 => add_rows::<2, V>(wx, w, [rows[0], rows[1]], valid),
+            3 => add_rows::<3, V>(wx, w, [rows[0], rows[1], rows[2]], valid),
+            4 => add_rows::<4, V>(wx, w, [rows[0], rows[1], rows[2], rows[3]], valid),
+            _ => {}
+        }
+    }
+}
+
+/// `N` rows of equal length added to the sums in row order, each sample as [`accumulate`] adds it.
+#[inline]
+fn add_rows<const N: usize, V: Fn(f32) -> bool>(sum_wx: &mut [f64], sum_w: &mut [f64], rows: [&[f32]; N], valid: V) {
+    let len = sum_wx.len();
+    let (sum_wx, sum_w) = (&mut sum_wx[..len], &mut sum_w[..len]);
+    let rows: [&[f32]; N] = rows.map(|r| &r[..len]);
+    for j in 0..len {
+        let (mut a, mut b) = (sum_wx[j], sum_w[j]);
+        for row in &rows {
+            let v = row[j];
+            let ok = valid(v);
+            a += if ok { v as f64 } else { 0.0 };
+            b += if ok { 1.0 } else { 0.0 };
+        }
+        sum_wx[j] = a;
+        sum_w[j] = b;
+    }
 }
 
 /// Averages groups of `factor` adjacent samples; a trailing partial group is dropped.
@@ -192,6 +283,54 @@ mod tests {
         assert_eq!(err.code, code::NSUB_DIVISOR);
         assert!(err.message.contains('6') && err.message.contains('4'));
         assert_eq!(subband(&[0.0; 6], Weights::Valid, shape, 0).unwrap_err().code, code::NSUB_DIVISOR);
+    }
+
+    #[test]
+    fn channels_added_in_groups_give_the_sums_of_one_channel_at_a_time() {
+        // implied weights go through add_group; the same weights made explicit go channel by channel
+        let shape = Shape::new(12, 9).unwrap();
+        // big values that cancel beside small ones: a sum that adds in another order comes out different
+        let x: Vec<f32> = (0..108)
+            .map(|i| match i % 13 {
+                0 => 0.0,
+                5 => f32::NAN,
+                8 => f32::INFINITY,
+                _ => [3e19, 1.25, -3e19, 7.5, -2e19, 0.5][(i / 9) % 6] + (i % 9) as f32 * 0.125,
+            })
+            .collect();
+        let shifts = [0, 3, -2, 9, -11, 1, 4, -1, 2, 8, -8, 5];
+        for (valid, implied) in [(Weights::Valid, 0), (Weights::ValidNonZero, 1)] {
+            let w: Vec<f32> = x.iter().map(|&v| if v.is_finite() && (implied == 0 || v != 0.0) { 1.0 } else { 0.0 }).collect();
+            for wrap in [Wrap::Roll, Wrap::Invalidate] {
+                for nsub in [1, 2, 3] {
+                    for left_out in [&[][..], &[2, 7][..]] {
+                        let grouped = dedisperse_subband_without(&x, valid, shape, &shifts, wrap, nsub, left_out).unwrap();
+                        let single = dedisperse_subband_without(&x, Weights::Explicit(&w), shape, &shifts, wrap, nsub, left_out).unwrap();
+                        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(bits(&grouped.intensity), bits(&single.intensity), "{wrap:?} nsub {nsub} without {left_out:?}");
+                        assert_eq!(bits(&grouped.weights), bits(&single.weights));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn leaving_channels_out_equals_masking_them() {
+        use crate::masks::mask_channels;
+        let shape = Shape::new(6, 5).unwrap();
+        let x: Vec<f32> = (0..30).map(|i| ((i * 7) % 11) as f32 - 4.0).collect();
+        let shifts = [0, 1, -2, 3, 0, 2];
+        for wrap in [Wrap::Roll, Wrap::Invalidate] {
+            let mut masked = x.clone();
+            mask_channels(&mut masked, None, shape, &[1, 4, 5]).unwrap();
+            let expected = dedisperse_subband(&masked, Weights::ValidNonZero, shape, &shifts, wrap, 3).unwrap();
+            let left_out = dedisperse_subband_without(&x, Weights::ValidNonZero, shape, &shifts, wrap, 3, &[5, 1, 4]).unwrap();
+            assert_eq!(format!("{:?}", left_out), format!("{:?}", expected)); // NaN compares equal as text
+            assert!(left_out.intensity[10..15].iter().all(|v| v.is_nan()), "a subband left out whole is missing");
+        }
+        let err = dedisperse_subband_without(&x, Weights::Valid, shape, &shifts, Wrap::Roll, 3, &[6]).unwrap_err();
+        assert_eq!(err.code, code::RANGE);
     }
 
     #[test]
