@@ -125,12 +125,12 @@ export class Spectra {
   readonly startMjd: number | undefined;
   #normalised: Normalisation | undefined;
   /**
-   * Channels masked by {@link Spectra.maskBy} but not yet written as NaN: the
-   * writing waits, so that {@link Spectra.dedisperseSubband} right after
-   * leaves them out without a pass over them. Anything else that reads the
-   * samples writes them first.
+   * Channels {@link Spectra.maskBy} wrote as NaN since the arrays were made or
+   * last handed out (whoever holds them may write into them):
+   * {@link Spectra.dedisperseSubband} leaves them out of its pass unread, which
+   * gives the sums that reading their NaN gives.
    */
-  #unwritten: number[] = [];
+  #leftOut: number[] = [];
 
   /**
    * Wraps (does not copy) a row-major intensity array.
@@ -262,19 +262,19 @@ export class Spectra {
 
   /** The row-major intensity array itself (not a copy). */
   get data(): Float32Array {
-    this.#writeMasks();
+    this.#leftOut = [];
     return this.#data;
   }
 
   /** The intensity as an ndarray view `[nchan][ntime]` on the same memory. */
   get intensity(): ndarray.NdArray<Float32Array> {
-    this.#writeMasks();
+    this.#leftOut = [];
     return ndarray(this.#data, [this.#nchan, this.#ntime]);
   }
 
   /** The weights array (made on first access while the weights are implied by the intensity). */
   get weights(): Float32Array {
-    this.#writeMasks();
+    this.#leftOut = [];
     if (!this.#weights) {
       this.#weights = native.validWeights(this.#view(), this.source);
       this.#zerosMissing = false;
@@ -293,28 +293,13 @@ export class Spectra {
    * there, so only data whose zeros are values need the array).
    */
   weightsToStore(): Float32Array | null {
-    this.#writeMasks();
     if (this.#weights === null && (this.#zerosMissing || !native.containsZero(this.#data))) return null;
     return this.weights;
   }
 
-  /** The data and weights (the array, or how the intensity implies them) as the core sees them, the masks written. */
+  /** The data and weights (the array, or how the intensity implies them) as the core sees them. */
   #view(): WaterfallView {
-    this.#writeMasks();
-    return this.#arrays();
-  }
-
-  /** {@link Spectra.#view} without writing the masks that wait ({@link Spectra.#unwritten}). */
-  #arrays(): WaterfallView {
     return { data: this.#data, weights: this.#weights, zerosMissing: this.#zerosMissing, nchan: this.#nchan, ntime: this.#ntime };
-  }
-
-  /** Writes the masked channels that wait as NaN (weight 0). */
-  #writeMasks(): void {
-    if (this.#unwritten.length === 0) return;
-    const channels = this.#unwritten;
-    this.#unwritten = [];
-    native.maskChannels(this.#arrays(), channels, this.source);
   }
 
   #axes(): native.Axes {
@@ -344,14 +329,12 @@ export class Spectra {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= this.#ntime)) {
       throw new WaterfallError("E_RANGE", `samples ${first}..${first + count - 1} are outside the ${this.#ntime} samples`, { file: this.source });
     }
-    this.#writeMasks();
     const cut = (data: Float32Array) => sliceColumns(data, this.#nchan, this.#ntime, first, count);
     return this.#over(cut(this.#data), this.#weights && cut(this.#weights), { ntime: count, start: this.start + first * this.#dt });
   }
 
   /** A deep copy. */
   clone(): Spectra {
-    this.#writeMasks();
     return this.#over(this.#data.slice(), this.#weights?.slice() ?? null);
   }
 
@@ -383,7 +366,7 @@ export class Spectra {
    * steps in place (`dedisperse`, masks, `normalise`) write into both.
    */
   sharingArrays(): Spectra {
-    this.#writeMasks();
+    this.#leftOut = []; // either may write into the arrays now
     return this.#over(this.#data, this.#weights);
   }
 
@@ -403,12 +386,12 @@ export class Spectra {
   /**
    * `dedisperse(dm, options).subband(nsub)` in one pass over the data: each
    * channel is added to its subband already shifted, the full-resolution data
-   * are read once and never rewritten (masked channels whose NaN are not yet
-   * written are not read at all). Returns `this`.
+   * are read once and never rewritten (the channels masked just before are
+   * left out unread). Returns `this`.
    */
   dedisperseSubband(dm: number, nsub: number, options: DedisperseOptions = {}): this {
     const step = dedispersionStep(this.#dm, dm, options, this.source);
-    const out = native.dedisperseSubband(this.#arrays(), this.#axes(), step, nsub, this.source, this.#unwritten);
+    const out = native.dedisperseSubband(this.#view(), this.#axes(), step, nsub, this.source, this.#leftOut);
     this.#lastShifts = native.channelShifts(this.#nchan, this.#axes(), step, this.source);
     this.#dedispersed(dm, options);
     this.#df *= this.#nchan / out.nchan;
@@ -496,8 +479,9 @@ export class Spectra {
     moments?: MaskMoments,
   ): this {
     const { empty, sum, variance, constant } = this.#rulesBy(rules, moments);
-    // written when the samples are next read, or left out by dedisperseSubband
-    for (const c of new Set([...empty, ...sum, ...variance, ...constant])) this.#unwritten.push(c);
+    const masked = [...new Set([...empty, ...sum, ...variance, ...constant])];
+    native.maskChannels(this.#view(), masked, this.source);
+    this.#leftOut.push(...masked);
     this.#recordFound(empty, "every sample missing");
     if (rules.sum !== undefined)
       this.#record(sum, "sum", { description: `|sum over time| > ${rules.sum}`, option: options.sum, parameters: { sum: rules.sum } });
@@ -558,7 +542,6 @@ export class Spectra {
 
   /** Operations that change values need the zero-means-missing rule as explicit weights first. */
   #explicitZeroWeights(): void {
-    this.#writeMasks();
     if (this.#zerosMissing && native.containsZero(this.#data)) void this.weights;
   }
 
@@ -658,7 +641,7 @@ export class Spectra {
   }
 
   #replace(out: Reduced): void {
-    this.#unwritten = [];
+    this.#leftOut = [];
     this.#data = out.intensity;
     this.#weights = out.weights;
     this.#zerosMissing = false;

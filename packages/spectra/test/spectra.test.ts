@@ -132,7 +132,28 @@ describe("dedisperseSubband", () => {
       expect(Array.from(left.data)).toEqual(Array.from(written.data));
       expect(Array.from(left.weights)).toEqual(Array.from(written.weights));
       expect(left.channelMask).toEqual(written.channelMask);
-      expect(input).toEqual(wf.intensity); // never written: left out
+      // left out of the pass, then written: the caller's array is masked in place, as by maskBy before
+      const maskedInput = wf.intensity.slice();
+      for (const c of masked) maskedInput.fill(Number.NaN, c * wf.ntime, (c + 1) * wf.ntime);
+      expect(input).toEqual(maskedInput);
+    });
+
+    it(`masks arrays another Spectra shares and the caller's, at once (${wrap})`, async () => {
+      const wf = await openWaterfall(synthetic);
+      const rules = { sum: 2, variance: 0.05 };
+      const masked = Spectra.fromWaterfall({ ...wf, intensity: wf.intensity.slice() })
+        .maskBy(rules)
+        .maskedChannels();
+      expect(masked.length).toBeGreaterThan(4);
+      const input = wf.intensity.slice();
+      const a = Spectra.fromWaterfall({ ...wf, intensity: input });
+      const b = a.sharingArrays().maskBy(rules);
+      const row = (data: Float32Array, c: number) => Array.from(data.subarray(c * wf.ntime, (c + 1) * wf.ntime));
+      const allMasked = (data: Float32Array) => masked.every((c) => row(data, c).every(Number.isNaN));
+      expect(allMasked(a.data)).toBe(true);
+      expect(allMasked(input)).toBe(true);
+      b.dedisperseSubband(300, 16, { wrap });
+      expect(allMasked(a.data)).toBe(true);
     });
   }
 });

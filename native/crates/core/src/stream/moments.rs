@@ -230,8 +230,10 @@ pub fn range_moments(stored: &PassMoments, maps: Option<&[Option<ChannelMap>]>, 
             continue;
         }
         let spread = (hi as f64 - lo as f64).powi(2);
-        // a margin for the rounding of the spread and of the pass's sums
-        let (least, most) = (spread / (2.0 * n) * (1.0 - 1e-9), spread / 4.0 * (1.0 + 1e-9));
+        // a margin for the rounding of the spread and of the pass's sums: n terms added one after
+        // another in f64 can err by (n - 1) ulps in one direction (a channel of two values)
+        let margin = 1e-9 + 4.0 * n * f64::EPSILON;
+        let (least, most) = (spread / (2.0 * n) * (1.0 - margin), spread / 4.0 * (1.0 + margin));
         out.moments.variance[c] = 0.5 * (least + most);
         out.variance_error[c] = 0.5 * (most - least);
     }
@@ -337,6 +339,20 @@ mod tests {
                 same_bits(&streamed.moments, &channel_moments(&normalised, Weights::Valid, shape).unwrap(), &format!("{what} {method:?}"));
             }
         }
+    }
+
+    #[test]
+    fn variance_bounds_hold_for_a_long_channel_whose_sums_round_one_way() {
+        // two values, half and half: each squared distance is the same, so the time-ordered sum of
+        // 2^26 of them rounds the same way every time (a margin of 1e-9 alone was exceeded)
+        let n = 1usize << 26;
+        let (a, b) = (0.297_562_12_f32, 0.389_963_87_f32);
+        let bytes: Vec<u8> = (0..n).flat_map(|t| if t % 2 == 0 { a } else { b }.to_le_bytes()).collect();
+        let layout = Layout::new(32, 1, false).unwrap();
+        let stored = fed(&bytes, layout, None, vec![false], 1 << 20);
+        let ranged = range_moments(&stored, None, &[false]).expect("decided");
+        let (v, err, exact) = (ranged.moments.variance[0], ranged.variance_error[0], stored.moments.variance[0]);
+        assert!((v - exact).abs() <= err, "{exact} outside {v} ± {err}");
     }
 
     #[test]
