@@ -290,7 +290,7 @@ export declare function dedisperse(intensity: Float32Array, weights: Float32Arra
 
 /**
  * `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged.
- * `leftOut`: channels not read, as if they held only missing samples (masked, not yet written as NaN).
+ * `leftOut`: channels not read, as if they held only missing samples (already masked: their NaN need not be read).
  */
 export declare function dedisperseSubband(intensity: Float32Array, weights: Float32Array | undefined | null, zerosMissing: boolean | undefined | null, grid: Grid, axes: Axes, dedispersion: Dedispersion, nsub: number, leftOut?: Array<number> | undefined | null): Reduced
 

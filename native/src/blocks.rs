@@ -42,7 +42,7 @@ pub fn subband(
 }
 
 /// `dedisperse` then `subband` in one pass: reads the input once and leaves it unchanged.
-/// `leftOut`: channels not read, as if they held only missing samples (masked, not yet written as NaN).
+/// `leftOut`: channels not read, as if they held only missing samples (already masked: their NaN need not be read).
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn dedisperse_subband(

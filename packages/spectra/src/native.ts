@@ -102,7 +102,7 @@ export const channelShifts = (nchan: number, axes: core.Axes, step: core.Dedispe
 export const dedisperse = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, file?: string) =>
   call(file, () => core.dedisperse(v.data, v.weights, grid(v), axes, step));
 
-/** `dedisperse` then `subband` in one pass; `leftOut`: channels not read, as if they held only missing samples (masked, not yet written). */
+/** `dedisperse` then `subband` in one pass; `leftOut`: channels not read, as if they held only missing samples (already masked: their NaN need not be read). */
 export const dedisperseSubband = (v: WaterfallView, axes: core.Axes, step: core.Dedispersion, nsub: number, file?: string, leftOut?: readonly number[]) =>
   call(file, () => core.dedisperseSubband(v.data, v.weights, v.zerosMissing, grid(v), axes, step, nsub, leftOut as number[] | undefined));
 

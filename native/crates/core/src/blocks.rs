@@ -102,7 +102,7 @@ pub fn dedisperse_subband(
 }
 
 /// [`dedisperse_subband`] leaving out the channels `left_out`, without reading them: the result is
-/// the same as when they hold only missing samples (masked channels not yet written as NaN). A
+/// the same as when they hold only missing samples (masked channels: their NaN need not be read). A
 /// channel adds nothing to its subband then, exactly: adding 0 to the sums changes nothing.
 pub fn dedisperse_subband_without(
     intensity: &[f32],
