@@ -48,6 +48,29 @@ log("> machine");
 const machine = describeMachine(join(here, "ours/bandwidth.mjs"));
 log(`  ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, read bandwidth ${(machine.bandwidth / 1e9).toFixed(1)} GB/s`);
 
+const mib = (kib) => (kib / 1024).toFixed(0);
+/** `plot ARGS` (with `env` added) under lib/rusage.py: its time, CPU and peak memory. */
+const plotUsage = (args, env = {}) => jsonCommand(python, [join(here, "lib/rusage.py"), node, plot, ...args], { env: { ...process.env, ...env } });
+/**
+ * Records `plot ARGS` streamed (the median of 2 or 3 runs) against the same command reading its file
+ * whole (WFALL_STREAM_BYTES above its size), peak memory and CPU beside; returns the streamed figures.
+ */
+function recordStreamedAgainstWhole(workload, what, target, args) {
+  const runs = Array.from({ length: quick ? 2 : 3 }, () => plotUsage(args));
+  const whole = plotUsage(args, { WFALL_STREAM_BYTES: String(2 ** 50) });
+  const streamed = { seconds: median(runs.map((r) => r.seconds)), cpu: median(runs.map((r) => r.cpuSeconds)), rss: Math.max(...runs.map((r) => r.maxRssKiB)) };
+  record(
+    workload,
+    what,
+    streamed.seconds,
+    whole.seconds,
+    "the same, read whole",
+    target,
+    `(peak RSS ${mib(streamed.rss)} MiB streamed, ${mib(whole.maxRssKiB)} MiB whole; CPU ${streamed.cpu.toFixed(2)} s streamed, ${whole.cpuSeconds.toFixed(2)} s whole; load ${loadavg()[0].toFixed(1)})`,
+  );
+  return streamed;
+}
+
 if (["W1", "W2", "W3", "W4", "WM", "WV", "W6", "W7"].some(run)) {
   log("> workloads (bench/generate.py)");
   timeCommand(python, [join(here, "generate.py"), work, ...(quick ? ["--quick"] : [])], { stdio: ["ignore", "inherit", "inherit"] });
@@ -425,7 +448,6 @@ if (run("WB")) {
     const usage = (command, args) => jsonCommand(python, [join(here, "lib/rusage.py"), command, ...args]);
     const runs = Array.from({ length: quick ? 2 : 3 }, () => usage(node, [plot, "--fname", input, "--dm", "87.77", "--figname", join(dir, "ours.png")]));
     const seed = usage(python, [join(root, "python/seed_pipeline.py"), "--fname", input, "--dm", "87.77", "--figname", join(dir, "seed.png")]);
-    const mib = (kib) => (kib / 1024).toFixed(0);
     const note = `(peak RSS ours ${mib(Math.max(...runs.map((r) => r.maxRssKiB)))} MiB, seed ${mib(seed.maxRssKiB)} MiB; CPU ours ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s, seed ${seed.cpuSeconds.toFixed(2)} s; load ${loadavg()[0].toFixed(1)})`;
     record(
       "WB",
@@ -455,57 +477,31 @@ if (run("WF")) {
     const free = statfsSync(dir);
     const needed = (sizes.at(-1) + 2) * 2 ** 30;
     if (free.bavail * free.bsize < needed) throw new Error(`WF needs ${needed / 2 ** 30} GiB free under ${dir}`);
-    const usage = (args, env = {}) => jsonCommand(python, [join(here, "lib/rusage.py"), node, plot, ...args], { env: { ...process.env, ...env } });
-    const mib = (kib) => (kib / 1024).toFixed(0);
     let oneGiB;
     for (const gib of sizes) {
       const input = join(dir, `wf${gib}.fil`);
       timeCommand(python, [join(here, "generate_large_filterbank.py"), input, String(gib)], { stdio: ["ignore", "inherit", "inherit"] });
       const args = [input, "--dm", "500", "--downsample", "64", "--figname", join(dir, `wf${gib}.png`)];
-      const runs = Array.from({ length: gib === 1 ? (quick ? 2 : 3) : 1 }, () => usage(args));
-      const ours = median(runs.map((r) => r.seconds));
-      const cpu = median(runs.map((r) => r.cpuSeconds));
-      const rss = Math.max(...runs.map((r) => r.maxRssKiB));
-      const load = `load ${loadavg()[0].toFixed(1)}`;
       if (gib === 1) {
-        oneGiB = { ours, cpu, rss };
-        const whole = usage(args, { WFALL_STREAM_BYTES: String(2 ** 50) });
-        record(
-          "WF",
-          "1 GiB filterbank -> figure (CLI, cold process)",
-          ours,
-          whole.seconds,
-          "the same, read whole",
-          "<= 0.5 s, <= 300 MiB",
-          `(peak RSS ${mib(rss)} MiB streamed, ${mib(whole.maxRssKiB)} MiB whole; CPU ${cpu.toFixed(2)} s streamed, ${whole.cpuSeconds.toFixed(2)} s whole; ${load})`,
-        );
+        oneGiB = recordStreamedAgainstWhole("WF", "1 GiB filterbank -> figure (CLI, cold process)", "<= 0.5 s, <= 300 MiB", args);
       } else {
+        const big = plotUsage(args);
         record(
           "WF",
           `${gib} GiB filterbank -> figure (CLI, cold process)`,
-          ours,
-          gib * oneGiB.ours,
+          big.seconds,
+          gib * oneGiB.seconds,
           `${gib} x the 1 GiB streamed time`,
           "time proportional to size, memory flat",
-          `(peak RSS ${mib(rss)} MiB vs ${mib(oneGiB.rss)} MiB for 1 GiB; CPU ${cpu.toFixed(2)} s = ${(cpu / (gib * oneGiB.cpu)).toFixed(2)}x ${gib} x the 1 GiB CPU; not all in the page cache; ${load})`,
+          `(peak RSS ${mib(big.maxRssKiB)} MiB vs ${mib(oneGiB.rss)} MiB for 1 GiB; CPU ${big.cpuSeconds.toFixed(2)} s = ${(big.cpuSeconds / (gib * oneGiB.cpu)).toFixed(2)}x ${gib} x the 1 GiB CPU; not all in the page cache; load ${loadavg()[0].toFixed(1)})`,
         );
       }
       rmSync(input, { force: true });
     }
     const input = join(dir, "wf1-signed.fil");
     timeCommand(python, [join(here, "generate_large_filterbank.py"), input, "1", "8", "--signed"], { stdio: ["ignore", "inherit", "inherit"] });
-    const args = [input, "--dm", "500", "--downsample", "64", "--figname", join(dir, "wf1-signed.png")];
-    const runs = Array.from({ length: quick ? 2 : 3 }, () => usage(args));
-    const whole = usage(args, { WFALL_STREAM_BYTES: String(2 ** 50) });
-    record(
-      "WF",
-      "1 GiB signed 8-bit filterbank -> figure (CLI, cold process)",
-      median(runs.map((r) => r.seconds)),
-      whole.seconds,
-      "the same, read whole",
-      "as the unsigned 1 GiB row",
-      `(peak RSS ${mib(Math.max(...runs.map((r) => r.maxRssKiB)))} MiB streamed, ${mib(whole.maxRssKiB)} MiB whole; CPU ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s streamed, ${whole.cpuSeconds.toFixed(2)} s whole; load ${loadavg()[0].toFixed(1)})`,
-    );
+    const signedArgs = [input, "--dm", "500", "--downsample", "64", "--figname", join(dir, "wf1-signed.png")];
+    recordStreamedAgainstWhole("WF", "1 GiB signed 8-bit filterbank -> figure (CLI, cold process)", "as the unsigned 1 GiB row", signedArgs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -525,21 +521,8 @@ if (run("WP")) {
     const input = join(dir, "wp.fits");
     timeCommand(python, [join(here, "generate_large_psrfits.py"), input, "1"], { stdio: ["ignore", "inherit", "inherit"] });
     readFileSync(input); // in the page cache
-    const usage = (args, env = {}) => jsonCommand(python, [join(here, "lib/rusage.py"), node, plot, ...args], { env: { ...process.env, ...env } });
-    const mib = (kib) => (kib / 1024).toFixed(0);
     const args = [input, "--dm", "500", "--downsample", "64", "--normalise", "zscore", "--figname", join(dir, "wp.png")];
-    const runs = Array.from({ length: quick ? 2 : 3 }, () => usage(args));
-    const whole = usage(args, { WFALL_STREAM_BYTES: String(2 ** 50) });
-    const rss = Math.max(...runs.map((r) => r.maxRssKiB));
-    record(
-      "WP",
-      "1 GiB PSRFITS -> figure (CLI, cold process)",
-      median(runs.map((r) => r.seconds)),
-      whole.seconds,
-      "the same, read whole",
-      "<= 300 MiB",
-      `(peak RSS ${mib(rss)} MiB streamed, ${mib(whole.maxRssKiB)} MiB whole; CPU ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s streamed, ${whole.cpuSeconds.toFixed(2)} s whole; load ${loadavg()[0].toFixed(1)})`,
-    );
+    recordStreamedAgainstWhole("WP", "1 GiB PSRFITS -> figure (CLI, cold process)", "<= 300 MiB", args);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -554,25 +537,10 @@ if (run("WR")) {
   try {
     const free = statfsSync(dir);
     if (free.bavail * free.bsize < 3 * 2 ** 30) throw new Error(`WR needs 3 GiB free under ${dir}`);
-    const usage = (args, env = {}) => jsonCommand(python, [join(here, "lib/rusage.py"), node, plot, ...args], { env: { ...process.env, ...env } });
-    const mib = (kib) => (kib / 1024).toFixed(0);
     const input = join(dir, "wr.fil");
     timeCommand(python, [join(here, "generate_large_filterbank.py"), input, "1", "32"], { stdio: ["ignore", "inherit", "inherit"] });
     const args = [input, "--normalise", "robust", "--dm", "500", "--downsample", "64", "--figname", join(dir, "wr.png")];
-    const runs = Array.from({ length: quick ? 2 : 3 }, () => usage(args));
-    const ours = median(runs.map((r) => r.seconds));
-    const cpu = median(runs.map((r) => r.cpuSeconds));
-    const rss = Math.max(...runs.map((r) => r.maxRssKiB));
-    const whole = usage(args, { WFALL_STREAM_BYTES: String(2 ** 50) });
-    record(
-      "WR",
-      "1 GiB float32 filterbank, robust -> figure (CLI, cold process)",
-      ours,
-      whole.seconds,
-      "the same, read whole",
-      "bounded memory (<= 300 MiB)",
-      `(peak RSS ${mib(rss)} MiB streamed, ${mib(whole.maxRssKiB)} MiB whole; CPU ${cpu.toFixed(2)} s streamed, ${whole.cpuSeconds.toFixed(2)} s whole; load ${loadavg()[0].toFixed(1)})`,
-    );
+    recordStreamedAgainstWhole("WR", "1 GiB float32 filterbank, robust -> figure (CLI, cold process)", "bounded memory (<= 300 MiB)", args);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
